@@ -1,0 +1,45 @@
+# `make run`: set up everything and serve the demo on http://127.0.0.1:8000
+# `make test`: set up everything and run every test
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+ADDR ?= 127.0.0.1:8000
+
+.PHONY: run test setup lint bench worker beat clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Se necesita Python 3.11 (no se encontró '$(PYTHON)')." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+setup: $(VENV)/.installed
+	@scripts/system-deps.sh run
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py cargar_demo
+	@echo "Oficialía de Partes en http://$(ADDR)/  (usuarios de demostración en el README)"
+	$(PY) manage.py runserver $(ADDR)
+
+test: $(VENV)/.installed
+	@scripts/system-deps.sh test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: setup
+	$(PY) bench/filing.py
+
+worker: setup
+	$(VENV)/bin/celery -A oficialia worker --loglevel=INFO
+
+beat: setup
+	$(VENV)/bin/celery -A oficialia beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) var .pytest_cache tests/artifacts

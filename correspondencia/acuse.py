@@ -1,0 +1,29 @@
+"""What the acuse PDF shows. Everything comes from stored data, so making it again gives the
+same content."""
+
+import segno
+from django.conf import settings
+from django.urls import reverse
+
+from oficialia import access_codes
+
+from .models import Acuse
+
+
+def verification_url(acuse: Acuse) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("verificar", args=[acuse.verification_token])
+
+
+def acuse_context(acuse: Acuse) -> dict:
+    escrito = acuse.escrito
+    url = verification_url(acuse)
+    return {
+        "institucion": settings.INSTITUTION_NAME,
+        "escrito": escrito,
+        "peticionario": escrito.peticionario,
+        "adjuntos": list(escrito.adjuntos.all()),
+        "access_code": access_codes.display(access_codes.unseal(escrito.access_code_sealed)),
+        "verification_url": url,
+        "consulta_url": settings.PUBLIC_BASE_URL + reverse("consulta"),
+        "qr_svg": segno.make(url, error="m").svg_data_uri(scale=4, border=1),
+    }

@@ -1,0 +1,189 @@
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField
+from simple_history.models import HistoricalRecords
+
+
+class Secretaria(models.Model):
+    nombre = models.CharField(max_length=150, unique=True)
+    siglas = models.CharField(max_length=12, unique=True)
+    activa = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = "secretaría"
+        verbose_name_plural = "secretarías"
+
+    def __str__(self) -> str:
+        return self.nombre
+
+
+class Tramite(models.Model):
+    nombre = models.CharField(max_length=200, unique=True)
+    descripcion = models.TextField(blank=True)
+    secretaria = models.ForeignKey(Secretaria, on_delete=models.PROTECT, related_name="tramites")
+    plazo_dias_habiles = models.PositiveSmallIntegerField(
+        "plazo de respuesta (días hábiles)", default=10
+    )
+    activo = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = "trámite"
+        verbose_name_plural = "trámites"
+
+    def __str__(self) -> str:
+        return self.nombre
+
+
+class Channel(models.TextChoices):
+    EN_LINEA = "en_linea", "En línea"
+    VENTANILLA = "ventanilla", "Ventanilla"
+    CORREO_POSTAL = "correo_postal", "Correo postal"
+    MENSAJERIA = "mensajeria", "Mensajería"
+    CORREO_ELECTRONICO = "correo_electronico", "Correo electrónico"
+
+
+class PetitionerType(models.TextChoices):
+    FISICA = "fisica", "Persona física"
+    MORAL = "moral", "Persona moral"
+    DEPENDENCIA = "dependencia", "Dependencia de gobierno"
+
+
+class Gender(models.TextChoices):
+    MUJER = "mujer", "Mujer"
+    HOMBRE = "hombre", "Hombre"
+    NO_BINARIO = "no_binario", "No binario"
+    PREFIERO_NO_DECIR = "prefiero_no_decir", "Prefiero no decir"
+
+
+class Peticionario(models.Model):
+    """The petitioner as given on one escrito (a snapshot: it does not change with later ones)."""
+
+    tipo = models.CharField(max_length=12, choices=PetitionerType.choices)
+    nombre = models.CharField("nombre o razón social", max_length=250)
+    email = models.EmailField("correo electrónico", blank=True)
+    telefono = models.CharField("teléfono", max_length=20, blank=True)
+    curp = models.CharField("CURP", max_length=18, blank=True)
+    rfc = models.CharField("RFC", max_length=13, blank=True)
+    genero = models.CharField("género", max_length=20, choices=Gender.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "peticionario"
+        verbose_name_plural = "peticionarios"
+
+    def __str__(self) -> str:
+        return self.nombre
+
+
+class EscritoState(models.TextChoices):
+    RECIBIDO = "recibido", "Recibido"
+
+
+class Escrito(models.Model):
+    folio = models.CharField(max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(editable=False)
+    number = models.PositiveIntegerField(editable=False)
+    channel = models.CharField("medio de recepción", max_length=20, choices=Channel.choices)
+    state = FSMField(
+        "estado", default=EscritoState.RECIBIDO, choices=EscritoState.choices, protected=True
+    )
+    received_at = models.DateTimeField("recibido el", db_index=True)
+    peticionario = models.ForeignKey(
+        Peticionario, on_delete=models.PROTECT, related_name="escritos"
+    )
+    numero_oficio = models.CharField("número de oficio", max_length=60, blank=True)
+    asunto = models.CharField(max_length=250)
+    texto = models.TextField("texto del escrito", blank=True)
+    tramite = models.ForeignKey(
+        Tramite, on_delete=models.PROTECT, null=True, blank=True, related_name="escritos"
+    )
+    secretaria_destino = models.ForeignKey(
+        Secretaria,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escritos_dirigidos",
+        verbose_name="dirigido a",
+    )
+    # Paper received at the ventanilla.
+    fojas = models.PositiveIntegerField(null=True, blank=True)
+    anexos = models.PositiveIntegerField(null=True, blank=True)
+    anexos_descripcion = models.CharField(max_length=250, blank=True)
+    ubicacion_original = models.CharField("ubicación del original", max_length=250, blank=True)
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="escritos_capturados",
+    )
+    privacy_accepted_at = models.DateTimeField("aviso de privacidad aceptado el")
+    # One per form shown: a second POST of the same form finds the escrito the first made.
+    submission_token = models.UUIDField(unique=True, null=True, blank=True, editable=False)
+    access_code_hash = models.CharField(max_length=64, editable=False)
+    access_code_sealed = models.TextField(editable=False)
+    digest = models.CharField("huella SHA-256", max_length=64, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "number"], name="unique_escrito_year_number")
+        ]
+
+    def __str__(self) -> str:
+        return self.folio
+
+
+class Adjunto(models.Model):
+    escrito = models.ForeignKey(Escrito, on_delete=models.PROTECT, related_name="adjuntos")
+    file = models.FileField(upload_to="adjuntos/", max_length=200)
+    original_name = models.CharField("nombre original", max_length=255)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["escrito", "position"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Acuse(models.Model):
+    """The acuse de recibo of an escrito: made in the background after the filing commits.
+
+    The row is written in the filing's transaction, so an acuse not made yet (broker down,
+    worker crashed) is never lost: `generated_at` is empty until the PDF exists, and the
+    periodic relay queues it again.
+    """
+
+    escrito = models.OneToOneField(Escrito, on_delete=models.PROTECT, related_name="acuse")
+    verification_token = models.CharField(max_length=43, unique=True, editable=False)
+    pdf = models.FileField(upload_to="acuses/", max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    email_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["queued_at"],
+                condition=models.Q(generated_at__isnull=True),
+                name="acuse_pending_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Acuse {self.escrito.folio}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.generated_at is not None

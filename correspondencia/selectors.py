@@ -1,0 +1,103 @@
+"""Reads the views need, already limited to what the asker may see."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from oficialia import access_codes
+
+from .models import Acuse, Escrito, EscritoState
+
+# The page shown right after filing (folio and access code) opens only for this long.
+RECEIPT_PAGE_LIFETIME = timedelta(hours=24)
+
+# Computed once: a lookup of a folio that does not exist still compares a hash, so the
+# answer takes as long as a wrong code and says nothing about which folios exist.
+_DUMMY_HASH = "0" * 64
+
+
+@dataclass
+class TimelineEntry:
+    state: str
+    label: str
+    at: datetime
+    detail: str
+
+
+def escrito_for_public_lookup(*, folio: str, code: str) -> Escrito | None:
+    """The escrito named by folio and access code, or None: the two failures look the same."""
+    escrito = (
+        Escrito.objects.select_related("secretaria_destino", "tramite")
+        .filter(folio=folio)
+        .first()
+    )
+    stored = escrito.access_code_hash if escrito else _DUMMY_HASH
+    if access_codes.matches(code, stored) and escrito is not None:
+        return escrito
+    return None
+
+
+def escrito_for_receipt(*, submission_token) -> Escrito | None:
+    """The escrito a browser just filed, while its receipt page is still open."""
+    escrito = (
+        Escrito.objects.select_related("acuse", "peticionario")
+        .filter(submission_token=submission_token)
+        .first()
+    )
+    if escrito is None or timezone.now() - escrito.received_at > RECEIPT_PAGE_LIFETIME:
+        return None
+    return escrito
+
+
+def escrito_for_ventanilla(*, folio: str) -> Escrito | None:
+    return (
+        Escrito.objects.select_related("acuse", "peticionario", "captured_by", "tramite")
+        .prefetch_related("adjuntos")
+        .filter(folio=folio)
+        .first()
+    )
+
+
+def escritos_captured_today(*, user, limit: int = 50):
+    today = timezone.localdate()
+    return (
+        Escrito.objects.select_related("peticionario", "acuse")
+        .filter(captured_by=user, received_at__date=today)
+        .order_by("-received_at")[:limit]
+    )
+
+
+def acuse_by_token(*, token: str) -> Acuse | None:
+    return Acuse.objects.select_related("escrito").filter(verification_token=token).first()
+
+
+def escrito_timeline(escrito: Escrito) -> list[TimelineEntry]:
+    """Each change of state, oldest first, read from the escrito's history."""
+    entries: list[TimelineEntry] = []
+    last_state = None
+    for record in escrito.history.order_by("history_date", "history_id").only(
+        "state", "history_date", "history_change_reason"
+    ):
+        if record.state == last_state:
+            continue
+        last_state = record.state
+        entries.append(
+            TimelineEntry(
+                state=record.state,
+                label=EscritoState(record.state).label,
+                at=record.history_date,
+                detail=record.history_change_reason or "",
+            )
+        )
+    return entries
+
+
+def escrito_by_submission_token(token) -> Escrito | None:
+    """The escrito a form already created (a double click, a resend), if any."""
+    try:
+        token = uuid.UUID(str(token))
+    except ValueError:
+        return None
+    return Escrito.objects.filter(submission_token=token).first()

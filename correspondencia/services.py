@@ -1,0 +1,341 @@
+"""Use cases that write: filing an escrito, making and sending its acuse."""
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from oficialia import access_codes
+from oficialia.folios import allocate_folio
+
+from .attachments import InspectedFile
+from .models import Acuse, Adjunto, Channel, Escrito, Peticionario, Secretaria, Tramite
+
+logger = logging.getLogger(__name__)
+
+FOLIO_SERIES = "OP"
+# An acuse queued this long ago and still not made is queued again by the relay.
+REQUEUE_AFTER = timedelta(minutes=5)
+
+
+@dataclass
+class PetitionerData:
+    tipo: str
+    nombre: str
+    email: str = ""
+    telefono: str = ""
+    curp: str = ""
+    rfc: str = ""
+    genero: str = ""
+
+
+@dataclass
+class EscritoData:
+    peticionario: PetitionerData
+    asunto: str
+    texto: str = ""
+    numero_oficio: str = ""
+    tramite: Tramite | None = None
+    secretaria_destino: Secretaria | None = None
+    fojas: int | None = None
+    anexos: int | None = None
+    anexos_descripcion: str = ""
+    ubicacion_original: str = ""
+    adjuntos: list[InspectedFile] = field(default_factory=list)
+
+
+@dataclass
+class FilingResult:
+    escrito: Escrito
+    access_code: str
+    created: bool
+
+
+def _submission_digest(escrito: Escrito, adjuntos: list[InspectedFile]) -> str:
+    """SHA-256 of a canonical JSON of everything the petitioner submitted."""
+    p = escrito.peticionario
+    payload = {
+        "folio": escrito.folio,
+        "recibido": escrito.received_at.isoformat(),
+        "medio": escrito.channel,
+        "peticionario": {
+            "tipo": p.tipo,
+            "nombre": p.nombre,
+            "email": p.email,
+            "telefono": p.telefono,
+            "curp": p.curp,
+            "rfc": p.rfc,
+            "genero": p.genero,
+        },
+        "numero_oficio": escrito.numero_oficio,
+        "asunto": escrito.asunto,
+        "texto": escrito.texto,
+        "tramite": escrito.tramite.nombre if escrito.tramite else None,
+        "dirigido_a": escrito.secretaria_destino.nombre if escrito.secretaria_destino else None,
+        "fojas": escrito.fojas,
+        "anexos": escrito.anexos,
+        "adjuntos": [
+            {"nombre": a.name, "bytes": a.size, "sha256": a.sha256} for a in adjuntos
+        ],
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _store_files(files: list[InspectedFile], moment: datetime) -> list[str]:
+    """Write the uploads under names the server makes up; return the stored names."""
+    local = timezone.localtime(moment)
+    stored: list[str] = []
+    try:
+        for item in files:
+            name = f"adjuntos/{local:%Y/%m}/{uuid.uuid4().hex}.{item.extension}"
+            item.upload.seek(0)
+            stored.append(default_storage.save(name, item.upload))
+    except Exception:
+        _delete_files(stored)
+        raise
+    return stored
+
+
+def _delete_files(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s; the orphan sweeper will", name)
+
+
+class _AlreadyFiled(Exception):
+    pass
+
+
+def _existing_filing(token: uuid.UUID | None) -> FilingResult | None:
+    if token is None:
+        return None
+    escrito = Escrito.objects.filter(submission_token=token).first()
+    if escrito is None:
+        return None
+    return FilingResult(escrito, access_codes.unseal(escrito.access_code_sealed), created=False)
+
+
+def escrito_file(
+    *,
+    data: EscritoData,
+    channel: Channel,
+    captured_by=None,
+    submission_token: uuid.UUID | None = None,
+    received_at: datetime | None = None,
+) -> FilingResult:
+    """File an escrito: folio, access code, attachments and a pending acuse, all or nothing.
+
+    A second call with the same `submission_token` returns the escrito the first one made.
+    """
+    if (existing := _existing_filing(submission_token)) is not None:
+        return existing
+    moment = received_at or timezone.now()
+    stored = _store_files(data.adjuntos, moment)
+    try:
+        result = _escrito_create(
+            data=data,
+            channel=channel,
+            captured_by=captured_by,
+            submission_token=submission_token,
+            moment=moment,
+            stored=stored,
+        )
+    except (_AlreadyFiled, IntegrityError) as exc:
+        _delete_files(stored)
+        existing = _existing_filing(submission_token)
+        if existing is None:
+            raise exc if isinstance(exc, IntegrityError) else RuntimeError("lost filing") from exc
+        return existing
+    except BaseException:
+        # Django leaves files on disk when the transaction that referenced them rolls back.
+        _delete_files(stored)
+        raise
+    return result
+
+
+@transaction.atomic
+def _escrito_create(
+    *,
+    data: EscritoData,
+    channel: Channel,
+    captured_by,
+    submission_token: uuid.UUID | None,
+    moment: datetime,
+    stored: list[str],
+) -> FilingResult:
+    folio = allocate_folio(series=FOLIO_SERIES, moment=moment)
+    # Every filing queues on the folio lock, so this check cannot race with a twin request.
+    if submission_token and Escrito.objects.filter(submission_token=submission_token).exists():
+        raise _AlreadyFiled
+    p = data.peticionario
+    peticionario = Peticionario.objects.create(
+        tipo=p.tipo,
+        nombre=p.nombre,
+        email=p.email,
+        telefono=p.telefono,
+        curp=p.curp,
+        rfc=p.rfc,
+        genero=p.genero,
+    )
+    code = access_codes.generate()
+    escrito = Escrito(
+        folio=str(folio),
+        year=folio.year,
+        number=folio.number,
+        channel=channel,
+        received_at=moment,
+        peticionario=peticionario,
+        numero_oficio=data.numero_oficio,
+        asunto=data.asunto,
+        texto=data.texto,
+        tramite=data.tramite,
+        secretaria_destino=data.secretaria_destino,
+        fojas=data.fojas,
+        anexos=data.anexos,
+        anexos_descripcion=data.anexos_descripcion,
+        ubicacion_original=data.ubicacion_original,
+        captured_by=captured_by,
+        privacy_accepted_at=moment,
+        submission_token=submission_token,
+        access_code_hash=access_codes.hash_code(code),
+        access_code_sealed=access_codes.seal(code),
+    )
+    escrito.digest = _submission_digest(escrito, data.adjuntos)
+    escrito._change_reason = f"Recibido: {Channel(channel).label}"
+    escrito._history_date = moment
+    if captured_by is not None:
+        escrito._history_user = captured_by
+    escrito.save()
+    Adjunto.objects.bulk_create(
+        Adjunto(
+            escrito=escrito,
+            file=name,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            pages=item.pages,
+            position=position,
+        )
+        for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
+    )
+    acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
+    transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
+    return FilingResult(escrito, code, created=True)
+
+
+def acuse_queue(*, acuse_id: int) -> bool:
+    """Hand the acuse to the worker. Never raises: if the broker is unreachable the acuse
+    stays pending and the relay queues it again; the filing has already been saved."""
+    from .tasks import generate_acuse
+
+    Acuse.objects.filter(pk=acuse_id).update(queued_at=timezone.now())
+    try:
+        generate_acuse.delay(acuse_id)
+    except Exception:
+        logger.exception("could not queue acuse %s; the relay will try again", acuse_id)
+        return False
+    return True
+
+
+def acuse_render_pdf(acuse: Acuse) -> bytes:
+    from weasyprint import HTML
+
+    from .acuse import acuse_context
+
+    html = render_to_string("correspondencia/acuse.html", acuse_context(acuse))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def acuse_generate(*, acuse_id: int) -> Acuse:
+    """Make the acuse PDF once. Safe to run twice (late acks redeliver): the second run
+    finds it made and does nothing."""
+    with transaction.atomic():
+        acuse = (
+            Acuse.objects.select_for_update()
+            .select_related("escrito__peticionario", "escrito__tramite")
+            .get(pk=acuse_id)
+        )
+        if acuse.is_ready and default_storage.exists(acuse.pdf.name):
+            return acuse
+        content = acuse_render_pdf(acuse)
+        escrito = acuse.escrito
+        name = f"acuses/{escrito.year}/{escrito.folio}.pdf"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        acuse.pdf.name = default_storage.save(name, ContentFile(content))
+        acuse.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        acuse.generated_at = timezone.now()
+        acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
+        if escrito.peticionario.email:
+            transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
+    return acuse
+
+
+def acuse_email_queue(*, acuse_id: int) -> bool:
+    from .tasks import send_acuse_email
+
+    try:
+        send_acuse_email.delay(acuse_id)
+    except Exception:
+        logger.exception("could not queue the email of acuse %s; the relay will", acuse_id)
+        return False
+    return True
+
+
+def acuse_send_email(*, acuse_id: int) -> bool:
+    """Email the acuse to the petitioner once; returns whether it was sent now."""
+    with transaction.atomic():
+        acuse = (
+            Acuse.objects.select_for_update().select_related("escrito__peticionario").get(pk=acuse_id)
+        )
+        escrito = acuse.escrito
+        if acuse.email_sent_at or not acuse.is_ready or not escrito.peticionario.email:
+            return False
+        context = {"escrito": escrito, "consulta_url": f"{settings.PUBLIC_BASE_URL}/consulta/"}
+        message = EmailMessage(
+            subject=f"Acuse de recibo {escrito.folio}",
+            body=render_to_string("correspondencia/email/acuse.txt", context),
+            to=[escrito.peticionario.email],
+        )
+        with acuse.pdf.open("rb") as pdf:
+            message.attach(f"acuse-{escrito.folio}.pdf", pdf.read(), "application/pdf")
+        message.send()
+        acuse.email_sent_at = timezone.now()
+        acuse.save(update_fields=["email_sent_at"])
+    return True
+
+
+def acuses_relay(*, now: datetime | None = None) -> int:
+    """Queue again what was not made or sent: acuses filed while the broker was down, or
+    whose task was lost. Returns how many were queued."""
+    now = now or timezone.now()
+    stale = now - REQUEUE_AFTER
+    pending = Acuse.objects.filter(generated_at__isnull=True).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
+    )
+    queued = 0
+    for acuse_id in pending.values_list("pk", flat=True)[:500]:
+        queued += acuse_queue(acuse_id=acuse_id)
+    unsent = Acuse.objects.filter(
+        generated_at__lt=stale, email_sent_at__isnull=True
+    ).exclude(escrito__peticionario__email="")
+    for acuse_id in unsent.values_list("pk", flat=True)[:500]:
+        queued += acuse_email_queue(acuse_id=acuse_id)
+    return queued
+

@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("escritos/nuevo/", views.escrito_nuevo, name="escrito_nuevo"),
+    path("escritos/recibido/<uuid:token>/", views.escrito_recibido, name="escrito_recibido"),
+    path(
+        "escritos/recibido/<uuid:token>/acuse/",
+        views.escrito_recibido_estado,
+        name="escrito_recibido_estado",
+    ),
+    path(
+        "escritos/recibido/<uuid:token>/acuse.pdf",
+        views.escrito_recibido_acuse,
+        name="escrito_recibido_acuse",
+    ),
+    path("consulta/", views.consulta, name="consulta"),
+    path("consulta/<str:folio>/acuse.pdf", views.consulta_acuse, name="consulta_acuse"),
+    path("verificar/<str:token>/", views.verificar, name="verificar"),
+    path("ventanilla/", views.ventanilla, name="ventanilla"),
+    path("ventanilla/nuevo/", views.ventanilla_nuevo, name="ventanilla_nuevo"),
+    path("ventanilla/escritos/<str:folio>/", views.ventanilla_escrito, name="ventanilla_escrito"),
+    path(
+        "ventanilla/escritos/<str:folio>/acuse/",
+        views.ventanilla_acuse_estado,
+        name="ventanilla_acuse_estado",
+    ),
+    path(
+        "ventanilla/escritos/<str:folio>/acuse.pdf",
+        views.ventanilla_acuse,
+        name="ventanilla_acuse",
+    ),
+]

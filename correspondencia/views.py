@@ -1,0 +1,228 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+
+from oficialia import access_codes
+from oficialia.roles import Role, role_required
+from oficialia.views import rate_limited
+
+from . import selectors, services
+from .acuse import verification_url
+from .forms import ConsultaForm, EscritoForm, VentanillaEscritoForm
+from .models import Acuse, Channel, Escrito
+
+# Folios opened through /consulta/ in this browser session (their acuse may be downloaded).
+CONSULTA_SESSION_KEY = "consulta_escritos"
+
+
+def _pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
+    if not acuse.is_ready:
+        raise Http404("El acuse aún no está listo")
+    return FileResponse(
+        acuse.pdf.open("rb"),
+        as_attachment=not inline,
+        filename=f"acuse-{acuse.escrito.folio}.pdf",
+        content_type="application/pdf",
+    )
+
+
+def _over_limit(request: HttpRequest, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def escrito_nuevo(request: HttpRequest) -> HttpResponse:
+    form = EscritoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        token = form.data.get("submission_token")
+        if filed := selectors.escrito_by_submission_token(token):
+            return redirect("escrito_recibido", token=filed.submission_token)
+        if _over_limit(request, "escrito_nuevo", settings.RATE_FILING):
+            return rate_limited(request)
+        if form.is_valid():
+            result = services.escrito_file(
+                data=form.to_data(),
+                channel=Channel.EN_LINEA,
+                submission_token=form.cleaned_data["submission_token"],
+            )
+            return redirect("escrito_recibido", token=result.escrito.submission_token)
+    return render(request, "correspondencia/escrito_nuevo.html", {"form": form})
+
+
+@never_cache
+def escrito_recibido(request: HttpRequest, token) -> HttpResponse:
+    escrito = selectors.escrito_for_receipt(submission_token=token)
+    if escrito is None:
+        return render(request, "correspondencia/recibido_vencido.html", status=404)
+    return render(
+        request,
+        "correspondencia/escrito_recibido.html",
+        {
+            "escrito": escrito,
+            "acuse": escrito.acuse,
+            "access_code": access_codes.display(access_codes.unseal(escrito.access_code_sealed)),
+            "acuse_url": reverse("escrito_recibido_acuse", args=[token]),
+            "estado_url": reverse("escrito_recibido_estado", args=[token]),
+        },
+    )
+
+
+@never_cache
+def escrito_recibido_estado(request: HttpRequest, token) -> HttpResponse:
+    """The acuse box of the receipt page; htmx asks for it again until the PDF is ready."""
+    escrito = selectors.escrito_for_receipt(submission_token=token)
+    if escrito is None:
+        raise Http404
+    return render(
+        request,
+        "correspondencia/_acuse_estado.html",
+        {
+            "acuse": escrito.acuse,
+            "acuse_url": reverse("escrito_recibido_acuse", args=[token]),
+            "estado_url": reverse("escrito_recibido_estado", args=[token]),
+        },
+    )
+
+
+@never_cache
+def escrito_recibido_acuse(request: HttpRequest, token) -> HttpResponse:
+    escrito = selectors.escrito_for_receipt(submission_token=token)
+    if escrito is None:
+        raise Http404
+    return _pdf_response(escrito.acuse)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consulta(request: HttpRequest) -> HttpResponse:
+    form = ConsultaForm(request.POST or None)
+    escrito = None
+    if request.method == "POST":
+        limited = _over_limit(request, "consulta", settings.RATE_CONSULTA) or _over_limit(
+            request, "consulta-hora", settings.RATE_CONSULTA_HOURLY
+        )
+        if limited:
+            return rate_limited(request)
+        if form.is_valid():
+            escrito = selectors.escrito_for_public_lookup(
+                folio=form.cleaned_data["folio"], code=form.cleaned_data["codigo"]
+            )
+            if escrito is None:
+                form.add_error(
+                    None,
+                    "El folio o el código de acceso no son correctos. Revise ambos datos en su "
+                    "acuse de recibo; el código no distingue mayúsculas ni guiones.",
+                )
+            else:
+                opened = request.session.get(CONSULTA_SESSION_KEY, [])
+                if escrito.pk not in opened:
+                    request.session[CONSULTA_SESSION_KEY] = [*opened[-19:], escrito.pk]
+    context = {"form": form, "escrito": escrito}
+    if escrito is not None:
+        context["timeline"] = selectors.escrito_timeline(escrito)
+        context["acuse_ready"] = Acuse.objects.filter(
+            escrito=escrito, generated_at__isnull=False
+        ).exists()
+    return render(request, "correspondencia/consulta.html", context)
+
+
+@never_cache
+def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = Escrito.objects.select_related("acuse").filter(folio=folio).first()
+    if escrito is None or escrito.pk not in request.session.get(CONSULTA_SESSION_KEY, []):
+        raise Http404
+    return _pdf_response(escrito.acuse)
+
+
+def verificar(request: HttpRequest, token: str) -> HttpResponse:
+    acuse = selectors.acuse_by_token(token=token)
+    if acuse is None:
+        return render(request, "correspondencia/verificar_invalido.html", status=404)
+    return render(
+        request,
+        "correspondencia/verificar.html",
+        {"escrito": acuse.escrito, "adjuntos": acuse.escrito.adjuntos.count()},
+    )
+
+
+@role_required(Role.VENTANILLA)
+def ventanilla(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "correspondencia/ventanilla.html",
+        {"escritos": selectors.escritos_captured_today(user=request.user)},
+    )
+
+
+@never_cache
+@role_required(Role.VENTANILLA)
+@require_http_methods(["GET", "POST"])
+def ventanilla_nuevo(request: HttpRequest) -> HttpResponse:
+    form = VentanillaEscritoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        token = form.data.get("submission_token")
+        if filed := selectors.escrito_by_submission_token(token):
+            return redirect("ventanilla_escrito", folio=filed.folio)
+        if form.is_valid():
+            result = services.escrito_file(
+                data=form.to_data(),
+                channel=Channel(form.cleaned_data["channel"]),
+                captured_by=request.user,
+                submission_token=form.cleaned_data["submission_token"],
+            )
+            messages.success(request, f"Escrito registrado con el folio {result.escrito.folio}.")
+            return redirect("ventanilla_escrito", folio=result.escrito.folio)
+    return render(request, "correspondencia/ventanilla_nuevo.html", {"form": form})
+
+
+@never_cache
+@role_required(Role.VENTANILLA)
+def ventanilla_escrito(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_for_ventanilla(folio=folio)
+    if escrito is None:
+        raise Http404
+    return render(
+        request,
+        "correspondencia/ventanilla_escrito.html",
+        {
+            "escrito": escrito,
+            "acuse": escrito.acuse,
+            "access_code": access_codes.display(access_codes.unseal(escrito.access_code_sealed)),
+            "acuse_url": reverse("ventanilla_acuse", args=[folio]),
+            "estado_url": reverse("ventanilla_acuse_estado", args=[folio]),
+            "verification_url": verification_url(escrito.acuse),
+        },
+    )
+
+
+@never_cache
+@role_required(Role.VENTANILLA)
+def ventanilla_acuse_estado(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_for_ventanilla(folio=folio)
+    if escrito is None:
+        raise Http404
+    return render(
+        request,
+        "correspondencia/_acuse_estado.html",
+        {
+            "acuse": escrito.acuse,
+            "acuse_url": reverse("ventanilla_acuse", args=[folio]),
+            "estado_url": reverse("ventanilla_acuse_estado", args=[folio]),
+            "print": True,
+        },
+    )
+
+
+@never_cache
+@role_required(Role.VENTANILLA)
+def ventanilla_acuse(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_for_ventanilla(folio=folio)
+    if escrito is None:
+        raise Http404
+    return _pdf_response(escrito.acuse)

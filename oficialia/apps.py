@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OficialiaConfig(AppConfig):
+    name = "oficialia"
+    verbose_name = "Oficialía de Partes"

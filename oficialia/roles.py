@@ -1,0 +1,47 @@
+"""Staff roles. Each role is a Django group with the same name; a user may hold several."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+
+class Role(models.TextChoices):
+    VENTANILLA = "ventanilla", "Ventanilla"
+    OFICIALIA = "oficialia", "Oficialía (turnador)"
+    TITULAR = "titular", "Secretaría, titular"
+    ENLACE = "enlace", "Secretaría, enlace"
+    OPERATIVO = "operativo", "Personal operativo"
+    CONTRALORIA = "contraloria", "Contraloría interna"
+    ADMINISTRACION = "administracion", "Administración"
+
+
+def roles_of(user) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    # Read on every request (not cached on the session) so a role taken away applies at once.
+    return set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user) & {str(r) for r in roles})
+
+
+def role_required(*roles: Role) -> Callable:
+    """Anonymous users go to sign in; signed-in users without one of `roles` get 403."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.inicio, name="inicio"),
+    path("healthz", views.healthz, name="healthz"),
+    path("privacidad/", views.privacidad, name="privacidad"),
+    path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
+    path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("correspondencia.urls")),
+]
+
+handler403 = "oficialia.views.forbidden"
+handler404 = "oficialia.views.not_found"

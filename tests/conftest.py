@@ -1,0 +1,259 @@
+"""Shared fixtures: the personas, the real services (PostgreSQL, Redis, a Celery worker)."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from oficialia.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the
+# same tests are synchronous on purpose.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def missing_service(reason: str):
+    """Fail where the services are promised (CI), skip elsewhere."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PUBLIC_BASE_URL = "http://testserver"
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def media_files(settings):
+    """Every file under MEDIA_ROOT, as paths relative to it."""
+
+    def files() -> list[str]:
+        root = Path(settings.MEDIA_ROOT)
+        if not root.exists():
+            return []
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+    return files
+
+
+@pytest.fixture
+def postgres(django_db_blocker):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
+    return connection
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    import redis
+
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        missing_service(f"needs Redis at {TEST_REDIS_URL}")
+    client.flushdb()
+    return TEST_REDIS_URL
+
+
+def _reset_celery_connections() -> None:
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@contextmanager
+def celery_broker(url: str):
+    """Send tasks to a real broker at `url` (instead of running them in-process)."""
+    previous = {"broker_url": celery_app.conf.broker_url, "task_always_eager": True}
+    celery_app.conf.update(broker_url=url, task_always_eager=False)
+    _reset_celery_connections()
+    try:
+        yield
+    finally:
+        _reset_celery_connections()
+        celery_app.conf.update(**previous)
+
+
+def _database_url() -> str:
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+class Worker:
+    """A real `celery worker` process on the test database, media folder and broker."""
+
+    def __init__(self, broker_url: str, media_root: Path, log: Path):
+        self.broker_url = broker_url
+        self.media_root = media_root
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "Worker":
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": self.broker_url,
+            "OFICIALIA_MEDIA_ROOT": str(self.media_root),
+            "OFICIALIA_PUBLIC_URL": settings.PUBLIC_BASE_URL,
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "DJANGO_SETTINGS_MODULE": "oficialia.settings",
+        }
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "oficialia", "worker",
+                "--pool=solo", "--loglevel=INFO", "--without-heartbeat",
+                "--without-gossip", "--without-mingle", f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited:\n{self.log.read_text()}")
+            if "ready." in self.log.read_text():
+                return self
+            time.sleep(0.2)
+        raise RuntimeError(f"celery worker did not start:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+@pytest.fixture
+def celery_worker_factory(settings, tmp_path):
+    workers: list[Worker] = []
+
+    def start(broker_url: str) -> Worker:
+        worker = Worker(broker_url, Path(settings.MEDIA_ROOT), tmp_path / f"worker{len(workers)}.log")
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.2, message: str = ""):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(message or "condition not met in time")
+
+
+@pytest.fixture
+def redis_server_factory(tmp_path):
+    """A Redis server of the test's own, on a free port, that the test can stop and start."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        missing_service("needs the redis-server program")
+    servers: list[subprocess.Popen] = []
+
+    class Server:
+        def __init__(self, port: int):
+            self.port = port
+            self.process: subprocess.Popen | None = None
+
+        @property
+        def url(self) -> str:
+            return f"redis://127.0.0.1:{self.port}/0"
+
+        def start(self) -> "Server":
+            self.process = subprocess.Popen(
+                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(tmp_path)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            servers.append(self.process)
+            import redis
+
+            client = redis.Redis(port=self.port, socket_connect_timeout=0.5)
+            wait_for(lambda: _pings(client), timeout=10, message="redis-server did not start")
+            return self
+
+        def stop(self) -> None:
+            if self.process and self.process.poll() is None:
+                self.process.terminate()
+                self.process.wait(timeout=10)
+
+    def _pings(client) -> bool:
+        try:
+            return client.ping()
+        except Exception:
+            return False
+
+    def create() -> Server:
+        import socket
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        return Server(port)
+
+    yield create
+    for process in servers:
+        if process.poll() is None:
+            process.kill()
+
+
+# The personas shared by every test.
+@pytest.fixture
+def ventanilla_clerk(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="vero.ventanilla", first_name="Verónica", roles=["ventanilla"])
+
+
+@pytest.fixture
+def turnador(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="tomas.turnador", first_name="Tomás", roles=["oficialia"])
+
+
+@pytest.fixture
+def contraloria_user(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="carla.contraloria", first_name="Carla", roles=["contraloria"])
