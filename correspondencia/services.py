@@ -244,12 +244,12 @@ def acuse_queue(*, acuse_id: int) -> bool:
     stays pending and the relay queues it again; the filing has already been saved."""
     from .tasks import generate_acuse
 
-    Acuse.objects.filter(pk=acuse_id).update(queued_at=timezone.now())
     try:
         generate_acuse.delay(acuse_id)
     except Exception:
         logger.exception("could not queue acuse %s; the relay will try again", acuse_id)
         return False
+    Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=timezone.now())
     return True
 
 
@@ -267,7 +267,7 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
     finds it made and does nothing."""
     with transaction.atomic():
         acuse = (
-            Acuse.objects.select_for_update()
+            Acuse.objects.select_for_update(of=("self",))
             .select_related("escrito__peticionario", "escrito__tramite")
             .get(pk=acuse_id)
         )
@@ -302,7 +302,7 @@ def acuse_send_email(*, acuse_id: int) -> bool:
     """Email the acuse to the petitioner once; returns whether it was sent now."""
     with transaction.atomic():
         acuse = (
-            Acuse.objects.select_for_update().select_related("escrito__peticionario").get(pk=acuse_id)
+            Acuse.objects.select_for_update(of=("self",)).select_related("escrito__peticionario").get(pk=acuse_id)
         )
         escrito = acuse.escrito
         if acuse.email_sent_at or not acuse.is_ready or not escrito.peticionario.email:

@@ -81,8 +81,9 @@ def redis_url() -> str:
 
 
 def _reset_celery_connections() -> None:
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    from kombu import pools
+
+    pools.reset()  # closes and forgets kombu's pools, keyed by broker URL
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
@@ -90,7 +91,10 @@ def _reset_celery_connections() -> None:
 @contextmanager
 def celery_broker(url: str):
     """Send tasks to a real broker at `url` (instead of running them in-process)."""
-    previous = {"broker_url": celery_app.conf.broker_url, "task_always_eager": True}
+    previous = {
+        "broker_url": celery_app.conf.broker_url,
+        "task_always_eager": celery_app.conf.task_always_eager,
+    }
     celery_app.conf.update(broker_url=url, task_always_eager=False)
     _reset_celery_connections()
     try:
