@@ -86,15 +86,18 @@ class EscritoForm(forms.Form):
         error_messages={"invalid": "Escriba un teléfono de 10 dígitos, por ejemplo 747 123 4567."},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
-    curp = forms.CharField(
-        label="CURP", max_length=18, required=False, help_text="Opcional. 18 caracteres."
+    curp = forms.CharField(label="CURP", max_length=18, required=False, help_text="18 caracteres.")
+    rfc = forms.CharField(
+        label="RFC",
+        max_length=13,
+        required=False,
+        help_text="12 caracteres (persona moral) o 13 (persona física).",
     )
-    rfc = forms.CharField(label="RFC", max_length=13, required=False, help_text="Opcional.")
     genero = forms.ChoiceField(
         label="Género",
         choices=[("", "— Sin especificar —"), *Gender.choices],
         required=False,
-        help_text="Opcional. Solo se usa en estadísticas anónimas.",
+        help_text="Solo se usa en estadísticas anónimas.",
     )
     asunto = forms.CharField(label="Asunto", max_length=250)
     texto = forms.CharField(
@@ -113,7 +116,7 @@ class EscritoForm(forms.Form):
         label="Dirigido a",
         queryset=Secretaria.objects.filter(activa=True),
         required=False,
-        empty_label="— La Oficialía de Partes lo turnará —",
+        empty_label="— Que la Oficialía lo turne —",
     )
     adjuntos = MultipleFileField(
         label="Archivos adjuntos",
@@ -122,7 +125,9 @@ class EscritoForm(forms.Form):
     )
     acepto_aviso = forms.BooleanField(
         label="He leído el aviso de privacidad y acepto el tratamiento de mis datos.",
-        error_messages={"required": "Para presentar el escrito debe aceptar el aviso de privacidad."},
+        error_messages={
+            "required": "Para presentar el escrito debe aceptar el aviso de privacidad."
+        },
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -157,8 +162,10 @@ class EscritoForm(forms.Form):
             self.add_error(
                 "numero_oficio", "Las dependencias de gobierno deben indicar su número de oficio."
             )
-        if "texto" in cleaned and "adjuntos" in cleaned and (
-            not cleaned["texto"].strip() and not cleaned["adjuntos"]
+        if (
+            "texto" in cleaned
+            and "adjuntos" in cleaned
+            and (not cleaned["texto"].strip() and not cleaned["adjuntos"])
         ):
             self.add_error(
                 "texto", "Escriba el texto de su petición o adjunte el escrito en PDF o imagen."
@@ -238,7 +245,9 @@ class VentanillaEscritoForm(EscritoForm):
         super().__init__(*args, **kwargs)
         self.fields["adjuntos"].label = "Escaneos"
         self.fields["adjuntos"].help_text = "El escrito escaneado y sus anexos: PDF, JPEG o PNG."
-        self.fields["texto"].help_text = "Opcional si adjunta el escaneo: un resumen ayuda al turno."
+        self.fields[
+            "texto"
+        ].help_text = "Opcional si adjunta el escaneo: un resumen ayuda al turno."
         self.fields["texto"].widget.attrs["rows"] = 4
         self.fields["email"].help_text = "Si lo da, se le envía el acuse por correo."
 
@@ -270,7 +279,11 @@ class ConsultaForm(forms.Form):
         label="Código de acceso",
         max_length=20,
         widget=forms.TextInput(
-            attrs={"placeholder": "ABCDE-23456", "autocapitalize": "characters", "autocomplete": "off"}
+            attrs={
+                "placeholder": "ABCDE-23456",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+            }
         ),
         help_text="Está impreso en su acuse de recibo.",
     )

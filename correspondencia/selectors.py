@@ -29,9 +29,7 @@ class TimelineEntry:
 def escrito_for_public_lookup(*, folio: str, code: str) -> Escrito | None:
     """The escrito named by folio and access code, or None: the two failures look the same."""
     escrito = (
-        Escrito.objects.select_related("secretaria_destino", "tramite")
-        .filter(folio=folio)
-        .first()
+        Escrito.objects.select_related("secretaria_destino", "tramite").filter(folio=folio).first()
     )
     stored = escrito.access_code_hash if escrito else _DUMMY_HASH
     if access_codes.matches(code, stored) and escrito is not None:

@@ -86,9 +86,7 @@ def _submission_digest(escrito: Escrito, adjuntos: list[InspectedFile]) -> str:
         "dirigido_a": escrito.secretaria_destino.nombre if escrito.secretaria_destino else None,
         "fojas": escrito.fojas,
         "anexos": escrito.anexos,
-        "adjuntos": [
-            {"nombre": a.name, "bytes": a.size, "sha256": a.sha256} for a in adjuntos
-        ],
+        "adjuntos": [{"nombre": a.name, "bytes": a.size, "sha256": a.sha256} for a in adjuntos],
     }
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -137,10 +135,12 @@ def escrito_file(
     captured_by=None,
     submission_token: uuid.UUID | None = None,
     received_at: datetime | None = None,
+    queue_acuse: bool = True,
 ) -> FilingResult:
     """File an escrito: folio, access code, attachments and a pending acuse, all or nothing.
 
     A second call with the same `submission_token` returns the escrito the first one made.
+    With `queue_acuse=False` the acuse is left to the relay (or made when first downloaded).
     """
     if (existing := _existing_filing(submission_token)) is not None:
         return existing
@@ -154,6 +154,7 @@ def escrito_file(
             submission_token=submission_token,
             moment=moment,
             stored=stored,
+            queue_acuse=queue_acuse,
         )
     except (_AlreadyFiled, IntegrityError) as exc:
         _delete_files(stored)
@@ -177,6 +178,7 @@ def _escrito_create(
     submission_token: uuid.UUID | None,
     moment: datetime,
     stored: list[str],
+    queue_acuse: bool,
 ) -> FilingResult:
     folio = allocate_folio(series=FOLIO_SERIES, moment=moment)
     # Every filing queues on the folio lock, so this check cannot race with a twin request.
@@ -235,7 +237,8 @@ def _escrito_create(
         for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
     )
     acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
-    transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
+    if queue_acuse:
+        transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
     return FilingResult(escrito, code, created=True)
 
 
@@ -302,7 +305,9 @@ def acuse_send_email(*, acuse_id: int) -> bool:
     """Email the acuse to the petitioner once; returns whether it was sent now."""
     with transaction.atomic():
         acuse = (
-            Acuse.objects.select_for_update(of=("self",)).select_related("escrito__peticionario").get(pk=acuse_id)
+            Acuse.objects.select_for_update(of=("self",))
+            .select_related("escrito__peticionario")
+            .get(pk=acuse_id)
         )
         escrito = acuse.escrito
         if acuse.email_sent_at or not acuse.is_ready or not escrito.peticionario.email:
@@ -332,10 +337,9 @@ def acuses_relay(*, now: datetime | None = None) -> int:
     queued = 0
     for acuse_id in pending.values_list("pk", flat=True)[:500]:
         queued += acuse_queue(acuse_id=acuse_id)
-    unsent = Acuse.objects.filter(
-        generated_at__lt=stale, email_sent_at__isnull=True
-    ).exclude(escrito__peticionario__email="")
+    unsent = Acuse.objects.filter(generated_at__lt=stale, email_sent_at__isnull=True).exclude(
+        escrito__peticionario__email=""
+    )
     for acuse_id in unsent.values_list("pk", flat=True)[:500]:
         queued += acuse_email_queue(acuse_id=acuse_id)
     return queued
-

@@ -22,7 +22,8 @@ CONSULTA_SESSION_KEY = "consulta_escritos"
 
 def _pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
     if not acuse.is_ready:
-        raise Http404("El acuse aún no está listo")
+        # Not made yet (worker busy or down): make it now rather than turn the person away.
+        acuse = services.acuse_generate(acuse_id=acuse.pk)
     return FileResponse(
         acuse.pdf.open("rb"),
         as_attachment=not inline,
@@ -126,9 +127,6 @@ def consulta(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "escrito": escrito}
     if escrito is not None:
         context["timeline"] = selectors.escrito_timeline(escrito)
-        context["acuse_ready"] = Acuse.objects.filter(
-            escrito=escrito, generated_at__isnull=False
-        ).exists()
     return render(request, "correspondencia/consulta.html", context)
 
 

@@ -17,7 +17,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+    # An empty value counts as unset, as it does for the other parsers.
+    return os.environ.get(name) or default
 
 
 def env_bool(name: str, default: bool = False) -> bool:
@@ -113,7 +114,7 @@ if "DATABASE_URL" not in os.environ:
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'oficialia.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
@@ -143,7 +144,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Fixed, not under VAR_DIR: collectstatic runs when the image is built.
+STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "/media-privada/"  # never served directly: every file goes through a view
 MEDIA_ROOT = Path(env_str("OFICIALIA_MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -174,8 +176,10 @@ else:
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 RATELIMIT_VIEW = "oficialia.views.rate_limited"
-# Behind a reverse proxy, REMOTE_ADDR is the proxy; name the header it sets.
-RATELIMIT_IP_META_KEY = env_str("OFICIALIA_CLIENT_IP_HEADER") or None
+# Behind a reverse proxy, REMOTE_ADDR is the proxy; name the META key of the header it
+# appends the client's address to, e.g. HTTP_X_FORWARDED_FOR (see oficialia/net.py).
+CLIENT_IP_HEADER = env_str("OFICIALIA_CLIENT_IP_HEADER")
+RATELIMIT_IP_META_KEY = "oficialia.net.client_ip"
 RATE_FILING = env_str("OFICIALIA_RATE_FILING", "30/h")
 RATE_CONSULTA = env_str("OFICIALIA_RATE_CONSULTA", "10/m")
 RATE_CONSULTA_HOURLY = env_str("OFICIALIA_RATE_CONSULTA_HORA", "60/h")
@@ -189,9 +193,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The access code is kept as a keyed hash (for the lookup) and sealed with a key of its own
 # (to print it again on a regenerated acuse). Rotating this key invalidates printed codes.
-ACCESS_CODE_KEY = env_str("OFICIALIA_ACCESS_CODE_KEY") or hashlib.sha256(
-    f"access-code:{SECRET_KEY}".encode()
-).hexdigest()
+ACCESS_CODE_KEY = (
+    env_str("OFICIALIA_ACCESS_CODE_KEY")
+    or hashlib.sha256(f"access-code:{SECRET_KEY}".encode()).hexdigest()
+)
 
 # Mail. Console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -201,6 +206,7 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str(
@@ -258,7 +264,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},

@@ -134,9 +134,18 @@ class Worker:
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "oficialia", "worker",
-                "--pool=solo", "--loglevel=INFO", "--without-heartbeat",
-                "--without-gossip", "--without-mingle", f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "oficialia",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
             ],
             cwd=ROOT,
             env=env,
@@ -166,7 +175,9 @@ def celery_worker_factory(settings, tmp_path):
     workers: list[Worker] = []
 
     def start(broker_url: str) -> Worker:
-        worker = Worker(broker_url, Path(settings.MEDIA_ROOT), tmp_path / f"worker{len(workers)}.log")
+        worker = Worker(
+            broker_url, Path(settings.MEDIA_ROOT), tmp_path / f"worker{len(workers)}.log"
+        )
         workers.append(worker)
         return worker.start()
 
@@ -204,8 +215,19 @@ def redis_server_factory(tmp_path):
 
         def start(self) -> "Server":
             self.process = subprocess.Popen(
-                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(tmp_path)],
+                [
+                    binary,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                    "--dir",
+                    str(tmp_path),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )

@@ -35,9 +35,7 @@ def test_a_real_worker_makes_the_acuse_with_folio_hashes_and_verification_url(
     client = Client()
     files = [upload("solicitud.pdf", pdf_bytes(3)), upload("croquis.jpg", image_bytes("JPEG"))]
     with celery_broker(redis_url):
-        response = client.post(
-            reverse("escrito_nuevo"), {**escrito_form_data(), "adjuntos": files}
-        )
+        response = client.post(reverse("escrito_nuevo"), {**escrito_form_data(), "adjuntos": files})
     assert response.status_code == 302
     escrito = Escrito.objects.get()
     wait_for(lambda: acuse_ready(escrito), timeout=60, message="the worker made no acuse")

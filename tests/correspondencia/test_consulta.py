@@ -1,5 +1,6 @@
 """Public pages: the status lookup, the acuse's verification page, the receipt, health."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -61,16 +62,14 @@ def test_a_wrong_code_and_an_unknown_folio_get_the_same_answer(client, filed):
 def test_the_code_is_never_taken_from_the_url(client, filed):
     escrito, code = filed
     response = client.get(reverse("consulta"), {"folio": escrito.folio, "codigo": code})
-    assert "data-testid=\"estado\"" not in response.content.decode()
+    assert 'data-testid="estado"' not in response.content.decode()
     assert 'method="post"' in response.content.decode()
 
 
 def test_bulk_guessing_is_rate_limited_per_address(client, filed, settings):
     escrito, _ = filed
     settings.RATE_CONSULTA = "5/m"
-    answers = [
-        lookup(client, escrito.folio, f"AAAAA-AAAA{c}").status_code for c in "23456789"
-    ]
+    answers = [lookup(client, escrito.folio, f"AAAAA-AAAA{c}").status_code for c in "23456789"]
     assert answers[:5] == [200] * 5
     assert set(answers[5:]) == {429}
     # Another address is not affected.
@@ -152,7 +151,10 @@ def test_public_forms_are_protected_against_csrf(filed):
 
     strict = Client(enforce_csrf_checks=True)
     escrito, code = filed
-    assert strict.post(reverse("consulta"), {"folio": escrito.folio, "codigo": code}).status_code == 403
+    assert (
+        strict.post(reverse("consulta"), {"folio": escrito.folio, "codigo": code}).status_code
+        == 403
+    )
     assert strict.post(reverse("escrito_nuevo"), escrito_form_data()).status_code == 403
 
 
@@ -196,3 +198,33 @@ def test_a_clerk_captures_a_paper_escrito_and_sees_its_acuse(client, ventanilla_
     assert pdf.status_code == 200
     listing = client.get(reverse("ventanilla")).content.decode()
     assert escrito.folio in listing
+
+
+def test_an_acuse_not_made_yet_is_made_when_first_downloaded(client):
+    result = file_escrito(queue_acuse=False)
+    escrito = result.escrito
+    assert not Escrito.objects.get(pk=escrito.pk).acuse.is_ready
+    lookup(client, escrito.folio, result.access_code)
+    response = client.get(reverse("consulta_acuse", args=[escrito.folio]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert Escrito.objects.get(pk=escrito.pk).acuse.is_ready
+
+
+def test_the_demo_data_loads_catalogues_users_and_escritos(db):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from correspondencia.models import Secretaria, Tramite
+
+    call_command("cargar_demo", escritos=12, stdout=io.StringIO())
+    call_command("cargar_demo", escritos=12, stdout=io.StringIO())  # runs once
+    assert Escrito.objects.count() == 12
+    assert Secretaria.objects.filter(nombre="Obras Públicas").exists()
+    assert Tramite.objects.count() >= 10
+    for username in ("ventanilla", "turnador", "titular", "enlace", "operativo", "contraloria"):
+        user = User.objects.get(username=username)
+        assert user.check_password("oficialia2026")
+        assert user.groups.exists()
+    numbers = list(Escrito.objects.order_by("received_at").values_list("year", "number"))
+    assert numbers == sorted(numbers)

@@ -133,7 +133,9 @@ def test_size_caps_per_file_and_per_escrito_are_enforced(client, settings, media
 
     settings.MAX_ATTACHMENT_BYTES = 10_000
     settings.MAX_ESCRITO_BYTES = len(pdf_bytes()) + 10
-    response = post_escrito(client, files=[upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())])
+    response = post_escrito(
+        client, files=[upload("a.pdf", pdf_bytes()), upload("b.pdf", pdf_bytes())]
+    )
     assert "el máximo por escrito es" in response.content.decode()
 
     settings.MAX_ESCRITO_BYTES = 10_000_000

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench`. Nothing here is imported by the product."""
