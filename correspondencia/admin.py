@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Acuse, Adjunto, Escrito, Secretaria, Tramite
+from .models import Acuse, Adjunto, Area, Escrito, Secretaria, Tramite
 
 
 @admin.register(Secretaria)
@@ -9,6 +9,13 @@ class SecretariaAdmin(admin.ModelAdmin):
     list_display = ["nombre", "siglas", "activa"]
     list_filter = ["activa"]
     search_fields = ["nombre", "siglas"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["nombre", "secretaria"]
+    list_filter = ["secretaria"]
+    search_fields = ["nombre"]
 
 
 @admin.register(Tramite)

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django_fsm import FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 
@@ -16,6 +16,24 @@ class Secretaria(models.Model):
 
     def __str__(self) -> str:
         return self.nombre
+
+
+class Area(models.Model):
+    secretaria = models.ForeignKey(Secretaria, on_delete=models.PROTECT, related_name="areas")
+    nombre = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["secretaria__nombre", "nombre"]
+        verbose_name = "área"
+        verbose_name_plural = "áreas"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["secretaria", "nombre"], name="unique_area_per_secretaria"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.secretaria.siglas} · {self.nombre}"
 
 
 class Tramite(models.Model):
@@ -80,9 +98,28 @@ class Peticionario(models.Model):
 
 class EscritoState(models.TextChoices):
     RECIBIDO = "recibido", "Recibido"
+    TURNADO = "turnado", "Turnado"
+    EN_ATENCION = "en_atencion", "En atención"
+    PREVENIDO = "prevenido", "Prevenido (falta información)"
+    RESPONDIDO = "respondido", "Respondido"
+    CONCLUIDO = "concluido", "Concluido"
+    NO_COMPETENTE = "no_competente", "Devuelto por no competencia"
+    REORIENTADO = "reorientado", "Reorientado a otra autoridad"
+    DESISTIDO = "desistido", "Desistido"
+    RECHAZADO = "rechazado", "Rechazado (no es un escrito)"
 
 
-class Escrito(models.Model):
+# States in which the escrito still waits for the ayuntamiento.
+OPEN_ESCRITO_STATES = [
+    EscritoState.RECIBIDO,
+    EscritoState.TURNADO,
+    EscritoState.EN_ATENCION,
+    EscritoState.PREVENIDO,
+    EscritoState.NO_COMPETENTE,
+]
+
+
+class Escrito(ConcurrentTransitionMixin, models.Model):
     folio = models.CharField(max_length=20, unique=True)
     year = models.PositiveSmallIntegerField(editable=False)
     number = models.PositiveIntegerField(editable=False)
@@ -138,6 +175,123 @@ class Escrito(models.Model):
     def __str__(self) -> str:
         return self.folio
 
+    # Transitions. The oficialía's are checked for role by the services; the others follow
+    # from what happens to the escrito's turnos.
+    @transition(
+        field=state,
+        source=[EscritoState.RECIBIDO, EscritoState.NO_COMPETENTE],
+        target=EscritoState.TURNADO,
+    )
+    def turn(self) -> None:
+        """Routed to one or more secretarías."""
+
+    @transition(field=state, source=EscritoState.RECIBIDO, target=EscritoState.RECHAZADO)
+    def reject(self) -> None:
+        """Not an escrito (spam, empty)."""
+
+    @transition(
+        field=state,
+        source=[EscritoState.RECIBIDO, EscritoState.NO_COMPETENTE],
+        target=EscritoState.REORIENTADO,
+    )
+    def reorient(self) -> None:
+        """The ayuntamiento is not competent: the petitioner is told which authority is."""
+
+    @transition(field=state, source=EscritoState.TURNADO, target=EscritoState.EN_ATENCION)
+    def start_attention(self) -> None:
+        """A secretaría accepted a turno para atención."""
+
+    @transition(
+        field=state,
+        source=[EscritoState.TURNADO, EscritoState.EN_ATENCION],
+        target=EscritoState.PREVENIDO,
+    )
+    def prevent(self) -> None:
+        """The petitioner must complete information; the clock stops."""
+
+    @transition(field=state, source=EscritoState.PREVENIDO, target=EscritoState.EN_ATENCION)
+    def resume(self) -> None:
+        """The petitioner answered the prevención; the clock runs again."""
+
+    @transition(
+        field=state,
+        source=[EscritoState.TURNADO, EscritoState.EN_ATENCION],
+        target=EscritoState.RESPONDIDO,
+    )
+    def answer(self) -> None:
+        """Every turno para atención has answered."""
+
+    @transition(
+        field=state,
+        source=[EscritoState.TURNADO, EscritoState.EN_ATENCION],
+        target=EscritoState.NO_COMPETENTE,
+    )
+    def return_not_competent(self) -> None:
+        """Every turno para atención was returned: back to the oficialía to route again."""
+
+    @transition(field=state, source=EscritoState.RESPONDIDO, target=EscritoState.CONCLUIDO)
+    def conclude(self) -> None:
+        """The answer was notified and the matter is closed."""
+
+    @transition(
+        field=state,
+        source=[
+            EscritoState.RECIBIDO,
+            EscritoState.TURNADO,
+            EscritoState.EN_ATENCION,
+            EscritoState.PREVENIDO,
+        ],
+        target=EscritoState.DESISTIDO,
+    )
+    def withdraw(self) -> None:
+        """The petitioner withdrew the escrito (desistimiento)."""
+
+
+class Transicion(models.Model):
+    """One step in the life of an escrito or of one of its turnos: who, what, when, why.
+
+    Rows are only ever added. The timelines (staff and /consulta/) read them.
+    """
+
+    escrito = models.ForeignKey(Escrito, on_delete=models.PROTECT, related_name="transiciones")
+    turno_id = models.BigIntegerField(null=True, blank=True)
+    secretaria = models.ForeignKey(
+        Secretaria, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    description = models.CharField(max_length=250)
+    source = models.CharField(max_length=20, blank=True)
+    target = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    # Shown on /consulta/: internal steps (a task assigned) are not.
+    public = models.BooleanField(default=True)
+    at = models.DateTimeField(db_index=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["escrito", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.escrito_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def state_label(self) -> str:
+        """The escrito's new state, for the steps that changed it."""
+        if self.turno_id is None and self.target in EscritoState.values:
+            return EscritoState(self.target).label
+        return ""
+
+
+class AdjuntoOrigin(models.TextChoices):
+    ESCRITO = "escrito", "Escrito"
+    PREVENCION = "prevencion", "Respuesta a prevención"
+    RESPUESTA = "respuesta", "Oficio de respuesta"
+
 
 class Adjunto(models.Model):
     escrito = models.ForeignKey(Escrito, on_delete=models.PROTECT, related_name="adjuntos")
@@ -148,6 +302,9 @@ class Adjunto(models.Model):
     sha256 = models.CharField(max_length=64)
     pages = models.PositiveIntegerField(null=True, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    origin = models.CharField(
+        "origen", max_length=12, choices=AdjuntoOrigin.choices, default=AdjuntoOrigin.ESCRITO
+    )
 
     class Meta:
         ordering = ["escrito", "position"]

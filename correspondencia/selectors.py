@@ -1,14 +1,13 @@
 """Reads the views need, already limited to what the asker may see."""
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
 from oficialia import access_codes
 
-from .models import Acuse, Escrito, EscritoState
+from .models import Acuse, Escrito, Transicion
 
 # The page shown right after filing (folio and access code) opens only for this long.
 RECEIPT_PAGE_LIFETIME = timedelta(hours=24)
@@ -16,14 +15,6 @@ RECEIPT_PAGE_LIFETIME = timedelta(hours=24)
 # Computed once: a lookup of a folio that does not exist still compares a hash, so the
 # answer takes as long as a wrong code and says nothing about which folios exist.
 _DUMMY_HASH = "0" * 64
-
-
-@dataclass
-class TimelineEntry:
-    state: str
-    label: str
-    at: datetime
-    detail: str
 
 
 def escrito_for_public_lookup(*, folio: str, code: str) -> Escrito | None:
@@ -71,25 +62,12 @@ def acuse_by_token(*, token: str) -> Acuse | None:
     return Acuse.objects.select_related("escrito").filter(verification_token=token).first()
 
 
-def escrito_timeline(escrito: Escrito) -> list[TimelineEntry]:
-    """Each change of state, oldest first, read from the escrito's history."""
-    entries: list[TimelineEntry] = []
-    last_state = None
-    for record in escrito.history.order_by("history_date", "history_id").only(
-        "state", "history_date", "history_change_reason"
-    ):
-        if record.state == last_state:
-            continue
-        last_state = record.state
-        entries.append(
-            TimelineEntry(
-                state=record.state,
-                label=EscritoState(record.state).label,
-                at=record.history_date,
-                detail=record.history_change_reason or "",
-            )
-        )
-    return entries
+def escrito_timeline(escrito: Escrito, *, public_only: bool = True) -> list[Transicion]:
+    """Every step of the escrito and its turnos, oldest first."""
+    steps = escrito.transiciones.select_related("secretaria")
+    if public_only:
+        steps = steps.filter(public=True)
+    return list(steps)
 
 
 def escrito_by_submission_token(token) -> Escrito | None:

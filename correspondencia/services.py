@@ -21,7 +21,17 @@ from oficialia import access_codes
 from oficialia.folios import allocate_folio
 
 from .attachments import InspectedFile
-from .models import Acuse, Adjunto, Channel, Escrito, Peticionario, Secretaria, Tramite
+from .models import (
+    Acuse,
+    Adjunto,
+    Channel,
+    Escrito,
+    EscritoState,
+    Peticionario,
+    Secretaria,
+    Tramite,
+    Transicion,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +102,7 @@ def _submission_digest(escrito: Escrito, adjuntos: list[InspectedFile]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _store_files(files: list[InspectedFile], moment: datetime) -> list[str]:
+def store_files(files: list[InspectedFile], moment: datetime) -> list[str]:
     """Write the uploads under names the server makes up; return the stored names."""
     local = timezone.localtime(moment)
     stored: list[str] = []
@@ -102,12 +112,12 @@ def _store_files(files: list[InspectedFile], moment: datetime) -> list[str]:
             item.upload.seek(0)
             stored.append(default_storage.save(name, item.upload))
     except Exception:
-        _delete_files(stored)
+        delete_files(stored)
         raise
     return stored
 
 
-def _delete_files(names: list[str]) -> None:
+def delete_files(names: list[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
@@ -145,7 +155,7 @@ def escrito_file(
     if (existing := _existing_filing(submission_token)) is not None:
         return existing
     moment = received_at or timezone.now()
-    stored = _store_files(data.adjuntos, moment)
+    stored = store_files(data.adjuntos, moment)
     try:
         result = _escrito_create(
             data=data,
@@ -157,14 +167,14 @@ def escrito_file(
             queue_acuse=queue_acuse,
         )
     except (_AlreadyFiled, IntegrityError) as exc:
-        _delete_files(stored)
+        delete_files(stored)
         existing = _existing_filing(submission_token)
         if existing is None:
             raise exc if isinstance(exc, IntegrityError) else RuntimeError("lost filing") from exc
         return existing
     except BaseException:
         # Django leaves files on disk when the transaction that referenced them rolls back.
-        _delete_files(stored)
+        delete_files(stored)
         raise
     return result
 
@@ -237,9 +247,99 @@ def _escrito_create(
         for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
     )
     acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
+    transicion_record(
+        escrito=escrito,
+        action="recibir",
+        description=f"Escrito recibido ({Channel(channel).label.lower()})",
+        actor=captured_by,
+        target=EscritoState.RECIBIDO,
+        at=moment,
+        notify=False,  # the acuse itself tells the petitioner
+    )
     if queue_acuse:
         transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
     return FilingResult(escrito, code, created=True)
+
+
+def actor_label(user) -> str:
+    if user is None:
+        return "Ciudadano"
+    return user.get_full_name() or user.get_username()
+
+
+def transicion_record(
+    *,
+    escrito: Escrito,
+    action: str,
+    description: str,
+    actor=None,
+    reason: str = "",
+    turno=None,
+    source: str = "",
+    target: str = "",
+    public: bool = True,
+    at: datetime | None = None,
+    notify: bool = True,
+) -> Transicion:
+    """Add a step to the escrito's timeline, in the caller's transaction.
+
+    A public change of the escrito's own state is emailed to the petitioner after commit.
+    """
+    transicion = Transicion.objects.create(
+        escrito=escrito,
+        turno_id=turno.pk if turno is not None else None,
+        secretaria_id=turno.secretaria_id if turno is not None else None,
+        action=action,
+        description=description[:250],
+        source=source,
+        target=target,
+        actor=actor,
+        actor_label=actor_label(actor),
+        reason=reason,
+        public=public,
+        at=at or timezone.now(),
+    )
+    if notify and public and target and turno is None and escrito.peticionario.email:
+        transaction.on_commit(lambda: petitioner_notification_queue(transicion_id=transicion.pk))
+    return transicion
+
+
+def petitioner_notification_queue(*, transicion_id: int) -> bool:
+    from .tasks import notify_petitioner
+
+    try:
+        notify_petitioner.delay(transicion_id)
+    except Exception:
+        logger.exception("could not queue notice %s; the relay will", transicion_id)
+        return False
+    return True
+
+
+def petitioner_notify(*, transicion_id: int) -> bool:
+    """Email the petitioner that their escrito changed state; once."""
+    with transaction.atomic():
+        transicion = (
+            Transicion.objects.select_for_update(of=("self",))
+            .select_related("escrito__peticionario")
+            .get(pk=transicion_id)
+        )
+        escrito = transicion.escrito
+        if transicion.notified_at or not escrito.peticionario.email:
+            return False
+        context = {
+            "escrito": escrito,
+            "transicion": transicion,
+            "state": EscritoState(transicion.target).label,
+            "consulta_url": f"{settings.PUBLIC_BASE_URL}/consulta/",
+        }
+        EmailMessage(
+            subject=f"Su escrito {escrito.folio}: {context['state']}",
+            body=render_to_string("correspondencia/email/cambio_estado.txt", context),
+            to=[escrito.peticionario.email],
+        ).send()
+        transicion.notified_at = timezone.now()
+        transicion.save(update_fields=["notified_at"])
+    return True
 
 
 def acuse_queue(*, acuse_id: int) -> bool:
@@ -342,4 +442,14 @@ def acuses_relay(*, now: datetime | None = None) -> int:
     )
     for acuse_id in unsent.values_list("pk", flat=True)[:500]:
         queued += acuse_email_queue(acuse_id=acuse_id)
+    unnotified = (
+        Transicion.objects.filter(
+            at__lt=stale, notified_at__isnull=True, public=True, turno_id__isnull=True
+        )
+        .exclude(target="")
+        .exclude(action="recibir")
+        .exclude(escrito__peticionario__email="")
+    )
+    for transicion_id in unnotified.values_list("pk", flat=True)[:500]:
+        queued += petitioner_notification_queue(transicion_id=transicion_id)
     return queued

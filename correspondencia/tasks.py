@@ -30,6 +30,11 @@ def send_acuse_email(acuse_id: int) -> None:
     services.acuse_send_email(acuse_id=acuse_id)
 
 
+@shared_task(**RETRY)
+def notify_petitioner(transicion_id: int) -> None:
+    services.petitioner_notify(transicion_id=transicion_id)
+
+
 @shared_task(acks_late=True)
 def relay_pending_acuses() -> int:
     return services.acuses_relay()

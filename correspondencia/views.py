@@ -126,16 +126,35 @@ def consulta(request: HttpRequest) -> HttpResponse:
                     request.session[CONSULTA_SESSION_KEY] = [*opened[-19:], escrito.pk]
     context = {"form": form, "escrito": escrito}
     if escrito is not None:
-        context["timeline"] = selectors.escrito_timeline(escrito)
+        context.update(consulta_context(escrito))
     return render(request, "correspondencia/consulta.html", context)
+
+
+def consulta_context(escrito: Escrito) -> dict:
+    """The status page of an escrito, for its petitioner."""
+    from turnos.forms import PrevencionAnswerForm, RateForm
+    from turnos.selectors import public_status
+
+    return {
+        "escrito": escrito,
+        "timeline": selectors.escrito_timeline(escrito),
+        "status": public_status(escrito),
+        "prevencion_form": PrevencionAnswerForm(),
+        "rate_form": RateForm(),
+    }
+
+
+def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:
+    """The escrito this browser opened through /consulta/ with its folio and code, or 404."""
+    escrito = Escrito.objects.select_related("acuse", "peticionario").filter(folio=folio).first()
+    if escrito is None or escrito.pk not in request.session.get(CONSULTA_SESSION_KEY, []):
+        raise Http404
+    return escrito
 
 
 @never_cache
 def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
-    escrito = Escrito.objects.select_related("acuse").filter(folio=folio).first()
-    if escrito is None or escrito.pk not in request.session.get(CONSULTA_SESSION_KEY, []):
-        raise Http404
-    return _pdf_response(escrito.acuse)
+    return _pdf_response(unlocked_escrito(request, folio).acuse)
 
 
 def verificar(request: HttpRequest, token: str) -> HttpResponse:

@@ -8,9 +8,11 @@ Every variable is listed in `.env.example`.
 
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +74,8 @@ INSTALLED_APPS = [
     "simple_history",
     "oficialia",
     "correspondencia",
+    "turnos",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +89,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Staff sign-in: after AXES_FAILURE_LIMIT failures an account is locked, and so is an
+# address, each on its own (trying many accounts from one place, or one account from many).
+# Every failed attempt is kept (AccessAttempt and AccessFailureLog, in the admin).
+AXES_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("OFICIALIA_LOGIN_BLOQUEO_MIN", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "oficialia.net.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "oficialia.urls"
 WSGI_APPLICATION = "oficialia.wsgi.application"
@@ -214,6 +235,9 @@ DEFAULT_FROM_EMAIL = env_str(
 )
 INSTITUTION_NAME = env_str("OFICIALIA_INSTITUCION", "H. Ayuntamiento Municipal")
 
+# Article 8 term when the trámite sets none, in business days.
+DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
+
 # Celery. No broker configured means tasks run in-process at commit time (the demo);
 # with a broker they go to the worker.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
@@ -249,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "correspondencia.tasks.sweep_orphan_files",
         "schedule": 6 * 60 * 60.0,
     },
+    # Reminders are found each morning from the due dates in the database, never held as
+    # countdowns in the broker. CELERY_TIMEZONE makes 08:00 Mexico City time.
+    "daily-reminders": {
+        "task": "turnos.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 TASK_RETRY_BACKOFF_MAX = 300
 
@@ -269,5 +299,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
     },
 }

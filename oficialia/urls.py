@@ -12,6 +12,7 @@ urlpatterns = [
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("correspondencia.urls")),
+    path("", include("turnos.urls")),
 ]
 
 handler403 = "oficialia.views.forbidden"

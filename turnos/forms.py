@@ -1,0 +1,180 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from correspondencia.attachments import PDF, inspect, inspect_all
+from correspondencia.forms import MultipleFileField
+from correspondencia.models import Area, Secretaria
+from oficialia.roles import Role
+
+from .models import Sense, TareaState, TurnoKind
+from .services import Route
+
+User = get_user_model()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RouteForm(forms.Form):
+    secretaria = forms.ModelChoiceField(
+        label="Secretaría", queryset=Secretaria.objects.filter(activa=True), required=False
+    )
+    area = forms.ModelChoiceField(
+        label="Área (opcional)",
+        queryset=Area.objects.select_related("secretaria"),
+        required=False,
+        empty_label="— Toda la secretaría —",
+    )
+    kind = forms.ChoiceField(label="Tipo", choices=TurnoKind.choices, initial=TurnoKind.ATENCION)
+    instruccion = forms.CharField(
+        label="Instrucción", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        area, secretaria = cleaned.get("area"), cleaned.get("secretaria")
+        if area and not secretaria:
+            self.add_error("secretaria", "Elija la secretaría del área.")
+        if area and secretaria and area.secretaria_id != secretaria.pk:
+            self.add_error("area", f"El área «{area.nombre}» no pertenece a {secretaria}.")
+        return cleaned
+
+    def to_route(self) -> Route | None:
+        c = self.cleaned_data
+        if not c.get("secretaria"):
+            return None
+        return Route(
+            secretaria=c["secretaria"],
+            kind=c["kind"],
+            area=c.get("area"),
+            instruccion=c.get("instruccion", "").strip(),
+        )
+
+
+RouteFormSet = forms.formset_factory(RouteForm, extra=3, max_num=8)
+
+
+class DueDateForm(forms.Form):
+    due_date = forms.DateField(label="Fecha límite", widget=DateInput(), required=False)
+    due_date_reason = forms.CharField(
+        label="Motivo del cambio",
+        required=False,
+        max_length=250,
+        help_text="Obligatorio solo si cambia la fecha calculada.",
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Motivo", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+class RerouteForm(forms.Form):
+    secretaria = forms.ModelChoiceField(
+        label="Turnar a", queryset=Secretaria.objects.filter(activa=True)
+    )
+    instruccion = forms.CharField(
+        label="Instrucción", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label="Asignar a", queryset=User.objects.none())
+    descripcion = forms.CharField(
+        label="Qué hay que hacer", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(label="Fecha límite de la tarea", widget=DateInput())
+
+    def __init__(self, *args, secretaria_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            is_active=True, perfil__secretaria_id=secretaria_id, groups__name=Role.OPERATIVO
+        ).order_by("first_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class PreventForm(forms.Form):
+    texto = forms.CharField(
+        label="Información o documentos que faltan",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=(
+            "El peticionario lo verá en su consulta; el plazo se suspende hasta que responda."
+        ),
+    )
+
+
+class AnswerForm(forms.Form):
+    texto = forms.CharField(label="Respuesta", widget=forms.Textarea(attrs={"rows": 6}))
+    sense = forms.ChoiceField(label="Sentido", choices=Sense.choices, widget=forms.RadioSelect)
+    oficio = forms.FileField(
+        label="Oficio de respuesta (PDF firmado)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+    def clean_oficio(self):
+        upload = self.cleaned_data.get("oficio")
+        if not upload:
+            return None
+        inspected = inspect(upload)
+        if inspected.content_type != PDF:
+            raise ValidationError("El oficio de respuesta debe ser un PDF.")
+        return inspected
+
+
+class TareaProgressForm(forms.Form):
+    state = forms.ChoiceField(
+        label="Estado",
+        choices=[(TareaState.EN_PROCESO, "En proceso"), (TareaState.TERMINADA, "Terminada")],
+        widget=forms.RadioSelect,
+        initial=TareaState.EN_PROCESO,
+    )
+    texto = forms.CharField(label="Comentario", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PrevencionAnswerForm(forms.Form):
+    texto = forms.CharField(
+        label="Su respuesta", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    adjuntos = MultipleFileField(
+        label="Documentos", required=False, help_text="PDF, JPEG o PNG. Puede elegir varios."
+    )
+
+    def clean_adjuntos(self):
+        return inspect_all(self.cleaned_data.get("adjuntos") or [])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            "adjuntos" in cleaned
+            and not cleaned.get("texto", "").strip()
+            and not cleaned["adjuntos"]
+        ):
+            raise ValidationError(
+                "Escriba su respuesta o adjunte los documentos que se le pidieron."
+            )
+        return cleaned
+
+
+class RateForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="¿Cómo califica la atención que recibió?",
+        choices=[
+            (5, "5 · Excelente"),
+            (4, "4 · Buena"),
+            (3, "3 · Regular"),
+            (2, "2 · Mala"),
+            (1, "1 · Muy mala"),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comentario = forms.CharField(
+        label="Comentario (opcional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

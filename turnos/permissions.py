@@ -1,0 +1,57 @@
+"""Who may see and act on what, beyond the role: the secretaría a staff user belongs to."""
+
+from django.db.models import Q
+
+from correspondencia.models import Escrito
+from oficialia.roles import Role, roles_of
+
+SECRETARIA_ROLES = {Role.TITULAR, Role.ENLACE}
+# Roles that see every escrito: the oficialía routes them, the contraloría reviews them.
+SEE_ALL_ROLES = {Role.OFICIALIA, Role.CONTRALORIA}
+
+
+def secretaria_of(user) -> tuple[int | None, int | None]:
+    """(secretaría id, area id) of a staff user; (None, None) when they have none."""
+    perfil = getattr(user, "perfil", None)
+    if perfil is None:
+        return None, None
+    return perfil.secretaria_id, perfil.area_id
+
+
+def turnos_scope(user) -> Q:
+    """The turnos a secretaría user may work: their secretaría's, and their area's if they
+    have one (a turno without an area belongs to the whole secretaría)."""
+    secretaria_id, area_id = secretaria_of(user)
+    if secretaria_id is None:
+        return Q(pk__in=[])
+    scope = Q(secretaria_id=secretaria_id)
+    if area_id is not None:
+        scope &= Q(area_id=area_id) | Q(area__isnull=True)
+    return scope
+
+
+def can_work_turno(user, turno) -> bool:
+    if not roles_of(user) & {str(r) for r in SECRETARIA_ROLES}:
+        return False
+    secretaria_id, area_id = secretaria_of(user)
+    if secretaria_id != turno.secretaria_id:
+        return False
+    return area_id is None or turno.area_id in (None, area_id)
+
+
+def escritos_visible_to(user):
+    """The escritos whose page (data and timeline) a staff user may open."""
+    roles = roles_of(user)
+    escritos = Escrito.objects.all()
+    if roles & {str(r) for r in SEE_ALL_ROLES}:
+        return escritos
+    visible = Q(pk__in=[])
+    if str(Role.VENTANILLA) in roles:
+        visible |= Q(captured_by=user)
+    if roles & {str(r) for r in SECRETARIA_ROLES}:
+        from .models import Turno
+
+        visible |= Q(pk__in=Turno.objects.filter(turnos_scope(user)).values("escrito_id"))
+    if str(Role.OPERATIVO) in roles:
+        visible |= Q(turnos__tareas__assigned_to=user)
+    return escritos.filter(visible).distinct()

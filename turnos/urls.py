@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("personal/", views.staff_home, name="staff_home"),
+    path("oficialia/", views.oficialia_inbox, name="oficialia_inbox"),
+    path("oficialia/escritos/<str:folio>/", views.oficialia_escrito, name="oficialia_escrito"),
+    path(
+        "oficialia/escritos/<str:folio>/<str:decision>/",
+        views.oficialia_decidir,
+        name="oficialia_decidir",
+    ),
+    path("oficialia/devueltos/<int:turno_id>/", views.turno_returnar, name="turno_returnar"),
+    path("expedientes/<str:folio>/", views.escrito_detalle, name="escrito_detalle"),
+    path(
+        "expedientes/<str:folio>/archivos/<int:adjunto_id>/",
+        views.adjunto_descargar,
+        name="adjunto_descargar",
+    ),
+    path("bandeja/", views.bandeja, name="bandeja"),
+    path("turnos/<int:turno_id>/", views.turno_detalle, name="turno_detalle"),
+    path("turnos/<int:turno_id>/<str:action>/", views.turno_accion, name="turno_accion"),
+    path("tareas/", views.tareas, name="tareas"),
+    path("tareas/<int:tarea_id>/", views.tarea_detalle, name="tarea_detalle"),
+    path("notificaciones/", views.notificaciones, name="notificaciones"),
+    path("consulta/<str:folio>/prevencion/", views.consulta_prevencion, name="consulta_prevencion"),
+    path("consulta/<str:folio>/evaluar/", views.consulta_evaluar, name="consulta_evaluar"),
+    path(
+        "consulta/<str:folio>/respuestas/<int:adjunto_id>/",
+        views.consulta_respuesta,
+        name="consulta_respuesta",
+    ),
+]
