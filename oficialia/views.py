@@ -4,11 +4,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from .roles import roles_of
-
 
 def inicio(request: HttpRequest) -> HttpResponse:
-    return render(request, "inicio.html", {"roles": roles_of(request.user)})
+    return render(request, "inicio.html")
 
 
 def privacidad(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Perfil, Turno
@@ -28,3 +30,26 @@ class TurnoAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PerfilInline(admin.StackedInline):
+    model = Perfil
+    can_delete = False
+    verbose_name_plural = "secretaría y área"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Users with their secretaría, so roles and place are set in one page."""
+
+    inlines = [PerfilInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "secretaria"]
+    list_filter = ["is_active", "groups", "perfil__secretaria"]
+
+    @admin.display(description="secretaría", ordering="perfil__secretaria__nombre")
+    def secretaria(self, obj):
+        perfil = getattr(obj, "perfil", None)
+        return perfil.secretaria if perfil else "—"
