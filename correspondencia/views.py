@@ -168,6 +168,14 @@ def verificar(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _captured_escrito(request: HttpRequest, folio: str) -> Escrito:
+    """An escrito this clerk captured; 404 for any other (its existence is not revealed)."""
+    escrito = selectors.escrito_for_ventanilla(folio=folio)
+    if escrito is None or escrito.captured_by_id != request.user.pk:
+        raise Http404
+    return escrito
+
+
 @role_required(Role.VENTANILLA)
 def ventanilla(request: HttpRequest) -> HttpResponse:
     return render(
@@ -201,9 +209,7 @@ def ventanilla_nuevo(request: HttpRequest) -> HttpResponse:
 @never_cache
 @role_required(Role.VENTANILLA)
 def ventanilla_escrito(request: HttpRequest, folio: str) -> HttpResponse:
-    escrito = selectors.escrito_for_ventanilla(folio=folio)
-    if escrito is None:
-        raise Http404
+    escrito = _captured_escrito(request, folio)
     return render(
         request,
         "correspondencia/ventanilla_escrito.html",
@@ -221,9 +227,7 @@ def ventanilla_escrito(request: HttpRequest, folio: str) -> HttpResponse:
 @never_cache
 @role_required(Role.VENTANILLA)
 def ventanilla_acuse_estado(request: HttpRequest, folio: str) -> HttpResponse:
-    escrito = selectors.escrito_for_ventanilla(folio=folio)
-    if escrito is None:
-        raise Http404
+    escrito = _captured_escrito(request, folio)
     return render(
         request,
         "correspondencia/_acuse_estado.html",
@@ -239,7 +243,5 @@ def ventanilla_acuse_estado(request: HttpRequest, folio: str) -> HttpResponse:
 @never_cache
 @role_required(Role.VENTANILLA)
 def ventanilla_acuse(request: HttpRequest, folio: str) -> HttpResponse:
-    escrito = selectors.escrito_for_ventanilla(folio=folio)
-    if escrito is None:
-        raise Http404
+    escrito = _captured_escrito(request, folio)
     return _pdf_response(escrito.acuse)

@@ -185,20 +185,29 @@ def _queue_staff_emails(ids: list[int]) -> None:
 
 
 def notifications_email(*, ids: list[int]) -> int:
+    """Email each notification once, even if the task is delivered twice."""
     sent = 0
-    for notificacion in Notificacion.objects.select_related("user").filter(
-        pk__in=ids, emailed_at__isnull=True
-    ):
-        if notificacion.user.email:
-            link = settings.PUBLIC_BASE_URL + notificacion.url if notificacion.url else ""
-            send_mail(
-                subject=f"Oficialía de Partes: {notificacion.texto[:80]}",
-                message=f"{notificacion.texto}\n\n{link}\n",
-                from_email=None,
-                recipient_list=[notificacion.user.email],
+    for notificacion_id in ids:
+        with transaction.atomic():
+            notificacion = (
+                Notificacion.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("user")
+                .filter(pk=notificacion_id, emailed_at__isnull=True)
+                .first()
             )
-            sent += 1
-        Notificacion.objects.filter(pk=notificacion.pk).update(emailed_at=timezone.now())
+            if notificacion is None:
+                continue
+            if notificacion.user.email:
+                link = settings.PUBLIC_BASE_URL + notificacion.url if notificacion.url else ""
+                send_mail(
+                    subject=f"Oficialía de Partes: {notificacion.texto[:80]}",
+                    message=f"{notificacion.texto}\n\n{link}\n",
+                    from_email=None,
+                    recipient_list=[notificacion.user.email],
+                )
+                sent += 1
+            notificacion.emailed_at = timezone.now()
+            notificacion.save(update_fields=["emailed_at"])
     return sent
 
 
@@ -327,6 +336,16 @@ def turno_reroute(*, turno_id: int, user, route: Route) -> Turno:
         raise ActionError("Solo se puede returnar un turno devuelto por no competencia.")
     if hasattr(previous, "rerouted_as"):
         raise ActionError("Este turno devuelto ya se turnó de nuevo.")
+    if escrito.state not in (
+        EscritoState.TURNADO,
+        EscritoState.EN_ATENCION,
+        EscritoState.PREVENIDO,
+        EscritoState.NO_COMPETENTE,
+    ):
+        # Answered, concluded, reoriented...: a new turno could never change the escrito.
+        raise ActionError(
+            f"El escrito está «{escrito.get_state_display()}»: no se puede turnar de nuevo."
+        )
     if route.secretaria.pk == previous.secretaria_id:
         raise ActionError("Elija una secretaría distinta de la que lo devolvió.")
     if escrito.state == EscritoState.NO_COMPETENTE:
@@ -341,7 +360,8 @@ def turno_reroute(*, turno_id: int, user, route: Route) -> Turno:
         kind=TurnoKind.ATENCION,
         instruccion=route.instruccion,
         term_days=previous.term_days,
-        due_date=previous.due_date,
+        # The same term as before, computed again in case the calendar changed meanwhile.
+        due_date=previous.due_date if previous.due_date_reason else turno_due(previous).due,
         due_date_reason=previous.due_date_reason,
         turned_by=user,
         turned_at=timezone.now(),
@@ -782,15 +802,26 @@ def due_dates_recompute(*, reason: str, start: date, end: date) -> int:
     again the due dates of the open turnos whose term spans it (not the ones fixed by hand)."""
     calendar = BusinessCalendar()
     changed = 0
+    affected = Turno.objects.filter(
+        state__in=OPEN_TURNO_STATES,
+        kind=TurnoKind.ATENCION,
+        due_date__gte=start,
+        due_date_reason="",
+        escrito__received_at__date__lte=end,
+    )
+    # Lock as every other service does: the escritos first (in a fixed order), then their
+    # turnos. Locking a turno first and then touching its escrito (the Transicion's foreign
+    # key takes a share lock on it) deadlocks with a service that holds the escrito and waits
+    # for the turno.
+    escrito_ids = list(
+        Escrito.objects.select_for_update()
+        .filter(pk__in=affected.values("escrito_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     turnos = (
-        Turno.objects.select_for_update(of=("self",))
-        .filter(
-            state__in=OPEN_TURNO_STATES,
-            kind=TurnoKind.ATENCION,
-            due_date__gte=start,
-            due_date_reason="",
-            escrito__received_at__date__lte=end,
-        )
+        affected.filter(escrito_id__in=escrito_ids)
+        .select_for_update(of=("self",))
         .select_related("escrito__tramite")
         .prefetch_related("prevenciones")
     )
@@ -816,7 +847,7 @@ def due_dates_recompute(*, reason: str, start: date, end: date) -> int:
 
 REMINDER_TEXT = {
     ReminderKind.THREE_DAYS: "vence en 3 días hábiles",
-    ReminderKind.ONE_DAY: "vence mañana (1 día hábil)",
+    ReminderKind.ONE_DAY: "vence el siguiente día hábil",
     ReminderKind.TODAY: "vence hoy",
     ReminderKind.OVERDUE: "está vencido",
 }
@@ -841,6 +872,8 @@ def reminders_send(*, today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     calendar = BusinessCalendar()
+    if not calendar.is_business_day(today):
+        return 0  # nobody is at the office; the next business day catches up
     horizon = calendar.add_business_days(today, 3)
     sent = 0
     turnos = (
@@ -865,9 +898,15 @@ def reminders_send(*, today: date | None = None) -> int:
             )
             if not created:
                 continue
+            when = REMINDER_TEXT[kind]
+            if kind == ReminderKind.THREE_DAYS:
+                # The first reminder can find only 2 business days left (a short term, a
+                # turno routed late): say how many there really are.
+                left = calendar.count_business_days(today, turno.due_date)
+                when = f"vence en {left} días hábiles"
             text = (
                 f"El turno {turno.escrito.folio} ({turno.secretaria.siglas}) "
-                f"{REMINDER_TEXT[kind]}: fecha límite {turno.due_date:%d/%m/%Y}"
+                f"{when}: fecha límite {turno.due_date:%d/%m/%Y}"
             )
             url = reverse("turno_detalle", args=[turno.pk])
             recipients = set(secretaria_staff(turno.secretaria_id))

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -426,7 +427,7 @@ def tarea_detalle(request: HttpRequest, tarea_id: int) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     """Where a signed-in user lands: the inbox of their role."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return redirect_to_login(request.get_full_path())
     roles = roles_of(request.user)
     for role, target in (
         (Role.OFICIALIA, "oficialia_inbox"),

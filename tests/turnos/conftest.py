@@ -32,6 +32,12 @@ def staff_member(username: str, first_name: str, role: str, secretaria: Secretar
     return user
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Half a dozen staff users per test: hash their passwords cheaply (logging in works)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def obras(db) -> Secretaria:
     return SecretariaFactory(nombre="Secretaría de Obras Públicas", siglas="SOP")

@@ -1,0 +1,670 @@
+"""Who may open what: every URL of the project, walked through a role-by-URL matrix.
+
+The table `URLS` classifies each URL name: how to build its arguments from the world below,
+whether it is public, which roles may open it, and which personas hold the role but must not
+see this particular object (404: its existence is not revealed). A URL the table does not
+know fails `test_every_url_of_the_project_is_classified`, so a new view cannot be added
+without saying who may open it.
+
+Staff sign-in is throttled by django-axes per account and per address; that is walked through
+the real sign-in form at the end.
+"""
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from axes.utils import reset as axes_reset
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Escrito, Transicion
+from oficialia import access_codes
+from oficialia.roles import Role
+from tests.factories import UserFactory, file_escrito, pdf_bytes, upload
+from turnos.models import Notificacion, Perfil, Tarea, Turno
+from turnos.services import Route, escrito_turn, tarea_assign, turno_accept, turno_give_back
+
+from .conftest import staff_member
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_PATH = "/cuenta/entrar/"
+PASSWORD = "contraseña-de-prueba"  # tests.factories.UserFactory
+
+
+# The world -------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    escrito: Escrito  # captured at the ventanilla by Verónica, routed to Obras, task for Óscar
+    access_code: str  # of `escrito`, as the petitioner types it on /consulta/
+    adjunto: Adjunto  # a file of `escrito`
+    oficio: Adjunto  # the answer's oficio, the only file the petitioner downloads back
+    turno: Turno  # of `escrito`, to Obras para atención, accepted
+    tarea: Tarea  # on `turno`, for Óscar (operativo of Obras)
+    online: Escrito  # filed online by a citizen moments ago, waiting to be routed
+    devuelto: Turno  # Obras gave it back as not competent; waiting for the oficialía
+
+
+@pytest.fixture
+def personas(
+    obras,
+    agua,
+    ventanilla_clerk,
+    turnador,
+    titular_obras,
+    enlace_obras,
+    operativo_obras,
+    titular_agua,
+    enlace_agua,
+    contraloria_user,
+) -> dict[str, object]:
+    """Every role, plus the neighbours who hold the same role but not the same objects."""
+    return {
+        "ventanilla": ventanilla_clerk,
+        "ventanilla_otra": UserFactory(username="victor.ventanilla", roles=[Role.VENTANILLA]),
+        "turnador": turnador,
+        "titular_obras": titular_obras,
+        "enlace_obras": enlace_obras,
+        "operativo_obras": operativo_obras,
+        "operativo_obras_2": staff_member("otilia.operativa", "Otilia", Role.OPERATIVO, obras),
+        "titular_agua": titular_agua,
+        "enlace_agua": enlace_agua,
+        "contraloria": contraloria_user,
+        "administracion": UserFactory(username="adan.admin", roles=[Role.ADMINISTRACION]),
+        "sin_rol": UserFactory(username="saul.sinrol"),
+    }
+
+
+@pytest.fixture
+def world(personas, obras) -> World:
+    turnador, titular = personas["turnador"], personas["titular_obras"]
+    filed = file_escrito(
+        channel=Channel.VENTANILLA,
+        captured_by=personas["ventanilla"],
+        attachments=[upload("solicitud.pdf", pdf_bytes(), "application/pdf")],
+        asunto="Bache en la calle Juárez",
+        queue_acuse=False,
+    )
+    escrito = filed.escrito
+    adjunto = escrito.adjuntos.get()
+    oficio = Adjunto.objects.create(
+        escrito=escrito,
+        file=adjunto.file.name,
+        original_name="oficio.pdf",
+        content_type="application/pdf",
+        size=adjunto.size,
+        sha256=adjunto.sha256,
+        position=1,
+        origin=AdjuntoOrigin.RESPUESTA,
+    )
+    (turno,) = escrito_turn(escrito_id=escrito.pk, user=turnador, routes=[Route(obras)])
+    turno_accept(turno_id=turno.pk, user=titular)
+    tarea = tarea_assign(
+        turno_id=turno.pk,
+        user=titular,
+        assignee=personas["operativo_obras"],
+        descripcion="Inspeccionar el bache",
+        due_date=timezone.localdate(),
+    )
+    online = file_escrito(
+        asunto="Fuga de agua en la colonia Centro", submission_token=uuid.uuid4(), queue_acuse=False
+    ).escrito
+    other = file_escrito(asunto="Poda de árbol", queue_acuse=False).escrito
+    (devuelto,) = escrito_turn(escrito_id=other.pk, user=turnador, routes=[Route(obras)])
+    turno_give_back(turno_id=devuelto.pk, user=titular, reason="Le corresponde a Ecología")
+    return World(
+        escrito=escrito,
+        access_code=access_codes.display(filed.access_code),
+        adjunto=adjunto,
+        oficio=oficio,
+        turno=turno,
+        tarea=tarea,
+        online=online,
+        devuelto=devuelto,
+    )
+
+
+# The table -------------------------------------------------------------------------------
+
+STAFF = frozenset(Role.values)
+NO_ARGS: Callable[[World], dict] = lambda w: {}  # noqa: E731
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Callable[[World], dict] = NO_ARGS
+    # The methods the view acts on; each is walked. GET on a POST-only view is 405.
+    methods: tuple[str, ...] = ("GET",)
+    # Public pages: what anyone gets (anonymous or staff: staff have no back door into the
+    # petitioner's pages), and, for pages behind folio + access code, what the browser that
+    # gave them on /consulta/ gets.
+    public: bool = False
+    anyone: int | None = None
+    petitioner: int | None = None
+    # Staff pages: the roles that may open them (anyone else signed in: 403) ...
+    roles: frozenset[str] = frozenset()
+    signed_in: bool = False  # ... or any signed-in user, whatever their role
+    # ... and the personas that hold such a role but must not see this object: 404.
+    hidden_from: frozenset[str] = frozenset()
+    ok: tuple[int, ...] = (200,)  # what an allowed persona gets on GET (POST: 200 or 302)
+
+
+def _folio(w: World) -> dict:
+    return {"folio": w.escrito.folio}
+
+
+# An escrito's page: every staff role, but only the escritos each one may see. Agua never
+# had a turno of it, Otilia has no task on it, Víctor did not capture it, and the
+# administración sees no escritos at all.
+ESCRITO_HIDDEN = frozenset(
+    {"titular_agua", "enlace_agua", "operativo_obras_2", "ventanilla_otra", "administracion"}
+)
+SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
+AGUA = frozenset({"titular_agua", "enlace_agua"})
+
+URLS: dict[str, Rule] = {
+    # Public ---------------------------------------------------------------------------------
+    "inicio": Rule(public=True, anyone=200),
+    "healthz": Rule(public=True, anyone=200),
+    "privacidad": Rule(public=True, anyone=200),
+    "login": Rule(public=True, anyone=200),
+    "logout": Rule(public=True, methods=("POST",), anyone=302),
+    "escrito_nuevo": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    # The receipt page opens with the submission token only the filing browser has.
+    "escrito_recibido": Rule(
+        lambda w: {"token": w.online.submission_token}, public=True, anyone=200
+    ),
+    "escrito_recibido_estado": Rule(
+        lambda w: {"token": w.online.submission_token}, public=True, anyone=200
+    ),
+    "escrito_recibido_acuse": Rule(
+        lambda w: {"token": w.online.submission_token}, public=True, anyone=200
+    ),
+    "consulta": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "verificar": Rule(
+        lambda w: {"token": w.escrito.acuse.verification_token}, public=True, anyone=200
+    ),
+    # Behind folio + access code given on /consulta/ in the same browser session.
+    "consulta_acuse": Rule(_folio, public=True, anyone=404, petitioner=200),
+    "consulta_prevencion": Rule(_folio, methods=("POST",), public=True, anyone=404, petitioner=200),
+    "consulta_evaluar": Rule(_folio, methods=("POST",), public=True, anyone=404, petitioner=200),
+    "consulta_respuesta": Rule(
+        lambda w: {"folio": w.escrito.folio, "adjunto_id": w.oficio.pk},
+        public=True,
+        anyone=404,
+        petitioner=200,
+    ),
+    # Any signed-in user: sent on to the inbox of their role (or the home page). -------------
+    "staff_home": Rule(signed_in=True, ok=(302,)),
+    # Oficialía ------------------------------------------------------------------------------
+    "oficialia_inbox": Rule(roles=frozenset({Role.OFICIALIA})),
+    "oficialia_escrito": Rule(
+        lambda w: {"folio": w.online.folio},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.OFICIALIA}),
+    ),
+    "oficialia_decidir": Rule(
+        lambda w: {"folio": w.online.folio, "decision": "rechazar"},
+        methods=("POST",),
+        roles=frozenset({Role.OFICIALIA}),
+    ),
+    "turno_returnar": Rule(
+        lambda w: {"turno_id": w.devuelto.pk},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.OFICIALIA}),
+    ),
+    # Every staff role, within what each may see ------------------------------------------
+    "escrito_detalle": Rule(_folio, roles=STAFF, hidden_from=ESCRITO_HIDDEN),
+    "adjunto_descargar": Rule(
+        lambda w: {"folio": w.escrito.folio, "adjunto_id": w.adjunto.pk},
+        roles=STAFF,
+        hidden_from=ESCRITO_HIDDEN,
+    ),
+    "notificaciones": Rule(roles=STAFF),
+    # Secretaría -----------------------------------------------------------------------------
+    "bandeja": Rule(roles=SECRETARIA),
+    "turno_detalle": Rule(lambda w: {"turno_id": w.turno.pk}, roles=SECRETARIA, hidden_from=AGUA),
+    "turno_accion": Rule(
+        lambda w: {"turno_id": w.turno.pk, "action": "aceptar"},
+        methods=("POST",),
+        roles=SECRETARIA,
+        hidden_from=AGUA,
+    ),
+    # Operativo ------------------------------------------------------------------------------
+    "tareas": Rule(roles=frozenset({Role.OPERATIVO})),
+    "tarea_detalle": Rule(
+        lambda w: {"tarea_id": w.tarea.pk},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.OPERATIVO}),
+        hidden_from=frozenset({"operativo_obras_2"}),
+    ),
+    # Ventanilla: each clerk sees the escritos they captured ---------------------------------
+    "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
+    "ventanilla_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
+    "ventanilla_escrito": Rule(
+        _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
+    ),
+    "ventanilla_acuse_estado": Rule(
+        _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
+    ),
+    "ventanilla_acuse": Rule(
+        _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
+    ),
+}
+
+
+def project_urls() -> dict[str, str]:
+    """Every URL pattern of the project (name → route), except Django's admin."""
+    found: dict[str, str] = {}
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                if route == "admin/":
+                    continue  # the admin guards itself; see test_the_admin_is_for_staff_only
+                walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                # An unnamed pattern is listed by its route, so it cannot slip through either.
+                found[pattern.name or route] = route
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_url_of_the_project_is_classified():
+    urls = project_urls()
+    unclassified = sorted(set(urls) - set(URLS))
+    assert not unclassified, (
+        "URLs missing from tests/turnos/test_permissions.py::URLS (say who may open them): "
+        + ", ".join(f"{name} ({urls[name]})" for name in unclassified)
+    )
+    stale = sorted(set(URLS) - set(urls))
+    assert not stale, f"URLS names URLs the project no longer has: {stale}"
+
+
+# The walk --------------------------------------------------------------------------------
+
+
+def _request(client: Client, method: str, url: str):
+    response = client.post(url) if method == "POST" else client.get(url)
+    if response.streaming:
+        b"".join(response.streaming_content)  # read it all (and close the file)
+    return response
+
+
+def _goes_to_login(response, url: str) -> bool:
+    if response.status_code != 302:
+        return False
+    parts = urlsplit(response.url)
+    return parts.path == LOGIN_PATH and parse_qs(parts.query).get("next") == [url]
+
+
+def _client(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _roles(user) -> set[str]:
+    return set(user.groups.values_list("name", flat=True))
+
+
+def _describe(response) -> str:
+    location = f" → {response.url}" if response.status_code in (301, 302) else ""
+    return f"{response.status_code}{location}"
+
+
+@pytest.mark.parametrize("name", sorted(URLS))
+def test_role_by_url_matrix(name, world, personas):
+    """Anonymous → sign in; a wrong role → 403; another's object → 404; the rest → the page."""
+    rule = URLS[name]
+    url = reverse(name, kwargs=rule.kwargs(world))
+    failures: list[str] = []
+
+    if rule.public:
+        if rule.petitioner is not None:
+            petitioner = Client()
+            petitioner.post(
+                reverse("consulta"), {"folio": world.escrito.folio, "codigo": world.access_code}
+            )
+        for method in rule.methods:
+            for who, client in (
+                ("anónimo", Client()),
+                ("contraloria", _client(personas["contraloria"])),
+            ):
+                response = _request(client, method, url)
+                if response.status_code != rule.anyone or _goes_to_login(response, url):
+                    failures.append(
+                        f"{method} {who}: {_describe(response)}, expected {rule.anyone}"
+                    )
+            if rule.petitioner is not None:
+                response = _request(petitioner, method, url)
+                if response.status_code != rule.petitioner:
+                    failures.append(
+                        f"{method} peticionario: {_describe(response)}, expected {rule.petitioner}"
+                    )
+        assert not failures, f"{name} {url}:\n" + "\n".join(failures)
+        return
+
+    for method in rule.methods:
+        response = _request(Client(), method, url)
+        if not _goes_to_login(response, url):
+            failures.append(f"{method} anónimo: {_describe(response)}, expected sign-in")
+        for who, user in personas.items():
+            response = _request(_client(user), method, url)
+            status = response.status_code
+            if rule.signed_in or _roles(user) & rule.roles:
+                if who in rule.hidden_from:
+                    expected = "404"
+                    good = status == 404 and world.escrito.folio.encode() not in response.content
+                else:
+                    allowed = rule.ok if method == "GET" else (200, 302)
+                    expected = " or ".join(map(str, allowed))
+                    good = status in allowed and not _goes_to_login(response, url)
+            else:
+                expected, good = "403", status == 403
+            if not good:
+                failures.append(f"{method} {who}: {_describe(response)}, expected {expected}")
+    if "GET" not in rule.methods:
+        response = _request(_client(personas["contraloria"]), "GET", url)
+        if response.status_code not in (403, 405):
+            failures.append(f"GET on a POST-only view: {_describe(response)}")
+    assert not failures, f"{name} {url}:\n" + "\n".join(failures)
+
+
+def test_the_admin_is_for_staff_only(personas):
+    admin = reverse("admin:index")
+    for client in (Client(), _client(personas["titular_obras"]), _client(personas["contraloria"])):
+        response = client.get(admin)
+        assert response.status_code == 302
+        assert response.url == f"{reverse('admin:login')}?next={admin}"
+
+
+# What the matrix says, spelled out --------------------------------------------------------
+
+
+def test_objects_of_another_secretaria_or_person_are_not_found(world, personas):
+    """Their existence is not revealed: the same 404 as an object that does not exist."""
+    w = world
+    cases = [
+        ("titular_agua", "GET", "turno_detalle", {"turno_id": w.turno.pk}),
+        ("enlace_agua", "GET", "turno_detalle", {"turno_id": w.turno.pk}),
+        ("titular_agua", "POST", "turno_accion", {"turno_id": w.turno.pk, "action": "aceptar"}),
+        ("enlace_agua", "GET", "escrito_detalle", {"folio": w.escrito.folio}),
+        ("titular_agua", "GET", "escrito_detalle", {"folio": w.escrito.folio}),
+        (
+            "titular_agua",
+            "GET",
+            "adjunto_descargar",
+            {"folio": w.escrito.folio, "adjunto_id": w.adjunto.pk},
+        ),
+        ("operativo_obras_2", "GET", "tarea_detalle", {"tarea_id": w.tarea.pk}),
+        ("operativo_obras_2", "POST", "tarea_detalle", {"tarea_id": w.tarea.pk}),
+        ("operativo_obras_2", "GET", "escrito_detalle", {"folio": w.escrito.folio}),
+        # Verónica captured `escrito`, not the one filed online.
+        ("ventanilla", "GET", "ventanilla_escrito", {"folio": w.online.folio}),
+        ("ventanilla", "GET", "ventanilla_acuse_estado", {"folio": w.online.folio}),
+        ("ventanilla", "GET", "ventanilla_acuse", {"folio": w.online.folio}),
+        ("ventanilla", "GET", "escrito_detalle", {"folio": w.online.folio}),
+        ("ventanilla_otra", "GET", "ventanilla_escrito", {"folio": w.escrito.folio}),
+    ]
+    missing = {
+        "turno_detalle": {"turno_id": 999_999},
+        "turno_accion": {"turno_id": 999_999, "action": "aceptar"},
+        "escrito_detalle": {"folio": "NO-EXISTE"},
+        "adjunto_descargar": {"folio": "NO-EXISTE", "adjunto_id": 999_999},
+        "tarea_detalle": {"tarea_id": 999_999},
+        "ventanilla_escrito": {"folio": "NO-EXISTE"},
+        "ventanilla_acuse_estado": {"folio": "NO-EXISTE"},
+        "ventanilla_acuse": {"folio": "NO-EXISTE"},
+    }
+    for who, method, name, kwargs in cases:
+        client = _client(personas[who])
+        hidden = _request(client, method, reverse(name, kwargs=kwargs))
+        absent = _request(client, method, reverse(name, kwargs=missing[name]))
+        assert hidden.status_code == 404, (who, name, hidden.status_code)
+        assert _without_csrf(hidden) == _without_csrf(absent), (who, name)
+        for folio in (w.escrito.folio, w.online.folio):
+            assert folio.encode() not in hidden.content, (who, name)
+
+
+def _without_csrf(response) -> str:
+    """The page, without the CSRF token (masked anew on every response)."""
+    return re.sub(
+        r'(X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]*',
+        r"\1",
+        response.content.decode(),
+    )
+
+
+TURNO_ACTIONS = {
+    "aceptar": {},
+    "asignar": {"tarea-descripcion": "Algo", "tarea-due_date": "2099-01-01"},
+    "prevenir": {"prevencion-texto": "Falta la dirección"},
+    "responder": {"respuesta-texto": "Atendido", "respuesta-sense": "positiva"},
+    "devolver": {"devolucion-reason": "No es nuestro"},
+}
+
+
+def _snapshot() -> tuple:
+    return (
+        list(Transicion.objects.order_by("pk").values_list("pk", "action")),
+        list(Turno.objects.order_by("pk").values_list("pk", "state", "due_date")),
+        list(Tarea.objects.order_by("pk").values_list("pk", "state")),
+        list(Escrito.objects.order_by("pk").values_list("pk", "state")),
+        Adjunto.objects.count(),
+        Notificacion.objects.exclude(user__username="carla.contraloria").count(),
+    )
+
+
+def test_contraloria_reads_everything_and_changes_nothing(world, personas):
+    w = world
+    client = _client(personas["contraloria"])
+    before = _snapshot()
+    for name, kwargs in (
+        ("escrito_detalle", {"folio": w.escrito.folio}),
+        ("escrito_detalle", {"folio": w.online.folio}),
+        ("escrito_detalle", {"folio": w.devuelto.escrito.folio}),
+        ("adjunto_descargar", {"folio": w.escrito.folio, "adjunto_id": w.adjunto.pk}),
+        ("notificaciones", {}),
+    ):
+        assert _request(client, "GET", reverse(name, kwargs=kwargs)).status_code == 200, name
+    posts = [
+        ("oficialia_escrito", {"folio": w.online.folio}),
+        ("oficialia_decidir", {"folio": w.online.folio, "decision": "rechazar"}),
+        ("oficialia_decidir", {"folio": w.online.folio, "decision": "reorientar"}),
+        ("turno_returnar", {"turno_id": w.devuelto.pk}),
+        ("tarea_detalle", {"tarea_id": w.tarea.pk}),
+        ("ventanilla_nuevo", {}),
+        *(("turno_accion", {"turno_id": w.turno.pk, "action": a}) for a in TURNO_ACTIONS),
+    ]
+    for name, kwargs in posts:
+        response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})
+        assert response.status_code == 403, (name, kwargs, response.status_code)
+    # Every POST-accepting staff view of the table is in the list above.
+    acting = {n for n, r in URLS.items() if "POST" in r.methods and not r.public}
+    assert acting == {n for n, _ in posts}
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("action", sorted(TURNO_ACTIONS))
+def test_no_action_on_a_turno_of_another_secretaria(action, world, personas):
+    before = _snapshot()
+    url = reverse("turno_accion", kwargs={"turno_id": world.turno.pk, "action": action})
+    for who in ("titular_agua", "enlace_agua"):
+        assert _client(personas[who]).post(url, TURNO_ACTIONS[action]).status_code == 404
+    for who in ("contraloria", "operativo_obras", "turnador", "ventanilla", "administracion"):
+        assert _client(personas[who]).post(url, TURNO_ACTIONS[action]).status_code == 403
+    assert _snapshot() == before
+
+
+# A role taken away -----------------------------------------------------------------------
+
+
+def test_a_role_taken_away_applies_on_the_very_next_request(world, personas, agua):
+    user = personas["titular_obras"]
+    client = _client(user)
+    bandeja = reverse("bandeja")
+    turno = reverse("turno_detalle", kwargs={"turno_id": world.turno.pk})
+    accion = reverse("turno_accion", kwargs={"turno_id": world.turno.pk, "action": "aceptar"})
+    escrito = reverse("escrito_detalle", kwargs={"folio": world.escrito.folio})
+    assert client.get(bandeja).status_code == 200
+    assert client.get(turno).status_code == 200
+
+    # Moved to another secretaría: Obras's turno is gone at once.
+    Perfil.objects.filter(user=user).update(secretaria=agua)
+    assert client.get(turno).status_code == 404
+    assert client.get(escrito).status_code == 404
+    Perfil.objects.filter(user=user).update(secretaria=world.turno.secretaria)
+    assert client.get(turno).status_code == 200
+
+    # The role taken away: same session, next request.
+    user.groups.remove(Group.objects.get(name=Role.TITULAR))
+    assert client.get(bandeja).status_code == 403
+    assert client.get(turno).status_code == 403
+    assert client.post(accion).status_code == 403
+    assert client.get(escrito).status_code == 403
+
+    # Given back: works again, still without signing in anew.
+    user.groups.add(Group.objects.get(name=Role.TITULAR))
+    assert client.get(bandeja).status_code == 200
+
+    # The account switched off: the session no longer counts, back to the sign-in page.
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert _goes_to_login(client.get(bandeja), bandeja)
+
+
+def test_contraloria_losing_its_role_loses_its_reading(world, personas):
+    user = personas["contraloria"]
+    client = _client(user)
+    url = reverse("escrito_detalle", kwargs={"folio": world.escrito.folio})
+    assert client.get(url).status_code == 200
+    user.groups.clear()
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("notificaciones")).status_code == 403
+
+
+# Sign-in throttling (django-axes) --------------------------------------------------------
+
+
+@pytest.fixture
+def sign_in(settings):
+    """Post the real sign-in form from an address; a fresh browser each time."""
+    settings.CLIENT_IP_HEADER = ""  # the address is REMOTE_ADDR
+    axes_reset()
+    assert not AccessAttempt.objects.exists() and not AccessFailureLog.objects.exists()
+
+    def sign_in(username: str, password: str, address: str):
+        client = Client()
+        response = client.post(
+            LOGIN_PATH,
+            {"username": username, "password": password},
+            REMOTE_ADDR=address,
+            HTTP_USER_AGENT="Mozilla/5.0 (prueba)",
+        )
+        response.signed_in = "_auth_user_id" in client.session
+        return response
+
+    yield sign_in
+    axes_reset()
+
+
+LIMIT = 5
+LOCKED = 429  # AXES_HTTP_RESPONSE_CODE (axes' default), with AXES_LOCKOUT_TEMPLATE
+
+
+def assert_locked(response):
+    assert response.status_code == LOCKED
+    assert "registration/bloqueado.html" in [t.name for t in response.templates]
+    assert "Acceso bloqueado temporalmente" in response.content.decode()
+    assert not response.signed_in
+
+
+def assert_wrong_password(response):
+    assert response.status_code == 200
+    assert "Usuario o contraseña incorrectos" in response.content.decode()
+    assert not response.signed_in
+
+
+def test_the_right_password_signs_in(sign_in, titular_obras):
+    response = sign_in(titular_obras.username, PASSWORD, "198.51.100.1")
+    assert response.status_code == 302 and response.signed_in
+
+
+def test_wrong_passwords_for_one_account_lock_it_from_every_address(
+    settings, sign_in, titular_obras, enlace_obras
+):
+    assert settings.AXES_FAILURE_LIMIT == LIMIT
+    addresses = [f"203.0.113.{i}" for i in range(1, LIMIT + 1)]
+    responses = [sign_in(titular_obras.username, "equivocada", a) for a in addresses]
+    for response in responses[:-1]:
+        assert_wrong_password(response)
+    assert_locked(responses[-1])  # the failure that reaches the limit is answered locked
+    # The right password, from an address never seen: still locked.
+    assert_locked(sign_in(titular_obras.username, PASSWORD, "198.51.100.77"))
+    # It is the account that is locked, not those addresses: someone else signs in there.
+    assert sign_in(enlace_obras.username, PASSWORD, addresses[0]).signed_in
+
+    failures = AccessFailureLog.objects.order_by("attempt_time", "pk")
+    assert [f.ip_address for f in failures[:LIMIT]] == addresses
+    assert {f.username for f in failures} == {titular_obras.username}
+    assert failures.filter(locked_out=True).exists()
+    assert all(f.path_info == LOGIN_PATH for f in failures)
+
+
+def test_wrong_passwords_from_one_address_lock_that_address(
+    sign_in, titular_obras, enlace_obras, titular_agua, turnador
+):
+    address = "192.0.2.10"
+    usernames = [
+        titular_obras.username,
+        enlace_obras.username,
+        turnador.username,
+        "no.existe",
+        "administrador",
+    ]
+    responses = [sign_in(u, "equivocada", address) for u in usernames]
+    for response in responses[:-1]:
+        assert_wrong_password(response)
+    assert_locked(responses[-1])
+    # From that address even the right password of an untried account is refused ...
+    assert_locked(sign_in(titular_agua.username, PASSWORD, address))
+    # ... while that account, and the accounts that were tried once, work from elsewhere.
+    assert sign_in(titular_agua.username, PASSWORD, "192.0.2.11").signed_in
+    assert sign_in(titular_obras.username, PASSWORD, "192.0.2.12").signed_in
+
+    logged = AccessFailureLog.objects.filter(ip_address=address)
+    assert set(logged.values_list("username", flat=True)) >= set(usernames)
+    assert logged.filter(locked_out=True).exists()
+
+
+def test_every_failed_attempt_is_recorded(sign_in, titular_obras):
+    sign_in(titular_obras.username, "equivocada", "198.51.100.5")
+    sign_in(titular_obras.username, "otra-equivocada", "198.51.100.6")
+    sign_in("no.existe", "x", "198.51.100.6")
+    failures = AccessFailureLog.objects.order_by("attempt_time", "pk")
+    assert [(f.username, f.ip_address, f.locked_out) for f in failures] == [
+        (titular_obras.username, "198.51.100.5", False),
+        (titular_obras.username, "198.51.100.6", False),
+        ("no.existe", "198.51.100.6", False),
+    ]
+    assert all(f.user_agent == "Mozilla/5.0 (prueba)" for f in failures)
+    attempts = AccessAttempt.objects.all()
+    assert sum(a.failures_since_start for a in attempts) == 3
+    # The password typed is never stored.
+    assert not any("equivocada" in a.post_data for a in attempts)
+    # A success clears the account's count (AXES_RESET_ON_SUCCESS) but not the log.
+    assert sign_in(titular_obras.username, PASSWORD, "198.51.100.5").signed_in
+    assert AccessFailureLog.objects.count() == 3
