@@ -423,8 +423,10 @@ def turno_accept(*, turno_id: int, user) -> Turno:
 @transaction.atomic
 def tarea_assign(*, turno_id: int, user, assignee, descripcion: str, due_date: date) -> Tarea:
     escrito, turno = _lock_turno(turno_id, user)
-    if turno.state not in (TurnoState.ACEPTADO, TurnoState.EN_ATENCION):
+    if turno.state == TurnoState.PENDIENTE:
         raise ActionError("Acepte el turno antes de asignar tareas.")
+    if turno.state not in (TurnoState.ACEPTADO, TurnoState.EN_ATENCION):
+        raise ActionError(f"No se asignan tareas a un turno «{turno.get_state_display()}».")
     if (
         not has_role(assignee, Role.OPERATIVO)
         or assignee.perfil.secretaria_id != turno.secretaria_id
