@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from oficialia import access_codes
+from oficialia import access_codes, bitacora
 from oficialia.folios import allocate_folio
 
 from .attachments import InspectedFile
@@ -298,6 +298,20 @@ def transicion_record(
         reason=reason,
         public=public,
         at=at or timezone.now(),
+    )
+    bitacora.record(
+        action=f"{'turno' if turno is not None else 'escrito'}.{action}",
+        object_type="turno" if turno is not None else "escrito",
+        object_ref=str(turno.pk) if turno is not None else escrito.folio,
+        folio=escrito.folio,
+        changes={
+            "descripcion": transicion.description,
+            **({"de": source} if source else {}),
+            **({"a": target} if target else {}),
+            **({"motivo": reason} if reason else {}),
+            **({"secretaria": turno.secretaria.nombre} if turno is not None else {}),
+        },
+        actor=actor,
     )
     if notify and public and target and turno is None and escrito.peticionario.email:
         transaction.on_commit(lambda: petitioner_notification_queue(transicion_id=transicion.pk))

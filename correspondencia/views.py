@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from oficialia import access_codes
+from oficialia import access_codes, bitacora
 from oficialia.roles import Role, role_required
 from oficialia.views import rate_limited
 
@@ -210,6 +210,9 @@ def ventanilla_nuevo(request: HttpRequest) -> HttpResponse:
 @role_required(Role.VENTANILLA)
 def ventanilla_escrito(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = _captured_escrito(request, folio)
+    bitacora.record(
+        action="datos.ver", object_type="escrito", object_ref=folio, folio=escrito.folio
+    )
     return render(
         request,
         "correspondencia/ventanilla_escrito.html",
@@ -244,4 +247,7 @@ def ventanilla_acuse_estado(request: HttpRequest, folio: str) -> HttpResponse:
 @role_required(Role.VENTANILLA)
 def ventanilla_acuse(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = _captured_escrito(request, folio)
+    bitacora.record(
+        action="acuse.descargar", object_type="acuse", object_ref=folio, folio=escrito.folio
+    )
     return _pdf_response(escrito.acuse)

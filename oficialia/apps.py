@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class OficialiaConfig(AppConfig):
     name = "oficialia"
     verbose_name = "Oficialía de Partes"
+
+    def ready(self) -> None:
+        from . import signals
+
+        signals.connect()

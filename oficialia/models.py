@@ -46,3 +46,59 @@ class DiaInhabil(models.Model):
         if self.start == self.end:
             return f"{self.start:%d/%m/%Y}: {self.descripcion}"
         return f"{self.start:%d/%m/%Y} a {self.end:%d/%m/%Y}: {self.descripcion}"
+
+
+class Bitacora(models.Model):
+    """The append-only record of every action that matters, chained by SHA-256.
+
+    Each entry stores the hash of its own content together with the previous entry's hash,
+    so altering or deleting any entry breaks the chain from there on
+    (`manage.py verificar_bitacora`). On PostgreSQL a trigger refuses UPDATE and DELETE.
+    Entries are written only by `oficialia.bitacora.record`.
+    """
+
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(max_length=150)
+    role = models.CharField(max_length=120, blank=True)
+    secretaria = models.CharField(max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=30, blank=True)
+    object_ref = models.CharField(max_length=60, blank=True)
+    folio = models.CharField(max_length=20, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "entrada de bitácora"
+        verbose_name_plural = "bitácora"
+        indexes = [
+            models.Index(fields=["actor", "-id"], name="bitacora_actor_idx"),
+            models.Index(fields=["action", "-id"], name="bitacora_action_idx"),
+            models.Index(fields=["folio", "-id"], name="bitacora_folio_idx"),
+            models.Index(fields=["secretaria", "-id"], name="bitacora_secretaria_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class BitacoraCabeza(models.Model):
+    """The chain head published each day: anyone who kept one can detect a rewritten chain."""
+
+    day = models.DateField(unique=True)
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+    published_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.count} · {self.last_hash[:12]}…"

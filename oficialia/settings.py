@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oficialia.bitacora.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -275,6 +276,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Reminders are found each morning from the due dates in the database, never held as
     # countdowns in the broker. CELERY_TIMEZONE makes 08:00 Mexico City time.
+    "publish-bitacora-head": {
+        "task": "oficialia.tasks.publish_bitacora_head",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "daily-reminders": {
         "task": "turnos.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),

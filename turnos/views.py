@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
+from oficialia import bitacora
 from oficialia.roles import Role, role_required, roles_of
 
 from . import selectors, services
@@ -35,6 +36,13 @@ STAFF_ROLES = (
     Role.CONTRALORIA,
     Role.ADMINISTRACION,
 )
+
+
+def _record_view(escrito) -> None:
+    """Staff opened a page with the petitioner's personal data: that goes on record."""
+    bitacora.record(
+        action="datos.ver", object_type="escrito", object_ref=escrito.folio, folio=escrito.folio
+    )
 
 
 def _query(request: HttpRequest) -> str:
@@ -86,6 +94,8 @@ def oficialia_inbox(request: HttpRequest) -> HttpResponse:
 def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
     """Route an escrito (or decide it is not one, or not ours)."""
     escrito = selectors.escrito_for_staff(request.user, folio)
+    if request.method == "GET":
+        _record_view(escrito)
     suggestion = services.suggested_due_date(escrito)
     suggested_secretaria = escrito.tramite.secretaria if escrito.tramite_id else None
     suggested_secretaria = suggested_secretaria or escrito.secretaria_destino
@@ -192,6 +202,7 @@ def turno_returnar(request: HttpRequest, turno_id: int) -> HttpResponse:
 @role_required(*STAFF_ROLES)
 def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = selectors.escrito_for_staff(request.user, folio)
+    _record_view(escrito)
     thresholds = Thresholds.now()
     turnos = list(
         escrito.turnos.select_related("secretaria", "area", "respuesta").order_by("turned_at")
@@ -217,6 +228,13 @@ def adjunto_descargar(request: HttpRequest, folio: str, adjunto_id: int) -> File
     adjunto = Adjunto.objects.filter(escrito=escrito, pk=adjunto_id).first()
     if adjunto is None:
         raise Http404
+    bitacora.record(
+        action="archivo.descargar",
+        object_type="adjunto",
+        object_ref=str(adjunto.pk),
+        folio=escrito.folio,
+        changes={"archivo": adjunto.original_name, "sha256": adjunto.sha256},
+    )
     return FileResponse(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
@@ -273,6 +291,7 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
     thresholds = Thresholds.now()
     turno.light = thresholds.light(turno)
     escrito = turno.escrito
+    _record_view(escrito)
     return render(
         request,
         "turnos/turno_detalle.html",

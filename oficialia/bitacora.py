@@ -1,0 +1,219 @@
+"""The bitácora writer: who did what, when, from where, chained so that no entry can be
+changed or removed unnoticed.
+
+`record()` appends one entry in the caller's transaction. Appends are serialised with a
+transaction-scoped PostgreSQL advisory lock: reading the last hash and inserting the next
+entry without it would let two parallel writers chain to the same parent and fork the chain.
+The lock is taken as late as possible (the entry is usually the last write of a use case)
+and is released at commit. Every use case locks its own rows (the escrito, the folio counter)
+before it writes the bitácora, and nothing is locked after it, so the order is always the
+same and the lock cannot deadlock. SQLite (the demo) serialises writers by itself: a second
+writer that raced the first fails with "database is locked" instead of forking the chain.
+"""
+
+import contextvars
+import hashlib
+import ipaddress
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import Bitacora, BitacoraCabeza
+from .net import client_ip
+
+GENESIS = "0" * 64
+# Any constant: the key of the advisory lock that serialises appends.
+CHAIN_LOCK_KEY = 0x0F1C1A1A
+
+_UNSET = object()
+
+
+@dataclass
+class _RequestContext:
+    request: object
+    ip: str | None
+    _actor_info: tuple[str, str] | None = None
+
+
+_context: contextvars.ContextVar[_RequestContext | None] = contextvars.ContextVar(
+    "bitacora_request", default=None
+)
+
+
+class RequestContextMiddleware:
+    """Lets `record()` know the person and the address behind the current request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _context.set(_RequestContext(request=request, ip=client_ip(request)))
+        try:
+            return self.get_response(request)
+        finally:
+            _context.reset(token)
+
+
+def _request_user():
+    ctx = _context.get()
+    user = getattr(ctx.request, "user", None) if ctx else None
+    return user if user is not None and user.is_authenticated else None
+
+
+def _actor_info(user) -> tuple[str, str]:
+    """(roles, secretaría) of a staff user, read once per request."""
+    from .roles import roles_of
+
+    ctx = _context.get()
+    if ctx is not None and ctx._actor_info is not None and _request_user() == user:
+        return ctx._actor_info
+    perfil = getattr(user, "perfil", None)
+    secretaria = perfil.secretaria.nombre if perfil and perfil.secretaria_id else ""
+    info = (", ".join(sorted(roles_of(user))), secretaria)
+    if ctx is not None and _request_user() == user:
+        ctx._actor_info = info
+    return info
+
+
+def _normalise(value):
+    """The changes as they will read back from the JSON column."""
+    return json.loads(json.dumps(value or {}, ensure_ascii=False, default=str))
+
+
+def entry_hash(prev_hash: str, entry: Bitacora) -> str:
+    content = {
+        "at": entry.at.astimezone(UTC).isoformat(),
+        "actor": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "role": entry.role,
+        "secretaria": entry.secretaria,
+        "ip": entry.ip,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_ref": entry.object_ref,
+        "folio": entry.folio,
+        "changes": entry.changes,
+    }
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def record(
+    *,
+    action: str,
+    object_type: str = "",
+    object_ref: str = "",
+    folio: str = "",
+    changes: dict | None = None,
+    actor=_UNSET,
+    actor_label: str | None = None,
+) -> Bitacora:
+    """Append an entry. The actor defaults to the user of the current request; with no
+    user it is the citizen (named by the folio) in a request, or the system in a task."""
+    ctx = _context.get()
+    if actor is _UNSET:
+        actor = _request_user()
+    role = secretaria = ""
+    if actor is not None:
+        role, secretaria = _actor_info(actor)
+        label = actor.get_full_name() or actor.get_username()
+    elif ctx is not None:
+        label = f"Ciudadano ({folio})" if folio else "Ciudadano"
+    else:
+        label = "Sistema"
+    ip = ctx.ip if ctx else None
+    if ip:
+        ip = str(ipaddress.ip_address(ip))
+    entry = Bitacora(
+        at=timezone.now(),
+        actor=actor,
+        actor_label=(actor_label or label)[:150],
+        role=role[:120],
+        secretaria=secretaria[:150],
+        ip=ip,
+        action=action[:40],
+        object_type=object_type[:30],
+        object_ref=str(object_ref)[:60],
+        folio=folio[:20],
+        changes=_normalise(changes),
+    )
+    with transaction.atomic():
+        _lock_chain()
+        last = Bitacora.objects.order_by("-id").values_list("hash", flat=True).first()
+        entry.prev_hash = last or GENESIS
+        entry.hash = entry_hash(entry.prev_hash, entry)
+        entry.save(force_insert=True)
+    return entry
+
+
+@dataclass
+class Verification:
+    ok: bool
+    count: int
+    first_bad_id: int | None = None
+    reason: str = ""
+
+
+def _entries(chunk: int = 5000) -> Iterator[Bitacora]:
+    """Every entry in chain order, in keyset pages (constant memory on millions)."""
+    last_id = 0
+    while True:
+        page = list(Bitacora.objects.filter(id__gt=last_id).order_by("id")[:chunk])
+        if not page:
+            return
+        yield from page
+        last_id = page[-1].id
+
+
+def verify() -> Verification:
+    """Walk the chain; report the first entry whose hash or link does not match."""
+    prev = GENESIS
+    count = 0
+    for entry in _entries():
+        if entry.prev_hash != prev:
+            return Verification(
+                False,
+                count,
+                entry.id,
+                "su hash anterior no coincide con la entrada previa: se borró o alteró una "
+                "entrada antes de ella",
+            )
+        if entry_hash(prev, entry) != entry.hash:
+            return Verification(False, count, entry.id, "su contenido no coincide con su hash")
+        prev = entry.hash
+        count += 1
+    return Verification(True, count)
+
+
+def head() -> tuple[int, str, int]:
+    """(last id, last hash, number of entries) of the chain now."""
+    last = Bitacora.objects.order_by("-id").values_list("id", "hash").first()
+    if last is None:
+        return 0, GENESIS, 0
+    return last[0], last[1], Bitacora.objects.count()
+
+
+def publish_head(*, day: date | None = None) -> BitacoraCabeza:
+    """Publish today's chain head (once a day; a second call the same day keeps the first)."""
+    day = day or timezone.localdate()
+    last_id, last_hash, count = head()
+    published, _ = BitacoraCabeza.objects.get_or_create(
+        day=day,
+        defaults={
+            "last_id": last_id,
+            "last_hash": last_hash,
+            "count": count,
+            "published_at": timezone.now(),
+        },
+    )
+    return published
