@@ -125,9 +125,12 @@ def test_the_database_refuses_update_and_delete(postgres):
         "UPDATE oficialia_bitacora SET actor_label = 'otro' WHERE id = %s",
         "DELETE FROM oficialia_bitacora WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="solo admite agregar"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry_id])
+        with (
+            pytest.raises(DatabaseError, match="solo admite agregar"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry_id])
     with pytest.raises(DatabaseError):
         Bitacora.objects.filter(pk=entry_id).delete()
     assert Bitacora.objects.filter(pk=entry_id, actor_label=label).exists()
@@ -188,5 +191,6 @@ def test_the_chain_head_is_published_once_a_day():
     assert again.pk == first.pk
     assert BitacoraCabeza.objects.count() == 1
     last_id, last_hash, count = bitacora.head()
+    assert first.last_hash != last_hash
     assert first.last_id < last_id
     assert first.count < count
