@@ -21,23 +21,19 @@ import tempfile
 import time
 import traceback
 import uuid
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
-from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/oficialia_bench"
+# Run as `python bench/filing.py`: the project root first, so bench.common imports.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import common
+from bench.common import ROOT, drop_database, fail, recreate_database
+
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 FILING_PATH = "/escritos/nuevo/"
 WARMUP_FILINGS = 10
 WARMUP_PDFS = 3
-
-
-def fail(message: str) -> NoReturn:
-    print(f"bench: {message}", file=sys.stderr)
-    raise SystemExit(2)
 
 
 # --- environment, before Django reads its settings ------------------------------------------
@@ -45,85 +41,14 @@ def fail(message: str) -> NoReturn:
 
 def configure_environment(media_root: str) -> tuple[str, str]:
     """Set what oficialia.settings reads. Returns (database URL, Redis URL)."""
-    database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    if not parts.scheme.startswith("postgres"):
-        fail(f"el benchmark mide PostgreSQL; DATABASE_URL es {parts.scheme}://")
-    if "bench" not in name:
-        # The database is dropped at the start: never one that may hold real escritos.
-        fail(
-            f"DATABASE_URL nombra la base {name!r}, que el benchmark borraría. "
-            "Use una cuyo nombre contenga 'bench', p. ej. .../oficialia_bench"
-        )
+    database_url = common.configure_environment(media_root)
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    os.environ["DATABASE_URL"] = database_url
     # The broker and the cache (rate-limit counters) on a Redis database of the bench's own:
     # .delay() only enqueues there, and it is emptied afterwards.
     os.environ["CELERY_BROKER_URL"] = redis_url
     os.environ["REDIS_URL"] = redis_url
-    os.environ["OFICIALIA_MEDIA_ROOT"] = media_root
     os.environ["OFICIALIA_RATE_FILING"] = "1000000/h"
-    os.environ["DJANGO_DEBUG"] = "0"  # DEBUG keeps every query in memory
-    hosts = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
-    if hosts and "testserver" not in hosts:
-        os.environ["DJANGO_ALLOWED_HOSTS"] = ",".join([*hosts, "testserver"])
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    # Run as `python bench/filing.py`, bench/ itself is first on the path: keep its modules
-    # reachable only as bench.*.
-    bench_dir = str(Path(__file__).resolve().parent)
-    sys.path[:] = [p for p in sys.path if p != bench_dir]
-    warnings.filterwarnings("ignore", message="No directory at")
     return database_url, redis_url
-
-
-def recreate_database(database_url: str) -> str:
-    """Drop and create the bench database, through the server's `postgres` database."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(database_url)
-    name = parts.path.lstrip("/")
-    try:
-        admin = psycopg.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password,
-            dbname="postgres",
-            autocommit=True,
-            connect_timeout=5,
-        )
-    except psycopg.OperationalError as exc:
-        fail(f"no se alcanza PostgreSQL en {parts.hostname}:{parts.port or 5432}: {exc}")
-    with admin:
-        version = admin.info.server_version
-        force = sql.SQL(" WITH (FORCE)") if version >= 130000 else sql.SQL("")
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)) + force)
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return f"{version // 10000}.{version % 10000}"
-
-
-def drop_database(database_url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(database_url)
-    with psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(parts.path.lstrip("/")))
-        )
 
 
 def redis_client(redis_url: str):
@@ -355,9 +280,8 @@ def report_row(label: str, measured: Series | Failure, floor: Series) -> list[st
     per_round = [m / f for m, f in zip(measured.round_rates(), floor.round_rates(), strict=True)]
     ratio = statistics.median(per_round)
     spread = "—"
-    if len(per_round) >= 2:
-        low, _, high = statistics.quantiles(per_round, n=4)
-        spread = f"{low:.3f} a {high:.3f}"
+    if (quarts := common.quartiles(per_round)) is not None:
+        spread = f"{quarts[0]:.3f} a {quarts[1]:.3f}"
     return [
         f"{label:<{LABEL}} {count:>5} {measured.rate:>9.1f} {floor.rate:>9.1f}"
         f" {ratio:>7.3f} {1 / ratio:>7.1f}x  {spread}"
@@ -424,7 +348,7 @@ def main() -> int:
 
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     context = (
-        f"PostgreSQL {pg_version} ({urlsplit(database_url).path.lstrip('/')}) · Redis "
+        f"PostgreSQL {pg_version} ({common.database_name(database_url)}) · Redis "
         f"{redis_url} · Python {platform.python_version()} · WeasyPrint "
         f"{weasyprint.__version__} · {os.cpu_count()} CPU · carga {load}"
     )

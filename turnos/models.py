@@ -80,6 +80,15 @@ class Turno(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["secretaria", "state", "due_date"], name="turno_bandeja_idx"),
             models.Index(fields=["secretaria", "-turned_at"], name="turno_recent_idx"),
+            # The bandeja's open turnos in the order it shows them, with every column its page,
+            # its count and its traffic lights read (see turnos.selectors.bandeja): each is an
+            # index-only scan that stops at the page, however many turnos the secretaría has.
+            models.Index(
+                fields=["secretaria", "due_date", "turned_at", "id"],
+                include=["escrito", "area", "kind", "state"],
+                condition=models.Q(state__in=OPEN_TURNO_STATES),
+                name="turno_bandeja_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -54,10 +54,16 @@ class Thresholds:
             return Light.DUE_SOON
         return Light.ON_TIME
 
-    def filter(self, light: str) -> Q:
-        open_attention = Q(state__in=OPEN_TURNO_STATES, kind=TurnoKind.ATENCION) & ~Q(
-            state=TurnoState.PREVENCION
+    def filter(self, light: str, *, among_open: bool = False) -> Q:
+        """The turnos showing `light`. With `among_open` the caller already keeps only open
+        turnos and the state list is not repeated (PostgreSQL would test it again for every
+        row of every count)."""
+        attention = (
+            Q(kind=TurnoKind.ATENCION)
+            if among_open
+            else Q(state__in=OPEN_TURNO_STATES, kind=TurnoKind.ATENCION)
         )
+        open_attention = attention & ~Q(state=TurnoState.PREVENCION)
         if light == Light.OVERDUE:
             return open_attention & Q(due_date__lt=self.today)
         if light == Light.DUE_SOON:
@@ -72,7 +78,14 @@ class Thresholds:
 def bandeja(
     user, *, state: str = "", light: str = "", kind: str = "", q: str = "", thresholds: Thresholds
 ) -> QuerySet[Turno]:
-    """The turnos of the user's secretaría, most urgent first."""
+    """The turnos of the user's secretaría, most urgent first.
+
+    The open ones (the default) are read from turno_bandeja_open_idx alone: every turno
+    column selected here is in that index, so a page is an index-only scan that stops after
+    its rows. A column outside it (e.g. `instruccion`) makes deep pages read the table again;
+    a column the page uses but this list defers costs one query per row
+    (tests/turnos/test_bandeja_queries.py catches that).
+    """
     turnos = (
         Turno.objects.filter(turnos_scope(user))
         .select_related("escrito", "secretaria", "area")
@@ -82,8 +95,10 @@ def bandeja(
             "state",
             "due_date",
             "turned_at",
-            "instruccion",
             "escrito__folio",
+            # Escrito is a ConcurrentTransitionMixin: its __init__ reads every FSM field, so a
+            # deferred state would cost one query per row.
+            "escrito__state",
             "escrito__asunto",
             "escrito__received_at",
             "secretaria__siglas",
@@ -125,7 +140,17 @@ def oficialia_inbox(
 def returned_turnos() -> QuerySet[Turno]:
     """Turnos returned as not competent and not yet routed again."""
     return (
-        Turno.objects.filter(state=TurnoState.DEVUELTO, rerouted_as__isnull=True)
+        Turno.objects.filter(
+            state=TurnoState.DEVUELTO,
+            rerouted_as__isnull=True,
+            # Only while a new turno could still change the escrito (see turno_reroute).
+            escrito__state__in=[
+                EscritoState.TURNADO,
+                EscritoState.EN_ATENCION,
+                EscritoState.PREVENIDO,
+                EscritoState.NO_COMPETENTE,
+            ],
+        )
         .select_related("escrito", "secretaria")
         .order_by("turned_at")
     )
@@ -180,10 +205,12 @@ def unread_notifications(user) -> int:
 
 def bandeja_counts(user, thresholds: Thresholds) -> dict[str, int]:
     """How many open turnos per traffic light, in one query."""
-    base = Turno.objects.filter(turnos_scope(user))
+    # Every light is about open turnos: saying so lets the query read only those, from
+    # turno_bandeja_open_idx, instead of every turno the secretaría ever had.
+    base = Turno.objects.filter(turnos_scope(user), state__in=OPEN_TURNO_STATES)
     return base.aggregate(
         **{
-            light: Count("pk", filter=thresholds.filter(light))
+            light: Count("pk", filter=thresholds.filter(light, among_open=True))
             for light in (Light.OVERDUE, Light.DUE_SOON, Light.ON_TIME, Light.PAUSED)
         }
     )
