@@ -22,10 +22,13 @@ class DateInput(forms.DateInput):
 
 class RouteForm(forms.Form):
     secretaria = forms.ModelChoiceField(
-        label="Secretaría", queryset=Secretaria.objects.filter(activa=True), required=False
+        label="Secretaría",
+        queryset=Secretaria.objects.filter(activa=True),
+        required=False,
+        empty_label="— Elija una secretaría —",
     )
     area = forms.ModelChoiceField(
-        label="Área (opcional)",
+        label="Área",
         queryset=Area.objects.select_related("secretaria"),
         required=False,
         empty_label="— Toda la secretaría —",
@@ -176,5 +179,5 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comentario = forms.CharField(
-        label="Comentario (opcional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -265,6 +265,8 @@ def escrito_turn(
             reason=route.instruccion,
             target=TurnoState.PENDIENTE,
             at=now,
+            # The petitioner sees the escrito's own step below, with every secretaría in it.
+            public=False,
         )
         staff_notify(
             secretaria_staff(route.secretaria.pk),

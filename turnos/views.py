@@ -100,14 +100,15 @@ def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
     suggested_secretaria = escrito.tramite.secretaria if escrito.tramite_id else None
     suggested_secretaria = suggested_secretaria or escrito.secretaria_destino
     initial = []
-    if request.GET.get("sugerencia") and suggested_secretaria:
+    if request.method == "GET" and request.GET.get("sugerencia") and suggested_secretaria:
         initial = [{"secretaria": suggested_secretaria, "kind": TurnoKind.ATENCION}]
     formset = RouteFormSet(request.POST or None, initial=initial, prefix="ruta")
     due_form = DueDateForm(
         request.POST or None, initial={"due_date": suggestion.due}, prefix="plazo"
     )
     if request.method == "POST" and formset.is_valid() and due_form.is_valid():
-        routes = [r for r in (f.to_route() for f in formset.forms if f.has_changed()) if r]
+        # Every filled row counts, whether typed or prefilled from the suggestion.
+        routes = [r for r in (f.to_route() for f in formset.forms) if r]
         ok = _run(
             request,
             lambda: services.escrito_turn(

@@ -218,3 +218,16 @@ def test_an_illegal_action_gets_a_message_not_an_error(obras, turnador, titular_
     )
     assert "ya no está por turnar" in html or "No se puede hacer esto ahora" in html
     assert Turno.objects.count() == 1
+
+
+def test_routing_with_the_suggestion_as_it_was_offered_routes_the_escrito(obras, turnador):
+    """The prefilled suggestion counts as a route even when the form posts it unchanged."""
+    tramite = TramiteFactory(nombre="Alumbrado", secretaria=obras)
+    escrito = file_escrito().escrito
+    Escrito.objects.filter(pk=escrito.pk).update(tramite=tramite)
+    client = Client()
+    client.force_login(turnador)
+    url = reverse("oficialia_escrito", args=[escrito.folio]) + "?sugerencia=1"
+    data = route_form(obras, instruccion="")
+    follow_post(client, url, data)
+    assert Turno.objects.filter(escrito=escrito, secretaria=obras, kind="atencion").exists()
