@@ -1,0 +1,419 @@
+"""Use cases of the queue: issue a ficha, call it to a módulo, finish or transfer it, pause a
+módulo, book, cancel and check in an appointment.
+
+Locks, always in this order so two use cases never wait on each other in a circle: the
+módulo, then its current ficha, then (to issue a ficha) the secretaría's counter of the day.
+"Call next" takes the first waiting ficha with `SELECT ... FOR UPDATE SKIP LOCKED`: a ficha
+another módulo is calling at that instant is skipped instead of waited for, so two módulos
+pressing together get two different fichas and neither blocks.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from oficialia import access_codes
+from oficialia.business_days import BusinessCalendar
+
+from . import agenda, selectors
+from .models import (
+    TAKEN_CITA_STATES,
+    Cita,
+    CitaState,
+    ContadorFichas,
+    Ficha,
+    FichaOrigin,
+    FichaState,
+    HorarioCitas,
+    Llamado,
+    Modulo,
+    Servicio,
+)
+from .permissions import can_attend
+
+# An appointment may be checked in from this long before its time ...
+CHECK_IN_EARLY = timedelta(hours=2)
+# ... until this long after it; later, the person takes an ordinary ficha.
+CHECK_IN_LATE = timedelta(minutes=15)
+CITA_CODE_LENGTH = 6
+
+
+class ActionError(Exception):
+    """Something that cannot be done now, with the message to show (in Spanish)."""
+
+
+def _apply(obj, transition_name: str) -> None:
+    try:
+        getattr(obj, transition_name)()
+    except TransitionNotAllowed as exc:
+        raise ActionError(
+            f"No se puede hacer esto ahora: está en estado «{obj.get_estado_display()}». "
+            "Recargue la página para ver su situación actual."
+        ) from exc
+
+
+def _save(obj, **kwargs) -> None:
+    try:
+        obj.save(**kwargs)
+    except ConcurrentTransition as exc:
+        raise ActionError(
+            "Otra persona cambió esta ficha al mismo tiempo. Recargue la página."
+        ) from exc
+
+
+# Issuing fichas --------------------------------------------------------------------------
+
+
+def ficha_code(siglas: str, letra: str, numero: int) -> str:
+    return f"{siglas}-{letra}{numero:03d}"
+
+
+def _next_number(*, secretaria_id: int, moment: datetime) -> tuple[int, object]:
+    """The next ficha number of the secretaría for the local day of `moment`.
+
+    As with folios: UPDATE ... SET ultimo_numero = ultimo_numero + 1 on the day's counter row
+    holds its lock until the caller's transaction ends, so parallel kiosks queue on it and
+    never share a number; the day's first ficha creates the row (a racing first one fails on
+    the unique constraint and takes the UPDATE path)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("_next_number must run inside the ficha's transaction")
+    day = timezone.localdate(moment)
+    counter = ContadorFichas.objects.filter(secretaria_id=secretaria_id, fecha=day)
+    if not counter.update(ultimo_numero=F("ultimo_numero") + 1):
+        try:
+            with transaction.atomic():
+                ContadorFichas.objects.create(
+                    secretaria_id=secretaria_id, fecha=day, ultimo_numero=1
+                )
+        except IntegrityError:
+            counter.update(ultimo_numero=F("ultimo_numero") + 1)
+    return counter.values_list("ultimo_numero", flat=True).get(), day
+
+
+def _issue(
+    *,
+    servicio: Servicio,
+    origen: FichaOrigin,
+    now: datetime,
+    espera_desde: datetime | None = None,
+    preferente_desde: datetime | None = None,
+) -> Ficha:
+    numero, day = _next_number(secretaria_id=servicio.secretaria_id, moment=now)
+    return Ficha.objects.create(
+        secretaria_id=servicio.secretaria_id,
+        servicio=servicio,
+        fecha=day,
+        numero=numero,
+        codigo=ficha_code(servicio.secretaria.siglas, servicio.letra, numero),
+        origen=origen,
+        emitida_at=now,
+        espera_desde=espera_desde or now,
+        preferente_desde=preferente_desde,
+    )
+
+
+def _active_servicio(servicio_id: int) -> Servicio:
+    servicio = (
+        Servicio.objects.select_related("secretaria")
+        .filter(pk=servicio_id, activo=True, secretaria__activa=True)
+        .first()
+    )
+    if servicio is None:
+        raise ActionError("Ese servicio ya no se ofrece. Elija otro.")
+    return servicio
+
+
+@transaction.atomic
+def ficha_issue(*, servicio_id: int) -> Ficha:
+    """A walk-in takes a ficha at the kiosk."""
+    servicio = _active_servicio(servicio_id)
+    return _issue(servicio=servicio, origen=FichaOrigin.KIOSCO, now=timezone.now())
+
+
+# The módulo's console --------------------------------------------------------------------
+
+
+def _lock_modulo(modulo_id: int, user) -> Modulo:
+    modulo = (
+        Modulo.objects.select_for_update(of=("self",))
+        .select_related("secretaria")
+        .get(pk=modulo_id)
+    )
+    if not modulo.activo or not can_attend(user, modulo):
+        raise PermissionDenied
+    return modulo
+
+
+def _lock_current(modulo: Modulo) -> Ficha:
+    ficha = (
+        Ficha.objects.select_for_update(of=("self",))
+        .select_related("secretaria", "servicio")
+        .filter(modulo=modulo, estado=FichaState.LLAMADA)
+        .first()
+    )
+    if ficha is None:
+        raise ActionError("No hay una ficha llamada en este módulo.")
+    return ficha
+
+
+def _announce(ficha: Ficha, modulo: Modulo, user, now: datetime, *, again: bool) -> None:
+    Llamado.objects.create(
+        secretaria_id=ficha.secretaria_id,
+        ficha=ficha,
+        modulo=modulo,
+        at=now,
+        por=user,
+        repeticion=again,
+    )
+
+
+@transaction.atomic
+def ficha_call_next(*, modulo_id: int, user) -> Ficha | None:
+    """Call the next ficha of the queue to the módulo; None when nobody is waiting.
+
+    The módulo's row lock makes two presses at the same window wait for each other (the
+    second finds the first's ficha at the window and is refused); different módulos do not
+    wait for each other: SKIP LOCKED passes over a ficha another módulo is taking."""
+    modulo = _lock_modulo(modulo_id, user)
+    if modulo.en_pausa:
+        raise ActionError("El módulo está en pausa: reanúdelo para llamar a la siguiente ficha.")
+    current = Ficha.objects.filter(modulo=modulo, estado=FichaState.LLAMADA).first()
+    if current is not None:
+        raise ActionError(
+            f"La ficha {current.codigo} sigue en el módulo: márquela como atendida, "
+            "no presentada o transfiérala antes de llamar a la siguiente."
+        )
+    now = timezone.now()
+    ficha = (
+        selectors.waiting_queue(secretaria_id=modulo.secretaria_id, now=now)
+        .select_for_update(skip_locked=True)
+        .first()
+    )
+    if ficha is None:
+        return None
+    _apply(ficha, "call")
+    ficha.modulo = modulo
+    ficha.llamada_at = ficha.ultima_llamada_at = now
+    ficha.llamadas = 1
+    _save(ficha)
+    _announce(ficha, modulo, user, now, again=False)
+    return ficha
+
+
+@transaction.atomic
+def ficha_call_again(*, modulo_id: int, user) -> Ficha:
+    """Call the ficha at the módulo once more (it shows again at the top of the board)."""
+    modulo = _lock_modulo(modulo_id, user)
+    ficha = _lock_current(modulo)
+    now = timezone.now()
+    _apply(ficha, "call_again")
+    ficha.ultima_llamada_at = now
+    ficha.llamadas += 1
+    _save(ficha)
+    _announce(ficha, modulo, user, now, again=True)
+    return ficha
+
+
+def _finish(modulo_id: int, user, transition_name: str) -> Ficha:
+    modulo = _lock_modulo(modulo_id, user)
+    ficha = _lock_current(modulo)
+    _apply(ficha, transition_name)
+    ficha.terminada_at = timezone.now()
+    ficha.atendida_por = user
+    _save(ficha)
+    return ficha
+
+
+@transaction.atomic
+def ficha_mark_attended(*, modulo_id: int, user) -> Ficha:
+    return _finish(modulo_id, user, "attend")
+
+
+@transaction.atomic
+def ficha_mark_absent(*, modulo_id: int, user) -> Ficha:
+    """The person did not come to the window after being called."""
+    return _finish(modulo_id, user, "mark_absent")
+
+
+@transaction.atomic
+def ficha_transfer(*, modulo_id: int, user, servicio_id: int) -> Ficha:
+    """Send the person at the window to another queue (another secretaría's, or another
+    service of this one). They get a new ficha there, called ahead of walk-ins: they already
+    waited once. Returns the new ficha."""
+    modulo = _lock_modulo(modulo_id, user)
+    ficha = _lock_current(modulo)
+    servicio = _active_servicio(servicio_id)
+    if servicio.pk == ficha.servicio_id:
+        raise ActionError("La ficha ya es de ese servicio: elija otro servicio o secretaría.")
+    now = timezone.now()
+    nueva = _issue(
+        servicio=servicio, origen=FichaOrigin.TRANSFERENCIA, now=now, preferente_desde=now
+    )
+    _apply(ficha, "transfer")
+    ficha.terminada_at = now
+    ficha.atendida_por = user
+    ficha.transferida_a = nueva
+    _save(ficha)
+    return nueva
+
+
+@transaction.atomic
+def modulo_pause(*, modulo_id: int, user) -> Modulo:
+    """Nobody is called to a paused módulo (the person at the window may still be finished)."""
+    modulo = _lock_modulo(modulo_id, user)
+    if not modulo.en_pausa:
+        modulo.en_pausa = True
+        modulo.pausa_desde = timezone.now()
+        modulo.save(update_fields=["en_pausa", "pausa_desde"])
+    return modulo
+
+
+@transaction.atomic
+def modulo_resume(*, modulo_id: int, user) -> Modulo:
+    modulo = _lock_modulo(modulo_id, user)
+    if modulo.en_pausa:
+        modulo.en_pausa = False
+        modulo.pausa_desde = None
+        modulo.save(update_fields=["en_pausa", "pausa_desde"])
+    return modulo
+
+
+# Appointments ----------------------------------------------------------------------------
+
+
+def normalize_cita_code(code: str) -> str:
+    return access_codes.normalize(code)
+
+
+def display_cita_code(code: str) -> str:
+    return f"{code[:3]}-{code[3:]}"
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(access_codes.ALPHABET) for _ in range(CITA_CODE_LENGTH))
+
+
+@transaction.atomic
+def cita_book(
+    *,
+    servicio_id: int,
+    inicio: datetime,
+    nombre: str,
+    email: str = "",
+    telefono: str = "",
+    calendar: BusinessCalendar | None = None,
+) -> Cita:
+    """Book the slot that starts at `inicio` for a service, if it has a free place.
+
+    The schedule rows that offer slots that weekday are locked first, so bookings of the same
+    secretaría and weekday are counted one after the other and a slot never takes more people
+    than its capacity, however many book at once."""
+    servicio = _active_servicio(servicio_id)
+    calendar = calendar or BusinessCalendar()
+    now = timezone.now()
+    inicio = timezone.localtime(inicio)
+    day = inicio.date()
+    reason = calendar.non_working_reason(day)
+    if reason is not None:
+        raise ActionError(f"El {day:%d/%m/%Y} no hay atención ({reason}). Elija otro día.")
+    if inicio <= now:
+        raise ActionError("Ese horario ya pasó. Elija otro.")
+    if day > timezone.localdate(now) + timedelta(days=agenda.BOOKING_DAYS):
+        raise ActionError(
+            f"Solo se pueden reservar citas en los próximos {agenda.BOOKING_DAYS} días."
+        )
+    horarios = list(
+        HorarioCitas.objects.select_for_update(of=("self",))
+        .filter(
+            modulo__secretaria_id=servicio.secretaria_id,
+            modulo__activo=True,
+            activo=True,
+            dia_semana=day.weekday(),
+        )
+        .order_by("pk")
+    )
+    capacity = agenda.offered(horarios, day)[inicio]
+    if capacity == 0:
+        raise ActionError("La secretaría no atiende citas en ese horario. Elija otro.")
+    taken = Cita.objects.filter(
+        secretaria_id=servicio.secretaria_id, inicio=inicio, estado__in=TAKEN_CITA_STATES
+    ).count()
+    if taken >= capacity:
+        raise ActionError("Ese horario se acaba de llenar. Elija otro, por favor.")
+    while True:
+        try:
+            with transaction.atomic():
+                return Cita.objects.create(
+                    secretaria_id=servicio.secretaria_id,
+                    servicio=servicio,
+                    inicio=inicio,
+                    nombre=nombre,
+                    email=email,
+                    telefono=telefono,
+                    codigo=_new_code(),
+                    reservada_at=now,
+                )
+        except IntegrityError:
+            continue  # the random code was taken: draw another
+
+
+@transaction.atomic
+def cita_cancel(*, cita_id: int) -> Cita:
+    cita = Cita.objects.select_for_update().get(pk=cita_id)
+    if cita.estado == CitaState.CANCELADA:
+        return cita
+    if cita.inicio <= timezone.now():
+        raise ActionError("La cita ya empezó o ya pasó: no se puede cancelar.")
+    _apply(cita, "cancel")
+    cita.cancelada_at = timezone.now()
+    _save(cita)
+    return cita
+
+
+@transaction.atomic
+def cita_check_in(*, codigo: str) -> Ficha:
+    """The person arrived: the appointment becomes a ficha, called ahead of walk-ins from the
+    appointment's time on. Checking in twice gives the same ficha."""
+    cita = (
+        Cita.objects.select_for_update(of=("self",))
+        .select_related("servicio__secretaria", "ficha")
+        .filter(codigo=normalize_cita_code(codigo))
+        .first()
+    )
+    if cita is None:
+        raise ActionError("No encontramos una cita con ese código. Revíselo e intente de nuevo.")
+    if cita.estado == CitaState.PRESENTADA:
+        return cita.ficha
+    if cita.estado == CitaState.CANCELADA:
+        raise ActionError("Esa cita fue cancelada. Puede tomar una ficha en el kiosco.")
+    now = timezone.now()
+    inicio = timezone.localtime(cita.inicio)
+    if timezone.localdate(now) != inicio.date() or now < inicio - CHECK_IN_EARLY:
+        raise ActionError(
+            f"Su cita es el {inicio:%d/%m/%Y} a las {inicio:%H:%M}. Registre su llegada "
+            f"a partir de las {inicio - CHECK_IN_EARLY:%H:%M} de ese día."
+            if now < inicio
+            else f"Su cita fue el {inicio:%d/%m/%Y} a las {inicio:%H:%M}. Tome una ficha en el "
+            "kiosco o reserve una nueva cita."
+        )
+    if now > inicio + CHECK_IN_LATE:
+        raise ActionError(
+            f"Su cita era a las {inicio:%H:%M} y pasaron más de "
+            f"{int(CHECK_IN_LATE.total_seconds() // 60)} minutos. Tome una ficha en el kiosco."
+        )
+    ficha = _issue(
+        servicio=cita.servicio,
+        origen=FichaOrigin.CITA,
+        now=now,
+        espera_desde=max(now, cita.inicio),
+        preferente_desde=cita.inicio,
+    )
+    _apply(cita, "check_in")
+    cita.ficha = ficha
+    _save(cita)
+    return ficha
