@@ -135,7 +135,7 @@ def record(
     if ip:
         ip = str(ipaddress.ip_address(ip))
     entry = Bitacora(
-        at=timezone.now(),
+        at=None,
         actor=actor,
         actor_label=(actor_label or label)[:150],
         role=role[:120],
@@ -147,8 +147,10 @@ def record(
         folio=folio[:20],
         changes=_normalise(changes),
     )
-    with transaction.atomic():
+    # No savepoint: if the entry cannot be written, the action it records fails with it.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
+        entry.at = timezone.now()  # after the lock, so time order is chain order
         last = Bitacora.objects.order_by("-id").values_list("hash", flat=True).first()
         entry.prev_hash = last or GENESIS
         entry.hash = entry_hash(entry.prev_hash, entry)

@@ -58,8 +58,14 @@ class Bitacora(models.Model):
     """
 
     at = models.DateTimeField(db_index=True)
+    # Indexed by bitacora_actor_idx (actor, -at, -id): no index of its own.
     actor = models.ForeignKey(
-        "auth.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_label = models.CharField(max_length=150)
     role = models.CharField(max_length=120, blank=True)
@@ -71,17 +77,30 @@ class Bitacora(models.Model):
     folio = models.CharField(max_length=20, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Not indexed: entries are found by id; the chain, not an index, guards the hashes.
+    hash = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["-id"]
         verbose_name = "entrada de bitácora"
         verbose_name_plural = "bitácora"
+        # The contraloría's search filters by each of these and pages by time, newest first
+        # (contraloria.selectors.bitacora_page): each filter, alone or with a date range, is
+        # one index range scan that stops at the page. Ordered by id instead, a date range
+        # has no index to follow and reads every newer entry (bench/bitacora.py). With the
+        # action included, "what did this person (or secretaría) do, and how many times"
+        # is counted from the index alone.
         indexes = [
-            models.Index(fields=["actor", "-id"], name="bitacora_actor_idx"),
-            models.Index(fields=["action", "-id"], name="bitacora_action_idx"),
-            models.Index(fields=["folio", "-id"], name="bitacora_folio_idx"),
-            models.Index(fields=["secretaria", "-id"], name="bitacora_secretaria_idx"),
+            models.Index(
+                fields=["actor", "-at", "-id"], include=["action"], name="bitacora_actor_idx"
+            ),
+            models.Index(fields=["action", "-at", "-id"], name="bitacora_action_idx"),
+            models.Index(fields=["folio", "-at", "-id"], name="bitacora_folio_idx"),
+            models.Index(
+                fields=["secretaria", "-at", "-id"],
+                include=["action"],
+                name="bitacora_secretaria_idx",
+            ),
         ]
 
     def __str__(self) -> str:

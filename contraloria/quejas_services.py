@@ -1,0 +1,295 @@
+"""Use cases that write quejas y denuncias: filing one, and the contraloría's steps.
+
+Every step is written to the queja's own timeline and to the bitácora in the same
+transaction. The bitácora entries never carry the reporter's name or contact (the chain can
+never be edited, and a denuncia may be anonymous): only what happened and to which folio.
+"""
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from correspondencia.attachments import InspectedFile
+from correspondencia.models import Secretaria
+from correspondencia.services import actor_label, delete_files
+from oficialia import access_codes, bitacora
+from oficialia.folios import allocate_folio
+from oficialia.roles import Role, has_role
+
+from .models import (
+    QUEJA_FOLIO_SERIES,
+    Queja,
+    QuejaAdjunto,
+    QuejaKind,
+    QuejaState,
+    QuejaTransicion,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class QuejaError(Exception):
+    """A step that cannot be taken now, with the message to show (in Spanish)."""
+
+
+@dataclass
+class QuejaData:
+    kind: str
+    hechos: str
+    fecha_hechos: date | None = None
+    escrito_folio: str = ""
+    secretaria: Secretaria | None = None
+    servidor_publico: str = ""
+    nombre: str = ""
+    email: str = ""
+    telefono: str = ""
+    adjuntos: list[InspectedFile] = field(default_factory=list)
+
+
+@dataclass
+class QuejaFiling:
+    queja: Queja
+    access_code: str
+    created: bool
+
+
+def queja_store_files(files: list[InspectedFile], moment: datetime) -> list[str]:
+    """Write the evidence under names the server makes up, in a folder of its own (the
+    escritos' orphan sweeper walks only adjuntos/ and acuses/)."""
+    local = timezone.localtime(moment)
+    stored: list[str] = []
+    try:
+        for item in files:
+            name = f"quejas/{local:%Y/%m}/{uuid.uuid4().hex}.{item.extension}"
+            item.upload.seek(0)
+            stored.append(default_storage.save(name, item.upload))
+    except Exception:
+        delete_files(stored)
+        raise
+    return stored
+
+
+def _existing_filing(token: uuid.UUID | None) -> QuejaFiling | None:
+    if token is None:
+        return None
+    queja = Queja.objects.filter(submission_token=token).first()
+    if queja is None:
+        return None
+    return QuejaFiling(queja, access_codes.unseal(queja.access_code_sealed), created=False)
+
+
+class _AlreadyFiled(Exception):
+    pass
+
+
+def queja_file(
+    *,
+    data: QuejaData,
+    submission_token: uuid.UUID | None = None,
+    received_at: datetime | None = None,
+) -> QuejaFiling:
+    """File a queja: folio, access code and evidence, all or nothing.
+
+    A second call with the same `submission_token` returns the queja the first one made. The
+    files are written before the transaction opens (so the folio lock is held briefly) and
+    removed again if it fails.
+    """
+    if (existing := _existing_filing(submission_token)) is not None:
+        return existing
+    moment = received_at or timezone.now()
+    stored = queja_store_files(data.adjuntos, moment)
+    try:
+        return _queja_create(
+            data=data, submission_token=submission_token, moment=moment, stored=stored
+        )
+    except (_AlreadyFiled, IntegrityError) as exc:
+        delete_files(stored)
+        existing = _existing_filing(submission_token)
+        if existing is None:
+            raise exc if isinstance(exc, IntegrityError) else RuntimeError("lost filing") from exc
+        return existing
+    except BaseException:
+        delete_files(stored)
+        raise
+
+
+@transaction.atomic
+def _queja_create(
+    *, data: QuejaData, submission_token: uuid.UUID | None, moment: datetime, stored: list[str]
+) -> QuejaFiling:
+    folio = allocate_folio(series=QUEJA_FOLIO_SERIES, moment=moment)
+    # Every filing queues on the folio lock, so this check cannot race with a twin request.
+    if submission_token and Queja.objects.filter(submission_token=submission_token).exists():
+        raise _AlreadyFiled
+    code = access_codes.generate()
+    queja = Queja.objects.create(
+        folio=str(folio),
+        year=folio.year,
+        number=folio.number,
+        kind=data.kind,
+        received_at=moment,
+        hechos=data.hechos,
+        fecha_hechos=data.fecha_hechos,
+        escrito_folio=data.escrito_folio,
+        secretaria=data.secretaria,
+        servidor_publico=data.servidor_publico,
+        nombre=data.nombre,
+        email=data.email,
+        telefono=data.telefono,
+        privacy_accepted_at=moment,
+        submission_token=submission_token,
+        access_code_hash=access_codes.hash_code(code),
+        access_code_sealed=access_codes.seal(code),
+    )
+    QuejaAdjunto.objects.bulk_create(
+        QuejaAdjunto(
+            queja=queja,
+            file=name,
+            original_name=item.name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            pages=item.pages,
+            position=position,
+        )
+        for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
+    )
+    _step(
+        queja,
+        source="",
+        target=QuejaState.RECIBIDA,
+        actor=None,
+        reason="",
+        at=moment,
+        action="queja.recibir",
+        changes={
+            "tipo": QuejaKind(data.kind).label,
+            "anonima": queja.is_anonymous,
+            **({"folio_relacionado": data.escrito_folio} if data.escrito_folio else {}),
+            **({"secretaria": data.secretaria.nombre} if data.secretaria else {}),
+            "adjuntos": [item.sha256 for item in data.adjuntos],
+        },
+    )
+    return QuejaFiling(queja, code, created=True)
+
+
+def _step(
+    queja: Queja,
+    *,
+    source: str,
+    target: str,
+    actor,
+    reason: str,
+    at: datetime,
+    action: str,
+    changes: dict,
+) -> QuejaTransicion:
+    """The step on the queja's timeline and its bitácora entry, in the caller's transaction."""
+    transicion = QuejaTransicion.objects.create(
+        queja=queja,
+        source=source,
+        target=target,
+        actor=actor,
+        actor_label=actor_label(actor) if actor is not None else "Denunciante",
+        reason=reason,
+        at=at,
+    )
+    bitacora.record(
+        action=action,
+        object_type="queja",
+        object_ref=queja.folio,
+        folio=queja.folio,
+        changes={**({"de": source} if source else {}), "a": target, **changes},
+        # The reporter is never the signed-in user: staff may file a denuncia too, and it
+        # must not carry their name.
+        actor=actor,
+        actor_label=None if actor is not None else f"Denunciante ({queja.folio})",
+    )
+    return transicion
+
+
+def _lock_queja(queja_id: int, user) -> Queja:
+    if not has_role(user, Role.CONTRALORIA):
+        raise PermissionDenied
+    return Queja.objects.select_for_update().get(pk=queja_id)
+
+
+def _transition(queja: Queja, name: str) -> tuple[str, str]:
+    source = queja.state
+    try:
+        getattr(queja, name)()
+    except TransitionNotAllowed as exc:
+        raise QuejaError(
+            f"No se puede hacer esto ahora: la queja está «{queja.get_state_display()}». "
+            "Recargue la página para ver su situación actual."
+        ) from exc
+    return source, queja.state
+
+
+def _save(queja: Queja, fields: list[str]) -> None:
+    try:
+        queja.save(update_fields=fields)
+    except ConcurrentTransition as exc:
+        raise QuejaError(
+            "Otra persona cambió esta queja al mismo tiempo. Recargue la página y revise."
+        ) from exc
+
+
+@transaction.atomic
+def queja_investigate(*, queja_id: int, user, reason: str) -> Queja:
+    """The contraloría opens an investigation; the reason stays internal."""
+    reason = reason.strip()
+    if not reason:
+        raise QuejaError("Escriba el motivo: qué se va a investigar y cómo.")
+    queja = _lock_queja(queja_id, user)
+    source, target = _transition(queja, "investigate")
+    _save(queja, ["state"])
+    _step(
+        queja,
+        source=source,
+        target=target,
+        actor=user,
+        reason=reason,
+        at=timezone.now(),
+        action="queja.investigar",
+        changes={"motivo": reason},
+    )
+    return queja
+
+
+@transaction.atomic
+def queja_conclude(*, queja_id: int, user, resolucion: str, reason: str = "") -> Queja:
+    """The contraloría concludes with a written resolution, which the reporter reads with
+    folio and access code. `reason` is an internal note (optional)."""
+    resolucion = resolucion.strip()
+    if not resolucion:
+        raise QuejaError("Escriba la resolución: es lo que leerá quien presentó la queja.")
+    queja = _lock_queja(queja_id, user)
+    source, target = _transition(queja, "conclude")
+    now = timezone.now()
+    queja.resolucion = resolucion
+    queja.concluded_at = now
+    _save(queja, ["state", "resolucion", "concluded_at"])
+    _step(
+        queja,
+        source=source,
+        target=target,
+        actor=user,
+        reason=reason.strip() or "Resolución emitida.",
+        at=now,
+        action="queja.concluir",
+        changes={
+            **({"motivo": reason.strip()} if reason.strip() else {}),
+            # The text can be long; its digest ties the entry to exactly what was published.
+            "resolucion_sha256": hashlib.sha256(resolucion.encode()).hexdigest(),
+        },
+    )
+    return queja
