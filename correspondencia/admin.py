@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Acuse, Adjunto, Area, Escrito, Secretaria, Tramite
+from .models import Acuse, Adjunto, Area, Escrito, Secretaria, Tramite, TramiteRequisito
 
 
 @admin.register(Secretaria)
@@ -18,11 +19,53 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["nombre"]
 
 
+class TramiteRequisitoInline(admin.TabularInline):
+    model = TramiteRequisito
+    extra = 1
+    fields = ["orden", "documento", "detalle", "obligatorio"]
+    verbose_name = "requisito (documento que se adjunta)"
+    verbose_name_plural = "requisitos: documentos que se adjuntan, en el orden en que se listan"
+
+
 @admin.register(Tramite)
 class TramiteAdmin(admin.ModelAdmin):
-    list_display = ["nombre", "secretaria", "plazo_dias_habiles", "activo"]
-    list_filter = ["activo", "secretaria"]
-    search_fields = ["nombre"]
+    """The catálogo de trámites y servicios, as the administración edits it."""
+
+    list_display = [
+        "nombre",
+        "secretaria",
+        "plazo_dias_habiles",
+        "costo_display",
+        "requisitos_count",
+        "activo",
+    ]
+    list_display_links = ["nombre"]
+    list_editable = ["activo"]
+    list_filter = ["activo", "gratuito", "secretaria"]
+    list_select_related = ["secretaria"]
+    search_fields = ["nombre", "palabras_clave", "search_text"]
+    autocomplete_fields = ["secretaria"]
+    prepopulated_fields = {"slug": ["nombre"]}
+    inlines = [TramiteRequisitoInline]
+    save_on_top = True
+    view_on_site = True
+    fieldsets = [
+        (None, {"fields": ["nombre", "secretaria", "descripcion", "palabras_clave", "activo"]}),
+        ("Plazo y costo", {"fields": ["plazo_dias_habiles", "gratuito", "costo"]}),
+        ("Fundamento legal", {"fields": ["fundamento"]}),
+        ("Dirección pública", {"fields": ["slug"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_requisitos=Count("requisitos"))
+
+    @admin.display(description="costo")
+    def costo_display(self, obj: Tramite) -> str:
+        return obj.costo_display
+
+    @admin.display(description="requisitos", ordering="_requisitos")
+    def requisitos_count(self, obj: Tramite) -> int:
+        return obj._requisitos
 
 
 class AdjuntoInline(admin.TabularInline):

@@ -290,3 +290,33 @@ class ConsultaForm(forms.Form):
 
     def clean_folio(self) -> str:
         return "".join(self.cleaned_data["folio"].split()).upper()
+
+
+class TramiteBusquedaForm(forms.Form):
+    """The search box and the secretaría filter of the catálogo de trámites."""
+
+    q = forms.CharField(
+        label="Buscar un trámite o servicio",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "p. ej. predial, bacheo, acta",
+                "autocomplete": "off",
+                "enterkeyhint": "search",
+            }
+        ),
+    )
+    secretaria = forms.ModelChoiceField(
+        label="Secretaría",
+        queryset=Secretaria.objects.none(),
+        to_field_name="siglas",
+        required=False,
+        empty_label="Todas las secretarías",
+    )
+
+    def __init__(self, *args, secretarias=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if secretarias is not None:
+            self.fields["secretaria"].queryset = secretarias

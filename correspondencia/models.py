@@ -1,7 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
+
+from oficialia.text import fold
 
 
 class Secretaria(models.Model):
@@ -37,13 +42,53 @@ class Area(models.Model):
 
 
 class Tramite(models.Model):
+    """A trámite or servicio of the public catalogue (/tramites/), edited by the administración."""
+
     nombre = models.CharField(max_length=200, unique=True)
-    descripcion = models.TextField(blank=True)
-    secretaria = models.ForeignKey(Secretaria, on_delete=models.PROTECT, related_name="tramites")
+    # The public address of the trámite: made from the name once and kept when the name
+    # changes, so links already shared (and printed) keep working.
+    slug = models.SlugField(
+        "dirección pública",
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="Parte final de la dirección /tramites/…/. Se genera del nombre; no la cambie "
+        "después de publicada.",
+    )
+    descripcion = models.TextField(
+        "descripción", blank=True, help_text="Qué es, para quién y cuándo se solicita."
+    )
+    secretaria = models.ForeignKey(
+        Secretaria,
+        on_delete=models.PROTECT,
+        related_name="tramites",
+        verbose_name="secretaría responsable",
+    )
     plazo_dias_habiles = models.PositiveSmallIntegerField(
         "plazo de respuesta (días hábiles)", default=10
     )
-    activo = models.BooleanField(default=True)
+    gratuito = models.BooleanField(default=True)
+    costo = models.CharField(
+        max_length=250,
+        blank=True,
+        help_text="Solo si no es gratuito: monto y forma de pago, p. ej. «2.5 UMA por m² de "
+        "construcción, en las cajas de la Tesorería».",
+    )
+    fundamento = models.TextField(
+        "fundamento legal", blank=True, help_text="Leyes y reglamentos que sustentan el trámite."
+    )
+    palabras_clave = models.CharField(
+        "palabras clave",
+        max_length=250,
+        blank=True,
+        help_text="Otras palabras con que la gente lo busca, p. ej. «permiso de obra, barda».",
+    )
+    activo = models.BooleanField(
+        default=True, help_text="Solo los trámites activos aparecen en el catálogo y el formulario."
+    )
+    # Folded (lowercase, without accents) name, keywords and description, kept on save:
+    # the catalogue's search matches it word by word on any database.
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         ordering = ["nombre"]
@@ -52,6 +97,59 @@ class Tramite(models.Model):
 
     def __str__(self) -> str:
         return self.nombre
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.search_text = fold(" ".join([self.nombre, self.palabras_clave, self.descripcion]))
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text", "slug"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("tramite_detalle", args=[self.slug])
+
+    def clean(self):
+        if not self.gratuito and not self.costo.strip():
+            raise ValidationError({"costo": "Indique el costo o marque el trámite como gratuito."})
+        if self.gratuito and self.costo.strip():
+            raise ValidationError(
+                {"costo": "Un trámite gratuito no lleva costo: borre el costo o quite «gratuito»."}
+            )
+
+    def _unique_slug(self) -> str:
+        base = slugify(self.nombre)[:190] or "tramite"
+        slug, n = base, 2
+        while Tramite.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def costo_display(self) -> str:
+        return "Gratuito" if self.gratuito else self.costo
+
+
+class TramiteRequisito(models.Model):
+    """A document the petitioner attaches (or shows) for a trámite, in the order listed."""
+
+    tramite = models.ForeignKey(Tramite, on_delete=models.CASCADE, related_name="requisitos")
+    documento = models.CharField(
+        max_length=250, help_text="p. ej. «Identificación oficial vigente»"
+    )
+    detalle = models.CharField(
+        max_length=250, blank=True, help_text="p. ej. «INE o pasaporte; por ambos lados»"
+    )
+    obligatorio = models.BooleanField(default=True)
+    orden = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["tramite", "orden", "pk"]
+        verbose_name = "requisito"
+        verbose_name_plural = "requisitos"
+
+    def __str__(self) -> str:
+        return self.documento
 
 
 class Channel(models.TextChoices):

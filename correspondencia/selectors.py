@@ -6,8 +6,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from oficialia import access_codes
+from oficialia.text import fold, search_words
 
-from .models import Acuse, Escrito, Transicion
+from .models import Acuse, Escrito, Secretaria, Tramite, Transicion
 
 # The page shown right after filing (folio and access code) opens only for this long.
 RECEIPT_PAGE_LIFETIME = timedelta(hours=24)
@@ -77,3 +78,47 @@ def escrito_by_submission_token(token) -> Escrito | None:
     except ValueError:
         return None
     return Escrito.objects.filter(submission_token=token).first()
+
+
+# The catálogo de trámites y servicios --------------------------------------------------
+
+
+def tramites_catalogo(*, query: str = "", secretaria: Secretaria | None = None) -> list[Tramite]:
+    """The active trámites whose name, keywords or description hold every word of `query`
+    (accents and case aside), optionally of one secretaría: those whose name holds every
+    word first, then alphabetically."""
+    words = search_words(query)
+    tramites = Tramite.objects.filter(activo=True).select_related("secretaria")
+    for word in words:
+        tramites = tramites.filter(search_text__contains=word)
+    if secretaria is not None:
+        tramites = tramites.filter(secretaria=secretaria)
+    found = list(tramites.order_by("nombre"))
+    if words:
+        # A catalogue holds tens of trámites, not thousands: ranking them here is cheap.
+        found.sort(key=lambda t: not all(word in fold(t.nombre) for word in words))
+    return found
+
+
+def secretarias_con_tramites():
+    """The secretarías the catalogue can be filtered by: those with an active trámite."""
+    return Secretaria.objects.filter(activa=True, tramites__activo=True).distinct()
+
+
+def tramite_publico(*, slug: str) -> Tramite | None:
+    return (
+        Tramite.objects.filter(activo=True, slug=slug)
+        .select_related("secretaria")
+        .prefetch_related("requisitos")
+        .first()
+    )
+
+
+def tramite_for_filing(ref: str | None) -> Tramite | None:
+    """The active trámite named by `?tramite=` (its id or its slug) on the filing form."""
+    ref = (ref or "").strip()
+    if not ref:
+        return None
+    tramites = Tramite.objects.filter(activo=True).prefetch_related("requisitos")
+    lookup = {"pk": int(ref)} if ref.isdecimal() and len(ref) < 10 else {"slug": ref}
+    return tramites.filter(**lookup).first()

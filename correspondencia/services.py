@@ -340,6 +340,14 @@ def petitioner_notify(*, transicion_id: int) -> bool:
         escrito = transicion.escrito
         if transicion.notified_at or not escrito.peticionario.email:
             return False
+        from cuentas.selectors import email_notice_wanted
+
+        if not email_notice_wanted(escrito_id=escrito.pk, state=transicion.target):
+            # The citizen's account switched this kind of notice off (it is still listed in
+            # the account). Marked as handled, or the relay would queue it again forever.
+            transicion.notified_at = timezone.now()
+            transicion.save(update_fields=["notified_at"])
+            return False
         context = {
             "escrito": escrito,
             "transicion": transicion,

@@ -7,13 +7,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from cuentas import selectors as cuentas_selectors
+from cuentas import services as cuentas_services
 from oficialia import access_codes, bitacora
 from oficialia.roles import Role, role_required
 from oficialia.views import rate_limited
 
 from . import selectors, services
 from .acuse import verification_url
-from .forms import ConsultaForm, EscritoForm, VentanillaEscritoForm
+from .forms import ConsultaForm, EscritoForm, TramiteBusquedaForm, VentanillaEscritoForm
 from .models import Acuse, Channel, Escrito
 
 # Folios opened through /consulta/ in this browser session (their acuse may be downloaded).
@@ -39,7 +41,12 @@ def _over_limit(request: HttpRequest, group: str, rate: str) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def escrito_nuevo(request: HttpRequest) -> HttpResponse:
-    form = EscritoForm(request.POST or None, request.FILES or None)
+    # "Iniciar este trámite" in the catálogo opens the form with ?tramite=<slug>.
+    ref = request.POST.get("tramite") if request.method == "POST" else request.GET.get("tramite")
+    tramite = selectors.tramite_for_filing(ref)
+    # A signed-in citizen starts with the petitioner data saved in the account.
+    initial = {"tramite": tramite, **cuentas_selectors.filing_initial(request.user)}
+    form = EscritoForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         token = form.data.get("submission_token")
         if filed := selectors.escrito_by_submission_token(token):
@@ -52,8 +59,11 @@ def escrito_nuevo(request: HttpRequest) -> HttpResponse:
                 channel=Channel.EN_LINEA,
                 submission_token=form.cleaned_data["submission_token"],
             )
+            cuentas_services.escrito_link_if_signed_in(
+                user=request.user, escrito_id=result.escrito.pk
+            )
             return redirect("escrito_recibido", token=result.escrito.submission_token)
-    return render(request, "correspondencia/escrito_nuevo.html", {"form": form})
+    return render(request, "correspondencia/escrito_nuevo.html", {"form": form, "tramite": tramite})
 
 
 @never_cache
@@ -134,6 +144,7 @@ def consulta_context(escrito: Escrito) -> dict:
     """The status page of an escrito, for its petitioner."""
     from turnos.forms import PrevencionAnswerForm, RateForm
     from turnos.selectors import public_status
+    from turnos.services import WITHDRAWABLE_STATES
 
     return {
         "escrito": escrito,
@@ -141,6 +152,7 @@ def consulta_context(escrito: Escrito) -> dict:
         "status": public_status(escrito),
         "prevencion_form": PrevencionAnswerForm(),
         "rate_form": RateForm(),
+        "can_withdraw": escrito.state in WITHDRAWABLE_STATES,
     }
 
 
@@ -251,3 +263,36 @@ def ventanilla_acuse(request: HttpRequest, folio: str) -> HttpResponse:
         action="acuse.descargar", object_type="acuse", object_ref=folio, folio=escrito.folio
     )
     return _pdf_response(escrito.acuse)
+
+
+# The catálogo de trámites y servicios (public) ---------------------------------------------
+
+
+def tramites(request: HttpRequest) -> HttpResponse:
+    form = TramiteBusquedaForm(request.GET, secretarias=selectors.secretarias_con_tramites())
+    query, secretaria = "", None
+    if form.is_valid():
+        query, secretaria = form.cleaned_data["q"], form.cleaned_data["secretaria"]
+    return render(
+        request,
+        "correspondencia/tramites.html",
+        {
+            "form": form,
+            "query": query,
+            "secretaria": secretaria,
+            "tramites": selectors.tramites_catalogo(query=query, secretaria=secretaria),
+        },
+    )
+
+
+def tramite_detalle(request: HttpRequest, slug: str) -> HttpResponse:
+    tramite = selectors.tramite_publico(slug=slug)
+    if tramite is None:
+        raise Http404
+    return render(request, "correspondencia/tramite_detalle.html", {"tramite": tramite})
+
+
+def tramite_requisitos(request: HttpRequest) -> HttpResponse:
+    """The checklist of the filing form, again when the person picks another trámite (htmx)."""
+    tramite = selectors.tramite_for_filing(request.GET.get("tramite"))
+    return render(request, "correspondencia/_tramite_checklist.html", {"tramite": tramite})

@@ -181,3 +181,19 @@ class RateForm(forms.Form):
     comentario = forms.CharField(
         label="Comentario", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DesistirForm(forms.Form):
+    """The petitioner withdraws the escrito: asked to confirm, the reason optional."""
+
+    motivo = forms.CharField(
+        label="Motivo",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Opcional. Quedará en el historial del escrito.",
+    )
+    confirmo = forms.BooleanField(
+        label="Confirmo que me desisto de este escrito: ya no será atendido y no podrá reanudarse.",
+        error_messages={"required": "Marque la casilla para confirmar el desistimiento."},
+    )

@@ -39,6 +39,7 @@ class TurnoState(models.TextChoices):
     RESPONDIDO = "respondido", "Respondido"
     DEVUELTO = "devuelto", "Devuelto (no competente)"
     ENTERADO = "enterado", "Enterado"
+    CANCELADO = "cancelado", "Cancelado por desistimiento"
 
 
 OPEN_TURNO_STATES = [
@@ -152,6 +153,10 @@ class Turno(ConcurrentTransitionMixin, models.Model):
     )
     def give_back(self) -> None:
         """Returned as not competent."""
+
+    @transition(field=state, source=OPEN_TURNO_STATES, target=TurnoState.CANCELADO)
+    def cancel(self) -> None:
+        """The petitioner withdrew the escrito (desistimiento): nothing is left to do."""
 
 
 class TareaState(models.TextChoices):

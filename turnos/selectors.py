@@ -250,8 +250,9 @@ def public_status(escrito: Escrito) -> PublicStatus:
     return PublicStatus(
         in_charge=in_charge,
         open_prevenciones=list(
+            # A turno cancelled by a desistimiento no longer waits for its prevención.
             Prevencion.objects.filter(
-                turno__escrito=escrito, answered_at__isnull=True
+                turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
             ).select_related("turno__secretaria")
         ),
         respuestas=respuestas,

@@ -558,7 +558,10 @@ def _prevencion_answer(
     escrito = _lock_escrito(escrito_id)
     open_ones = list(
         Prevencion.objects.select_for_update(of=("self",))
-        .filter(turno__escrito=escrito, answered_at__isnull=True)
+        # A turno cancelled by a desistimiento no longer waits for its prevención.
+        .filter(
+            turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
+        )
         .select_related("turno__secretaria")
     )
     if not open_ones:
@@ -795,6 +798,64 @@ def escrito_rate(*, escrito_id: int, score: int, comentario: str = "") -> Evalua
             notify=False,
         )
     return evaluacion
+
+
+WITHDRAWABLE_STATES = (
+    EscritoState.RECIBIDO,
+    EscritoState.TURNADO,
+    EscritoState.EN_ATENCION,
+    EscritoState.PREVENIDO,
+)
+
+
+@transaction.atomic
+def escrito_withdraw(*, escrito_id: int, reason: str, actor=None) -> Escrito:
+    """The petitioner withdraws the escrito (desistimiento): its open turnos are cancelled,
+    their secretarías are told, and the escrito ends "desistido". `actor` is the citizen's
+    account when done from it; None from /consulta/ (folio and access code)."""
+    escrito = _lock_escrito(escrito_id)
+    if escrito.state not in WITHDRAWABLE_STATES:
+        raise ActionError(
+            f"Su escrito está «{escrito.get_state_display()}»: ya no es posible desistirse."
+        )
+    reason = reason.strip()
+    turnos = list(
+        Turno.objects.select_for_update(of=("self",))
+        .filter(escrito=escrito, state__in=OPEN_TURNO_STATES)
+        .select_related("secretaria")
+        .order_by("pk")
+    )
+    for turno in turnos:
+        source, target = _apply(turno, "cancel")
+        _save(turno)
+        transicion_record(
+            escrito=escrito,
+            turno=turno,
+            action="cancelar",
+            description=f"Turno a {turno.secretaria.nombre} cancelado por desistimiento",
+            actor=actor,
+            source=source,
+            target=target,
+            # The petitioner sees the escrito's own step below; the staff see this one.
+            public=False,
+        )
+        staff_notify(
+            secretaria_staff(turno.secretaria_id),
+            f"El peticionario se desistió de {escrito.folio}: el turno quedó cancelado",
+            reverse("turno_detalle", args=[turno.pk]),
+        )
+    source, target = _apply(escrito, "withdraw")
+    _save(escrito)
+    transicion_record(
+        escrito=escrito,
+        action="desistir",
+        description="El peticionario se desistió de su escrito",
+        actor=actor,
+        reason=reason,
+        source=source,
+        target=target,
+    )
+    return escrito
 
 
 # Calendar changes ------------------------------------------------------------------------

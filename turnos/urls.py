@@ -26,6 +26,7 @@ urlpatterns = [
     path("notificaciones/", views.notificaciones, name="notificaciones"),
     path("consulta/<str:folio>/prevencion/", views.consulta_prevencion, name="consulta_prevencion"),
     path("consulta/<str:folio>/evaluar/", views.consulta_evaluar, name="consulta_evaluar"),
+    path("consulta/<str:folio>/desistir/", views.consulta_desistir, name="consulta_desistir"),
     path(
         "consulta/<str:folio>/respuestas/<int:adjunto_id>/",
         views.consulta_respuesta,

@@ -3,8 +3,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
@@ -455,6 +456,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         (Role.ENLACE, "bandeja"),
         (Role.OPERATIVO, "tareas"),
         (Role.VENTANILLA, "ventanilla"),
+        (Role.CONTRALORIA, "contraloria_inicio"),
     ):
         if str(role) in roles:
             return redirect(target)
@@ -520,6 +522,36 @@ def consulta_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
             escrito.refresh_from_db()
             return _consulta_page(request, escrito)
     return _consulta_page(request, escrito, rate_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def consulta_desistir(request: HttpRequest, folio: str) -> HttpResponse:
+    """Withdraw the escrito (desistimiento): a confirmation page first, then its POST."""
+    from correspondencia.views import unlocked_escrito
+
+    from .forms import DesistirForm
+
+    escrito = unlocked_escrito(request, folio)
+    form = DesistirForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escrito_withdraw(escrito_id=escrito.pk, reason=form.cleaned_data["motivo"])
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Se registró su desistimiento del escrito {folio}.")
+        escrito.refresh_from_db()
+        return _consulta_page(request, escrito)
+    return render(
+        request,
+        "turnos/desistir.html",
+        {
+            "escrito": escrito,
+            "form": form,
+            "action": reverse("consulta_desistir", args=[folio]),
+            "back": reverse("consulta"),
+        },
+    )
 
 
 def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:

@@ -4,6 +4,9 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium. Withou
 browser tests skip, except where REQUIRE_SERVICES=1 promises it (CI), where they fail.
 """
 
+import functools
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -99,3 +102,83 @@ def screenshot(artifacts):
         return paths
 
     return take
+
+
+# Accessibility: axe-core ----------------------------------------------------------------------
+
+# Installed from the npm registry at the version pinned in tests/browser/package-lock.json
+# (`npm ci --prefix tests/browser`; `make test` does it).
+AXE_JS = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
+# What fails a page. axe also reports "moderate" and "minor" findings: they are printed (pytest
+# shows them with a failure) and kept in the JSON report, but do not fail.
+FAILING_IMPACTS = frozenset({"serious", "critical"})
+
+
+@functools.cache
+def _axe_source() -> str:
+    if not AXE_JS.exists():
+        missing_service(f"needs axe-core at {AXE_JS}: run `npm ci --prefix tests/browser`")
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def _describe_violation(violation: dict) -> str:
+    lines = [f"- {violation['id']} ({violation['impact']}): {violation['help']}"]
+    for node in violation["nodes"][:5]:
+        target = " ".join(str(t) for t in node["target"])
+        lines.append(f"    {target}\n      {node['html'][:160]}")
+        if node.get("failureSummary"):
+            lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    if len(violation["nodes"]) > 5:
+        lines.append(f"    … and {len(violation['nodes']) - 5} more")
+    lines.append(f"    {violation['helpUrl']}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page, name: str | None = None, *, exclude: list[str] | None = None) -> list:
+    """Run axe-core on `page` as it is now and fail on any serious or critical violation.
+
+    Call it again after anything that changes the page (an error message, a swapped
+    fragment, another viewport width). With `name`, the whole report is saved as
+    tests/artifacts/axe/<name>.json. `exclude` takes CSS selectors axe should skip (for a
+    third-party widget, say why next to the call). Returns the violations that did not fail.
+    """
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(content=_axe_source())
+    context = {"exclude": [[selector] for selector in exclude]} if exclude else "document"
+    results = page.evaluate(
+        """async (context) => {
+            const r = await axe.run(context === "document" ? document : context,
+                                    {resultTypes: ["violations"]});
+            return {url: r.url, violations: r.violations, incomplete: r.incomplete.length};
+        }""",
+        context,
+    )
+    width = page.viewport_size["width"] if page.viewport_size else "?"
+    if name:
+        folder = ARTIFACTS / "axe"
+        folder.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^\w.-]+", "-", name)
+        (folder / f"{safe}.json").write_text(json.dumps(results, ensure_ascii=False, indent=1))
+    failing = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    others = [v for v in results["violations"] if v["impact"] not in FAILING_IMPACTS]
+    for violation in others:
+        print(f"axe ({results['url']}, {width} px), not failing:\n{_describe_violation(violation)}")
+    assert not failing, (
+        f"axe-core found {len(failing)} serious or critical violation(s) on {results['url']} "
+        f"at {width} px wide:\n" + "\n".join(_describe_violation(v) for v in failing)
+    )
+    return others
+
+
+def assert_fits_width(page) -> None:
+    """Nothing sticks out sideways: the page scrolls only vertically at its viewport width."""
+    width = page.viewport_size["width"]
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    if scroll > width:
+        wide = page.evaluate(
+            """(width) => [...document.querySelectorAll("body *")]
+                .filter((el) => el.getBoundingClientRect().right > width + 1)
+                .slice(0, 5).map((el) => el.outerHTML.slice(0, 120))""",
+            width,
+        )
+        pytest.fail(f"{page.url} is {scroll} px wide at a {width} px viewport:\n" + "\n".join(wide))

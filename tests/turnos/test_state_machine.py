@@ -39,6 +39,7 @@ from turnos.services import (
     escrito_reject,
     escrito_reorient,
     escrito_turn,
+    escrito_withdraw,
     prevencion_answer,
     suggested_due_date,
     tarea_assign,
@@ -81,6 +82,7 @@ TURNO_STATES = [
     "respondido",
     "devuelto",
     "enterado",
+    "cancelado",
 ]
 
 # transition method: (the states it may start from, the state it ends in)
@@ -108,11 +110,13 @@ TURNO_MACHINE = {
     "resume": ({"prevencion"}, "en_atencion", BOTH_KINDS),
     "answer": ({"aceptado", "en_atencion"}, "respondido", BOTH_KINDS),
     "give_back": ({"pendiente", "aceptado", "en_atencion"}, "devuelto", {"atencion"}),
+    # The petitioner withdrew the escrito: every open turno closes.
+    "cancel": ({"pendiente", "aceptado", "en_atencion", "prevencion"}, "cancelado", BOTH_KINDS),
 }
 
 # Terminal states: nothing leaves them.
 ESCRITO_FINAL = {"concluido", "reorientado", "desistido", "rechazado"}
-TURNO_FINAL = {"respondido", "devuelto", "enterado"}
+TURNO_FINAL = {"respondido", "devuelto", "enterado", "cancelado"}
 
 
 def declared(model) -> set[tuple[str, str, str]]:
@@ -199,7 +203,10 @@ def test_the_whole_turno_table_from_pendiente():
         )
         for kind in ("atencion", "conocimiento")
     }
-    assert allowed == {"atencion": ["accept", "give_back"], "conocimiento": ["acknowledge"]}
+    assert allowed == {
+        "atencion": ["accept", "cancel", "give_back"],
+        "conocimiento": ["acknowledge", "cancel"],
+    }
 
 
 def test_the_state_cannot_be_assigned_on_a_saved_escrito_or_turno(receive, turnador, obras):
@@ -915,6 +922,91 @@ def test_rating_concludes_the_escrito_once(escrito, turnador, obras, titular_obr
     assert Evaluacion.objects.get(escrito=escrito).score == 4
 
 
+# Desistimiento ----------------------------------------------------------------------------
+
+
+def test_withdrawing_cancels_every_open_turno_and_records_each_step(
+    escrito, turnador, obras, agua, titular_obras, titular_agua
+):
+    atencion, copia = route(escrito, turnador, Route(obras), Route(agua, kind=K.CONOCIMIENTO))
+    turno_accept(turno_id=atencion.pk, user=titular_obras)
+    prevencion = turno_prevent(turno_id=atencion.pk, user=titular_obras, texto="Falta la INE")
+    notices = Notificacion.objects.count()
+    escrito_after, steps = with_steps(
+        lambda: escrito_withdraw(escrito_id=escrito.pk, reason="  Ya no lo necesito  ")
+    )
+    assert escrito_after.state == E.DESISTIDO == fresh(escrito).state
+    assert (fresh(atencion).state, fresh(copia).state) == (T.CANCELADO, T.CANCELADO)
+    assert summary(steps) == [
+        ("cancelar", atencion.pk, T.PREVENCION, T.CANCELADO, None, ""),
+        ("cancelar", copia.pk, T.PENDIENTE, T.CANCELADO, None, ""),
+        ("desistir", None, E.PREVENIDO, E.DESISTIDO, None, "Ya no lo necesito"),
+    ]
+    assert [s.public for s in steps] == [False, False, True]
+    assert_recent(steps)
+    # Each secretaría that had it is told.
+    assert Notificacion.objects.count() > notices
+    # The prevención no longer waits for an answer, and nothing else may happen.
+    assert fresh(prevencion).answered_at is None
+    refused(
+        escrito,
+        lambda: prevencion_answer(escrito_id=escrito.pk, texto="Mi INE", files=[]),
+        "no tiene prevenciones pendientes",
+    )
+    refused(escrito, lambda: answer(atencion, titular_obras), NOT_NOW)
+    refused(
+        escrito,
+        lambda: escrito_withdraw(escrito_id=escrito.pk, reason=""),
+        "ya no es posible desistirse",
+    )
+
+
+def test_an_answered_turno_stays_answered_when_the_escrito_is_withdrawn(
+    escrito, turnador, obras, agua, titular_obras, titular_agua
+):
+    obras_turno, agua_turno = route(escrito, turnador, Route(obras), Route(agua))
+    turno_accept(turno_id=obras_turno.pk, user=titular_obras)
+    answer(obras_turno, titular_obras)
+    _, steps = with_steps(lambda: escrito_withdraw(escrito_id=escrito.pk, reason=""))
+    assert (fresh(obras_turno).state, fresh(agua_turno).state) == (T.RESPONDIDO, T.CANCELADO)
+    assert [(t.action, t.turno_id) for t in steps] == [
+        ("cancelar", agua_turno.pk),
+        ("desistir", None),
+    ]
+
+
+def test_a_received_escrito_is_withdrawn_without_turnos(escrito):
+    user = UserFactory(username="ciudadano-prueba")
+    _, steps = with_steps(
+        lambda: escrito_withdraw(escrito_id=escrito.pk, reason="Me equivoqué", actor=user)
+    )
+    assert summary(steps) == [("desistir", None, E.RECIBIDO, E.DESISTIDO, user, "Me equivoqué")]
+
+
+def test_what_is_answered_returned_or_closed_cannot_be_withdrawn(
+    escrito, receive, turnador, obras, titular_obras
+):
+    (turno,) = route(escrito, turnador, Route(obras))
+    turno_accept(turno_id=turno.pk, user=titular_obras)
+    answer(turno, titular_obras)
+    refused(escrito, lambda: escrito_withdraw(escrito_id=escrito.pk, reason=""), "«Respondido»")
+    returned = receive(timezone.now())
+    (turno,) = route(returned, turnador, Route(obras))
+    turno_give_back(turno_id=turno.pk, user=titular_obras, reason="No es nuestro")
+    refused(
+        returned,
+        lambda: escrito_withdraw(escrito_id=returned.pk, reason=""),
+        "ya no es posible desistirse",
+    )
+    rejected = receive(timezone.now())
+    escrito_reject(escrito_id=rejected.pk, user=turnador, reason="Publicidad")
+    refused(
+        rejected,
+        lambda: escrito_withdraw(escrito_id=rejected.pk, reason=""),
+        "ya no es posible desistirse",
+    )
+
+
 # 3. Concurrency on PostgreSQL ---------------------------------------------------------------
 
 
@@ -1030,6 +1122,22 @@ def test_answer_give_back_and_prevent_on_the_same_turno_at_once_one_wins(
 # escrito would stay "en atención" forever; the race is lost about two times in three, so a
 # few rounds catch it.
 ROUNDS = 5
+
+
+@concurrent
+def test_a_withdrawal_and_an_answer_at_the_same_instant_one_wins(
+    postgres, escrito, turnador, obras, titular_obras
+):
+    (turno,) = route(escrito, turnador, Route(obras))
+    turno_accept(turno_id=turno.pk, user=titular_obras)
+    actions = [
+        lambda: escrito_withdraw(escrito_id=escrito.pk, reason=""),
+        lambda: answer(turno, titular_obras),
+    ]
+    done, failed = outcomes(run_in_threads(2, lambda i: actions[i]()))
+    assert len(done) == 1 and len(failed) == 1
+    states = (fresh(escrito).state, fresh(turno).state)
+    assert states in {(E.DESISTIDO, T.CANCELADO), (E.RESPONDIDO, T.RESPONDIDO)}
 
 
 @concurrent

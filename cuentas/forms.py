@@ -1,0 +1,224 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+
+from correspondencia.forms import validate_curp, validate_rfc
+from correspondencia.models import PetitionerType
+
+from .models import Cuenta, NoticeKind
+from .services import normalize_email
+
+User = get_user_model()
+
+TELEFONO_REGEX = r"^\+?[0-9 ()-]{8,20}$"  # as in the filing form
+TELEFONO_ERROR = "Escriba un teléfono de 10 dígitos, por ejemplo 747 123 4567."
+
+
+class RegistroForm(forms.Form):
+    email = forms.EmailField(
+        label="Correo electrónico",
+        max_length=254,
+        help_text="Le enviaremos un enlace para confirmarlo.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password1 = forms.CharField(
+        label="Contraseña",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Al menos 8 caracteres; que no sea solo números ni una contraseña común.",
+    )
+    password2 = forms.CharField(
+        label="Repita la contraseña",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    acepto_aviso = forms.BooleanField(
+        label="He leído el aviso de privacidad y acepto el tratamiento de mis datos.",
+        error_messages={"required": "Para crear la cuenta debe aceptar el aviso de privacidad."},
+    )
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "Las contraseñas no coinciden.")
+        elif password1:
+            try:
+                password_validation.validate_password(
+                    password1, User(username="", email=cleaned.get("email", ""))
+                )
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class EntrarForm(AuthenticationForm):
+    """Sign-in with the email of a citizen account. It goes through `authenticate()`, so
+    django-axes throttles it exactly as the staff sign-in (per account and per address)."""
+
+    error_messages = {
+        "invalid_login": "Correo o contraseña incorrectos. Revise mayúsculas y vuelva a intentar.",
+        "inactive": "Correo o contraseña incorrectos. Revise mayúsculas y vuelva a intentar.",
+        "unverified": (
+            "Su cuenta aún no está confirmada: abra el enlace que le enviamos por correo "
+            "(o pida uno nuevo abajo)."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "Correo electrónico"
+        self.fields["username"].widget.input_type = "email"
+        self.fields["username"].widget.attrs.update({"autocomplete": "email"})
+        self.fields["password"].label = "Contraseña"
+
+    def clean_username(self) -> str:
+        """The account's handle for the address typed; an unknown address is passed on as
+        typed, so that it fails (and is counted) like a wrong password."""
+        email = normalize_email(self.cleaned_data["username"])
+        cuenta = Cuenta.objects.select_related("user").filter(email=email).first()
+        return cuenta.user.get_username() if cuenta else email
+
+    def confirm_login_allowed(self, user) -> None:
+        cuenta = Cuenta.objects.filter(user=user).first()
+        if cuenta is None or cuenta.cancelled_at is not None or not user.is_active:
+            # A staff account: this is not its door. Said as a wrong password would be.
+            raise ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        if cuenta.verified_at is None:
+            raise ValidationError(self.error_messages["unverified"], code="unverified")
+
+
+class ReenviarForm(forms.Form):
+    email = forms.EmailField(
+        label="Correo electrónico", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class CuentaPasswordResetForm(PasswordResetForm):
+    """Password reset for citizen accounts only: staff passwords are the administración's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Correo electrónico de su cuenta"
+
+    def get_users(self, email):
+        users = User.objects.filter(
+            cuenta__email=normalize_email(email),
+            cuenta__cancelled_at__isnull=True,
+            is_active=True,
+        )
+        return (u for u in users if u.has_usable_password())
+
+
+class DatosForm(forms.ModelForm):
+    """The petitioner data the account keeps to fill the filing form."""
+
+    telefono = forms.RegexField(
+        label="Teléfono",
+        regex=TELEFONO_REGEX,
+        required=False,
+        error_messages={"invalid": TELEFONO_ERROR},
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    class Meta:
+        model = Cuenta
+        fields = ["nombre", "telefono", "curp", "domicilio"]
+        widgets = {
+            "nombre": forms.TextInput(attrs={"autocomplete": "name"}),
+            "domicilio": forms.TextInput(attrs={"autocomplete": "street-address"}),
+        }
+        help_texts = {
+            "curp": "18 caracteres.",
+            "domicilio": "Calle, número, colonia y código postal.",
+        }
+
+    def clean_nombre(self) -> str:
+        return " ".join(self.cleaned_data["nombre"].split())
+
+    def clean_curp(self) -> str:
+        value = self.cleaned_data["curp"].strip().upper()
+        return validate_curp(value) if value else ""
+
+
+class AvisosForm(forms.Form):
+    por_correo = forms.MultipleChoiceField(
+        label="Avisarme por correo de",
+        choices=NoticeKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RectificacionForm(forms.Form):
+    corrected_fields = ("nombre", "telefono", "curp", "rfc")
+
+    detalle = forms.CharField(
+        label="¿Qué está mal y dónde?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Por ejemplo: «Mi segundo apellido está mal escrito en mis escritos».",
+    )
+    nombre = forms.CharField(label="Nombre correcto", max_length=250, required=False)
+    telefono = forms.RegexField(
+        label="Teléfono correcto",
+        regex=TELEFONO_REGEX,
+        required=False,
+        error_messages={"invalid": TELEFONO_ERROR},
+    )
+    curp = forms.CharField(label="CURP correcta", max_length=18, required=False)
+    rfc = forms.CharField(label="RFC correcto", max_length=13, required=False)
+
+    def clean_nombre(self) -> str:
+        return " ".join(self.cleaned_data["nombre"].split())
+
+    def clean_curp(self) -> str:
+        value = self.cleaned_data["curp"].strip().upper()
+        return validate_curp(value) if value else ""
+
+    def clean_rfc(self) -> str:
+        value = self.cleaned_data["rfc"].strip().upper()
+        return validate_rfc(value, PetitionerType.FISICA) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not any(cleaned.get(f) for f in self.corrected_fields):
+            raise ValidationError("Escriba al menos un dato corregido.")
+        return cleaned
+
+    def corrected(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.corrected_fields if self.cleaned_data[f]}
+
+
+class CancelacionForm(forms.Form):
+    detalle = forms.CharField(
+        label="Motivo de la solicitud",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirmo = forms.BooleanField(
+        label="Entiendo que, si procede, se borrarán mis datos y mi cuenta quedará cerrada.",
+        error_messages={"required": "Marque la casilla para confirmar la solicitud."},
+    )
+
+
+class ResolverForm(forms.Form):
+    """The administración's decision on an ARCO request."""
+
+    decision = forms.ChoiceField(
+        label="Decisión",
+        choices=[("aplicar", "Procede: aplicarla"), ("improcedente", "Improcedente")],
+        widget=forms.RadioSelect,
+    )
+    resolucion = forms.CharField(
+        label="Respuesta al titular",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoria si es improcedente: el fundamento y el motivo. "
+        "No escriba datos personales: se conserva después de una cancelación.",
+    )

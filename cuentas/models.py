@@ -1,0 +1,153 @@
+"""Citizen accounts: the expediente electrónico ciudadano and the ARCO requests.
+
+A citizen signs in with Django's User (no staff role, no Perfil); this app keeps what the
+account adds to it. The account's email is the Cuenta's (lower case, unique); the User's
+username is an opaque handle ("ciudadano-…") so that the places that copy a username (the
+bitácora's actor label, the audit of User changes, django-axes) never copy the address.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from correspondencia.models import EscritoState
+
+
+class NoticeKind(models.TextChoices):
+    """The kinds of email notice a citizen may switch off, one per group of states."""
+
+    AVANCE = "avance", "Avances: turnado, en atención, devuelto a la Oficialía"
+    PREVENCION = "prevencion", "Prevenciones: cuando le piden información"
+    RESPUESTA = "respuesta", "Respuesta y conclusión"
+    CIERRE = "cierre", "Cierre sin respuesta: rechazo, reorientación o desistimiento"
+
+
+NOTICE_KIND_OF_STATE = {
+    EscritoState.RECIBIDO: NoticeKind.AVANCE,
+    EscritoState.TURNADO: NoticeKind.AVANCE,
+    EscritoState.EN_ATENCION: NoticeKind.AVANCE,
+    EscritoState.NO_COMPETENTE: NoticeKind.AVANCE,
+    EscritoState.PREVENIDO: NoticeKind.PREVENCION,
+    EscritoState.RESPONDIDO: NoticeKind.RESPUESTA,
+    EscritoState.CONCLUIDO: NoticeKind.RESPUESTA,
+    EscritoState.RECHAZADO: NoticeKind.CIERRE,
+    EscritoState.REORIENTADO: NoticeKind.CIERRE,
+    EscritoState.DESISTIDO: NoticeKind.CIERRE,
+}
+
+
+class Cuenta(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cuenta"
+    )
+    email = models.EmailField("correo electrónico", blank=True)
+    created_at = models.DateTimeField("creada el")
+    verified_at = models.DateTimeField("correo confirmado el", null=True, blank=True)
+    # Set when an ARCO cancellation was applied: the account is closed and holds no data.
+    cancelled_at = models.DateTimeField("datos cancelados el", null=True, blank=True)
+
+    # The petitioner data the citizen saved: it fills the filing form.
+    nombre = models.CharField("nombre completo", max_length=250, blank=True)
+    telefono = models.CharField("teléfono", max_length=20, blank=True)
+    curp = models.CharField("CURP", max_length=18, blank=True)
+    domicilio = models.CharField("domicilio", max_length=300, blank=True)
+
+    # Email notices, per kind; on by default. The list inside the account shows them all.
+    notify_avance = models.BooleanField(default=True)
+    notify_prevencion = models.BooleanField(default=True)
+    notify_respuesta = models.BooleanField(default=True)
+    notify_cierre = models.BooleanField(default=True)
+    notices_seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "cuenta ciudadana"
+        verbose_name_plural = "cuentas ciudadanas"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email"], condition=~models.Q(email=""), name="unique_cuenta_email"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cuenta {self.pk}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    def wants_email(self, kind: str) -> bool:
+        return getattr(self, f"notify_{kind}", True)
+
+
+class LinkHow(models.TextChoices):
+    PRESENTADO = "presentado", "Presentado con la cuenta"
+    AGREGADO = "agregado", "Agregado con folio y código de acceso"
+
+
+class EscritoVinculado(models.Model):
+    """An escrito in the account's "Mis escritos". An escrito belongs to one account at most:
+    whoever holds it may withdraw it and ask for its data to be cancelled."""
+
+    cuenta = models.ForeignKey(Cuenta, on_delete=models.PROTECT, related_name="vinculos")
+    escrito = models.OneToOneField(
+        "correspondencia.Escrito", on_delete=models.PROTECT, related_name="vinculo"
+    )
+    how = models.CharField("cómo se agregó", max_length=12, choices=LinkHow.choices)
+    linked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "escrito de una cuenta"
+        verbose_name_plural = "escritos de las cuentas"
+
+    def __str__(self) -> str:
+        return f"{self.cuenta} · {self.escrito_id}"
+
+
+class ArcoKind(models.TextChoices):
+    RECTIFICACION = "rectificacion", "Rectificación"
+    CANCELACION = "cancelacion", "Cancelación"
+
+
+class ArcoState(models.TextChoices):
+    PENDIENTE = "pendiente", "Pendiente"
+    ATENDIDA = "atendida", "Atendida"
+    IMPROCEDENTE = "improcedente", "Improcedente"
+
+
+class SolicitudArco(models.Model):
+    """A request to rectify or cancel the account's personal data, resolved by the
+    administración. (Access is immediate: the citizen downloads it.)"""
+
+    cuenta = models.ForeignKey(Cuenta, on_delete=models.PROTECT, related_name="solicitudes")
+    kind = models.CharField("derecho", max_length=14, choices=ArcoKind.choices)
+    detalle = models.TextField("lo que pide")
+    # Rectification: the corrected values the citizen gave (nombre, telefono, curp, rfc).
+    rectificacion = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        "estado", max_length=12, choices=ArcoState.choices, default=ArcoState.PENDIENTE
+    )
+    requested_at = models.DateTimeField("solicitada el", db_index=True)
+    resolved_at = models.DateTimeField("resuelta el", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolucion = models.TextField("respuesta al titular", blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = "solicitud ARCO"
+        verbose_name_plural = "solicitudes ARCO"
+        constraints = [
+            # One open request of each kind per account.
+            models.UniqueConstraint(
+                fields=["cuenta", "kind"],
+                condition=models.Q(state="pendiente"),
+                name="one_pending_arco_request_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

@@ -1,0 +1,558 @@
+"""The citizen's account (/mi-cuenta/) and the administración's page of ARCO requests.
+
+Citizens sign in at /mi-cuenta/entrar/, not at the staff's /cuenta/entrar/: the form asks for
+an email and refuses staff accounts, and it lands on "Mis escritos". Both doors call
+`authenticate()`, so django-axes counts their failures together, per account and per
+address. Signing out is shared (/cuenta/salir/).
+"""
+
+import json
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+
+from correspondencia.forms import ConsultaForm
+from correspondencia.models import Adjunto, AdjuntoOrigin
+from correspondencia.services import acuse_generate
+from correspondencia.views import consulta_context
+from oficialia import bitacora
+from oficialia.roles import Role, role_required
+from oficialia.views import rate_limited
+from turnos import services as turnos_services
+from turnos.forms import DesistirForm, PrevencionAnswerForm, RateForm
+from turnos.services import ActionError
+
+from . import arco, selectors, services
+from .forms import (
+    AvisosForm,
+    CancelacionForm,
+    CuentaPasswordResetForm,
+    DatosForm,
+    EntrarForm,
+    RectificacionForm,
+    ReenviarForm,
+    RegistroForm,
+    ResolverForm,
+)
+from .models import ArcoKind, NoticeKind
+from .tokens import email_verification_token
+
+User = get_user_model()
+PAGE_SIZE = 20
+# Per address: creating accounts, asking for links by email (confirmation, password reset).
+RATE_SIGNUP = "10/h"
+RATE_EMAIL_LINKS = "5/h"
+# Adding an escrito by folio and access code is guessing codes if abused: the same limits
+# as /consulta/, per address and per account.
+REGISTRO_EMAIL_KEY = "cuenta_registro_email"
+
+
+def _over_limit(request: HttpRequest, group: str, rate: str, key: str = "ip") -> bool:
+    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
+
+
+def cuenta_required(view):
+    """A confirmed citizen account, or off to the citizens' sign-in page. Staff users have no
+    account and go there too: there is no back door from a staff session."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        cuenta = selectors.cuenta_of(request.user)
+        if cuenta is None:
+            return redirect_to_login(request.get_full_path(), login_url=reverse("cuenta_entrar"))
+        request.cuenta = cuenta
+        return view(request, *args, **kwargs)
+
+    return never_cache(wrapped)
+
+
+def _account_context(request: HttpRequest, section: str) -> dict:
+    return {
+        "cuenta": request.cuenta,
+        "section": section,
+        "unseen_notices": selectors.unseen_notices(request.cuenta),
+    }
+
+
+# Sign in, register, confirm, reset the password ---------------------------------------------
+
+
+@method_decorator(never_cache, name="dispatch")
+class EntrarView(auth_views.LoginView):
+    form_class = EntrarForm
+    template_name = "cuentas/entrar.html"
+    next_page = reverse_lazy("cuenta_escritos")
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.context_data["unverified"] = any(
+            e.code == "unverified" for e in form.non_field_errors().as_data()
+        )
+        return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def registro(request: HttpRequest) -> HttpResponse:
+    form = RegistroForm(request.POST or None)
+    if request.method == "POST":
+        if _over_limit(request, "cuenta_registro", RATE_SIGNUP):
+            return rate_limited(request)
+        if form.is_valid():
+            services.cuenta_register(
+                email=form.cleaned_data["email"], password=form.cleaned_data["password1"]
+            )
+            request.session[REGISTRO_EMAIL_KEY] = form.cleaned_data["email"]
+            return redirect("cuenta_registro_enviado")
+    return render(request, "cuentas/registro.html", {"form": form})
+
+
+@never_cache
+def registro_enviado(request: HttpRequest) -> HttpResponse:
+    """The same page whether the address was new or already had an account."""
+    email = request.session.get(REGISTRO_EMAIL_KEY, "")
+    return render(
+        request,
+        "cuentas/registro_enviado.html",
+        {"email": email, "form": ReenviarForm(initial={"email": email})},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirmar_reenviar(request: HttpRequest) -> HttpResponse:
+    form = ReenviarForm(request.POST or None)
+    if request.method == "POST":
+        if _over_limit(request, "cuenta_enlaces", RATE_EMAIL_LINKS):
+            return rate_limited(request)
+        if form.is_valid():
+            services.verification_resend(email=form.cleaned_data["email"])
+            request.session[REGISTRO_EMAIL_KEY] = form.cleaned_data["email"]
+            return redirect("cuenta_registro_enviado")
+    return render(request, "cuentas/reenviar.html", {"form": form})
+
+
+def _user_from_uid(uidb64: str):
+    try:
+        pk = force_str(urlsafe_base64_decode(uidb64))
+        return User.objects.select_related("cuenta").filter(pk=pk, cuenta__isnull=False).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+@never_cache
+def confirmar(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The link in the confirmation email. Opening it confirms (a GET, like most sites: the
+    token is single-use, and whoever opens it has read that mailbox)."""
+    user = _user_from_uid(uidb64)
+    if user is not None and user.cuenta.is_verified:
+        outcome = "ya"
+    elif user is not None and email_verification_token.check_token(user, token):
+        services.cuenta_verify(user_id=user.pk)
+        outcome = "ok"
+    else:
+        outcome = "invalido"
+    return render(
+        request,
+        "cuentas/confirmar.html",
+        {"outcome": outcome, "form": ReenviarForm()},
+        status=404 if outcome == "invalido" else 200,
+    )
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = CuentaPasswordResetForm
+    template_name = "cuentas/contrasena.html"
+    email_template_name = "cuentas/email/contrasena.txt"
+    subject_template_name = "cuentas/email/contrasena_asunto.txt"
+    success_url = reverse_lazy("cuenta_password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict:
+        # The links point at the public address, not at whatever Host the request named.
+        return {"base_url": settings.PUBLIC_BASE_URL}
+
+    def post(self, request, *args, **kwargs):
+        if _over_limit(request, "cuenta_enlaces", RATE_EMAIL_LINKS):
+            return rate_limited(request)
+        return super().post(request, *args, **kwargs)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "cuentas/contrasena_enviada.html"
+
+
+@method_decorator(never_cache, name="dispatch")
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "cuentas/contrasena_nueva.html"
+    success_url = reverse_lazy("cuenta_password_reset_complete")
+
+    def get_user(self, uidb64):
+        # Citizen accounts only: a staff password is reset by the administración.
+        return _user_from_uid(uidb64)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # The link came to the mailbox: that confirms the address as well.
+        services.cuenta_verify(user_id=form.user.pk)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "cuentas/contrasena_lista.html"
+
+
+# Mis escritos ------------------------------------------------------------------------------
+
+
+def _escritos_page(request: HttpRequest, add_form: ConsultaForm, status: int = 200):
+    page = Paginator(selectors.escritos_of(request.cuenta), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "cuentas/escritos.html",
+        {
+            **_account_context(request, "escritos"),
+            "page": page,
+            "rows": selectors.escritos_with_lights(page.object_list),
+            "add_form": add_form,
+        },
+        status=status,
+    )
+
+
+@cuenta_required
+def escritos(request: HttpRequest) -> HttpResponse:
+    return _escritos_page(request, ConsultaForm(prefix="agregar"))
+
+
+@cuenta_required
+@require_POST
+def escrito_agregar(request: HttpRequest) -> HttpResponse:
+    limited = (
+        _over_limit(request, "consulta", settings.RATE_CONSULTA)
+        or _over_limit(request, "consulta-hora", settings.RATE_CONSULTA_HOURLY)
+        or _over_limit(request, "cuenta_agregar", settings.RATE_CONSULTA_HOURLY, key="user")
+    )
+    if limited:
+        return rate_limited(request)
+    form = ConsultaForm(request.POST, prefix="agregar")
+    if form.is_valid():
+        try:
+            escrito = services.escrito_add(
+                cuenta_id=request.cuenta.pk,
+                folio=form.cleaned_data["folio"],
+                code=form.cleaned_data["codigo"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"El escrito {escrito.folio} quedó en «Mis escritos».")
+            return redirect("cuenta_escrito", folio=escrito.folio)
+    return _escritos_page(request, form)
+
+
+def _escrito_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
+    row = selectors.escritos_with_lights([escrito])[0]
+    context = {
+        **_account_context(request, "escritos"),
+        **consulta_context(escrito),
+        "row": row,
+        **forms,
+    }
+    return render(request, "cuentas/escrito.html", context)
+
+
+@cuenta_required
+def escrito(request: HttpRequest, folio: str) -> HttpResponse:
+    return _escrito_page(request, selectors.escrito_of(request.cuenta, folio))
+
+
+@cuenta_required
+def escrito_acuse(request: HttpRequest, folio: str) -> FileResponse:
+    acuse = selectors.escrito_of(request.cuenta, folio).acuse
+    if not acuse.is_ready:
+        acuse = acuse_generate(acuse_id=acuse.pk)
+    return FileResponse(
+        acuse.pdf.open("rb"), filename=f"acuse-{folio}.pdf", content_type="application/pdf"
+    )
+
+
+@cuenta_required
+def escrito_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    adjunto = Adjunto.objects.filter(
+        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
+    ).first()
+    if adjunto is None:
+        raise Http404
+    return FileResponse(
+        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
+    )
+
+
+@cuenta_required
+@require_POST
+def escrito_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    form = PrevencionAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            turnos_services.prevencion_answer(
+                escrito_id=escrito.pk,
+                texto=form.cleaned_data["texto"],
+                files=form.cleaned_data["adjuntos"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "Recibimos su respuesta; el plazo de atención corre de nuevo."
+            )
+            return redirect("cuenta_escrito", folio=folio)
+    return _escrito_page(request, escrito, prevencion_form=form)
+
+
+@cuenta_required
+@require_POST
+def escrito_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            turnos_services.escrito_rate(
+                escrito_id=escrito.pk,
+                score=form.cleaned_data["score"],
+                comentario=form.cleaned_data["comentario"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Gracias por calificar la atención.")
+            return redirect("cuenta_escrito", folio=folio)
+    return _escrito_page(request, escrito, rate_form=form)
+
+
+@cuenta_required
+@require_http_methods(["GET", "POST"])
+def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
+    """A confirmation page first; the desistimiento happens on its POST."""
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    form = DesistirForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            turnos_services.escrito_withdraw(
+                escrito_id=escrito.pk, reason=form.cleaned_data["motivo"], actor=request.user
+            )
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Se registró su desistimiento del escrito {folio}.")
+        return redirect("cuenta_escrito", folio=folio)
+    return render(
+        request,
+        "turnos/desistir.html",
+        {
+            **_account_context(request, "escritos"),
+            "escrito": escrito,
+            "form": form,
+            "action": reverse("cuenta_escrito_desistir", args=[folio]),
+            "back": reverse("cuenta_escrito", args=[folio]),
+        },
+    )
+
+
+# Notices and saved data --------------------------------------------------------------------
+
+
+@cuenta_required
+@require_http_methods(["GET", "POST"])
+def avisos(request: HttpRequest) -> HttpResponse:
+    cuenta = request.cuenta
+    if request.method == "POST":
+        form = AvisosForm(request.POST)
+        if form.is_valid():
+            services.cuenta_notices_update(
+                cuenta_id=cuenta.pk, email_kinds=set(form.cleaned_data["por_correo"])
+            )
+            messages.success(request, "Guardamos sus preferencias de avisos por correo.")
+            return redirect("cuenta_avisos")
+    else:
+        form = AvisosForm(
+            initial={"por_correo": [k for k in NoticeKind.values if cuenta.wants_email(k)]}
+        )
+    seen_before = cuenta.notices_seen_at
+    page = Paginator(selectors.notices_of(cuenta), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    if request.method == "GET":
+        services.cuenta_notices_seen(cuenta_id=cuenta.pk)
+        cuenta.notices_seen_at = timezone.now()
+    context = _account_context(request, "avisos")
+    return render(
+        request,
+        "cuentas/avisos.html",
+        {**context, "page": page, "form": form, "seen_before": seen_before},
+    )
+
+
+@cuenta_required
+@require_http_methods(["GET", "POST"])
+def datos(request: HttpRequest) -> HttpResponse:
+    form = DatosForm(request.POST or None, instance=request.cuenta)
+    if request.method == "POST" and form.is_valid():
+        services.cuenta_data_update(cuenta_id=request.cuenta.pk, **form.cleaned_data)
+        messages.success(
+            request, "Guardamos sus datos: llenarán el formulario de su próximo escrito."
+        )
+        return redirect("cuenta_datos")
+    return render(
+        request, "cuentas/datos.html", {**_account_context(request, "datos"), "form": form}
+    )
+
+
+# Personal data (ARCO) ----------------------------------------------------------------------
+
+
+@cuenta_required
+@require_http_methods(["GET", "POST"])
+def privacidad(request: HttpRequest) -> HttpResponse:
+    cuenta = request.cuenta
+    derecho = request.POST.get("derecho")
+    rect_form = RectificacionForm(
+        request.POST if derecho == ArcoKind.RECTIFICACION else None, prefix="rect"
+    )
+    canc_form = CancelacionForm(
+        request.POST if derecho == ArcoKind.CANCELACION else None, prefix="canc"
+    )
+    form = rect_form if derecho == ArcoKind.RECTIFICACION else canc_form
+    if request.method == "POST" and form.is_bound and form.is_valid():
+        try:
+            services.arco_request_create(
+                cuenta_id=cuenta.pk,
+                kind=ArcoKind(derecho),
+                detalle=form.cleaned_data["detalle"],
+                rectificacion=rect_form.corrected() if form is rect_form else None,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Recibimos su solicitud. La Administración la resolverá y le avisaremos por "
+                "correo; también la verá en esta página.",
+            )
+            return redirect("cuenta_privacidad")
+    return render(
+        request,
+        "cuentas/privacidad.html",
+        {
+            **_account_context(request, "privacidad"),
+            "rect_form": rect_form,
+            "canc_form": canc_form,
+            "solicitudes": selectors.arco_requests_of(cuenta),
+        },
+    )
+
+
+def _record_access(cuenta, fmt: str) -> None:
+    bitacora.record(
+        action="arco.acceso",
+        object_type="cuenta",
+        object_ref=str(cuenta.pk),
+        changes={"formato": fmt},
+        actor=cuenta.user,
+    )
+
+
+@cuenta_required
+def mis_datos_json(request: HttpRequest) -> HttpResponse:
+    data = arco.personal_data(request.cuenta)
+    _record_access(request.cuenta, "json")
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="mis-datos-{timezone.localdate():%Y%m%d}.json"'
+    )
+    return response
+
+
+@cuenta_required
+def mis_datos_pdf(request: HttpRequest) -> HttpResponse:
+    data = arco.personal_data(request.cuenta)
+    _record_access(request.cuenta, "pdf")
+    response = HttpResponse(arco.personal_data_pdf(data), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="mis-datos-{timezone.localdate():%Y%m%d}.pdf"'
+    )
+    return response
+
+
+# The administración resolves the ARCO requests ----------------------------------------------
+
+
+@role_required(Role.ADMINISTRACION)
+def arco_solicitudes(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "cuentas/arco_solicitudes.html",
+        {
+            "pendientes": selectors.arco_requests_pending(),
+            "resueltas": selectors.arco_requests_resolved(),
+        },
+    )
+
+
+@never_cache
+@role_required(Role.ADMINISTRACION)
+@require_http_methods(["GET", "POST"])
+def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
+    solicitud = selectors.arco_request(solicitud_id)
+    form = ResolverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.arco_request_resolve(
+                solicitud_id=solicitud.pk,
+                user=request.user,
+                accept=form.cleaned_data["decision"] == "aplicar",
+                resolucion=form.cleaned_data["resolucion"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Solicitud {solicitud.pk} resuelta.")
+            return redirect("arco_solicitudes")
+    # The page shows the petitioner data of the account's escritos: that goes on record.
+    bitacora.record(action="datos.ver", object_type="cuenta", object_ref=str(solicitud.cuenta_id))
+    return render(
+        request,
+        "cuentas/arco_solicitud.html",
+        {
+            "solicitud": solicitud,
+            "form": form,
+            "escritos": selectors.escritos_with_lights(
+                selectors.escritos_of(solicitud.cuenta).select_related("peticionario")
+            ),
+            "corregidos": [
+                (services.RECTIFIABLE_FIELDS.get(field, field), value)
+                for field, value in solicitud.rectificacion.items()
+            ],
+        },
+    )

@@ -1,0 +1,31 @@
+"""Accent- and case-insensitive text for searching, the same on SQLite and PostgreSQL.
+
+Neither database folds accents out of the box (PostgreSQL needs the `unaccent` extension,
+SQLite has nothing), so the text to search is folded in Python when it is saved and the
+query is folded the same way: "Construcción" and "construccion" both become "construccion".
+"""
+
+import re
+import unicodedata
+
+# Words too common to narrow a search: "licencia de construcción" looks for both nouns.
+STOPWORDS = frozenset(
+    {"a", "al", "con", "de", "del", "el", "en", "la", "las", "lo", "los", "o", "para", "por"}
+    | {"se", "su", "sus", "un", "una", "y"}
+)
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents or punctuation, single-spaced."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[^\w]+", " ", bare.casefold()).split())
+
+
+def search_words(query: str, *, limit: int = 8) -> list[str]:
+    """The folded words of a query, without stopwords or repeats, at most `limit` of them."""
+    words: list[str] = []
+    for word in fold(query).split():
+        if word not in STOPWORDS and word not in words:
+            words.append(word)
+    return words[:limit]
