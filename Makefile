@@ -24,8 +24,16 @@ run: setup
 	@echo "Oficialía de Partes en http://$(ADDR)/  (usuarios de demostración en el README)"
 	$(PY) manage.py runserver $(ADDR)
 
+# axe-core, pinned in tests/browser/package-lock.json, checks the accessibility of every public
+# page inside the browser tests.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund
+	@touch $@
+
 test: $(VENV)/.installed
 	@scripts/system-deps.sh test
+	@$(MAKE) --no-print-directory $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
@@ -42,4 +50,4 @@ beat: setup
 	$(VENV)/bin/celery -A oficialia beat --loglevel=INFO
 
 clean:
-	rm -rf $(VENV) var .pytest_cache tests/artifacts
+	rm -rf $(VENV) var .pytest_cache tests/artifacts tests/browser/node_modules

@@ -208,6 +208,9 @@ def head() -> tuple[int, str, int]:
 def publish_head(*, day: date | None = None) -> BitacoraCabeza:
     """Publish today's chain head (once a day; a second call the same day keeps the first)."""
     day = day or timezone.localdate()
+    published = BitacoraCabeza.objects.filter(day=day).first()
+    if published is not None:
+        return published
     last_id, last_hash, count = head()
     published, _ = BitacoraCabeza.objects.get_or_create(
         day=day,

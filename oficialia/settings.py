@@ -75,6 +75,10 @@ INSTALLED_APPS = [
     "oficialia",
     "correspondencia",
     "turnos",
+    "transparencia",
+    "fila",
+    "contraloria",
+    "cuentas",
     "axes",
 ]
 
@@ -205,6 +209,7 @@ RATELIMIT_IP_META_KEY = "oficialia.net.client_ip"
 RATE_FILING = env_str("OFICIALIA_RATE_FILING", "30/h")
 RATE_CONSULTA = env_str("OFICIALIA_RATE_CONSULTA", "10/m")
 RATE_CONSULTA_HOURLY = env_str("OFICIALIA_RATE_CONSULTA_HORA", "60/h")
+RATE_QUEJAS = env_str("OFICIALIA_RATE_QUEJAS", "10/h")
 
 # Attachments: checked by content; the caps are per file and per escrito.
 MAX_ATTACHMENT_BYTES = env_int("OFICIALIA_MAX_ADJUNTO_MB", 10) * 1024 * 1024
@@ -235,9 +240,26 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Oficialía de Partes <oficialia@ayuntamiento.gob.mx>"
 )
 INSTITUTION_NAME = env_str("OFICIALIA_INSTITUCION", "H. Ayuntamiento Municipal")
+# The privacy notice (/privacidad/) names where the responsable and its Unidad de
+# Transparencia are, and how to reach the latter for ARCO requests.
+INSTITUTION_ADDRESS = env_str(
+    "OFICIALIA_DOMICILIO", "Palacio Municipal, planta baja, colonia Centro"
+)
+TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ayuntamiento.gob.mx")
 
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
+
+# Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
+# Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
+SENAL_PERIODO_DIAS = env_int("OFICIALIA_SENAL_PERIODO_DIAS", 90)
+SENAL_CONTACTO_PETICIONARIOS = env_int("OFICIALIA_SENAL_CONTACTO_PETICIONARIOS", 5)
+SENAL_CONTACTO_DIAS = env_int("OFICIALIA_SENAL_CONTACTO_DIAS", 30)
+SENAL_CAPTURAS_PCT = env_int("OFICIALIA_SENAL_CAPTURAS_PCT", 300)
+SENAL_CAPTURAS_MINIMO = env_int("OFICIALIA_SENAL_CAPTURAS_MINIMO", 20)
+SENAL_RESPUESTA_RAPIDA_PCT = env_int("OFICIALIA_SENAL_RESPUESTA_RAPIDA_PCT", 20)
+SENAL_RESPUESTA_LENTA_PCT = env_int("OFICIALIA_SENAL_RESPUESTA_LENTA_PCT", 300)
+SENAL_RESPUESTA_MUESTRA = env_int("OFICIALIA_SENAL_RESPUESTA_MUESTRA", 10)
 
 # Celery. No broker configured means tasks run in-process at commit time (the demo);
 # with a broker they go to the worker.
@@ -273,6 +295,14 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-orphan-files": {
         "task": "correspondencia.tasks.sweep_orphan_files",
         "schedule": 6 * 60 * 60.0,
+    },
+    # /transparencia/ within a minute of any change: consume the Transicion log every 30 s
+    # (the page also catches up by itself when this has not run). A run left in the queue
+    # longer than its interval is dropped: the next one does its work.
+    "refresh-transparencia": {
+        "task": "transparencia.tasks.refresh_statistics",
+        "schedule": 30.0,
+        "options": {"expires": 25},
     },
     # Reminders are found each morning from the due dates in the database, never held as
     # countdowns in the broker. CELERY_TIMEZONE makes 08:00 Mexico City time.

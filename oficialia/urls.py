@@ -13,6 +13,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("correspondencia.urls")),
     path("", include("turnos.urls")),
+    path("", include("cuentas.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)
+    path("transparencia/", include("transparencia.urls")),
+    path("fila/", include("fila.urls")),
+    path("contraloria/", include("contraloria.urls")),
+    path("quejas/", include("contraloria.urls_publicas")),
 ]
 
 handler403 = "oficialia.views.forbidden"

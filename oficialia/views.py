@@ -10,7 +10,14 @@ def inicio(request: HttpRequest) -> HttpResponse:
 
 
 def privacidad(request: HttpRequest) -> HttpResponse:
-    return render(request, "privacidad.html")
+    return render(
+        request,
+        "privacidad.html",
+        {
+            "DOMICILIO": settings.INSTITUTION_ADDRESS,
+            "CORREO_TRANSPARENCIA": settings.TRANSPARENCY_EMAIL,
+        },
+    )
 
 
 @never_cache

@@ -17,6 +17,8 @@ have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 if [ "$purpose" = test ]; then
   command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  # npm installs axe-core, the accessibility checker of the browser tests.
+  command -v npm >/dev/null || missing+=(npm)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

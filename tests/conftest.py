@@ -34,6 +34,12 @@ def missing_service(reason: str):
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
+    # Celery keeps "a task is running, joins would block" in one process-wide flag that
+    # eager tasks set and restore; tasks run eagerly from parallel threads (the concurrency
+    # tests) can restore it in the wrong order and leave it set for the tests after them.
+    from celery.result import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

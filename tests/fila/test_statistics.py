@@ -104,3 +104,14 @@ def test_statistics_of_one_secretaria_or_for_the_whole_day(a_day, obras):
     assert (whole_day["fichas"], whole_day["llamadas"], whole_day["atendidas"]) == (6, 5, 3)
     assert whole_day["espera_mediana"] == 10.0  # waits of 10, 20, 30, 3 and 4 minutes
     assert wait_statistics(2024) == []
+
+
+@pytest.mark.django_db
+def test_the_transparency_page_shows_the_waiting_times(a_day, obras, client):
+    rows = wait_statistics(TUESDAY.year, by_hour=False)
+    html = client.get(f"/transparencia/?anio={TUESDAY.year}").content.decode()
+    assert 'data-testid="fila-espera"' in html
+    for row in rows:
+        assert row["secretaria"] in html
+        assert f"{row['espera_mediana']} min" in html
+    assert "9:00" in html and "10:00" in html  # the per-hour table

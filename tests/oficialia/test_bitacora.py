@@ -194,3 +194,12 @@ def test_the_chain_head_is_published_once_a_day():
     assert first.last_hash != last_hash
     assert first.last_id < last_id
     assert first.count < count
+
+
+def test_the_transparency_page_publishes_the_day_s_chain_head(client):
+    file_escrito()
+    html = client.get("/transparencia/").content.decode()
+    published = BitacoraCabeza.objects.get()
+    assert published.last_hash == bitacora.head()[1]
+    assert published.last_hash in html
+    assert 'data-testid="bitacora-cabeza"' in html

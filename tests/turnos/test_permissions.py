@@ -24,9 +24,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from contraloria.models import Queja, QuejaKind
+from contraloria.quejas_services import QuejaData, queja_file
+from correspondencia.attachments import inspect_all
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Escrito, Transicion
 from oficialia import access_codes
 from oficialia.roles import Role
+from tests.cuentas.conftest import citizen_account, signed_in
 from tests.factories import UserFactory, file_escrito, pdf_bytes, upload
 from turnos.models import Notificacion, Perfil, Tarea, Turno
 from turnos.services import Route, escrito_turn, tarea_assign, turno_accept, turno_give_back
@@ -52,6 +56,7 @@ class World:
     tarea: Tarea  # on `turno`, for Óscar (operativo of Obras)
     online: Escrito  # filed online by a citizen moments ago, waiting to be routed
     devuelto: Turno  # Obras gave it back as not competent; waiting for the oficialía
+    queja: Queja  # an anonymous queja filed online moments ago, with one piece of evidence
 
 
 @pytest.fixture
@@ -81,6 +86,8 @@ def personas(
         "contraloria": contraloria_user,
         "administracion": UserFactory(username="adan.admin", roles=[Role.ADMINISTRACION]),
         "sin_rol": UserFactory(username="saul.sinrol"),
+        # A citizen account (confirmed): no staff role, so no staff page either.
+        "ciudadano": citizen_account(CIUDADANO).user,
     }
 
 
@@ -121,6 +128,15 @@ def world(personas, obras) -> World:
     other = file_escrito(asunto="Poda de árbol", queue_acuse=False).escrito
     (devuelto,) = escrito_turn(escrito_id=other.pk, user=turnador, routes=[Route(obras)])
     turno_give_back(turno_id=devuelto.pk, user=titular, reason="Le corresponde a Ecología")
+    queja = queja_file(
+        data=QuejaData(
+            kind=QuejaKind.COYOTAJE,
+            hechos="Me cobraron por agilizar el trámite.",
+            escrito_folio=escrito.folio,
+            adjuntos=inspect_all([upload("recibo.pdf", pdf_bytes(), "application/pdf")]),
+        ),
+        submission_token=uuid.uuid4(),
+    ).queja
     return World(
         escrito=escrito,
         access_code=access_codes.display(filed.access_code),
@@ -130,6 +146,7 @@ def world(personas, obras) -> World:
         tarea=tarea,
         online=online,
         devuelto=devuelto,
+        queja=queja,
     )
 
 
@@ -156,6 +173,12 @@ class Rule:
     # ... and the personas that hold such a role but must not see this object: 404.
     hidden_from: frozenset[str] = frozenset()
     ok: tuple[int, ...] = (200,)  # what an allowed persona gets on GET (POST: 200 or 302)
+    # Pages of a citizen account (/mi-cuenta/): anyone without one, anonymous or staff, is
+    # sent to the citizens' sign-in; the account that holds the world's escrito gets
+    # `owner`, another citizen account `other_account` (404: another's escrito is not found).
+    account: bool = False
+    owner: int | None = None
+    other_account: int | None = None
 
 
 def _folio(w: World) -> dict:
@@ -169,7 +192,89 @@ ESCRITO_HIDDEN = frozenset(
     {"titular_agua", "enlace_agua", "operativo_obras_2", "ventanilla_otra", "administracion"}
 )
 SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
+CONTRALORIA = frozenset({Role.CONTRALORIA})
 AGUA = frozenset({"titular_agua", "enlace_agua"})
+
+
+def _fila(w: World) -> dict:
+    """The queue of Obras (the turno's secretaría): a service, a módulo, a ficha waiting and
+    an appointment booked for tomorrow. Made the first time a fila URL asks for it."""
+    from datetime import timedelta
+
+    from fila.models import Cita, Modulo, Servicio
+    from fila.services import ficha_issue
+
+    obras = w.turno.secretaria
+    servicio, _ = Servicio.objects.get_or_create(
+        secretaria=obras, letra="A", defaults={"nombre": "Licencias"}
+    )
+    modulo, _ = Modulo.objects.get_or_create(secretaria=obras, nombre="Ventanilla 1")
+    ficha = servicio.fichas.first() or ficha_issue(servicio_id=servicio.pk)
+    cita = servicio.citas.first() or Cita.objects.create(
+        secretaria=obras,
+        servicio=servicio,
+        inicio=timezone.now() + timedelta(days=1),
+        nombre="Rosa Salgado",
+        codigo="K7M2QX",
+        reservada_at=timezone.now(),
+    )
+    return {"siglas": obras.siglas, "modulo": modulo, "ficha": ficha, "cita": cita}
+
+
+def _fila_siglas(w: World) -> dict:
+    return {"siglas": _fila(w)["siglas"]}
+
+
+def _tramite(w: World):
+    """A trámite of the catálogo, of Obras (the turno's secretaría). Made when first asked."""
+    from correspondencia.models import Tramite
+
+    return Tramite.objects.get_or_create(
+        nombre="Bacheo y reparación de calles", defaults={"secretaria": w.turno.secretaria}
+    )[0]
+
+
+CIUDADANO = "ciudadana@example.com"  # the "ciudadano" persona's account
+
+
+def _cuentas(w: World) -> tuple:
+    """(the citizen account that holds the world's escrito, another citizen account). The
+    escrito is put in the first account the first time an account URL asks for it."""
+    from cuentas.models import Cuenta, LinkHow
+    from cuentas.services import escrito_link
+
+    owner = Cuenta.objects.get(email=CIUDADANO)
+    escrito_link(cuenta_id=owner.pk, escrito_id=w.escrito.pk, how=LinkHow.AGREGADO)
+    other = Cuenta.objects.filter(email="otra.cuenta@example.com").first()
+    return owner, other or citizen_account("otra.cuenta@example.com")
+
+
+def _mi_escrito(w: World) -> dict:
+    _cuentas(w)
+    return {"folio": w.escrito.folio}
+
+
+def _mi_oficio(w: World) -> dict:
+    return {**_mi_escrito(w), "adjunto_id": w.oficio.pk}
+
+
+def _solicitud_arco(w: World) -> dict:
+    """A cancellation request of the citizen account, waiting for the administración."""
+    from cuentas.models import ArcoKind, SolicitudArco
+    from cuentas.services import arco_request_create
+
+    owner, _ = _cuentas(w)
+    solicitud = SolicitudArco.objects.filter(cuenta=owner).first() or arco_request_create(
+        cuenta_id=owner.pk, kind=ArcoKind.CANCELACION, detalle="Borren mis datos"
+    )
+    return {"solicitud_id": solicitud.pk}
+
+
+def _account_page(kwargs=NO_ARGS, methods=("GET",), other: int = 200, **extra) -> Rule:
+    return Rule(
+        kwargs, methods=methods, account=True, anyone=302, owner=200, other_account=other, **extra
+    )
+
 
 URLS: dict[str, Rule] = {
     # Public ---------------------------------------------------------------------------------
@@ -193,6 +298,22 @@ URLS: dict[str, Rule] = {
     "verificar": Rule(
         lambda w: {"token": w.escrito.acuse.verification_token}, public=True, anyone=200
     ),
+    # The catálogo de trámites y servicios, and the checklist the filing form redraws.
+    "tramites": Rule(public=True, anyone=200),
+    "tramite_detalle": Rule(lambda w: {"slug": _tramite(w).slug}, public=True, anyone=200),
+    "tramite_requisitos": Rule(public=True, anyone=200),
+    # Quejas y denuncias: anyone files one (anonymously or not) and reads its resolution
+    # with folio and code; the receipt page opens with the token only the filing browser has.
+    "queja_nueva": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "queja_recibida": Rule(lambda w: {"token": w.queja.submission_token}, public=True, anyone=200),
+    "queja_consulta": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    # Transparencia: the statistics and the open data, anonymous by construction.
+    "transparencia": Rule(public=True, anyone=200),
+    "transparencia_datos": Rule(public=True, anyone=200),
+    "transparencia_escritos_csv": Rule(public=True, anyone=200),
+    "transparencia_escritos_json": Rule(public=True, anyone=200),
+    "transparencia_mensual_csv": Rule(public=True, anyone=200),
+    "transparencia_mensual_json": Rule(public=True, anyone=200),
     # Behind folio + access code given on /consulta/ in the same browser session.
     "consulta_acuse": Rule(_folio, public=True, anyone=404, petitioner=200),
     "consulta_prevencion": Rule(_folio, methods=("POST",), public=True, anyone=404, petitioner=200),
@@ -202,6 +323,42 @@ URLS: dict[str, Rule] = {
         public=True,
         anyone=404,
         petitioner=200,
+    ),
+    "consulta_desistir": Rule(
+        _folio, methods=("GET", "POST"), public=True, anyone=404, petitioner=200
+    ),
+    # The citizen's account: its own doors are public ...
+    "cuenta_entrar": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "cuenta_registro": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "cuenta_registro_enviado": Rule(public=True, anyone=200),
+    "cuenta_confirmar_reenviar": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "cuenta_confirmar": Rule(
+        lambda w: {"uidb64": "MQ", "token": "no-vale"}, public=True, anyone=404
+    ),
+    "cuenta_password_reset": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "cuenta_password_reset_done": Rule(public=True, anyone=200),
+    "cuenta_password_reset_confirm": Rule(
+        lambda w: {"uidb64": "MQ", "token": "no-vale"}, public=True, anyone=200
+    ),
+    "cuenta_password_reset_complete": Rule(public=True, anyone=200),
+    # ... and the rest is the account's, each escrito its holder's -------------------------
+    "cuenta_escritos": _account_page(),
+    "cuenta_escrito_agregar": _account_page(methods=("POST",)),
+    "cuenta_escrito": _account_page(_mi_escrito, other=404),
+    "cuenta_escrito_acuse": _account_page(_mi_escrito, other=404),
+    "cuenta_escrito_respuesta": _account_page(_mi_oficio, other=404),
+    "cuenta_escrito_prevencion": _account_page(_mi_escrito, methods=("POST",), other=404),
+    "cuenta_escrito_evaluar": _account_page(_mi_escrito, methods=("POST",), other=404),
+    "cuenta_escrito_desistir": _account_page(_mi_escrito, methods=("GET", "POST"), other=404),
+    "cuenta_avisos": _account_page(methods=("GET", "POST")),
+    "cuenta_datos": _account_page(methods=("GET", "POST")),
+    "cuenta_privacidad": _account_page(methods=("GET", "POST")),
+    "cuenta_mis_datos_json": _account_page(),
+    "cuenta_mis_datos_pdf": _account_page(),
+    # The administración resolves the ARCO requests of the accounts -------------------------
+    "arco_solicitudes": Rule(roles=frozenset({Role.ADMINISTRACION})),
+    "arco_solicitud": Rule(
+        _solicitud_arco, methods=("GET", "POST"), roles=frozenset({Role.ADMINISTRACION})
     ),
     # Any signed-in user: sent on to the inbox of their role (or the home page). -------------
     "staff_home": Rule(signed_in=True, ok=(302,)),
@@ -247,6 +404,25 @@ URLS: dict[str, Rule] = {
         roles=frozenset({Role.OPERATIVO}),
         hidden_from=frozenset({"operativo_obras_2"}),
     ),
+    # Contraloría's desk: read-only (GET only), for the contraloría alone --------------------
+    "contraloria_inicio": Rule(roles=CONTRALORIA),
+    "contraloria_bitacora": Rule(roles=CONTRALORIA),
+    "contraloria_bitacora_csv": Rule(roles=CONTRALORIA),
+    "contraloria_vencidos": Rule(roles=CONTRALORIA),
+    "contraloria_evaluaciones": Rule(roles=CONTRALORIA),
+    # Contraloría: the quejas go to it and to no one else; the anti-coyotaje signals ---------
+    "contraloria_quejas": Rule(roles=CONTRALORIA),
+    "contraloria_queja": Rule(lambda w: {"folio": w.queja.folio}, roles=CONTRALORIA),
+    "contraloria_queja_adjunto": Rule(
+        lambda w: {"folio": w.queja.folio, "adjunto_id": w.queja.adjuntos.get().pk},
+        roles=CONTRALORIA,
+    ),
+    "contraloria_queja_accion": Rule(
+        lambda w: {"folio": w.queja.folio, "action": "investigar"},
+        methods=("POST",),
+        roles=CONTRALORIA,
+    ),
+    "contraloria_senales": Rule(roles=CONTRALORIA),
     # Ventanilla: each clerk sees the escritos they captured ---------------------------------
     "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
     "ventanilla_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
@@ -259,6 +435,32 @@ URLS: dict[str, Rule] = {
     "ventanilla_acuse": Rule(
         _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
     ),
+    # Fila y citas: the kiosk, the ticket, the board and appointments are public (a ticket or
+    # an appointment opens with its token only); a módulo's console is for the titular and the
+    # enlaces of its secretaría (Agua's: 404); the schedule of appointments, for each
+    # secretaría's titular (their own secretaría's). ----------------------------------------
+    "fila_kiosco": Rule(public=True, anyone=200),
+    "fila_kiosco_servicios": Rule(_fila_siglas, public=True, methods=("GET", "POST"), anyone=200),
+    "fila_ficha": Rule(lambda w: {"token": _fila(w)["ficha"].token}, public=True, anyone=200),
+    "fila_llegada": Rule(public=True, methods=("GET", "POST"), anyone=200),
+    "fila_pantalla": Rule(_fila_siglas, public=True, anyone=200),
+    "fila_citas": Rule(public=True, anyone=200),
+    "fila_cita_nueva": Rule(_fila_siglas, public=True, methods=("GET", "POST"), anyone=200),
+    "fila_cita": Rule(lambda w: {"token": _fila(w)["cita"].token}, public=True, anyone=200),
+    "fila_cita_cancelar": Rule(
+        lambda w: {"token": _fila(w)["cita"].token}, public=True, methods=("POST",), anyone=302
+    ),
+    "fila_modulos": Rule(roles=SECRETARIA),
+    "fila_consola": Rule(
+        lambda w: {"modulo_id": _fila(w)["modulo"].pk}, roles=SECRETARIA, hidden_from=AGUA
+    ),
+    "fila_consola_accion": Rule(
+        lambda w: {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"},
+        methods=("POST",),
+        roles=SECRETARIA,
+        hidden_from=AGUA,
+    ),
+    "fila_horarios": Rule(methods=("GET", "POST"), roles=frozenset({Role.TITULAR})),
 }
 
 
@@ -331,6 +533,34 @@ def test_role_by_url_matrix(name, world, personas):
     rule = URLS[name]
     url = reverse(name, kwargs=rule.kwargs(world))
     failures: list[str] = []
+
+    if rule.account:
+        owner, other = _cuentas(world)  # the account that holds the escrito, and another
+        to_sign_in = f"{reverse('cuenta_entrar')}?next={url}"
+        for method in rule.methods:
+            for who, client in (
+                ("anónimo", Client()),
+                ("contraloria", _client(personas["contraloria"])),
+            ):
+                response = _request(client, method, url)
+                if (response.status_code, getattr(response, "url", "")) != (302, to_sign_in):
+                    failures.append(f"{method} {who}: {_describe(response)}, expected sign-in")
+            for who, cuenta, expected in (
+                ("titular de la cuenta", owner, rule.owner),
+                ("otra cuenta", other, rule.other_account),
+            ):
+                response = _request(signed_in(cuenta), method, url)
+                allowed = (expected,) if method == "GET" or expected == 404 else (200, 302)
+                if response.status_code not in allowed:
+                    failures.append(f"{method} {who}: {_describe(response)}, expected {allowed}")
+                if expected == 404 and world.escrito.folio.encode() in response.content:
+                    failures.append(f"{method} {who}: the folio shows on the 404 page")
+        if "GET" not in rule.methods:
+            response = _request(signed_in(owner), "GET", url)
+            if response.status_code != 405:
+                failures.append(f"GET on a POST-only view: {_describe(response)}")
+        assert not failures, f"{name} {url}:\n" + "\n".join(failures)
+        return
 
     if rule.public:
         if rule.petitioner is not None:
@@ -471,6 +701,7 @@ def _snapshot() -> tuple:
 def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     w = world
     client = _client(personas["contraloria"])
+    arco = _solicitud_arco(w)  # made before the snapshot: it notifies the administración
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -488,12 +719,20 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("tarea_detalle", {"tarea_id": w.tarea.pk}),
         ("ventanilla_nuevo", {}),
         *(("turno_accion", {"turno_id": w.turno.pk, "action": a}) for a in TURNO_ACTIONS),
+        ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
+        ("fila_horarios", {}),
+        ("arco_solicitud", arco),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})
         assert response.status_code == 403, (name, kwargs, response.status_code)
-    # Every POST-accepting staff view of the table is in the list above.
-    acting = {n for n, r in URLS.items() if "POST" in r.methods and not r.public}
+    # Every POST-accepting staff view of the table is in the list above, except the
+    # contraloría's own: the quejas go only to it, and it moves them through their states.
+    acting = {
+        n
+        for n, r in URLS.items()
+        if "POST" in r.methods and not (r.public or r.account) and r.roles != CONTRALORIA
+    }
     assert acting == {n for n, _ in posts}
     assert _snapshot() == before
 

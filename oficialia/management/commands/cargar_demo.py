@@ -18,7 +18,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from correspondencia.attachments import inspect_all
-from correspondencia.models import Channel, Escrito, Gender, PetitionerType, Secretaria, Tramite
+from correspondencia.models import (
+    Channel,
+    Escrito,
+    Gender,
+    PetitionerType,
+    Secretaria,
+    Tramite,
+    TramiteRequisito,
+)
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from oficialia.business_days import BusinessCalendar
 from oficialia.roles import Role
@@ -43,22 +51,475 @@ SECRETARIAS = [
     ("Unidad de Transparencia", "UT"),
 ]
 
-# (trámite, secretaría, plazo en días hábiles, descripción)
+# The catálogo de trámites y servicios. "costo": None means gratuito. A requisito is a
+# document, or (document, detail), or (document, detail, False) when it is optional.
+REQ_ID = ("Identificación oficial vigente", "INE, pasaporte o cédula profesional")
+REQ_DOMICILIO = ("Comprobante de domicilio", "Recibo de luz, agua o teléfono de no más de 3 meses")
+REQ_PROPIEDAD = (
+    "Escritura o título de propiedad",
+    "Inscrito en el Registro Público de la Propiedad",
+)
+REQ_PREDIAL = ("Constancia de no adeudo predial", "Del año en curso")
+LEY_INGRESOS = "Ley de Ingresos del Municipio para el ejercicio fiscal vigente."
+ART_115 = "Artículo 115, fracción {}, de la Constitución Política de los Estados Unidos Mexicanos"
 TRAMITES = [
-    ("Licencia de construcción", "Desarrollo Urbano", 15, "Obra nueva, ampliación o remodelación."),
-    ("Constancia de uso de suelo", "Desarrollo Urbano", 10, "Uso permitido de un predio."),
-    ("Licencia de funcionamiento", "Licencias Comerciales", 10, "Apertura de un negocio."),
-    ("Refrendo de licencia comercial", "Licencias Comerciales", 5, "Renovación anual."),
-    ("Copia certificada de acta de nacimiento", "Registro Civil", 3, "Expedición de copias."),
-    ("Constancia de no adeudo predial", "Catastro", 5, "Para escrituración o venta."),
-    ("Avalúo catastral", "Catastro", 10, "Valor catastral de un predio."),
-    ("Bacheo y reparación de calles", "Obras Públicas", 15, "Baches y hundimientos."),
-    ("Reparación de alumbrado público", "Obras Públicas", 10, "Luminarias apagadas o dañadas."),
-    ("Poda o derribo de árbol", "Desarrollo Urbano", 10, "Árboles en vía pública."),
-    ("Apoyo social", "Bienestar Social", 10, "Programas de apoyo a familias."),
-    ("Solicitud de información pública", "Unidad de Transparencia", 20, "Derecho de acceso."),
-    ("Campaña de vacunación o fumigación", "Salud Municipal", 10, "Salud en colonias."),
-    ("Constancia de servicio", "Recursos Humanos", 5, "Para trabajadores del Ayuntamiento."),
+    {
+        "nombre": "Licencia de construcción",
+        "secretaria": "Desarrollo Urbano",
+        "plazo": 15,
+        "costo": "Derechos por metro cuadrado de construcción según el uso, conforme a la Ley de "
+        "Ingresos del Municipio; se pagan en la Tesorería al autorizarse la licencia.",
+        "descripcion": "Autorización para obra nueva, ampliación, remodelación o barda en un "
+        "predio del municipio. Se tramita antes de iniciar los trabajos.",
+        "requisitos": [
+            ("Solicitud firmada por el propietario", "Con ubicación del predio y tipo de obra"),
+            REQ_ID,
+            REQ_PROPIEDAD,
+            REQ_PREDIAL,
+            ("Constancia de alineamiento y número oficial", "Vigente"),
+            ("Planos arquitectónicos", "En PDF, firmados por el director responsable de obra"),
+            (
+                "Memoria de cálculo estructural",
+                "Solo para obras de más de dos niveles o de más de 150 m²",
+                False,
+            ),
+        ],
+        "fundamento": f"{ART_115.format('V, inciso f)')}; Ley de Desarrollo Urbano del Estado; "
+        f"Reglamento de Construcciones del Municipio; {LEY_INGRESOS}",
+        "palabras": "permiso de obra, construir, ampliación, remodelación, barda",
+    },
+    {
+        "nombre": "Constancia de uso de suelo",
+        "secretaria": "Desarrollo Urbano",
+        "plazo": 10,
+        "costo": "Derechos según el uso solicitado, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Indica qué usos (habitacional, comercial, de servicios o industrial) "
+        "permite el Programa Municipal de Desarrollo Urbano en un predio. Se pide antes de "
+        "abrir un negocio o de construir.",
+        "requisitos": [
+            ("Solicitud con el uso que pretende dar al predio", ""),
+            REQ_ID,
+            (
+                "Documento que acredite la propiedad o la posesión",
+                "Escritura o contrato de arrendamiento",
+            ),
+            ("Croquis de localización", "Con calles colindantes y referencias"),
+            ("Fotografías del frente del predio", "", False),
+        ],
+        "fundamento": f"{ART_115.format('V, inciso d)')}; Ley General de Asentamientos "
+        "Humanos, Ordenamiento Territorial y Desarrollo Urbano; Programa Municipal de "
+        f"Desarrollo Urbano; {LEY_INGRESOS}",
+        "palabras": "uso de suelo, zonificación, factibilidad, giro",
+    },
+    {
+        "nombre": "Licencia de funcionamiento",
+        "secretaria": "Licencias Comerciales",
+        "plazo": 10,
+        "costo": "Según el giro del establecimiento, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Permiso para abrir y operar un negocio (comercio, servicio o industria) "
+        "en un local del municipio.",
+        "requisitos": [
+            ("Solicitud con el giro y el nombre comercial", ""),
+            (
+                "Identificación oficial del titular",
+                "Persona moral: acta constitutiva y poder del representante legal",
+            ),
+            ("Constancia de situación fiscal", "Expedida por el SAT"),
+            ("Constancia de uso de suelo", "Compatible con el giro"),
+            ("Comprobante de domicilio del establecimiento", ""),
+            ("Dictamen de protección civil", "Solo para giros de mediano y alto riesgo", False),
+        ],
+        "fundamento": "Reglamento de Comercio y Funcionamiento de Establecimientos del "
+        f"Municipio; {LEY_INGRESOS}",
+        "palabras": "negocio, abrir, apertura, comercio, tienda, local",
+    },
+    {
+        "nombre": "Refrendo de licencia comercial",
+        "secretaria": "Licencias Comerciales",
+        "plazo": 5,
+        "costo": "Derecho anual de refrendo según el giro, conforme a la Ley de Ingresos del "
+        "Municipio.",
+        "descripcion": "Renovación anual de la licencia de funcionamiento de un negocio que "
+        "sigue operando con el mismo giro y en el mismo domicilio.",
+        "requisitos": [
+            ("Licencia de funcionamiento del año anterior", ""),
+            ("Recibo de pago del refrendo anterior", ""),
+            ("Dictamen de protección civil vigente", "Solo giros de mediano y alto riesgo", False),
+        ],
+        "fundamento": "Reglamento de Comercio y Funcionamiento de Establecimientos del "
+        f"Municipio; {LEY_INGRESOS}",
+        "palabras": "renovación, refrendo anual, licencia comercial",
+    },
+    {
+        "nombre": "Copia certificada de acta de nacimiento",
+        "secretaria": "Registro Civil",
+        "plazo": 3,
+        "costo": "$150.00 por copia certificada, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Expedición de copias certificadas de actas de nacimiento registradas en "
+        "las oficialías del Registro Civil del municipio.",
+        "requisitos": [
+            (
+                "Datos del registro",
+                "Nombre completo, fecha y lugar de nacimiento y nombres de los padres, o la CURP",
+            ),
+            REQ_ID,
+        ],
+        "fundamento": "Código Civil del Estado, título del Registro Civil; Reglamento del "
+        f"Registro Civil del Estado; {LEY_INGRESOS}",
+        "palabras": "acta, nacimiento, copia certificada, registro civil",
+    },
+    {
+        "nombre": "Constancia de no adeudo predial",
+        "secretaria": "Catastro",
+        "plazo": 5,
+        "costo": "$120.00 por constancia, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Hace constar que un predio está al corriente en el pago del impuesto "
+        "predial. La piden notarías para escriturar o vender.",
+        "requisitos": [
+            ("Clave catastral o último recibo del predial", ""),
+            REQ_ID,
+            ("Carta poder simple", "Si no la tramita el propietario", False),
+        ],
+        "fundamento": f"{ART_115.format('IV, inciso a)')}; Ley de Hacienda Municipal del "
+        f"Estado; Ley de Catastro del Estado; {LEY_INGRESOS}",
+        "palabras": "predial, no adeudo, impuesto predial, escrituración, notaría",
+    },
+    {
+        "nombre": "Avalúo catastral",
+        "secretaria": "Catastro",
+        "plazo": 10,
+        "costo": "Según el valor del predio, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Determina el valor catastral de un predio (terreno y construcción), "
+        "base del impuesto predial y del traslado de dominio.",
+        "requisitos": [
+            ("Solicitud con la clave catastral", ""),
+            REQ_PROPIEDAD,
+            ("Plano o croquis del predio", "Con medidas y colindancias"),
+            REQ_PREDIAL,
+            REQ_ID,
+        ],
+        "fundamento": f"{ART_115.format('IV, inciso a)')}; Ley de Catastro del Estado; "
+        f"{LEY_INGRESOS}",
+        "palabras": "valor catastral, avalúo, predio, terreno",
+    },
+    {
+        "nombre": "Bacheo y reparación de calles",
+        "secretaria": "Obras Públicas",
+        "plazo": 15,
+        "costo": None,
+        "descripcion": "Reporte de baches, hundimientos o pavimento dañado en calles y "
+        "avenidas del municipio. Indique en su escrito la calle, el número y la colonia, y "
+        "entre qué calles está.",
+        "requisitos": [
+            ("Fotografía del daño", "Ayuda a la cuadrilla a ubicarlo", False),
+        ],
+        "fundamento": f"{ART_115.format('III, inciso g)')} (calles y su equipamiento); "
+        "Reglamento de Obras Públicas del Municipio.",
+        "palabras": "bache, hundimiento, pavimento, calle, socavón",
+    },
+    {
+        "nombre": "Reparación de alumbrado público",
+        "secretaria": "Obras Públicas",
+        "plazo": 10,
+        "costo": None,
+        "descripcion": "Reporte de luminarias apagadas, intermitentes o dañadas en la vía "
+        "pública. Indique la calle, la colonia y, si lo tiene, el número del poste.",
+        "requisitos": [
+            ("Fotografía de la luminaria o del poste", "", False),
+        ],
+        "fundamento": f"{ART_115.format('III, inciso b)')} (alumbrado público).",
+        "palabras": "luminaria, lámpara, foco, poste, luz, alumbrado",
+    },
+    {
+        "nombre": "Poda o derribo de árbol",
+        "secretaria": "Desarrollo Urbano",
+        "plazo": 10,
+        "costo": "Gratuito en la vía pública; en predio particular, derechos conforme a la Ley "
+        "de Ingresos del Municipio.",
+        "descripcion": "Poda o retiro de árboles que dañan el cableado, la banqueta o una "
+        "construcción, o que representan un riesgo. El derribo requiere dictamen técnico.",
+        "requisitos": [
+            ("Fotografías del árbol", "De cuerpo completo y del daño que causa"),
+            REQ_ID,
+            REQ_DOMICILIO,
+            (
+                "Documento que acredite la propiedad del predio",
+                "Solo si el árbol está dentro de un predio particular",
+                False,
+            ),
+        ],
+        "fundamento": f"{ART_115.format('III, inciso g)')} (parques y jardines); Ley General "
+        "del Equilibrio Ecológico y la Protección al Ambiente; Reglamento de Ecología y "
+        "Protección al Ambiente del Municipio.",
+        "palabras": "árbol, poda, tala, derribo, ramas, cableado",
+    },
+    {
+        "nombre": "Apoyo social",
+        "secretaria": "Bienestar Social",
+        "plazo": 10,
+        "costo": None,
+        "descripcion": "Solicitud de apoyos de los programas sociales municipales (despensas, "
+        "material de construcción, aparatos funcionales, becas) para familias en situación "
+        "de vulnerabilidad. Sujeto a estudio socioeconómico y a la disponibilidad del programa.",
+        "requisitos": [
+            REQ_ID,
+            ("CURP", "De la persona solicitante"),
+            REQ_DOMICILIO,
+            ("Receta o dictamen médico", "Solo para aparatos funcionales o medicamentos", False),
+        ],
+        "fundamento": "Ley General de Desarrollo Social; Ley de Desarrollo Social del Estado; "
+        "reglas de operación de cada programa municipal.",
+        "palabras": "apoyo, despensa, beca, material, ayuda, silla de ruedas",
+    },
+    {
+        "nombre": "Solicitud de información pública",
+        "secretaria": "Unidad de Transparencia",
+        "plazo": 20,
+        "costo": None,
+        "descripcion": "Acceso a documentos e información en poder del Ayuntamiento. No "
+        "necesita identificarse ni explicar para qué la quiere: basta con describir con "
+        "claridad la información. Solo se cobran copias certificadas o envíos, si los pide.",
+        "requisitos": [],
+        "fundamento": "Artículo 6o., apartado A, de la Constitución Política de los Estados "
+        "Unidos Mexicanos; Ley General de Transparencia y Acceso a la Información Pública; "
+        "ley de transparencia del Estado.",
+        "palabras": "transparencia, acceso a la información, documentos",
+    },
+    {
+        "nombre": "Campaña de vacunación o fumigación",
+        "secretaria": "Salud Municipal",
+        "plazo": 10,
+        "costo": None,
+        "descripcion": "Solicitud de fumigación contra el mosquito del dengue, descacharrización "
+        "o jornada de vacunación en una colonia o escuela.",
+        "requisitos": [
+            ("Croquis o referencias de la zona", "", False),
+            ("Firmas de vecinos que apoyan la solicitud", "", False),
+        ],
+        "fundamento": "Ley General de Salud; Ley de Salud del Estado; Reglamento de Salud "
+        "del Municipio.",
+        "palabras": "dengue, mosquito, fumigar, descacharrización, vacuna, zika",
+    },
+    {
+        "nombre": "Constancia de servicio",
+        "secretaria": "Recursos Humanos",
+        "plazo": 5,
+        "costo": None,
+        "descripcion": "Constancia de empleo, antigüedad y percepciones para trabajadores y "
+        "extrabajadores del Ayuntamiento.",
+        "requisitos": [
+            REQ_ID,
+            ("Número de empleado o último recibo de nómina", ""),
+        ],
+        "fundamento": "Ley de Trabajo de los Servidores Públicos del Estado; Reglamento "
+        "Interior del Ayuntamiento.",
+        "palabras": "constancia laboral, hoja de servicios, antigüedad, trabajador",
+    },
+    {
+        "nombre": "Constancia de alineamiento y número oficial",
+        "secretaria": "Desarrollo Urbano",
+        "plazo": 10,
+        "costo": "Derechos por metro lineal de frente, conforme a la Ley de Ingresos del "
+        "Municipio.",
+        "descripcion": "Fija el límite del predio con la vía pública y le asigna su número "
+        "oficial. Se necesita para la licencia de construcción y para contratar servicios.",
+        "requisitos": [REQ_ID, REQ_PROPIEDAD, REQ_PREDIAL, ("Croquis de localización", "")],
+        "fundamento": f"{ART_115.format('V, inciso d)')}; Ley de Desarrollo Urbano del "
+        f"Estado; Reglamento de Construcciones del Municipio; {LEY_INGRESOS}",
+        "palabras": "alineamiento, número oficial, numeración, frente",
+    },
+    {
+        "nombre": "Registro de nacimiento",
+        "secretaria": "Registro Civil",
+        "plazo": 1,
+        "costo": None,
+        "descripcion": "Inscripción del nacimiento de una niña o un niño en el Registro Civil. "
+        "El registro y la primera copia certificada del acta son gratuitos.",
+        "requisitos": [
+            ("Certificado de nacimiento", "Expedido por el hospital o la partera"),
+            ("Identificación oficial de la madre y del padre", ""),
+            ("Actas de nacimiento de la madre y del padre", ""),
+            ("Identificación de dos testigos", "Mayores de edad"),
+        ],
+        "fundamento": "Artículo 4o. de la Constitución Política de los Estados Unidos "
+        "Mexicanos (derecho a la identidad); Código Civil del Estado.",
+        "palabras": "registrar bebé, nacimiento, acta, identidad",
+    },
+    {
+        "nombre": "Matrimonio civil",
+        "secretaria": "Registro Civil",
+        "plazo": 10,
+        "costo": "Derechos en oficina o a domicilio, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Celebración e inscripción del matrimonio en el Registro Civil, en la "
+        "oficialía o a domicilio.",
+        "requisitos": [
+            ("Solicitud firmada por los contrayentes", "Con el régimen patrimonial elegido"),
+            ("Actas de nacimiento de los contrayentes", ""),
+            ("Identificación oficial de los contrayentes", ""),
+            ("Certificado médico prenupcial", "Con no más de 15 días de expedido"),
+            ("Identificación de dos testigos", ""),
+        ],
+        "fundamento": f"Código Civil del Estado; Reglamento del Registro Civil del Estado; "
+        f"{LEY_INGRESOS}",
+        "palabras": "boda, casarse, matrimonio",
+    },
+    {
+        "nombre": "Traslado de dominio",
+        "secretaria": "Catastro",
+        "plazo": 5,
+        "costo": "Impuesto sobre adquisición de inmuebles, conforme a la Ley de Hacienda "
+        "Municipal del Estado.",
+        "descripcion": "Registro del cambio de propietario de un predio (compraventa, "
+        "donación, herencia) en el padrón catastral.",
+        "requisitos": [
+            ("Aviso de traslado de dominio", "Firmado por el notario público"),
+            ("Escritura de la operación", ""),
+            ("Avalúo catastral vigente", ""),
+            REQ_PREDIAL,
+        ],
+        "fundamento": f"{ART_115.format('IV, inciso a)')}; Ley de Hacienda Municipal del "
+        "Estado; Ley de Catastro del Estado.",
+        "palabras": "compraventa, escrituras, cambio de propietario, ISAI",
+    },
+    {
+        "nombre": "Esterilización de perros y gatos",
+        "secretaria": "Salud Municipal",
+        "plazo": 10,
+        "costo": None,
+        "descripcion": "Cirugía de esterilización en las jornadas del centro de control animal. "
+        "Se le asigna fecha y hora; la mascota debe llegar en ayuno de 8 horas.",
+        "requisitos": [
+            REQ_ID,
+            REQ_DOMICILIO,
+            ("Cartilla de vacunación antirrábica de la mascota", "", False),
+        ],
+        "fundamento": "Ley General de Salud; Reglamento de Control y Bienestar Animal del "
+        "Municipio.",
+        "palabras": "mascota, perro, gato, esterilizar, castración, antirrábica",
+    },
+    {
+        "nombre": "Licencia de anuncio publicitario",
+        "secretaria": "Licencias Comerciales",
+        "plazo": 10,
+        "costo": "Según el tipo de anuncio y sus metros cuadrados, conforme a la Ley de "
+        "Ingresos del Municipio.",
+        "descripcion": "Permiso para instalar anuncios adosados, luminosos, de azotea o "
+        "espectaculares visibles desde la vía pública.",
+        "requisitos": [
+            ("Solicitud con tipo, medidas y ubicación del anuncio", ""),
+            ("Licencia de funcionamiento del negocio", ""),
+            ("Fotomontaje o diseño del anuncio", "Con medidas"),
+            ("Autorización del propietario del inmueble", "Si el local es rentado", False),
+            (
+                "Responsiva de un director responsable de obra",
+                "Solo anuncios con estructura",
+                False,
+            ),
+        ],
+        "fundamento": f"Reglamento de Anuncios del Municipio; {LEY_INGRESOS}",
+        "palabras": "anuncio, letrero, espectacular, publicidad, lona",
+    },
+    {
+        "nombre": "Inscripción al padrón de proveedores",
+        "secretaria": "Finanzas y Administración",
+        "plazo": 10,
+        "costo": "Derechos de inscripción anual, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Registro de personas físicas y morales que quieren vender bienes o "
+        "prestar servicios al Ayuntamiento.",
+        "requisitos": [
+            (
+                "Acta constitutiva y poder del representante",
+                "Persona física: identificación oficial",
+            ),
+            ("Constancia de situación fiscal", "Expedida por el SAT"),
+            ("Opinión de cumplimiento de obligaciones fiscales", "En sentido positivo, del SAT"),
+            ("Comprobante de domicilio fiscal", ""),
+            ("Carátula del estado de cuenta bancario", "Para los pagos por transferencia"),
+        ],
+        "fundamento": "Ley de Adquisiciones, Arrendamientos y Servicios del Estado; "
+        f"Reglamento de Adquisiciones del Municipio; {LEY_INGRESOS}",
+        "palabras": "proveedor, vender al municipio, compras, licitación",
+    },
+    {
+        "nombre": "Préstamo de mobiliario para eventos comunitarios",
+        "secretaria": "Control Patrimonial",
+        "plazo": 5,
+        "costo": None,
+        "descripcion": "Préstamo de sillas, mesas, toldos y templetes del Ayuntamiento para "
+        "eventos comunitarios, escolares o religiosos sin fines de lucro.",
+        "requisitos": [
+            ("Solicitud con fecha, lugar y mobiliario que necesita", ""),
+            REQ_ID,
+            ("Carta responsiva firmada", "Se compromete a devolverlo en las mismas condiciones"),
+        ],
+        "fundamento": "Ley Orgánica del Municipio Libre del Estado; Reglamento de Bienes "
+        "Patrimoniales del Municipio.",
+        "palabras": "sillas, mesas, toldo, lona, templete, evento, fiesta",
+    },
+    {
+        "nombre": "Propuesta de obra para el programa anual",
+        "secretaria": "Planeación y Presupuesto",
+        "plazo": 20,
+        "costo": None,
+        "descripcion": "Propuesta de una comunidad o colonia para que una obra (agua, drenaje, "
+        "pavimentación, electrificación) se incluya en el programa anual de obra pública.",
+        "requisitos": [
+            ("Escrito con la obra propuesta y la población beneficiada", ""),
+            ("Acta de asamblea de la comunidad", "Con nombres y firmas de los asistentes"),
+            ("Croquis o fotografías del sitio", "", False),
+        ],
+        "fundamento": "Ley de Coordinación Fiscal, artículo 33 (Fondo de Aportaciones para "
+        "la Infraestructura Social); Ley de Planeación del Estado.",
+        "palabras": "obra pública, COPLADEMUN, drenaje, agua potable, pavimentación, presupuesto",
+    },
+    {
+        "nombre": "Constancia de no inhabilitación",
+        "secretaria": "Contraloría Interna",
+        "plazo": 3,
+        "costo": "$100.00, conforme a la Ley de Ingresos del Municipio.",
+        "descripcion": "Hace constar que una persona no está inhabilitada para ocupar un "
+        "empleo, cargo o comisión en el servicio público municipal.",
+        "requisitos": [REQ_ID, ("CURP", "")],
+        "fundamento": f"Ley General de Responsabilidades Administrativas; {LEY_INGRESOS}",
+        "palabras": "no inhabilitación, servidor público, empleo en gobierno",
+    },
+    {
+        "nombre": "Ejercicio de derechos ARCO sobre datos personales",
+        "secretaria": "Unidad de Transparencia",
+        "plazo": 20,
+        "costo": None,
+        "descripcion": "Acceso, rectificación, cancelación u oposición al tratamiento de sus "
+        "datos personales en poder del Ayuntamiento. Indique qué derecho ejerce y sobre qué "
+        "datos; el folio de su escrito ayuda a localizarlos.",
+        "requisitos": [
+            REQ_ID,
+            (
+                "Identificación y poder del representante",
+                "Solo si lo presenta un representante",
+                False,
+            ),
+            ("Documento que respalde la corrección", "Solo para rectificación", False),
+        ],
+        "fundamento": "Artículo 16, segundo párrafo, de la Constitución Política de los "
+        "Estados Unidos Mexicanos; Ley General de Protección de Datos Personales en Posesión "
+        "de Sujetos Obligados.",
+        "palabras": "datos personales, privacidad, ARCO, acceso, rectificación, cancelación",
+    },
+    {
+        "nombre": "Recolección de residuos voluminosos",
+        "secretaria": "Obras Públicas",
+        "plazo": 10,
+        "costo": None,
+        "descripcion": "Retiro de muebles viejos, colchones, electrodomésticos y ramas que no "
+        "recoge el camión de basura. Se programa un día para su colonia.",
+        "requisitos": [
+            ("Lista de los objetos que se retirarán", ""),
+            ("Fotografía de los objetos", "", False),
+        ],
+        "fundamento": f"{ART_115.format('III, inciso c)')} (limpia, recolección, traslado, "
+        "tratamiento y disposición final de residuos); Reglamento de Limpia del Municipio.",
+        "palabras": "basura, cacharros, colchón, muebles, tiliches, residuos",
+    },
 ]
 
 # (username, first name, last name, role, siglas of the secretaría or None)
@@ -153,6 +614,7 @@ class Command(BaseCommand):
     def handle(self, *args, escritos: int, semilla: int, **options):
         self.load_catalogues()
         self.load_users()
+        self.load_fila()
         if Escrito.objects.exists():
             self.stdout.write("Ya hay escritos: no se cargan escritos de demostración.")
             return
@@ -165,14 +627,33 @@ class Command(BaseCommand):
     def load_catalogues(self) -> None:
         for nombre, siglas in SECRETARIAS:
             Secretaria.objects.get_or_create(nombre=nombre, defaults={"siglas": siglas})
-        for nombre, secretaria, plazo, descripcion in TRAMITES:
-            Tramite.objects.get_or_create(
-                nombre=nombre,
+        for item in TRAMITES:
+            tramite, created = Tramite.objects.get_or_create(
+                nombre=item["nombre"],
                 defaults={
-                    "secretaria": Secretaria.objects.get(nombre=secretaria),
-                    "plazo_dias_habiles": plazo,
-                    "descripcion": descripcion,
+                    "secretaria": Secretaria.objects.get(nombre=item["secretaria"]),
+                    "plazo_dias_habiles": item["plazo"],
                 },
+            )
+            # Complete a trámite loaded before the catálogo had these fields, but never
+            # overwrite what the administración already wrote in the admin.
+            if not created and (tramite.fundamento or tramite.requisitos.exists()):
+                continue
+            tramite.descripcion = item["descripcion"]
+            tramite.gratuito = item["costo"] is None
+            tramite.costo = item["costo"] or ""
+            tramite.fundamento = item["fundamento"]
+            tramite.palabras_clave = item["palabras"]
+            tramite.save()
+            TramiteRequisito.objects.bulk_create(
+                TramiteRequisito(
+                    tramite=tramite,
+                    documento=requisito[0],
+                    detalle=requisito[1] if len(requisito) > 1 else "",
+                    obligatorio=requisito[2] if len(requisito) > 2 else True,
+                    orden=orden,
+                )
+                for orden, requisito in enumerate(item["requisitos"], start=1)
             )
 
     @transaction.atomic
@@ -202,6 +683,74 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get_or_create(name=role)[0])
             secretaria = Secretaria.objects.get(siglas=siglas) if siglas else None
             Perfil.objects.get_or_create(user=user, defaults={"secretaria": secretaria})
+
+    @transaction.atomic
+    def load_fila(self) -> None:
+        """Fila y citas: services, three módulos and appointment hours for Registro Civil and
+        Catastro, and the fichas of the last hour and a half of today (once a day), attended
+        at two módulos through the real services, so the board and the consoles show life."""
+        from datetime import time as clock
+
+        from fila import services as fila
+        from fila.models import Ficha, HorarioCitas, Modulo, Servicio
+
+        demo = {
+            "RC": ["Actas y copias certificadas", "Registro de nacimiento", "Matrimonios"],
+            "CAT": ["Pago del predial", "Constancias y avalúos"],
+        }
+        rng = random.Random(len(demo))
+        now = timezone.now()
+        for siglas, servicios in demo.items():
+            secretaria = Secretaria.objects.get(siglas=siglas)
+            for orden, nombre in enumerate(servicios):
+                Servicio.objects.get_or_create(
+                    secretaria=secretaria,
+                    letra="ABCDEFGH"[orden],
+                    defaults={"nombre": nombre, "orden": orden},
+                )
+            modulos = []
+            for n in (1, 2, 3):
+                modulo, created = Modulo.objects.get_or_create(
+                    secretaria=secretaria, nombre=f"Ventanilla {n}", defaults={"orden": n}
+                )
+                modulos.append(modulo)
+                if created and n == 1:
+                    for weekday in range(5):
+                        HorarioCitas.objects.create(
+                            modulo=modulo,
+                            dia_semana=weekday,
+                            hora_inicio=clock(9),
+                            hora_fin=clock(14),
+                            duracion_minutos=20,
+                            capacidad=2,
+                        )
+            if Ficha.objects.filter(secretaria=secretaria, fecha=timezone.localdate(now)).exists():
+                continue
+            staff = User.objects.get(username=f"titular.{siglas.lower()}")
+            servicio_ids = list(secretaria.servicios_fila.values_list("pk", flat=True))
+            start = now - timedelta(minutes=90)
+            # A steady morning, then a crowd in the last minutes: some are still waiting.
+            arrivals = sorted(
+                start + timedelta(minutes=rng.randint(0, 80) if n < 12 else rng.randint(80, 89))
+                for n in range(18)
+            )
+            busy: dict[int, datetime] = {}
+            moment = start
+            while moment <= now:
+                with time_machine.travel(moment, tick=False):
+                    while arrivals and arrivals[0] <= moment:
+                        arrivals.pop(0)
+                        fila.ficha_issue(servicio_id=rng.choice(servicio_ids))
+                    for modulo in modulos[:2]:
+                        if modulo.pk in busy and busy[modulo.pk] <= moment:
+                            fila.ficha_mark_attended(modulo_id=modulo.pk, user=staff)
+                            del busy[modulo.pk]
+                        called = modulo.pk not in busy and fila.ficha_call_next(
+                            modulo_id=modulo.pk, user=staff
+                        )
+                        if called:
+                            busy[modulo.pk] = moment + timedelta(minutes=rng.randint(5, 14))
+                moment += timedelta(minutes=1)
 
     def load_escritos(self, count: int, rng: random.Random) -> None:
         tramites = list(Tramite.objects.select_related("secretaria"))

@@ -1,0 +1,266 @@
+"""The open data: one row per escrito, streamed, UTF-8, ISO dates, and no personal data."""
+
+import csv
+import io
+import json
+import uuid
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.http import StreamingHttpResponse
+
+from correspondencia.attachments import inspect_all
+from correspondencia.models import Channel
+from tests.factories import TramiteFactory, pdf_bytes, upload
+from transparencia import opendata, services
+from transparencia.opendata import ESCRITOS_COLUMNS, MONTHLY_COLUMNS
+from turnos.services import Route, escrito_turn
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+
+EXPORTS = [
+    "/transparencia/datos/escritos.csv",
+    "/transparencia/datos/escritos.json",
+    "/transparencia/datos/mensual.csv",
+    "/transparencia/datos/mensual.json",
+]
+
+
+def body(client, url: str) -> bytes:
+    response = client.get(url)
+    assert response.status_code == 200
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(client, url: str = "/transparencia/datos/escritos.csv") -> list[dict]:
+    return list(csv.DictReader(io.StringIO(body(client, url).decode("utf-8"))))
+
+
+@pytest.fixture
+def two_escritos(life, obras, agua):
+    tramite = TramiteFactory(nombre="Licencia de construcción", secretaria=obras)
+    answered = life.live(
+        local(2025, 3, 3),
+        obras,
+        genero="mujer",
+        tramite=tramite,
+        answered=local(2025, 3, 5, 12),
+        sense="positiva",
+        score=5,
+    )
+    pending = life.receive(local(2025, 12, 31, 23, 30), channel=Channel.VENTANILLA)
+    life.turn(pending, local(2026, 1, 2, 10), obras, agua)
+    with time_machine.travel(local(2026, 1, 5, 12), tick=False):
+        services.statistics_refresh()
+        yield answered, pending
+
+
+def test_escritos_csv_has_one_row_per_escrito_as_the_dictionary_says(client, two_escritos):
+    answered, pending = two_escritos
+    response = client.get("/transparencia/datos/escritos.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    raw = b"".join(response.streaming_content)
+    assert raw.splitlines()[0].decode() == ",".join(c.name for c in ESCRITOS_COLUMNS)
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+    assert table == [
+        {
+            "folio": answered.folio,
+            "anio": "2025",
+            "fecha_recepcion": "2025-03-03",
+            "medio": "en_linea",
+            "secretarias": "Secretaría de Obras Públicas",
+            "tramite": "Licencia de construcción",
+            "estado": "concluido",
+            "fecha_limite": "2025-03-18",  # 17 March rests
+            "fecha_respuesta": "2025-03-05",
+            "sentido": "positiva",
+            "dias_habiles": "2",
+            "en_plazo": "si",
+        },
+        {
+            "folio": pending.folio,
+            "anio": "2025",  # received at 23:30 of 31 December, Mexico City
+            "fecha_recepcion": "2025-12-31",
+            "medio": "ventanilla",
+            "secretarias": "Secretaría de Agua Potable | Secretaría de Obras Públicas",
+            "tramite": "",
+            "estado": "turnado",
+            "fecha_limite": "2026-01-15",
+            "fecha_respuesta": "",
+            "sentido": "",
+            "dias_habiles": "",
+            "en_plazo": "",
+        },
+    ]
+    assert "Secretaría".encode() in raw  # UTF-8, not an escape
+
+
+def test_escritos_json_has_the_same_records_with_json_types(client, two_escritos):
+    answered, pending = two_escritos
+    records = json.loads(body(client, "/transparencia/datos/escritos.json"))
+    assert [r["folio"] for r in records] == [answered.folio, pending.folio]
+    assert list(records[0]) == [c.name for c in ESCRITOS_COLUMNS]
+    assert records[0]["anio"] == 2025
+    assert records[0]["dias_habiles"] == 2
+    assert records[0]["en_plazo"] is True
+    assert records[1]["en_plazo"] is None
+    assert records[1]["fecha_respuesta"] is None
+
+
+def test_one_year_has_its_own_address(client, two_escritos, life):
+    life.receive(local(2026, 1, 5, 9))
+    services.statistics_refresh()
+    assert [r["anio"] for r in csv_rows(client)] == ["2025", "2025", "2026"]
+    assert [r["anio"] for r in csv_rows(client, "/transparencia/datos/escritos.csv?anio=2026")] == [
+        "2026"
+    ]
+    response = client.get("/transparencia/datos/escritos.json?anio=2025")
+    assert 'filename="escritos-2025.json"' in response["Content-Disposition"]
+    assert client.get("/transparencia/datos/escritos.csv?anio=dos").status_code == 404
+
+
+def test_the_csv_is_streamed_through_a_server_side_cursor(client, two_escritos, monkeypatch):
+    monkeypatch.setattr(opendata, "ROWS_PER_CHUNK", 1)
+    cursors = []
+    chunked = connection.chunked_cursor
+
+    def spy():
+        cursors.append(True)
+        return chunked()
+
+    monkeypatch.setattr(connection, "chunked_cursor", spy)
+    response = client.get("/transparencia/datos/escritos.csv")
+    assert isinstance(response, StreamingHttpResponse)
+    assert response.streaming
+    assert not response.has_header("Content-Length")
+    assert not cursors  # nothing read yet: the rows are read while the response is sent
+    pieces = list(response.streaming_content)
+    assert len(pieces) == 3  # the header, then one row per piece
+    assert cursors  # .iterator(): a named (server-side) cursor on PostgreSQL
+
+
+def test_the_monthly_aggregates_follow_their_dictionary(client, two_escritos):
+    raw = body(client, "/transparencia/datos/mensual.csv")
+    assert raw.splitlines()[0].decode() == ",".join(c.name for c in MONTHLY_COLUMNS)
+    table = list(csv.DictReader(io.StringIO(raw.decode())))
+    march = {
+        (r["siglas"], r["indicador"], r["categoria"]): r["valor"]
+        for r in table
+        if (r["anio"], r["mes"]) == ("2025", "3")
+    }
+    assert march[("TODAS", "recibidos", "")] == "1"
+    assert march[("TODAS", "medio", "en_linea")] == "1"
+    assert march[("TODAS", "genero", "mujer")] == "1"
+    assert march[("TODAS", "respuestas", "en_plazo")] == "1"
+    assert march[("SOP", "genero", "mujer")] == "< 5"
+    records = json.loads(body(client, "/transparencia/datos/mensual.json"))
+    assert len(records) == len(table)
+    assert {
+        "anio": 2025,
+        "mes": 3,
+        "siglas": "TODAS",
+        "secretaria": "Todas las secretarías",
+        "indicador": "recibidos",
+        "categoria": "",
+        "valor": 1,
+    } in records
+
+
+def test_the_dictionary_page_lists_every_column(client):
+    html = client.get("/transparencia/datos/").content.decode()
+    for column in [*ESCRITOS_COLUMNS, *MONTHLY_COLUMNS]:
+        assert f"<code>{column.name}</code>" in html
+    for url in EXPORTS:
+        assert f'href="{url}"' in html
+
+
+def test_no_personal_data_leaves_in_any_download_or_page(client, life, obras, turnador):
+    """Plant a unique string in every personal field and look for each one in everything
+    the public can get."""
+    # Twelve characters: the RFC holds thirteen.
+    planted = {
+        field: f"QX{uuid.uuid4().hex[:10].upper()}"
+        for field in [
+            "nombre",
+            "email",
+            "telefono",
+            "curp",
+            "rfc",
+            "asunto",
+            "texto",
+            "numero_oficio",
+            "anexos_descripcion",
+            "ubicacion_original",
+            "archivo",
+            "instruccion",
+            "respuesta",
+            "comentario",
+            "prevencion",
+            "motivo",
+        ]
+    }
+    escrito = life.receive(
+        local(2025, 3, 3),
+        genero="mujer",
+        nombre=planted["nombre"],
+        email=f"{planted['email']}@example.com",
+        telefono=planted["telefono"],
+        curp=planted["curp"],
+        rfc=planted["rfc"],
+        asunto=planted["asunto"],
+        texto=planted["texto"],
+        numero_oficio=planted["numero_oficio"],
+        anexos_descripcion=planted["anexos_descripcion"],
+        ubicacion_original=planted["ubicacion_original"],
+        adjuntos=inspect_all([upload(f"{planted['archivo']}.pdf", pdf_bytes(), "application/pdf")]),
+    )
+    with time_machine.travel(local(2025, 3, 3, 11), tick=False):
+        (turno,) = escrito_turn(
+            escrito_id=escrito.pk,
+            user=turnador,
+            routes=[Route(obras, instruccion=planted["instruccion"])],
+        )
+    life.accept(turno, local(2025, 3, 4))
+    life.prevent(turno, local(2025, 3, 4, 12), texto=planted["prevencion"])
+    other = life.live(local(2025, 3, 5), obras, genero="hombre")
+    (other_turno,) = other.turnos.all()
+    life.accept(other_turno, local(2025, 3, 6))
+    life.answer(other_turno, local(2025, 3, 6, 12), "negativa", texto=planted["respuesta"])
+    life.rate(other, local(2025, 3, 7), 3, comentario=planted["comentario"])
+    rejected = life.receive(local(2025, 3, 5, 13), nombre=planted["nombre"])
+    with time_machine.travel(local(2025, 3, 6), tick=False):
+        from turnos.services import escrito_reject
+
+        escrito_reject(escrito_id=rejected.pk, user=turnador, reason=planted["motivo"])
+    with time_machine.travel(local(2025, 3, 10, 12), tick=False):
+        services.statistics_refresh()
+        public = [body(client, url) for url in EXPORTS]
+        public += [
+            client.get(url).content
+            for url in [
+                "/transparencia/",
+                "/transparencia/?anio=2025",
+                "/transparencia/?anio=2025&secretaria=SOP",
+                "/transparencia/datos/",
+            ]
+        ]
+    everything = b"\n".join(public)
+    assert escrito.folio.encode() in everything  # the folio is published, and found
+    found = {field: text for field, text in planted.items() if text.encode() in everything}
+    assert found == {}
+    assert b"example.com" not in everything
+
+
+def test_an_empty_database_gives_valid_files(client):
+    assert csv_rows(client) == []
+    assert json.loads(body(client, "/transparencia/datos/escritos.json")) == []
+    assert json.loads(body(client, "/transparencia/datos/mensual.json")) == []
+
+
+def test_dates_are_iso_in_mexico_city_time(client, two_escritos):
+    _, pending = csv_rows(client)
+    assert pending["fecha_recepcion"] == date(2025, 12, 31).isoformat()

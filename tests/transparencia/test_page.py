@@ -1,0 +1,123 @@
+"""/transparencia/: every question answered by a chart and its table, read from the counters
+(never from the raw tables), for a year and optionally one secretaría."""
+
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import mark_safe
+
+from transparencia import charts, selectors, services
+from transparencia.figures import Figure, Table
+
+from .conftest import local
+
+pytestmark = pytest.mark.django_db
+
+FIGURES = [
+    "por-dia",
+    "por-mes",
+    "por-anio",
+    "meses",
+    "por-secretaria",
+    "por-tramite",
+    "por-medio",
+    "por-genero",
+    "por-tipo",
+    "tiempo-respuesta",
+    "sentido",
+    "articulo-8",
+    "calificacion",
+]
+RAW_TABLES = [
+    "correspondencia_escrito",
+    "correspondencia_peticionario",
+    "correspondencia_transicion",
+    "turnos_turno",
+    "turnos_respuesta",
+    "turnos_evaluacion",
+]
+
+
+@pytest.fixture
+def some_escritos(life, obras, agua):
+    life.live(local(2025, 3, 3), obras, genero="mujer", answered=local(2025, 3, 5, 12), score=4)
+    life.live(
+        local(2025, 4, 3), agua, genero="hombre", answered=local(2025, 4, 9, 12), sense="negativa"
+    )
+    life.live(local(2025, 5, 6), obras, genero="mujer")
+    with time_machine.travel(local(2025, 6, 2, 12), tick=False):
+        yield
+
+
+def sections(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<section class="figure" id="([\w-]+)".*?>(.*?)</section>', html, re.S))
+
+
+def test_every_figure_is_a_chart_and_a_table(client, some_escritos):
+    html = client.get("/transparencia/").content.decode()
+    found = sections(html)
+    assert list(found) == FIGURES
+    for slug, body in found.items():
+        assert re.search(r'<svg class="chart[^"]*"[^>]* role="img" aria-label="[^"]+"', body), slug
+        assert "<caption>" in body and '<th scope="col">' in body, slug
+
+
+def test_the_page_reads_counters_not_the_raw_tables(client, some_escritos):
+    services.statistics_refresh()
+    client.get("/transparencia/")  # publishes the day's bitácora head and caches the fichas
+    with CaptureQueriesContext(connection) as page:
+        response = client.get("/transparencia/?anio=2025&secretaria=SOP")
+    assert response.status_code == 200
+    raw = [q["sql"] for q in page.captured_queries if any(t in q["sql"] for t in RAW_TABLES)]
+    assert raw == []
+    assert len(page.captured_queries) <= 15
+    # Warm: the figures come from the cache.
+    with CaptureQueriesContext(connection) as warm:
+        client.get("/transparencia/?anio=2025&secretaria=SOP")
+    assert not [
+        q
+        for q in warm.captured_queries
+        if "transparencia_summarycell" in q["sql"] and "DISTINCT" not in q["sql"]
+    ]
+
+
+def test_a_year_and_a_secretaria_have_stable_addresses(client, some_escritos):
+    response = client.get("/transparencia/?anio=2025&secretaria=sop")
+    assert response.status_code == 200
+    assert response.context["stats"].scope_name == "Secretaría de Obras Públicas"
+    assert response.context["stats"].total == 2
+    assert client.get("/transparencia/?anio=2024").context["stats"].total == 0
+    assert client.get("/transparencia/?anio=dosmil").status_code == 404
+    assert client.get("/transparencia/?anio=1999").status_code == 404
+    assert client.get("/transparencia/?anio=2026").status_code == 404  # the future
+    assert client.get("/transparencia/?secretaria=NADA").status_code == 404
+
+
+def test_the_filter_offers_the_years_with_escritos(client, some_escritos):
+    html = client.get("/transparencia/").content.decode()
+    assert '<option value="2025" selected>2025</option>' in html
+    assert '<option value="SOP">Secretaría de Obras Públicas</option>' in html
+
+
+def test_other_apps_can_add_figures(client, some_escritos, monkeypatch):
+    extra = Figure(
+        "fila-espera",
+        "Espera en la fila",
+        "Minutos de espera.",
+        charts.bars([charts.Bar("Catastro", 12, "12 min")], label="Espera; ver la tabla"),
+        Table("Espera por secretaría", ["Secretaría", "Minutos"], [["Catastro", "12"]]),
+    )
+    monkeypatch.setattr(selectors, "extra_figures", lambda **kw: [extra])
+    html = client.get("/transparencia/").content.decode()
+    assert list(sections(html))[-1] == "fila-espera"
+
+
+def test_labels_are_escaped_in_the_charts():
+    svg = charts.bars([charts.Bar("<script>alert(1)</script>", 1, "1")], label='a "b"')
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert 'aria-label="a &quot;b&quot;"' in svg
+    assert mark_safe(svg) == svg

@@ -1,0 +1,122 @@
+"""The public statistics page and the open data. Nobody signs in: everything here is
+anonymous by construction (see transparencia/models.py)."""
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from correspondencia.models import Secretaria
+
+from . import opendata, selectors, services
+
+FIRST_YEAR = 2000
+
+
+def _year(request: HttpRequest, *, required: bool) -> int | None:
+    raw = request.GET.get("anio", "").strip()
+    if not raw:
+        return timezone.localdate().year if required else None
+    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year:
+        raise Http404("Año fuera de rango")
+    return int(raw)
+
+
+def _secretaria(request: HttpRequest) -> Secretaria | None:
+    siglas = request.GET.get("secretaria", "").strip()
+    if not siglas:
+        return None
+    secretaria = Secretaria.objects.filter(siglas__iexact=siglas).first()
+    if secretaria is None:
+        raise Http404("Secretaría desconocida")
+    return secretaria
+
+
+def estadisticas(request: HttpRequest) -> HttpResponse:
+    year = _year(request, required=True)
+    secretaria = _secretaria(request)
+    mark = services.statistics_catch_up()
+    stats = selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+    return render(
+        request,
+        "transparencia/estadisticas.html",
+        {
+            "stats": stats,
+            "secretaria": secretaria,
+            "years": selectors.years_available(),
+            "secretarias": selectors.secretarias_for_filter(),
+            "extra_figures": selectors.extra_figures(year=year, secretaria=secretaria),
+            "fila_espera": selectors.fila_wait_statistics(year=year, secretaria=secretaria),
+            "bitacora": selectors.bitacora_head(),
+        },
+    )
+
+
+def datos(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "transparencia/datos.html",
+        {
+            "escritos_columns": opendata.ESCRITOS_COLUMNS,
+            "monthly_columns": opendata.MONTHLY_COLUMNS,
+            "years": selectors.years_available(),
+        },
+    )
+
+
+def _download(content, *, filename: str, content_type: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _filename(stem: str, year: int | None, extension: str) -> str:
+    return f"{stem}-{year}.{extension}" if year else f"{stem}.{extension}"
+
+
+def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
+    year = _year(request, required=False)
+    services.statistics_catch_up()
+    header = [c.name for c in opendata.ESCRITOS_COLUMNS]
+    rows = opendata.escritos_rows(selectors.catalogues(), year=year)
+    return _download(
+        opendata.csv_stream(header, rows),
+        filename=_filename("escritos", year, "csv"),
+        content_type="text/csv",
+    )
+
+
+def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
+    year = _year(request, required=False)
+    services.statistics_catch_up()
+    records = opendata.escritos_records(selectors.catalogues(), year=year)
+    return _download(
+        opendata.json_stream(records),
+        filename=_filename("escritos", year, "json"),
+        content_type="application/json",
+    )
+
+
+def _monthly_records():
+    siglas = {
+        pk: (nombre, s)
+        for pk, nombre, s in Secretaria.objects.values_list("pk", "nombre", "siglas")
+    }
+    return opendata.monthly_records(siglas)
+
+
+def mensual_csv(request: HttpRequest) -> StreamingHttpResponse:
+    services.statistics_catch_up()
+    header = [c.name for c in opendata.MONTHLY_COLUMNS]
+    rows = ([r[name] for name in header] for r in _monthly_records())
+    return _download(
+        opendata.csv_stream(header, rows), filename="mensual.csv", content_type="text/csv"
+    )
+
+
+def mensual_json(request: HttpRequest) -> StreamingHttpResponse:
+    services.statistics_catch_up()
+    return _download(
+        opendata.json_stream(_monthly_records()),
+        filename="mensual.json",
+        content_type="application/json",
+    )
