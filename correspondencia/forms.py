@@ -86,6 +86,13 @@ class EscritoForm(forms.Form):
         error_messages={"invalid": "Escriba un teléfono de 10 dígitos, por ejemplo 747 123 4567."},
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+    domicilio = forms.CharField(
+        label="Domicilio",
+        max_length=300,
+        required=False,
+        help_text="Calle, número, colonia y código postal, si desea respuesta en papel.",
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
     curp = forms.CharField(label="CURP", max_length=18, required=False, help_text="18 caracteres.")
     rfc = forms.CharField(
         label="RFC",
@@ -183,6 +190,7 @@ class EscritoForm(forms.Form):
                 curp=c.get("curp", ""),
                 rfc=c.get("rfc", ""),
                 genero=c.get("genero", ""),
+                domicilio=c.get("domicilio", "").strip(),
             ),
             asunto=c["asunto"],
             texto=c.get("texto", "").strip(),
@@ -228,6 +236,7 @@ class VentanillaEscritoForm(EscritoForm):
         "telefono",
         "curp",
         "rfc",
+        "domicilio",
         "genero",
         "asunto",
         "texto",

@@ -182,6 +182,7 @@ class Peticionario(models.Model):
     telefono = models.CharField("teléfono", max_length=20, blank=True)
     curp = models.CharField("CURP", max_length=18, blank=True)
     rfc = models.CharField("RFC", max_length=13, blank=True)
+    domicilio = models.CharField("domicilio", max_length=300, blank=True)
     genero = models.CharField("género", max_length=20, choices=Gender.choices, blank=True)
 
     history = HistoricalRecords()

@@ -49,6 +49,7 @@ class PetitionerData:
     curp: str = ""
     rfc: str = ""
     genero: str = ""
+    domicilio: str = ""
 
 
 @dataclass
@@ -88,6 +89,7 @@ def _submission_digest(escrito: Escrito, adjuntos: list[InspectedFile]) -> str:
             "curp": p.curp,
             "rfc": p.rfc,
             "genero": p.genero,
+            "domicilio": p.domicilio,
         },
         "numero_oficio": escrito.numero_oficio,
         "asunto": escrito.asunto,
@@ -203,6 +205,7 @@ def _escrito_create(
         curp=p.curp,
         rfc=p.rfc,
         genero=p.genero,
+        domicilio=p.domicilio,
     )
     code = access_codes.generate()
     escrito = Escrito(

@@ -48,6 +48,7 @@ def filing_initial(user) -> dict:
         "email": cuenta.email,
         "telefono": cuenta.telefono,
         "curp": cuenta.curp,
+        "domicilio": cuenta.domicilio,
     }
     return {field: value for field, value in saved.items() if value}
 

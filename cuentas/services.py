@@ -525,7 +525,14 @@ def _redact(queryset, *fields: str) -> None:
 
 def _escrito_anonymise(escrito: Escrito, user, now, placeholder: str | None):
     old_asunto = escrito.asunto
-    peticionario_fields = {"nombre": REDACTED, "email": "", "telefono": "", "curp": "", "rfc": ""}
+    peticionario_fields = {
+        "nombre": REDACTED,
+        "email": "",
+        "telefono": "",
+        "curp": "",
+        "rfc": "",
+        "domicilio": "",
+    }
     Peticionario.objects.filter(pk=escrito.peticionario_id).update(**peticionario_fields)
     Peticionario.history.filter(id=escrito.peticionario_id).update(**peticionario_fields)
     escrito_fields = {

@@ -275,6 +275,7 @@ def test_the_filing_form_works_with_the_keyboard_alone(
         "telefono",
         "curp",
         "rfc",
+        "domicilio",
         "genero",
         "asunto",
         "texto",

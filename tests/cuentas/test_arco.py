@@ -55,6 +55,7 @@ def file_as_lupita(client: Client, **overrides) -> Escrito:
         email="lupita@example.com",
         telefono=LUPITA["telefono"],
         curp=LUPITA["curp"],
+        domicilio=LUPITA["domicilio"],
         **overrides,
     )
     response = client.post(reverse("escrito_nuevo"), data)

@@ -283,3 +283,12 @@ def test_the_citizen_edits_the_saved_data_and_the_bitacora_names_only_the_fields
     assert "Juárez" not in str(entry.changes)
     form = lupita_client.get(reverse("escrito_nuevo")).context["form"]
     assert form.initial["telefono"] == "747 765 4321"
+
+
+def test_the_filing_form_starts_with_the_saved_address(client):
+    from tests.cuentas.conftest import citizen_account
+
+    cuenta = citizen_account("domicilio@example.com", domicilio="Av. Juárez 5, Col. Centro")
+    client.force_login(cuenta.user)
+    html = client.get("/escritos/nuevo/").content.decode()
+    assert 'value="Av. Juárez 5, Col. Centro"' in html
