@@ -87,23 +87,8 @@ APELLIDOS = [
 def configure_environment(media_root: str) -> tuple[str, str]:
     database_url = common.configure_environment(media_root, DEFAULT_DATABASE_URL)
     redis_url = os.environ.get("BENCH_BITACORA_REDIS_URL") or DEFAULT_REDIS_URL
-    # The broker and the cache on a Redis database of the bench's own: a filing's .delay()
-    # only enqueues there (no PDF is made in the process), and it is emptied afterwards.
-    os.environ["CELERY_BROKER_URL"] = redis_url
-    os.environ["REDIS_URL"] = redis_url
-    os.environ["OFICIALIA_RATE_FILING"] = "1000000/h"
+    common.use_redis(redis_url)
     return database_url, redis_url
-
-
-def redis_client(redis_url: str):
-    import redis
-
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
-    try:
-        client.ping()
-    except redis.exceptions.ConnectionError as exc:
-        fail(f"no se alcanza Redis en {redis_url}: {exc}")
-    return client
 
 
 # --- seeding --------------------------------------------------------------------------------
@@ -1030,7 +1015,7 @@ def main() -> int:
     media_root = tempfile.mkdtemp(prefix="oficialia-bench-media-")
     try:
         database_url, redis_url = configure_environment(media_root)
-        redis = redis_client(redis_url)
+        redis = common.redis_client(redis_url)
     except SystemExit:
         shutil.rmtree(media_root, ignore_errors=True)
         raise

@@ -51,6 +51,26 @@ def configure_environment(media_root: str, default_database_url: str = DEFAULT_D
     return database_url
 
 
+def use_redis(redis_url: str) -> None:
+    """Broker and cache on a Redis database of the bench's own: .delay() only enqueues there
+    (no PDF is made in the measured process), and the bench empties it afterwards. The
+    filing rate limit is lifted for the measurement."""
+    os.environ["CELERY_BROKER_URL"] = redis_url
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["OFICIALIA_RATE_FILING"] = "1000000/h"
+
+
+def redis_client(redis_url: str):
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_connect_timeout=3)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        fail(f"no se alcanza Redis en {redis_url}: {exc}")
+    return client
+
+
 def use_project_path() -> None:
     """The project root on the path; bench/ itself off it, so its modules are reachable only
     as bench.* (run as `python bench/x.py`, bench/ is first on the path)."""

@@ -150,16 +150,7 @@ def _queja_create(
         access_code_sealed=access_codes.seal(code),
     )
     QuejaAdjunto.objects.bulk_create(
-        QuejaAdjunto(
-            queja=queja,
-            file=name,
-            original_name=item.name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            pages=item.pages,
-            position=position,
-        )
+        QuejaAdjunto(queja=queja, position=position, **item.stored_fields(name))
         for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
     )
     _step(

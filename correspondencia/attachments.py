@@ -30,6 +30,18 @@ class InspectedFile:
     def extension(self) -> str:
         return EXTENSIONS[self.content_type]
 
+    def stored_fields(self, name: str) -> dict:
+        """The columns every stored-file model (Adjunto, QuejaAdjunto) keeps of an upload
+        saved under `name`."""
+        return {
+            "file": name,
+            "original_name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "pages": self.pages,
+        }
+
 
 def _sha256(upload: UploadedFile) -> str:
     digest = hashlib.sha256()

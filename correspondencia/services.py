@@ -237,16 +237,7 @@ def _escrito_create(
         escrito._history_user = captured_by
     escrito.save()
     Adjunto.objects.bulk_create(
-        Adjunto(
-            escrito=escrito,
-            file=name,
-            original_name=item.name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            pages=item.pages,
-            position=position,
-        )
+        Adjunto(escrito=escrito, position=position, **item.stored_fields(name))
         for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
     )
     acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))

@@ -34,8 +34,9 @@ from oficialia import bitacora
 from oficialia.roles import Role, role_required
 from oficialia.views import rate_limited
 from turnos import services as turnos_services
-from turnos.forms import DesistirForm, PrevencionAnswerForm, RateForm
+from turnos.forms import DesistirForm, RateForm
 from turnos.services import ActionError
+from turnos.views import prevencion_answer_from_post
 
 from . import arco, selectors, services
 from .forms import (
@@ -312,21 +313,9 @@ def escrito_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> File
 @require_POST
 def escrito_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = selectors.escrito_of(request.cuenta, folio)
-    form = PrevencionAnswerForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            turnos_services.prevencion_answer(
-                escrito_id=escrito.pk,
-                texto=form.cleaned_data["texto"],
-                files=form.cleaned_data["adjuntos"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, "Recibimos su respuesta; el plazo de atención corre de nuevo."
-            )
-            return redirect("cuenta_escrito", folio=folio)
+    form = prevencion_answer_from_post(request, escrito)
+    if form is None:
+        return redirect("cuenta_escrito", folio=folio)
     return _escrito_page(request, escrito, prevencion_form=form)
 
 

@@ -573,14 +573,9 @@ def _prevencion_answer(
     adjuntos = [
         Adjunto.objects.create(
             escrito=escrito,
-            file=name,
-            original_name=item.name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            pages=item.pages,
             position=position + i,
             origin=AdjuntoOrigin.PREVENCION,
+            **item.stored_fields(name),
         )
         for i, (item, name) in enumerate(zip(files, stored, strict=True))
     ]
@@ -668,14 +663,9 @@ def _turno_answer(
     if oficio is not None:
         adjunto = Adjunto.objects.create(
             escrito=escrito,
-            file=oficio_name,
-            original_name=oficio.name,
-            content_type=oficio.content_type,
-            size=oficio.size,
-            sha256=oficio.sha256,
-            pages=oficio.pages,
             position=escrito.adjuntos.count(),
             origin=AdjuntoOrigin.RESPUESTA,
+            **oficio.stored_fields(oficio_name),
         )
     respuesta = Respuesta.objects.create(
         turno=turno,

@@ -478,9 +478,19 @@ def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
 def consulta_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
     from correspondencia.views import unlocked_escrito
 
+    escrito = unlocked_escrito(request, folio)
+    form = prevencion_answer_from_post(request, escrito)
+    if form is None:
+        escrito.refresh_from_db()
+        return _consulta_page(request, escrito)
+    return _consulta_page(request, escrito, prevencion_form=form)
+
+
+def prevencion_answer_from_post(request: HttpRequest, escrito):
+    """The petitioner answers the escrito's prevenciones (from /consulta/ or the account):
+    None once it is saved, else the form with what to correct."""
     from .forms import PrevencionAnswerForm
 
-    escrito = unlocked_escrito(request, folio)
     form = PrevencionAnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -495,9 +505,8 @@ def consulta_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
             messages.success(
                 request, "Recibimos su respuesta; el plazo de atención corre de nuevo."
             )
-            escrito.refresh_from_db()
-            return _consulta_page(request, escrito)
-    return _consulta_page(request, escrito, prevencion_form=form)
+            return None
+    return form
 
 
 @require_POST
