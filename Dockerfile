@@ -14,7 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_ROOT_USER_ACTION=ignore \
-    DJANGO_SETTINGS_MODULE=oficialia.settings \
+    DJANGO_SETTINGS_MODULE=config.settings \
     OFICIALIA_VAR_DIR=/app/var \
     OFICIALIA_MEDIA_ROOT=/app/var/media
 
@@ -59,5 +59,5 @@ USER oficialia
 
 EXPOSE 8000
 
-# Workers, timeout and logging: oficialia/gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_TIMEOUT).
-CMD ["gunicorn", "--config", "/app/oficialia/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "oficialia.wsgi:application"]
+# Workers, timeout and logging: config/gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_TIMEOUT).
+CMD ["gunicorn", "--config", "/app/config/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "config.wsgi:application"]

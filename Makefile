@@ -44,10 +44,10 @@ bench: setup
 	$(PY) bench/filing.py
 
 worker: setup
-	$(VENV)/bin/celery -A oficialia worker --loglevel=INFO
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
 
 beat: setup
-	$(VENV)/bin/celery -A oficialia beat --loglevel=INFO
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) var .pytest_cache tests/artifacts tests/browser/node_modules

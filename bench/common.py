@@ -24,7 +24,7 @@ def fail(message: str) -> NoReturn:
 
 
 def configure_environment(media_root: str, default_database_url: str = DEFAULT_DATABASE_URL) -> str:
-    """Set what oficialia.settings reads (database, media, DEBUG off). Returns the database
+    """Set what config.settings reads (database, media, DEBUG off). Returns the database
     URL. Redis, when a script needs it, is the script's own business."""
     database_url = os.environ.get("DATABASE_URL") or default_database_url
     parts = urlsplit(database_url)

@@ -40,7 +40,7 @@ WARMUP_PDFS = 3
 
 
 def configure_environment(media_root: str) -> tuple[str, str]:
-    """Set what oficialia.settings reads. Returns (database URL, Redis URL)."""
+    """Set what config.settings reads. Returns (database URL, Redis URL)."""
     database_url = common.configure_environment(media_root)
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
     common.use_redis(redis_url)

@@ -1,11 +1,11 @@
 """The product settings, with the bench URLconf (the product URLs plus the floor view).
 
-Everything else (middleware, database, cache, Celery) is exactly what oficialia.settings
+Everything else (middleware, database, cache, Celery) is exactly what config.settings
 reads from the environment that bench/filing.py prepares.
 """
 
-from oficialia.settings import *  # noqa: F403
-from oficialia.settings import STORAGES
+from config.settings import *  # noqa: F403
+from config.settings import STORAGES
 
 ROOT_URLCONF = "bench.urls"
 

@@ -70,7 +70,7 @@ def ms(seconds: list[float]) -> float:
 def seed(count: int) -> dict:
     from django.db import connection
 
-    from transparencia.seeding import escritos_seed
+    from demo.seeding import escritos_seed
     from transparencia.services import statistics_refresh
 
     started = time.perf_counter()

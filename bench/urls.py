@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from oficialia.urls import handler403, handler404
-from oficialia.urls import urlpatterns as product_urlpatterns
+from config.urls import handler403, handler404
+from config.urls import urlpatterns as product_urlpatterns
 
 from .floor import FLOOR_PATH, floor_view
 

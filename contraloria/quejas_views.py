@@ -11,11 +11,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from oficialia import access_codes, bitacora
 from oficialia.roles import Role, role_required
-from oficialia.views import rate_limited
+from oficialia.web import over_limit, rate_limited
 
 from . import quejas as selectors
 from . import quejas_services as services
@@ -29,9 +28,6 @@ WRONG_FOLIO_OR_CODE = (
 )
 
 
-def _over_limit(request: HttpRequest, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
-
 
 # Public ----------------------------------------------------------------------------------
 
@@ -43,7 +39,7 @@ def queja_nueva(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if filed := selectors.queja_by_submission_token(form.data.get("submission_token")):
             return redirect("queja_recibida", token=filed.submission_token)
-        if _over_limit(request, "queja_nueva", settings.RATE_QUEJAS):
+        if over_limit(request, "queja_nueva", settings.RATE_QUEJAS):
             return rate_limited(request)
         if form.is_valid():
             result = services.queja_file(
@@ -74,7 +70,7 @@ def queja_consulta(request: HttpRequest) -> HttpResponse:
     form = QuejaConsultaForm(request.POST or None)
     queja = None
     if request.method == "POST":
-        limited = _over_limit(request, "queja_consulta", settings.RATE_CONSULTA) or _over_limit(
+        limited = over_limit(request, "queja_consulta", settings.RATE_CONSULTA) or over_limit(
             request, "queja_consulta-hora", settings.RATE_CONSULTA_HOURLY
         )
         if limited:

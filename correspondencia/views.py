@@ -5,13 +5,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
 from cuentas import selectors as cuentas_selectors
 from cuentas import services as cuentas_services
 from oficialia import access_codes, bitacora
 from oficialia.roles import Role, role_required
-from oficialia.views import rate_limited
+from oficialia.web import over_limit, rate_limited
 
 from . import selectors, services
 from .acuse import verification_url
@@ -34,9 +33,6 @@ def _pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
     )
 
 
-def _over_limit(request: HttpRequest, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
-
 
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -51,7 +47,7 @@ def escrito_nuevo(request: HttpRequest) -> HttpResponse:
         token = form.data.get("submission_token")
         if filed := selectors.escrito_by_submission_token(token):
             return redirect("escrito_recibido", token=filed.submission_token)
-        if _over_limit(request, "escrito_nuevo", settings.RATE_FILING):
+        if over_limit(request, "escrito_nuevo", settings.RATE_FILING):
             return rate_limited(request)
         if form.is_valid():
             result = services.escrito_file(
@@ -115,7 +111,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
     form = ConsultaForm(request.POST or None)
     escrito = None
     if request.method == "POST":
-        limited = _over_limit(request, "consulta", settings.RATE_CONSULTA) or _over_limit(
+        limited = over_limit(request, "consulta", settings.RATE_CONSULTA) or over_limit(
             request, "consulta-hora", settings.RATE_CONSULTA_HOURLY
         )
         if limited:

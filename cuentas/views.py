@@ -24,7 +24,6 @@ from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from correspondencia.forms import ConsultaForm
 from correspondencia.models import Adjunto, AdjuntoOrigin
@@ -32,7 +31,7 @@ from correspondencia.services import acuse_generate
 from correspondencia.views import consulta_context
 from oficialia import bitacora
 from oficialia.roles import Role, role_required
-from oficialia.views import rate_limited
+from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
 from turnos.forms import DesistirForm, RateForm
 from turnos.services import ActionError
@@ -62,9 +61,6 @@ RATE_EMAIL_LINKS = "5/h"
 # as /consulta/, per address and per account.
 REGISTRO_EMAIL_KEY = "cuenta_registro_email"
 
-
-def _over_limit(request: HttpRequest, group: str, rate: str, key: str = "ip") -> bool:
-    return is_ratelimited(request, group=group, key=key, rate=rate, method="POST", increment=True)
 
 
 def cuenta_required(view):
@@ -112,7 +108,7 @@ class EntrarView(auth_views.LoginView):
 def registro(request: HttpRequest) -> HttpResponse:
     form = RegistroForm(request.POST or None)
     if request.method == "POST":
-        if _over_limit(request, "cuenta_registro", RATE_SIGNUP):
+        if over_limit(request, "cuenta_registro", RATE_SIGNUP):
             return rate_limited(request)
         if form.is_valid():
             services.cuenta_register(
@@ -139,7 +135,7 @@ def registro_enviado(request: HttpRequest) -> HttpResponse:
 def confirmar_reenviar(request: HttpRequest) -> HttpResponse:
     form = ReenviarForm(request.POST or None)
     if request.method == "POST":
-        if _over_limit(request, "cuenta_enlaces", RATE_EMAIL_LINKS):
+        if over_limit(request, "cuenta_enlaces", RATE_EMAIL_LINKS):
             return rate_limited(request)
         if form.is_valid():
             services.verification_resend(email=form.cleaned_data["email"])
@@ -190,7 +186,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return {"base_url": settings.PUBLIC_BASE_URL}
 
     def post(self, request, *args, **kwargs):
-        if _over_limit(request, "cuenta_enlaces", RATE_EMAIL_LINKS):
+        if over_limit(request, "cuenta_enlaces", RATE_EMAIL_LINKS):
             return rate_limited(request)
         return super().post(request, *args, **kwargs)
 
@@ -248,9 +244,9 @@ def escritos(request: HttpRequest) -> HttpResponse:
 @require_POST
 def escrito_agregar(request: HttpRequest) -> HttpResponse:
     limited = (
-        _over_limit(request, "consulta", settings.RATE_CONSULTA)
-        or _over_limit(request, "consulta-hora", settings.RATE_CONSULTA_HOURLY)
-        or _over_limit(request, "cuenta_agregar", settings.RATE_CONSULTA_HOURLY, key="user")
+        over_limit(request, "consulta", settings.RATE_CONSULTA)
+        or over_limit(request, "consulta-hora", settings.RATE_CONSULTA_HOURLY)
+        or over_limit(request, "cuenta_agregar", settings.RATE_CONSULTA_HOURLY, key="user")
     )
     if limited:
         return rate_limited(request)

@@ -7,11 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_ratelimit.core import is_ratelimited
 
 from correspondencia.models import Secretaria
 from oficialia.roles import role_required
-from oficialia.views import rate_limited
+from oficialia.web import over_limit, rate_limited
 from turnos.permissions import secretaria_of
 
 from . import agenda, selectors, services
@@ -27,9 +26,8 @@ RATES = {"fila_ficha": "120/h", "fila_llegada": "20/m", "fila_cita": "10/h"}
 KIOSK_RETURN_SECONDS = 30
 
 
-def _over_limit(request: HttpRequest, group: str) -> bool:
-    rate = getattr(settings, f"{group.upper()}_RATE", RATES[group])
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+def _over_fila_limit(request: HttpRequest, group: str) -> bool:
+    return over_limit(request, group, getattr(settings, f"{group.upper()}_RATE", RATES[group]))
 
 
 def _partial(request: HttpRequest) -> bool:
@@ -56,7 +54,7 @@ def kiosco_servicios(request: HttpRequest, siglas: str) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = KioscoForm(data, secretaria=secretaria)
     if request.method == "POST":
-        if _over_limit(request, "fila_ficha"):
+        if _over_fila_limit(request, "fila_ficha"):
             return rate_limited(request)
         if form.is_valid():
             try:
@@ -110,7 +108,7 @@ def llegada(request: HttpRequest) -> HttpResponse:
     """Check-in at the kiosk: the appointment's code gives the person their ficha."""
     form = LlegadaForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if _over_limit(request, "fila_llegada"):
+        if _over_fila_limit(request, "fila_llegada"):
             return rate_limited(request)
         if form.is_valid():
             try:
@@ -159,7 +157,7 @@ def cita_nueva(request: HttpRequest, siglas: str) -> HttpResponse:
         data = None
     form = CitaForm(data, initial=initial, secretaria=secretaria, days=days)
     if form.is_bound:
-        if _over_limit(request, "fila_cita"):
+        if _over_fila_limit(request, "fila_cita"):
             return rate_limited(request)
         if form.is_valid():
             c = form.cleaned_data

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from oficialia.celery import app as celery_app
+from config.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -135,7 +135,7 @@ class Worker:
             "OFICIALIA_MEDIA_ROOT": str(self.media_root),
             "OFICIALIA_PUBLIC_URL": settings.PUBLIC_BASE_URL,
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
-            "DJANGO_SETTINGS_MODULE": "oficialia.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(

@@ -386,7 +386,7 @@ def test_dockerfile_installs_collects_static_and_drops_root():
     assert instructions.index(("USER", users[-1])) > collect
     assert ("WORKDIR", "/app") in instructions
     cmd = next(rest for keyword, rest in reversed(instructions) if keyword == "CMD")
-    assert "gunicorn" in cmd and "oficialia.wsgi:application" in cmd and "0.0.0.0:8000" in cmd
+    assert "gunicorn" in cmd and "config.wsgi:application" in cmd and "0.0.0.0:8000" in cmd
 
 
 def test_dockerignore_keeps_local_state_and_secrets_out():

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from oficialia.celery import app as celery_app
+from config.celery import app as celery_app
 from oficialia.models import DiaInhabil
 from tests.factories import TramiteFactory
 from turnos.models import Notificacion, Recordatorio, Turno, TurnoState

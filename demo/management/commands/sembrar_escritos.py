@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from transparencia.seeding import escritos_seed
+from demo.seeding import escritos_seed
 from transparencia.services import statistics_refresh
 
 

@@ -20,5 +20,5 @@ urlpatterns = [
     path("quejas/", include("contraloria.urls_publicas")),
 ]
 
-handler403 = "oficialia.views.forbidden"
-handler404 = "oficialia.views.not_found"
+handler403 = "config.views.forbidden"
+handler404 = "config.views.not_found"

@@ -1,4 +1,4 @@
-"""Gunicorn settings for the container image (`gunicorn --config oficialia/gunicorn.conf.py`).
+"""Gunicorn settings for the container image (`gunicorn --config config/gunicorn.conf.py`).
 
 The address is given on the command line (Dockerfile CMD). The rest can be tuned from the
 environment without rebuilding: WEB_CONCURRENCY (workers) and GUNICORN_TIMEOUT (seconds).

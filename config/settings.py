@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "oficialia",
+    "demo",
     "correspondencia",
     "turnos",
     "transparencia",
@@ -113,8 +114,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
-ROOT_URLCONF = "oficialia.urls"
-WSGI_APPLICATION = "oficialia.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -126,7 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "oficialia.context_processors.oficialia",
+                "config.context_processors.oficialia",
             ],
         },
     },
@@ -201,7 +202,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
-RATELIMIT_VIEW = "oficialia.views.rate_limited"
+RATELIMIT_VIEW = "oficialia.web.rate_limited"
 # Behind a reverse proxy, REMOTE_ADDR is the proxy; name the META key of the header it
 # appends the client's address to, e.g. HTTP_X_FORWARDED_FOR (see oficialia/net.py).
 CLIENT_IP_HEADER = env_str("OFICIALIA_CLIENT_IP_HEADER")
