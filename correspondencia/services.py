@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from oficialia import access_codes, bitacora
+from firmas.confianza import pdf_signatures_check
+from firmas.constancias import constancia_request
+from oficialia import access_codes, bitacora, firma
 from oficialia.folios import allocate_folio
 
 from .attachments import InspectedFile
@@ -131,6 +133,22 @@ class _AlreadyFiled(Exception):
     pass
 
 
+def _signatures_of(item: InspectedFile) -> list[dict]:
+    """Check the signatures a filed PDF carries, before the transaction (it may ask an OCSP
+    responder). Read only: the stored file is the upload, byte for byte."""
+    if item.content_type != "application/pdf":
+        return []
+    item.upload.seek(0)
+    content = item.upload.read()
+    item.upload.seek(0)
+    try:
+        return pdf_signatures_check(content)
+    except Exception:
+        logger.exception("could not check the signatures of %s", item.name)
+        return [{"estado": "no_verificable", "resumen": "No se pudo revisar la firma del "
+                 "documento; el personal la revisará.", "motivos": []}]
+
+
 def _existing_filing(token: uuid.UUID | None) -> FilingResult | None:
     if token is None:
         return None
@@ -157,6 +175,7 @@ def escrito_file(
     if (existing := _existing_filing(submission_token)) is not None:
         return existing
     moment = received_at or timezone.now()
+    signatures = [_signatures_of(item) for item in data.adjuntos]
     stored = store_files(data.adjuntos, moment)
     try:
         result = _escrito_create(
@@ -166,6 +185,7 @@ def escrito_file(
             submission_token=submission_token,
             moment=moment,
             stored=stored,
+            signatures=signatures,
             queue_acuse=queue_acuse,
         )
     except (_AlreadyFiled, IntegrityError) as exc:
@@ -191,6 +211,7 @@ def _escrito_create(
     moment: datetime,
     stored: list[str],
     queue_acuse: bool,
+    signatures: list[list[dict]] | None = None,
 ) -> FilingResult:
     folio = allocate_folio(series=FOLIO_SERIES, moment=moment)
     # Every filing queues on the folio lock, so this check cannot race with a twin request.
@@ -236,9 +257,12 @@ def _escrito_create(
     if captured_by is not None:
         escrito._history_user = captured_by
     escrito.save()
+    signatures = signatures or [[] for _ in stored]
     Adjunto.objects.bulk_create(
-        Adjunto(escrito=escrito, position=position, **item.stored_fields(name))
-        for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
+        Adjunto(escrito=escrito, position=position, firmas=found, **item.stored_fields(name))
+        for position, (item, name, found) in enumerate(
+            zip(data.adjuntos, stored, signatures, strict=True)
+        )
     )
     acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
     transicion_record(
@@ -392,8 +416,12 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         )
         if acuse.is_ready and default_storage.exists(acuse.pdf.name):
             return acuse
-        content = acuse_render_pdf(acuse)
         escrito = acuse.escrito
+        content = firma.sign_pdf(
+            acuse_render_pdf(acuse),
+            reason=f"Acuse de recibo del escrito {escrito.folio}",
+            location=settings.INSTITUTION_NAME,
+        )
         name = f"acuses/{escrito.year}/{escrito.folio}.pdf"
         if default_storage.exists(name):
             default_storage.delete(name)
@@ -401,6 +429,10 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         acuse.pdf_sha256 = hashlib.sha256(content).hexdigest()
         acuse.generated_at = timezone.now()
         acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
+        digest, folio = acuse.pdf_sha256, escrito.folio
+        transaction.on_commit(
+            lambda: constancia_request(documento="acuse", referencia=folio, sha256=digest)
+        )
         if escrito.peticionario.email:
             transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
     return acuse

@@ -20,6 +20,7 @@ urlpatterns = [
     path("tramites/<slug:slug>/", views.tramite_detalle, name="tramite_detalle"),
     path("consulta/", views.consulta, name="consulta"),
     path("consulta/<str:folio>/acuse.pdf", views.consulta_acuse, name="consulta_acuse"),
+    path("verificar/", views.verificar_pdf, name="verificar_pdf"),
     path("verificar/<str:token>/", views.verificar, name="verificar"),
     path("ventanilla/", views.ventanilla, name="ventanilla"),
     path("ventanilla/nuevo/", views.ventanilla_nuevo, name="ventanilla_nuevo"),
