@@ -446,7 +446,7 @@ def sign_pdf(
         subfilter=fields.SigSeedSubFilter.PADES,
         embed_validation_info=embed_validation,
         use_pades_lta=bool(timestamper) and lta and embed_validation,
-        validation_context=vc,
+        validation_context=vc if embed_validation else None,
         reason=reason or None,
         location=location or None,
         name=Titular.of(identity.certificate).nombre or None,
