@@ -258,6 +258,8 @@ FIRMA_DEMO_DIR = VAR_DIR / "firma-demo"
 # the validation data embedded.
 FIRMA_TSA_URL = env_str("OFICIALIA_FIRMA_TSA_URL")
 FIRMA_TSA_TIMEOUT = env_int("OFICIALIA_FIRMA_TSA_SEGUNDOS", 10)
+# The TSA's CA certificates (PEM), to check its timestamps and embed their chain.
+FIRMA_TSA_CA = env_str("OFICIALIA_FIRMA_TSA_CA")
 # The SAT's certificates name no revocation service: the product asks this OCSP responder about
 # the certificates of citizens' signatures (and reads the CRLs the administración loads).
 FIRMA_OCSP_URL = env_str("OFICIALIA_FIRMA_OCSP_URL")

@@ -354,6 +354,14 @@ def _timestamper():
     return HTTPTimeStamper(settings.FIRMA_TSA_URL, timeout=settings.FIRMA_TSA_TIMEOUT)
 
 
+def tsa_roots() -> list[x509.Certificate]:
+    """The certificates that vouch for the TSA (OFICIALIA_FIRMA_TSA_CA, a PEM file): its
+    timestamps are checked, and their chain embedded, as the signature's own."""
+    if not settings.FIRMA_TSA_CA:
+        return []
+    return x509.load_pem_x509_certificates(Path(settings.FIRMA_TSA_CA).read_bytes())
+
+
 def _validation_context(
     roots, *, others=(), crls=(), ocsps=(), fetch=False, moment=None, hard=False, dss=None
 ):
@@ -439,7 +447,8 @@ def sign_pdf(
         return content
     timestamper = _timestamper() if timestamp else None
     others = list(identity.chain)
-    vc = _validation_context([identity.root], others=others, fetch=embed_validation)
+    roots = [identity.root, *(tsa_roots() if timestamper else [])]
+    vc = _validation_context(roots, others=others, fetch=embed_validation)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
         md_algorithm="sha256",

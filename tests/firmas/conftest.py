@@ -1,4 +1,5 @@
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from tests.firmas.pki import Autoridad, Servicios
 
@@ -10,9 +11,13 @@ def sat() -> Autoridad:
 
 
 @pytest.fixture
-def servicios(sat):
-    """The authority's TSA and OCSP responder, on a free loopback port for this test."""
+def servicios(sat, settings, tmp_path):
+    """The authority's TSA and OCSP responder, on a free loopback port for this test; the
+    TSA's CA is the one the ayuntamiento's settings name."""
     running = Servicios(sat)
+    ca = tmp_path / "tsa-ca.pem"
+    ca.write_bytes(sat.certificate.public_bytes(serialization.Encoding.PEM))
+    settings.FIRMA_TSA_CA = str(ca)
     yield running
     running.stop()
 
