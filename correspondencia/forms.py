@@ -2,8 +2,8 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc

@@ -412,12 +412,12 @@ class Adjunto(models.Model):
     class Meta:
         ordering = ["escrito", "position"]
 
+    def __str__(self) -> str:
+        return self.original_name
+
     @property
     def firmas_validas(self) -> bool:
         return bool(self.firmas) and all(f["estado"] == "valida" for f in self.firmas)
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class Acuse(models.Model):

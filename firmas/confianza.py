@@ -45,12 +45,11 @@ def authority_install(data: bytes) -> AutoridadCertificadora:
         cert = firma.load_certificate(data)
     except ValueError as exc:
         raise CargaError("El archivo no es un certificado X.509 (.cer en DER o PEM).") from exc
-    basic = None
     try:
         basic = cert.extensions.get_extension_for_oid(
             firma.x509.oid.ExtensionOID.BASIC_CONSTRAINTS).value
     except firma.x509.ExtensionNotFound:
-        pass
+        basic = None
     if basic is None or not basic.ca:
         raise CargaError("El certificado no es de una autoridad certificadora (no puede emitir "
                          "certificados). Cargue los certificados de la AC, no el de una persona.")

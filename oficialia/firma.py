@@ -205,6 +205,10 @@ def identity_from_pkcs12(data: bytes, password: str, *, demo: bool = False) -> I
     return Identidad(certificate=cert, private_key=key, chain=tuple(chain), demo=demo)
 
 
+# The demo loader files escritos back in time (up to 18 months) and signs their acuses then.
+DEMO_BACKDATE = dt.timedelta(days=2 * 365)
+
+
 def _demo_paths() -> tuple[Path, str]:
     return Path(settings.FIRMA_DEMO_DIR) / "ayuntamiento-demo.p12", "demostracion"
 
@@ -230,7 +234,7 @@ def demo_identity_create(*, force: bool = False) -> Path:
         issuer=ca_name,
         public_key=ca_key.public_key(),
         issuer_key=ca_key,
-        not_before=now - dt.timedelta(days=1),
+        not_before=now - DEMO_BACKDATE,
         not_after=now + dt.timedelta(days=3650 * 2),
         ca=True,
     )
@@ -246,7 +250,7 @@ def demo_identity_create(*, force: bool = False) -> Path:
         issuer=ca_name,
         public_key=key.public_key(),
         issuer_key=ca_key,
-        not_before=now - dt.timedelta(days=1),
+        not_before=now - DEMO_BACKDATE,
         not_after=now + dt.timedelta(days=3650),
         issuer_cert=ca,
     )
@@ -534,7 +538,7 @@ def ocsp_ask(
         url, data=request, headers={"Content-Type": "application/ocsp-request"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(http, timeout=timeout) as reply:  # noqa: S310 (configured URL)
+        with urllib.request.urlopen(http, timeout=timeout) as reply:
             response = ocsp.load_der_ocsp_response(reply.read())
     except Exception:
         logger.warning("OCSP responder %s did not answer", url, exc_info=True)
@@ -669,7 +673,9 @@ def _verify_one(sig, reader, dss, roots, intermediates, revocacion, offline, val
     except Exception as exc:
         logger.info("signature could not be validated: %s", exc)
         verdict.estado = Estado.NO_VERIFICABLE
-        verdict.resumen = "La firma no se pudo revisar: el archivo está dañado o no es una firma PDF."
+        verdict.resumen = (
+            "La firma no se pudo revisar: el archivo está dañado o no es una firma PDF."
+        )
         return verdict
     verdict.integra = bool(status.intact and status.valid)
     verdict.cubre_todo = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
@@ -749,6 +755,10 @@ def _revocation(cert, issuer, revocacion: Revocacion, motivos: list[str]):
         if not seen:
             motivos.append("No se pudo confirmar con el servicio OCSP que el certificado no esté "
                            "revocado; inténtelo más tarde.")
+            return None
+    if stale:
+        motivos.append("No se puede confirmar que el certificado no esté revocado: la lista de "
+                       "revocación cargada ya venció y la administración debe cargar una nueva.")
     return None
 
 

@@ -215,7 +215,7 @@ class Servicios:
         services = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.path == "/tsa":
                     services.requests["tsa"] += 1

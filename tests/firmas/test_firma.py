@@ -3,7 +3,6 @@ ayuntamiento's signature verifiable offline years later from what the PDF carrie
 
 import datetime as dt
 
-
 import pytest
 from asn1crypto import core as asn1_core
 from asn1crypto import x509 as asn1_x509

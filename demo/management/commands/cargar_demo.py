@@ -11,6 +11,7 @@ import random
 from datetime import datetime, time, timedelta
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -28,6 +29,7 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
+from oficialia import firma
 from oficialia.business_days import BusinessCalendar
 from oficialia.roles import Role
 from turnos import services as turnos
@@ -612,6 +614,7 @@ class Command(BaseCommand):
         parser.add_argument("--semilla", type=int, default=2026)
 
     def handle(self, *args, escritos: int, semilla: int, **options):
+        self.load_firma()
         self.load_catalogues()
         self.load_users()
         self.load_fila()
@@ -622,6 +625,14 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self.load_escritos(escritos, random.Random(semilla))
         self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
+
+    def load_firma(self) -> None:
+        """Without OFICIALIA_FIRMA_PKCS12 the acuses are signed with a demonstration
+        certificate made here once (README, «Firma electrónica»)."""
+        if settings.FIRMA_PKCS12:
+            return
+        path = firma.demo_identity_create()
+        self.stdout.write(f"Certificado de demostración del Ayuntamiento en {path}.")
 
     @transaction.atomic
     def load_catalogues(self) -> None:
