@@ -4,7 +4,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from oficialia import firma
+from oficialia import bitacora, firma
+from oficialia.acciones_bitacora import Accion
 
 from .models import AutoridadCertificadora, ListaRevocacion
 
@@ -64,6 +65,9 @@ def authority_install(data: bytes) -> AutoridadCertificadora:
             activa=True,
         ),
     )
+    bitacora.record(action=Accion.FIRMA_AUTORIDAD, object_type="autoridadcertificadora",
+                    object_ref=str(authority.pk), changes={"nombre": authority.nombre,
+                                                           "huella_sha256": huella})
     return authority
 
 
@@ -90,4 +94,7 @@ def crl_load(data: bytes) -> ListaRevocacion:
             revocados=len(crl),
         ),
     )
+    bitacora.record(action=Accion.FIRMA_CRL, object_type="listarevocacion",
+                    object_ref=str(lista.pk), changes={"autoridad": authority.nombre,
+                                                       "revocados": lista.revocados})
     return lista

@@ -3,6 +3,7 @@ return as not competent."""
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -160,9 +161,24 @@ def turno_prevent(*, turno_id: int, user, texto: str) -> Prevencion:
 
 
 def turno_answer(
-    *, turno_id: int, user, texto: str, sense: str, oficio: InspectedFile | None = None
+    *,
+    turno_id: int,
+    user,
+    texto: str,
+    sense: str,
+    oficio: InspectedFile | None = None,
+    signed: bool = False,
 ) -> Respuesta:
-    """Answer a turno para atención in writing, with the sense and the signed oficio."""
+    """Answer a turno para atención in writing, with the sense and the signed oficio.
+
+    Unless OFICIALIA_RESPUESTA_SIN_FIRMA allows it, only an oficio the titular signed with
+    their e.firma is sent (`signed`, set by oficios.services.borradores_sign, which checks it).
+    """
+    if not signed and not settings.RESPUESTA_SIN_FIRMA:
+        raise ActionError(
+            "La respuesta debe llevar la e.firma del titular: envíe el borrador a firma para "
+            "que el titular lo revise y lo firme."
+        )
     return with_stored_files(
         [oficio] if oficio is not None else [],
         lambda stored: _turno_answer(

@@ -622,7 +622,11 @@ class Command(BaseCommand):
             self.stdout.write("Ya hay escritos: no se cargan escritos de demostración.")
             return
         # The demo petitioners' addresses do not exist: keep their acuses off the console.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The demo's history predates the titulares' e.firma: its answers go out unsigned.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            RESPUESTA_SIN_FIRMA=True,
+        ):
             self.load_escritos(escritos, random.Random(semilla))
         self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
 
