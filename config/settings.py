@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "firmas",
     "correspondencia",
     "turnos",
+    "oficios",
     "transparencia",
     "fila",
     "contraloria",

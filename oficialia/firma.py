@@ -724,7 +724,9 @@ def _verify_one(sig, reader, dss, roots, intermediates, revocacion, offline, val
 
 def _changed_after_signing(status) -> bool:
     level = getattr(status, "modification_level", None)
-    return level is not None and level.name not in {"NONE", "LTA_UPDATES"}
+    # Later signatures, their validation data and timestamps are allowed (FORM_FILLING is
+    # what signing another field counts as); anything else changed what was signed.
+    return level is not None and level.name not in {"NONE", "LTA_UPDATES", "FORM_FILLING"}
 
 
 def _issuer_of(cert, roots, others):
@@ -760,6 +762,29 @@ def _revocation(cert, issuer, revocacion: Revocacion, motivos: list[str]):
         motivos.append("No se puede confirmar que el certificado no esté revocado: la lista de "
                        "revocación cargada ya venció y la administración debe cargar una nueva.")
     return None
+
+
+def certificate_check(
+    cert: x509.Certificate, *, roots: list[x509.Certificate], revocacion: Revocacion
+) -> tuple[x509.Certificate | None, list[str]]:
+    """Before someone signs with it: its issuer among `roots`, in force today, not revoked.
+    Returns the issuer and what is wrong, in words for the person signing."""
+    problems: list[str] = []
+    issuer = _issuer_of(cert, roots, [])
+    now = dt.datetime.now(dt.UTC)
+    if cert.not_valid_after_utc < now:
+        problems.append(f"Su e.firma venció el {_fecha(cert.not_valid_after_utc)}: renuévela "
+                        "en el SAT antes de firmar.")
+    elif cert.not_valid_before_utc > now:
+        problems.append("Su e.firma todavía no está vigente.")
+    if issuer is None:
+        problems.append("Su certificado no fue emitido por una autoridad certificadora de "
+                        "confianza instalada por la administración.")
+    else:
+        revoked_at = _revocation(cert, issuer, revocacion, problems)
+        if revoked_at is not None:
+            problems.append(f"Su e.firma fue revocada el {_fecha(revoked_at)}.")
+    return issuer, problems
 
 
 def sha256_hex(data: bytes) -> str:
