@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "correspondencia",
     "turnos",
     "oficios",
+    "notificaciones",
     "transparencia",
     "fila",
     "contraloria",

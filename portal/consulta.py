@@ -6,6 +6,8 @@ from django.http import Http404, HttpRequest
 
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import Escrito
+from notificaciones.models import Medio
+from notificaciones.services import opened_record
 from oficialia.acciones import ActionError
 from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
@@ -26,6 +28,14 @@ def consulta_context(escrito: Escrito) -> dict:
         "rate_form": RateForm(),
         "can_withdraw": escrito.state in WITHDRAWABLE_STATES,
     }
+
+
+def record_opening(context: dict, medio: Medio) -> None:
+    """The page about to be shown makes its answers and open prevenciones known to the
+    petitioner: the first time, that is their electronic notification."""
+    status = context["status"]
+    opened_record(escrito=context["escrito"], respuestas=status.respuestas,
+                  prevenciones=status.open_prevenciones, medio=medio)
 
 
 def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:

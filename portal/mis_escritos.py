@@ -14,12 +14,14 @@ from correspondencia.models import Adjunto, AdjuntoOrigin
 from correspondencia.services import acuse_generate
 from cuentas import selectors, services
 from cuentas.acceso import account_context, cuenta_required
+from notificaciones.models import Medio
 from oficialia.acciones import ActionError
 from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
 from turnos.forms import DesistirForm, RateForm
 
-from .consulta import consulta_context, prevencion_answer_from_post
+from .consulta import consulta_context, prevencion_answer_from_post, record_opening
+from .views import _notificacion_response
 
 PAGE_SIZE = 20
 
@@ -80,6 +82,7 @@ def _escrito_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
         "row": row,
         **forms,
     }
+    record_opening(context, Medio.CUENTA)
     return render(request, "cuentas/escrito.html", context)
 
 
@@ -169,3 +172,8 @@ def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
         },
     )
 
+
+
+@cuenta_required
+def escrito_notificacion(request: HttpRequest, folio: str, acuse_id: int) -> FileResponse:
+    return _notificacion_response(selectors.escrito_of(request.cuenta, folio), acuse_id)

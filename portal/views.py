@@ -17,6 +17,8 @@ from correspondencia.models import Adjunto, AdjuntoOrigin, Channel
 from correspondencia.views import acuse_pdf_response
 from cuentas import selectors as cuentas_selectors
 from cuentas import services as cuentas_services
+from notificaciones.models import Medio
+from notificaciones.services import acuse_notificacion_generate
 from oficialia import access_codes
 from oficialia.acciones import ActionError
 from oficialia.web import over_limit, rate_limited
@@ -27,6 +29,7 @@ from .consulta import (
     CONSULTA_SESSION_KEY,
     consulta_context,
     prevencion_answer_from_post,
+    record_opening,
     unlocked_escrito,
 )
 
@@ -130,6 +133,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "escrito": escrito}
     if escrito is not None:
         context.update(consulta_context(escrito))
+        record_opening(context, Medio.CONSULTA)
     return render(request, "correspondencia/consulta.html", context)
 
 
@@ -141,6 +145,7 @@ def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
 
 def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
     context = {"form": ConsultaForm(), **consulta_context(escrito), **forms}
+    record_opening(context, Medio.CONSULTA)
     return render(request, "correspondencia/consulta.html", context)
 
 
@@ -213,3 +218,17 @@ def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> Fil
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
 
+
+
+def consulta_notificacion(request: HttpRequest, folio: str, acuse_id: int) -> FileResponse:
+    escrito = unlocked_escrito(request, folio)
+    return _notificacion_response(escrito, acuse_id)
+
+
+def _notificacion_response(escrito, acuse_id: int) -> FileResponse:
+    found = escrito.acuses_notificacion.filter(pk=acuse_id).first()
+    if found is None:
+        raise Http404
+    acuse = acuse_notificacion_generate(acuse_id=found.pk)
+    return FileResponse(acuse.pdf.open("rb"), filename=f"notificacion-{escrito.folio}.pdf",
+                        content_type="application/pdf")

@@ -14,7 +14,7 @@ LAYERS = [
     {"firmas"},  # the trust the administración installs for signatures; NOM-151 constancias
     {"correspondencia"},
     {"turnos"},
-    {"oficios"},  # the answer's oficio: drafted, reviewed and signed by the titular
+    {"oficios", "notificaciones"},  # the signed answer; the acuse de notificación electrónica
     {"cuentas"},
     {"portal"},
     {"contraloria", "fila", "transparencia"},

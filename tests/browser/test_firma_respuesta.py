@@ -4,7 +4,6 @@ password, and the petitioner's answer is sent with an oficio carrying both signa
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-
 from playwright.sync_api import expect
 
 from firmas import confianza
