@@ -99,6 +99,8 @@ def firmas_pendientes(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.TITULAR)
 def borrador_devolver(request: HttpRequest, borrador_id: int) -> HttpResponse:
+    if selectors.borrador_for_worker(request.user, borrador_id) is None:
+        raise Http404
     form = DevolverForm(request.POST)
     if not form.is_valid():
         messages.error(request, _first_error(form))
