@@ -1,13 +1,18 @@
 """The trust the administración installed, handed to the signature checks."""
 
+import logging
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from oficialia import bitacora, firma
 from oficialia.acciones_bitacora import Accion
+from oficialia.adjuntos import InspectedFile
 
 from .models import AutoridadCertificadora, ListaRevocacion
+
+logger = logging.getLogger(__name__)
 
 
 class CargaError(ValueError):
@@ -38,6 +43,23 @@ def pdf_signatures_check(content: bytes) -> list[dict]:
     verdicts = firma.verify_pdf(content, roots=authorities(), revocacion=revocation())
     checked_at = timezone.now().isoformat()
     return [{**v.as_dict(), "revisada_en": checked_at} for v in verdicts]
+
+
+def upload_signatures_check(item: InspectedFile) -> list[dict]:
+    """The verdicts on an uploaded PDF's signatures, checked before the filing's transaction
+    (it may ask an OCSP responder). Read only: the stored file stays the upload, byte for
+    byte. Never raises: a check that breaks says so in the verdict."""
+    if item.content_type != "application/pdf":
+        return []
+    item.upload.seek(0)
+    content = item.upload.read()
+    item.upload.seek(0)
+    try:
+        return pdf_signatures_check(content)
+    except Exception:
+        logger.exception("could not check the signatures of %s", item.name)
+        return [{"estado": "no_verificable", "motivos": [],
+                 "resumen": "No se pudo revisar la firma del documento; el personal la revisará."}]
 
 
 @transaction.atomic

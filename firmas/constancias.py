@@ -118,8 +118,8 @@ def provider() -> Proveedor:
 
 def constancia_request(*, documento: str, referencia: str, sha256: str) -> Constancia | None:
     """Ask the provider for the constancia of one document once and keep it. Never raises: a
-    provider that is down leaves the document without one, and `constancias_pending` (run by
-    the relay) asks again."""
+    provider that is down leaves the document without one, and the acuses' relay
+    (correspondencia.services.acuses.acuses_relay) asks again for acuses."""
     existing = Constancia.objects.filter(documento=documento, referencia=referencia,
                                          sha256=sha256).first()
     if existing is not None:

@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from firmas.constancias import constancia_request
+from firmas.models import Constancia
 from oficialia import firma
 from oficialia.colas import RETRY
 
@@ -147,4 +148,12 @@ def acuses_relay(*, now: datetime | None = None) -> int:
     )
     for acuse_id in unsent.values_list("pk", flat=True)[:500]:
         queued += acuse_email_queue(acuse_id=acuse_id)
+    # An acuse whose NOM-151 constancia was not issued (the provider was down) asks again.
+    without = (
+        Acuse.objects.filter(generated_at__lt=stale)
+        .exclude(pdf_sha256__in=Constancia.objects.filter(documento="acuse").values("sha256"))
+        .values_list("escrito__folio", "pdf_sha256")[:100]
+    )
+    for folio, digest in without:
+        constancia_request(documento="acuse", referencia=folio, sha256=digest)
     return queued

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from firmas.confianza import pdf_signatures_check
+from firmas.confianza import upload_signatures_check
 from oficialia import access_codes
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
@@ -102,22 +102,6 @@ class _AlreadyFiled(Exception):
     pass
 
 
-def _signatures_of(item: InspectedFile) -> list[dict]:
-    """Check the signatures a filed PDF carries, before the transaction (it may ask an OCSP
-    responder). Read only: the stored file is the upload, byte for byte."""
-    if item.content_type != "application/pdf":
-        return []
-    item.upload.seek(0)
-    content = item.upload.read()
-    item.upload.seek(0)
-    try:
-        return pdf_signatures_check(content)
-    except Exception:
-        logger.exception("could not check the signatures of %s", item.name)
-        return [{"estado": "no_verificable", "resumen": "No se pudo revisar la firma del "
-                 "documento; el personal la revisará.", "motivos": []}]
-
-
 def _existing_filing(token: uuid.UUID | None) -> FilingResult | None:
     if token is None:
         return None
@@ -144,7 +128,7 @@ def escrito_file(
     if (existing := _existing_filing(submission_token)) is not None:
         return existing
     moment = received_at or timezone.now()
-    signatures = [_signatures_of(item) for item in data.adjuntos]
+    signatures = [upload_signatures_check(item) for item in data.adjuntos]
     stored = store_files(data.adjuntos, moment)
     try:
         result = _escrito_create(

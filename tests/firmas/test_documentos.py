@@ -131,3 +131,40 @@ def test_a_filed_pdf_signed_by_an_unknown_authority_gets_the_reason_in_spanish(c
     page = client.get(reverse("escrito_recibido", args=[escrito.submission_token]))
     assert "Firma no válida" in page.content.decode()
     assert "autoridad certificadora de confianza" in page.content.decode()
+
+
+def test_the_relay_asks_again_for_a_constancia_the_provider_did_not_give(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    escrito = file_escrito().escrito
+    acuse, _ = acuse_of(escrito)  # on-commit callbacks do not run here: no constancia yet
+    assert not Constancia.objects.exists()
+    services.acuses_relay(now=timezone.now() + timedelta(minutes=10))
+    constancia = Constancia.objects.get(documento="acuse", referencia=escrito.folio)
+    assert constancia.sha256 == acuse.pdf_sha256
+
+
+def test_a_signed_pdf_sent_in_answer_to_a_prevencion_is_judged_too(sat, maria):
+
+    from oficialia.adjuntos import inspect
+    from tests.factories import SecretariaFactory, UserFactory
+    from turnos.models import Perfil
+    from turnos.services import Route, escrito_turn, prevencion_answer, turno_accept, turno_prevent
+
+    confianza.authority_install(sat.certificate.public_bytes(serialization.Encoding.DER))
+    obras = SecretariaFactory(nombre="Obras Públicas", siglas="SOP")
+    titular = UserFactory(username="olga", roles=["titular"])
+    Perfil.objects.create(user=titular, secretaria=obras)
+    turnador = UserFactory(username="tomas", roles=["oficialia"])
+    escrito = file_escrito(queue_acuse=False).escrito
+    (turno,) = escrito_turn(escrito_id=escrito.pk, user=turnador, routes=[Route(secretaria=obras)])
+    turno_accept(turno_id=turno.pk, user=titular)
+    turno_prevent(turno_id=turno.pk, user=titular, texto="Falta la INE firmada.")
+    signed = citizen_signed(maria)
+    prevencion_answer(escrito_id=escrito.pk, texto="Adjunto la INE.",
+                      files=[inspect(upload("ine-firmada.pdf", signed))])
+    adjunto = Adjunto.objects.get(escrito=escrito, origin="prevencion")
+    assert adjunto.file.read() == signed
+    assert adjunto.firmas[0]["estado"] == "valida"

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from correspondencia import verificacion
+from firmas.models import Constancia
 from oficialia import firma
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
@@ -39,7 +40,8 @@ def test_by_default_no_answer_leaves_without_the_titulars_signature(
 
 
 def test_enlace_drafts_titular_returns_enlace_corrects_titular_signs_two_at_once(
-    accepted_turno, enlace_obras, titular_obras, efirma_olga, settings
+    accepted_turno, enlace_obras, titular_obras, efirma_olga, settings,
+    django_capture_on_commit_callbacks,
 ):
     settings.RESPUESTA_SIN_FIRMA = False
     first, second = accepted_turno(), accepted_turno()
@@ -56,7 +58,8 @@ def test_enlace_drafts_titular_returns_enlace_corrects_titular_signs_two_at_once
     other = services.borrador_submit(turno_id=second.pk, user=enlace_obras,
                                      texto="No es posible por ahora.", sense="negativa")
 
-    results = sign(titular_obras, [draft.pk, other.pk], efirma_olga)
+    with django_capture_on_commit_callbacks(execute=True):
+        results = sign(titular_obras, [draft.pk, other.pk], efirma_olga)
 
     assert [r.error for r in results] == ["", ""]
     for borrador, turno in ((draft, first), (other, second)):
@@ -75,6 +78,7 @@ def test_enlace_drafts_titular_returns_enlace_corrects_titular_signs_two_at_once
             content, roots=[efirma_olga.chain[0], firma.institution_identity().root])
         assert [v.estado for v in verdicts] == ["valida", "valida"]
         assert verdicts[0].rfc == "RASO700101AB1"
+        assert Constancia.objects.filter(documento="respuesta", sha256=oficio.sha256).exists()
         result = verificacion.pdf_check(content)
         assert result.veredicto == "autentico"
         assert result.emitido.documento == "Oficio de respuesta"

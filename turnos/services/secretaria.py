@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, EscritoState
 from correspondencia.transiciones import escrito_step, transicion_record
+from firmas.constancias import constancia_request
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
@@ -220,6 +221,11 @@ def _turno_answer(
             position=escrito.adjuntos.count(),
             origin=AdjuntoOrigin.RESPUESTA,
             **oficio.stored_fields(oficio_name),
+        )
+    if adjunto is not None:
+        digest, folio = adjunto.sha256, escrito.folio
+        transaction.on_commit(
+            lambda: constancia_request(documento="respuesta", referencia=folio, sha256=digest)
         )
     respuesta = Respuesta.objects.create(
         turno=turno,
