@@ -18,43 +18,13 @@ from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509 import ocsp
-from cryptography.x509.name import _ASN1Type
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from demo.efirma import sat_name, with_sat_oid
 from oficialia.firma import Identidad, issue_certificate
-
-# Written with an OID of the same length, then swapped for 2.5.4.45 and signed again:
-# cryptography insists on a BIT STRING for 2.5.4.45 and the SAT does not.
-_PLACEHOLDER = ObjectIdentifier("2.5.4.99")
-_PLACEHOLDER_DER = bytes.fromhex("0603550463")
-_UNIQUE_ID_DER = bytes.fromhex("060355042d")
-
-
-def _der_length(n: int) -> bytes:
-    if n < 0x80:
-        return bytes([n])
-    raw = n.to_bytes((n.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(raw)]) + raw
-
-
-def _der_sequence(*parts: bytes) -> bytes:
-    body = b"".join(parts)
-    return b"\x30" + _der_length(len(body)) + body
-
-
-def _resign_with_sat_oid(cert: x509.Certificate, issuer_key) -> x509.Certificate:
-    tbs = cert.tbs_certificate_bytes
-    assert tbs.count(_PLACEHOLDER_DER) == 1
-    tbs = tbs.replace(_PLACEHOLDER_DER, _UNIQUE_ID_DER)
-    signature = issuer_key.sign(tbs, padding.PKCS1v15(), hashes.SHA256())
-    algorithm = asn1_x509.Certificate.load(
-        cert.public_bytes(serialization.Encoding.DER)
-    )["signature_algorithm"].dump()
-    bit_string = b"\x03" + _der_length(len(signature) + 1) + b"\x00" + signature
-    return x509.load_der_x509_certificate(_der_sequence(tbs, algorithm, bit_string))
 
 
 def now() -> dt.datetime:
@@ -126,21 +96,14 @@ class Autoridad:
         organization: str = "",
     ) -> Persona:
         key = rsa.generate_private_key(65537, 2048)
-        attributes = [
-            x509.NameAttribute(NameOID.COMMON_NAME, nombre),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization or nombre),
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
-            x509.NameAttribute(_PLACEHOLDER, f"{rfc} / ", _type=_ASN1Type.PrintableString),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, f"{curp} / "),
-        ]
         cert = issue_certificate(
-            subject=x509.Name(attributes), issuer=self.certificate.subject,
+            subject=sat_name(nombre, rfc, curp, organization), issuer=self.certificate.subject,
             public_key=key.public_key(), issuer_key=self.key,
             not_before=not_before or now() - dt.timedelta(days=30),
             not_after=not_after or now() + dt.timedelta(days=4 * 365),
             issuer_cert=self.certificate, ocsp_url=ocsp_url,
         )
-        cert = _resign_with_sat_oid(cert, self.key)
+        cert = with_sat_oid(cert, self.key)
         self.issued[cert.serial_number] = cert
         return Persona(cert, key, password, (self.certificate,))
 

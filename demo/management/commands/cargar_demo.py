@@ -28,6 +28,10 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
+from demo.efirma import PASSWORD as DEMO_EFIRMA_PASSWORD
+from demo.efirma import demo_efirma_create
+from firmas import confianza
+from firmas.models import AutoridadCertificadora
 from oficialia import firma
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
@@ -637,6 +641,11 @@ class Command(BaseCommand):
             return
         path = firma.demo_identity_create()
         self.stdout.write(f"Certificado de demostración del Ayuntamiento en {path}.")
+        ca, cer, key = demo_efirma_create()
+        if not AutoridadCertificadora.objects.exists():
+            confianza.authority_install(ca.read_bytes())
+        self.stdout.write(f"e.firma de demostración del titular: {cer} y {key} "
+                          f"(contraseña {DEMO_EFIRMA_PASSWORD}).")
 
     @transaction.atomic
     def load_catalogues(self) -> None:
