@@ -2,12 +2,12 @@
 /consulta/ (folio and access code) and the account's "Mis escritos"."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 
 from correspondencia import selectors as correspondencia_selectors
-from correspondencia.models import Escrito
+from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito
 from notificaciones.models import Medio
-from notificaciones.services import opened_record
+from notificaciones.services import acuse_notificacion_generate, opened_record
 from oficialia.acciones import ActionError
 from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
@@ -65,3 +65,46 @@ def prevencion_answer_from_post(request: HttpRequest, escrito):
             )
             return None
     return form
+
+
+def rating_from_post(request: HttpRequest, escrito) -> RateForm | None:
+    """The petitioner rates the attention (from /consulta/ or the account): None once it is
+    saved, else the form with what to correct."""
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            turnos_services.escrito_rate(
+                escrito_id=escrito.pk,
+                score=form.cleaned_data["score"],
+                comentario=form.cleaned_data["comentario"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Gracias por calificar la atención.")
+            return None
+    return form
+
+
+def answer_file_response(escrito, adjunto_id: int) -> FileResponse:
+    """An answer's oficio of this escrito, or 404 (any other file is not the petitioner's to
+    fetch this way)."""
+    adjunto = Adjunto.objects.filter(
+        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
+    ).first()
+    if adjunto is None:
+        raise Http404
+    return FileResponse(
+        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
+    )
+
+
+def notification_file_response(escrito: Escrito, acuse_id: int) -> FileResponse:
+    """The signed acuse de notificación electrónica of one of the escrito's answers or
+    prevenciones (made now if the worker has not made it yet)."""
+    found = escrito.acuses_notificacion.filter(pk=acuse_id).first()
+    if found is None:
+        raise Http404
+    acuse = acuse_notificacion_generate(acuse_id=found.pk)
+    return FileResponse(acuse.pdf.open("rb"), filename=f"notificacion-{escrito.folio}.pdf",
+                        content_type="application/pdf")
