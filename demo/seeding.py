@@ -34,9 +34,8 @@ from correspondencia.models import (
 )
 from oficialia import access_codes
 from oficialia.models import FolioCounter
+from transparencia.services import BusinessDayCounter
 from turnos.models import Evaluacion, Respuesta, Sense, Turno, TurnoKind, TurnoState
-
-from .services import BusinessDayCounter
 
 FOLIO_SERIES = "OP"  # correspondencia.services.FOLIO_SERIES
 SEED_USERNAME = "siembra"

@@ -16,7 +16,9 @@ from django.core.cache import cache
 from config.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Only a Redis the caller names: its database is flushed, so guessing one (whatever answers
+# on 127.0.0.1:6379) could wipe someone else's data.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -64,17 +66,35 @@ def media_files(settings):
     return files
 
 
+NEEDS_POSTGRES = "needs PostgreSQL: set DATABASE_URL=postgres://..."
+
+
 @pytest.fixture
 def postgres(django_db_blocker):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
+        missing_service(NEEDS_POSTGRES)
     return connection
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres("why")`: the test checks something only PostgreSQL does."""
+    marker = item.get_closest_marker("postgres")
+    if marker is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        why = marker.args[0] if marker.args else ""
+        missing_service(f"{NEEDS_POSTGRES} ({why})" if why else NEEDS_POSTGRES)
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
+    """The Redis database named by TEST_REDIS_URL, emptied. Nothing else is ever touched."""
+    if not TEST_REDIS_URL:
+        missing_service("needs Redis: set TEST_REDIS_URL=redis://host:port/db (it is flushed)")
     import redis
 
     client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
@@ -144,7 +164,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "oficialia",
+                "config",
                 "worker",
                 "--pool=solo",
                 "--loglevel=INFO",
