@@ -27,6 +27,29 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+REDIS_DEFAULT_PORT = 6379
+
+
+class UnrequestedServiceError(RuntimeError):
+    """Not an OSError, so that no client mistakes it for a server that is down."""
+
+
+def _refuse_the_default_redis(event: str, args: tuple) -> None:
+    if event != "socket.connect":
+        return
+    address = args[1]
+    if isinstance(address, tuple) and len(address) >= 2 and address[1] == REDIS_DEFAULT_PORT:
+        raise UnrequestedServiceError(
+            f"a test connected to Redis at {address[0]}:{address[1]} without TEST_REDIS_URL"
+        )
+
+
+if not TEST_REDIS_URL:
+    # `make test` with nothing set must not touch a Redis that happens to run here. Redis
+    # servers the tests start themselves listen on a free port and are not affected.
+    sys.addaudithook(_refuse_the_default_redis)
+
+
 def missing_service(reason: str):
     """Fail where the services are promised (CI), skip elsewhere."""
     if REQUIRE_SERVICES:
