@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "fila",
     "contraloria",
     "cuentas",
+    "portal",
     "axes",
 ]
 
