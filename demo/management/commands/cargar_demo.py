@@ -36,6 +36,7 @@ from correspondencia.models import (
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
+from oficialia.models import Bitacora
 from oficialia.roles import Role
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
@@ -634,6 +635,7 @@ class Command(BaseCommand):
         with time_machine.travel(start - timedelta(days=1), tick=False) if fresh else nullcontext():
             self.load_catalogues()
             self.load_users()
+            self.load_fila_catalogue()
         if fresh:
             # The demo petitioners' addresses do not exist: keep their acuses out of the mail.
             with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
@@ -705,23 +707,20 @@ class Command(BaseCommand):
             secretaria = Secretaria.objects.get(siglas=siglas) if siglas else None
             Perfil.objects.get_or_create(user=user, defaults={"secretaria": secretaria})
 
+    FILA_DEMO = {
+        "RC": ["Actas y copias certificadas", "Registro de nacimiento", "Matrimonios"],
+        "CAT": ["Pago del predial", "Constancias y avalúos"],
+    }
+
     @transaction.atomic
-    def load_fila(self) -> None:
-        """Fila y citas: services, three módulos and appointment hours for Registro Civil and
-        Catastro, and the fichas of the last hour and a half of today (once a day), attended
-        at two módulos through the real services, so the board and the consoles show life."""
+    def load_fila_catalogue(self) -> None:
+        """Fila y citas: services, three módulos and appointment hours for Registro Civil
+        and Catastro."""
         from datetime import time as clock
 
-        from fila import services as fila
-        from fila.models import Ficha, HorarioCitas, Modulo, Servicio
+        from fila.models import HorarioCitas, Modulo, Servicio
 
-        demo = {
-            "RC": ["Actas y copias certificadas", "Registro de nacimiento", "Matrimonios"],
-            "CAT": ["Pago del predial", "Constancias y avalúos"],
-        }
-        rng = random.Random(len(demo))
-        now = timezone.now()
-        for siglas, servicios in demo.items():
+        for siglas, servicios in self.FILA_DEMO.items():
             secretaria = Secretaria.objects.get(siglas=siglas)
             for orden, nombre in enumerate(servicios):
                 Servicio.objects.get_or_create(
@@ -729,12 +728,10 @@ class Command(BaseCommand):
                     letra="ABCDEFGH"[orden],
                     defaults={"nombre": nombre, "orden": orden},
                 )
-            modulos = []
             for n in (1, 2, 3):
                 modulo, created = Modulo.objects.get_or_create(
                     secretaria=secretaria, nombre=f"Ventanilla {n}", defaults={"orden": n}
                 )
-                modulos.append(modulo)
                 if created and n == 1:
                     for weekday in range(5):
                         HorarioCitas.objects.create(
@@ -745,33 +742,61 @@ class Command(BaseCommand):
                             duracion_minutos=20,
                             capacidad=2,
                         )
+
+    @transaction.atomic
+    def load_fila(self) -> None:
+        """The fichas of the last hour and a half of today (once a day), attended at two
+        módulos of each secretaría through the real services, so the board and the consoles
+        show life. Both secretarías live the same minutes together, in time order, and after
+        the last entry of the bitácora."""
+        from fila.models import Ficha
+
+        rng = random.Random(len(self.FILA_DEMO))
+        now = timezone.now()
+        start = now - timedelta(minutes=90)
+        last = Bitacora.objects.order_by("-id").values_list("at", flat=True).first()
+        if last is not None and last >= start:
+            start = last + timedelta(seconds=1)
+        days = []
+        for siglas in self.FILA_DEMO:
+            secretaria = Secretaria.objects.get(siglas=siglas)
             if Ficha.objects.filter(secretaria=secretaria, fecha=timezone.localdate(now)).exists():
                 continue
-            staff = User.objects.get(username=f"titular.{siglas.lower()}")
-            servicio_ids = list(secretaria.servicios_fila.values_list("pk", flat=True))
-            start = now - timedelta(minutes=90)
-            # A steady morning, then a crowd in the last minutes: some are still waiting.
-            arrivals = sorted(
-                start + timedelta(minutes=rng.randint(0, 80) if n < 12 else rng.randint(80, 89))
-                for n in range(18)
-            )
-            busy: dict[int, datetime] = {}
-            moment = start
-            while moment <= now:
-                with time_machine.travel(moment, tick=False):
-                    while arrivals and arrivals[0] <= moment:
-                        arrivals.pop(0)
-                        fila.ficha_issue(servicio_id=rng.choice(servicio_ids))
-                    for modulo in modulos[:2]:
-                        if modulo.pk in busy and busy[modulo.pk] <= moment:
-                            fila.ficha_mark_attended(modulo_id=modulo.pk, user=staff)
-                            del busy[modulo.pk]
-                        called = modulo.pk not in busy and fila.ficha_call_next(
-                            modulo_id=modulo.pk, user=staff
-                        )
-                        if called:
-                            busy[modulo.pk] = moment + timedelta(minutes=rng.randint(5, 14))
-                moment += timedelta(minutes=1)
+            days.append(self.fila_day(secretaria, random.Random(rng.random()), start, now))
+        self.run_in_time_order(days)
+
+    def fila_day(
+        self, secretaria: Secretaria, rng: random.Random, start: datetime, now: datetime
+    ) -> Life:
+        from fila import services as fila
+
+        staff = User.objects.get(username=f"titular.{secretaria.siglas.lower()}")
+        servicio_ids = list(secretaria.servicios_fila.values_list("pk", flat=True))
+        modulos = list(secretaria.modulos.order_by("orden")[:2])
+        # A steady morning, then a crowd in the last minutes: some are still waiting.
+        span = max(int((now - start).total_seconds() // 60), 1)
+        crowd = span * 8 // 9
+        arrivals = sorted(
+            start + timedelta(minutes=rng.randint(0, crowd) if n < 12 else rng.randint(crowd, span))
+            for n in range(18)
+        )
+        busy: dict[int, datetime] = {}
+        moment = start
+        while moment <= now:
+            yield moment
+            while arrivals and arrivals[0] <= moment:
+                arrivals.pop(0)
+                fila.ficha_issue(servicio_id=rng.choice(servicio_ids))
+            for modulo in modulos:
+                if modulo.pk in busy and busy[modulo.pk] <= moment:
+                    fila.ficha_mark_attended(modulo_id=modulo.pk, user=staff)
+                    del busy[modulo.pk]
+                called = modulo.pk not in busy and fila.ficha_call_next(
+                    modulo_id=modulo.pk, user=staff
+                )
+                if called:
+                    busy[modulo.pk] = moment + timedelta(minutes=rng.randint(5, 14))
+            moment += timedelta(minutes=1)
 
     def load_escritos(self, count: int, rng: random.Random, start: datetime, now: datetime) -> None:
         self.tramites = list(Tramite.objects.select_related("secretaria"))
