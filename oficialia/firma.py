@@ -631,12 +631,12 @@ def verify_pdf(
         dss = None
     results = []
     for sig in signatures:
-        results.append(_verify_one(sig, reader, dss, roots, list(intermediates), revocacion,
+        results.append(_verify_one(sig, dss, roots, list(intermediates), revocacion,
                                    offline, async_validate_pdf_signature, own))
     return results
 
 
-def _verify_one(sig, reader, dss, roots, intermediates, revocacion, offline, validate, own):
+def _verify_one(sig, dss, roots, intermediates, revocacion, offline, validate, own):
     try:
         cert = x509.load_der_x509_certificate(sig.signer_cert.dump())
     except Exception:
