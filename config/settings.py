@@ -8,7 +8,7 @@ Every variable is listed in `.env.example`.
 
 import hashlib
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -252,6 +252,30 @@ TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ay
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
 
+
+def env_hours(name: str, default: str) -> tuple[time, time]:
+    raw = env_str(name, default)
+    try:
+        opens, closes = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like 09:00-15:00, not {raw!r}") from exc
+    if opens >= closes:
+        raise ImproperlyConfigured(f"{name}: the office must open before it closes ({raw!r})")
+    return opens, closes
+
+
+# Non-working days by law, before any acuerdo (oficialia/calendario.py names the codes). The
+# default is the list of LFPA art. 28; a state whose procedure law lists others sets its own.
+NON_WORKING_DAYS_BASE = env_list(
+    "OFICIALIA_DIAS_INHABILES_BASE",
+    "1-ene,lunes1-feb,lunes3-mar,1-may,5-may,16-sep,lunes3-nov,transmision,25-dic",
+)
+# Office hours: an escrito received at or after closing, or on a non-working day, is presented
+# the next business day.
+OFFICE_HOURS = env_hours("OFICIALIA_HORARIO", "09:00-15:00")
+# From this month on, administración is warned while next year has no published calendar.
+CALENDAR_WARNING_MONTH = env_int("OFICIALIA_AVISO_CALENDARIO_MES", 10)
+
 # Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
 # Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
 SENAL_PERIODO_DIAS = env_int("OFICIALIA_SENAL_PERIODO_DIAS", 90)
@@ -311,6 +335,10 @@ CELERY_BEAT_SCHEDULE = {
     "publish-bitacora-head": {
         "task": "oficialia.tasks.publish_bitacora_head",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "warn-missing-calendar": {
+        "task": "oficialia.tasks.warn_missing_calendar",
+        "schedule": crontab(hour=7, minute=30),
     },
     "daily-reminders": {
         "task": "turnos.tasks.send_reminders",

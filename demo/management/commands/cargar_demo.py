@@ -8,9 +8,10 @@ Runs once: with escritos already in the database it only makes sure catalogues a
 """
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import time_machine
+from dateutil.easter import easter
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -29,6 +30,7 @@ from correspondencia.models import (
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
+from oficialia.models import AcuerdoInhabil, DiaInhabil
 from oficialia.roles import Role
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
@@ -612,6 +614,7 @@ class Command(BaseCommand):
         parser.add_argument("--semilla", type=int, default=2026)
 
     def handle(self, *args, escritos: int, semilla: int, **options):
+        self.load_calendario()
         self.load_catalogues()
         self.load_users()
         self.load_fila()
@@ -622,6 +625,43 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self.load_escritos(escritos, random.Random(semilla))
         self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
+
+    @transaction.atomic
+    def load_calendario(self) -> None:
+        """An acuerdo of días inhábiles for each year the demo spans and the next one, as a
+        city hall in Guerrero publishes it: Holy Week, 2 de noviembre, 12 de diciembre and a
+        December-January vacation (the law's own days come from OFICIALIA_DIAS_INHABILES_BASE)."""
+        today = timezone.localdate()
+        for year in range(today.year - 2, today.year + 2):
+            signed = date(year - 1, 12, 5)
+            acuerdo, created = AcuerdoInhabil.objects.get_or_create(
+                numero=f"AC/CAB/{year - 1}/{45 + year % 7:03d}",
+                defaults={
+                    "fecha": signed,
+                    "publicacion": "Gaceta Municipal",
+                    "publicado_el": signed + timedelta(days=10),
+                },
+            )
+            if not created:
+                continue
+            holy_thursday = easter(year) - timedelta(days=3)
+            DiaInhabil.objects.bulk_create(
+                DiaInhabil(acuerdo=acuerdo, start=start, end=end, descripcion=text)
+                for start, end, text in [
+                    (
+                        holy_thursday - timedelta(days=3),
+                        holy_thursday + timedelta(days=1),
+                        "Primer periodo vacacional (Semana Santa)",
+                    ),
+                    (date(year, 11, 2), date(year, 11, 2), "Día de Muertos"),
+                    (date(year, 12, 12), date(year, 12, 12), "Día de la Virgen de Guadalupe"),
+                    (
+                        date(year, 12, 21),
+                        date(year + 1, 1, 5),
+                        "Segundo periodo vacacional (invierno)",
+                    ),
+                ]
+            )
 
     @transaction.atomic
     def load_catalogues(self) -> None:
