@@ -44,9 +44,11 @@ def term_days(escrito: Escrito) -> int:
     return settings.DEFAULT_TERM_BUSINESS_DAYS
 
 
-def received_date(escrito: Escrito) -> date:
-    """The day the term counts from (the business day after it is the first one)."""
-    return timezone.localtime(escrito.received_at).date()
+def received_date(escrito: Escrito, calendar: BusinessCalendar | None = None) -> date:
+    """The legal filing date, which the term counts from (the business day after it is the
+    first one): the day of reception, or the next business day when the escrito arrived at or
+    after closing time (OFICIALIA_HORARIO) or on a non-working day."""
+    return (calendar or BusinessCalendar()).filing_date(escrito.received_at)
 
 
 def turno_pauses(turno: Turno) -> list[Pause]:
@@ -64,13 +66,13 @@ def turno_due(turno: Turno, calendar: BusinessCalendar | None = None) -> DueDate
     """How the turno's due date is computed, day by day."""
     calendar = calendar or BusinessCalendar()
     days = turno.term_days or term_days(turno.escrito)
-    return calendar.due_date(received_date(turno.escrito), days, turno_pauses(turno))
+    return calendar.due_date(received_date(turno.escrito, calendar), days, turno_pauses(turno))
 
 
 def suggested_due_date(escrito: Escrito, calendar: BusinessCalendar | None = None) -> DueDate:
     """The due date the Oficialía is offered when it routes the escrito."""
     calendar = calendar or BusinessCalendar()
-    return calendar.due_date(received_date(escrito), term_days(escrito))
+    return calendar.due_date(received_date(escrito, calendar), term_days(escrito))
 
 
 def manual_due_date_error(escrito: Escrito, due_date: date, reason: str) -> str:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
 
@@ -16,7 +17,7 @@ from .models import (
     TurnoState,
 )
 from .permissions import escritos_visible_to, turnos_scope
-from .plazos import Light, Thresholds, turno_due
+from .plazos import Light, Thresholds, received_date, turno_due
 
 
 def bandeja(
@@ -161,6 +162,7 @@ class PublicStatus:
     due: object | None
     evaluacion: object | None
     can_rate: bool
+    filed_on: object = None  # the legal filing date, when it is not the day of reception
 
 
 def public_status(escrito: Escrito) -> PublicStatus:
@@ -180,6 +182,9 @@ def public_status(escrito: Escrito) -> PublicStatus:
         .order_by("answered_at")
     )
     due = turno_due(open_turnos[0]) if open_turnos else None
+    filed_on = received_date(escrito)
+    if filed_on == timezone.localtime(escrito.received_at).date():
+        filed_on = None
     evaluacion = getattr(escrito, "evaluacion", None) if hasattr(escrito, "evaluacion") else None
     return PublicStatus(
         in_charge=in_charge,
@@ -195,4 +200,5 @@ def public_status(escrito: Escrito) -> PublicStatus:
         can_rate=bool(respuestas)
         and evaluacion is None
         and escrito.state in (EscritoState.RESPONDIDO, EscritoState.CONCLUIDO),
+        filed_on=filed_on,
     )
