@@ -251,6 +251,17 @@ TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ay
 
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
+# The state's ceiling for any response term (a trámite's, or a due date fixed by hand), in
+# business days. LFPA art. 17 caps the federal term at three months (about 60 business days);
+# SCJN P./J. 6/2019 upheld fixed state terms such as Veracruz's 45 días hábiles.
+MAX_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES", 60)
+if not 1 <= DEFAULT_TERM_BUSINESS_DAYS <= MAX_TERM_BUSINESS_DAYS:
+    raise ImproperlyConfigured(
+        "OFICIALIA_PLAZO_DIAS_HABILES must be between 1 and OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES"
+    )
+# The Oficialía's own term to route what it received, in business days after the legal
+# filing date.
+ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)
 
 
 def env_hours(name: str, default: str) -> tuple[time, time]:

@@ -111,6 +111,17 @@ class Tramite(models.Model):
         return reverse("tramite_detalle", args=[self.slug])
 
     def clean(self):
+        ceiling = settings.MAX_TERM_BUSINESS_DAYS
+        if self.plazo_dias_habiles is not None and not 1 <= self.plazo_dias_habiles <= ceiling:
+            raise ValidationError(
+                {
+                    "plazo_dias_habiles": (
+                        f"El plazo debe ser de 1 a {ceiling} días hábiles: {ceiling} es el "
+                        "máximo legal que fija el Ayuntamiento (OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES)."
+                        " Escriba un plazo menor o pida al área jurídica que revise el máximo."
+                    )
+                }
+            )
         if not self.gratuito and not self.costo.strip():
             raise ValidationError({"costo": "Indique el costo o marque el trámite como gratuito."})
         if self.gratuito and self.costo.strip():

@@ -38,9 +38,11 @@ LIGHT_LABELS = dict(Light.choices)
 
 
 def term_days(escrito: Escrito) -> int:
-    """The trámite's own term, or the ayuntamiento's default (OFICIALIA_PLAZO_DIAS_HABILES)."""
+    """The trámite's own term, or the ayuntamiento's default (OFICIALIA_PLAZO_DIAS_HABILES),
+    never above the state's ceiling (OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES): a trámite saved
+    before the ceiling was lowered gets the ceiling."""
     if escrito.tramite_id:
-        return escrito.tramite.plazo_dias_habiles
+        return min(escrito.tramite.plazo_dias_habiles, settings.MAX_TERM_BUSINESS_DAYS)
     return settings.DEFAULT_TERM_BUSINESS_DAYS
 
 
@@ -75,12 +77,24 @@ def suggested_due_date(escrito: Escrito, calendar: BusinessCalendar | None = Non
     return calendar.due_date(received_date(escrito, calendar), term_days(escrito))
 
 
-def manual_due_date_error(escrito: Escrito, due_date: date, reason: str) -> str:
+def manual_due_date_error(
+    escrito: Escrito, due_date: date, reason: str, calendar: BusinessCalendar | None = None
+) -> str:
     """Why a due date typed by hand is refused ("" when it is acceptable)."""
+    calendar = calendar or BusinessCalendar()
     if not reason.strip():
         return "Para cambiar la fecha límite calculada escriba el motivo."
-    if due_date < received_date(escrito):
-        return "La fecha límite no puede ser anterior a la recepción."
+    filed = received_date(escrito, calendar)
+    if due_date < filed:
+        return "La fecha límite no puede ser anterior a la fecha legal de presentación."
+    ceiling = settings.MAX_TERM_BUSINESS_DAYS
+    days = calendar.count_business_days(filed, due_date)
+    if days > ceiling:
+        latest = calendar.add_business_days(filed, ceiling)
+        return (
+            f"La fecha límite del {due_date:%d/%m/%Y} daría {days} días hábiles, más que el "
+            f"máximo legal de {ceiling}. Elija una fecha hasta el {latest:%d/%m/%Y}."
+        )
     return ""
 
 

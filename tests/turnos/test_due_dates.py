@@ -137,7 +137,7 @@ def test_choosing_the_computed_date_is_not_a_change(turn):
 
 def test_a_due_date_before_the_reception_is_refused(receive, turnador, obras):
     escrito = receive(local(MONDAY_5_OCT))
-    with pytest.raises(ActionError, match="anterior a la recepción"):
+    with pytest.raises(ActionError, match="anterior a la fecha legal de presentación"):
         escrito_turn(
             escrito_id=escrito.pk,
             user=turnador,

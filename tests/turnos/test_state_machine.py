@@ -346,7 +346,7 @@ def test_turn_routes_to_each_secretaria_and_records_each_step(escrito, turnador,
         ("copia", None, "", "al menos a una secretaría para atención"),
         ("dos_veces", None, "", "una sola vez"),
         ("obras", "otra", "", "escriba el motivo"),
-        ("obras", "antes", "Lo pidió el presidente", "anterior a la recepción"),
+        ("obras", "antes", "Lo pidió el presidente", "anterior a la fecha legal de presentación"),
     ],
 )
 def test_turn_refuses_bad_routes(escrito, turnador, obras, routes, due, reason, match):
