@@ -118,7 +118,8 @@ class Tramite(models.Model):
                     "plazo_dias_habiles": (
                         f"El plazo debe ser de 1 a {ceiling} días hábiles: {ceiling} es el "
                         "máximo legal que fija el Ayuntamiento "
-                        "(OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES). Escriba un plazo menor o pida al área jurídica que revise el máximo."
+                        "(OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES). Escriba un plazo menor o pida "
+                        "al área jurídica que revise el máximo."
                     )
                 }
             )
