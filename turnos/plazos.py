@@ -7,14 +7,14 @@ and the citizen's pages call it; none re-derives it.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from correspondencia.models import Escrito
+from correspondencia.models import Escrito, EscritoState
 from oficialia.calendario import BusinessCalendar, DueDate, Pause
 
 from .models import OPEN_TURNO_STATES, ReminderKind, Turno, TurnoKind, TurnoState
@@ -107,6 +107,43 @@ def due_date_after_pause(
         paused = calendar.count_business_days(paused_since, resumed)
         return calendar.add_business_days(turno.due_date, paused)
     return turno_due(turno, calendar).due
+
+
+# The Oficialía's own term: routing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnroutedLate:
+    """An escrito the Oficialía has not routed within its own term."""
+
+    escrito: Escrito
+    due: date
+    days_late: int  # business days after `due`, up to today
+
+
+def routing_due(escrito: Escrito, calendar: BusinessCalendar | None = None) -> date:
+    """The day by which the Oficialía must route the escrito: OFICIALIA_PLAZO_TURNADO_DIAS_HABILES
+    business days after its legal filing date."""
+    calendar = calendar or BusinessCalendar()
+    return calendar.add_business_days(
+        received_date(escrito, calendar), settings.ROUTING_TERM_BUSINESS_DAYS
+    )
+
+
+def unrouted_late(today: date, calendar: BusinessCalendar | None = None) -> list[UnroutedLate]:
+    """The escritos still waiting to be routed past the Oficialía's term, most late first.
+    Only received escritos: one a secretaría returned is the Oficialía's again, but its own
+    term runs from the return, not from the filing, and is not tracked here."""
+    calendar = calendar or BusinessCalendar()
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    late = []
+    for escrito in Escrito.objects.filter(
+        state=EscritoState.RECIBIDO, received_at__lt=midnight
+    ).order_by("received_at", "pk"):
+        due = routing_due(escrito, calendar)
+        if due < today:
+            late.append(UnroutedLate(escrito, due, calendar.count_business_days(due, today)))
+    return late
 
 
 def answered_within_term(turno: Turno, *, on: date) -> bool:
