@@ -259,6 +259,14 @@ if not 1 <= DEFAULT_TERM_BUSINESS_DAYS <= MAX_TERM_BUSINESS_DAYS:
     raise ImproperlyConfigured(
         "OFICIALIA_PLAZO_DIAS_HABILES must be between 1 and OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES"
     )
+# Prevención (LFPA art. 17-A model): how many per turno ("por una sola vez"), the fraction of
+# the term within which it may be made (3: the first third), the petitioner's business days to
+# answer from its notification, and how many business days before that deadline they are
+# reminded.
+PREVENTION_MAX = env_int("OFICIALIA_PREVENCIONES_MAXIMO", 1)
+PREVENTION_WINDOW_DIVISOR = env_int("OFICIALIA_PREVENCION_FRACCION_PLAZO", 3)
+PREVENTION_ANSWER_DAYS = env_int("OFICIALIA_PREVENCION_PLAZO_DIAS_HABILES", 5)
+PREVENTION_REMINDER_DAYS = env_int("OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES", 1)
 # The Oficialía's own term to route what it received, in business days after the legal
 # filing date.
 ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)

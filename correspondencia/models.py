@@ -218,6 +218,7 @@ class EscritoState(models.TextChoices):
     REORIENTADO = "reorientado", "Reorientado a otra autoridad"
     DESISTIDO = "desistido", "Desistido"
     RECHAZADO = "rechazado", "Rechazado (no es un escrito)"
+    NO_PRESENTADO = "no_presentado", "Tenido por no presentado"
 
 
 # States in which the escrito still waits for the ayuntamiento.
@@ -323,6 +324,10 @@ class Escrito(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=EscritoState.PREVENIDO, target=EscritoState.EN_ATENCION)
     def resume(self) -> None:
         """The petitioner answered the prevención; the clock runs again."""
+
+    @transition(field=state, source=EscritoState.PREVENIDO, target=EscritoState.NO_PRESENTADO)
+    def not_presented(self) -> None:
+        """The prevención went unanswered: an acuerdo has the escrito for not presented."""
 
     @transition(
         field=state,

@@ -17,7 +17,7 @@ from django.utils import timezone
 from correspondencia.models import Escrito, EscritoState
 from oficialia.calendario import BusinessCalendar, DueDate, Pause
 
-from .models import OPEN_TURNO_STATES, ReminderKind, Turno, TurnoKind, TurnoState
+from .models import OPEN_TURNO_STATES, Prevencion, ReminderKind, Turno, TurnoKind, TurnoState
 
 # The bandeja's "por vencer" and the first reminder agree on this.
 DUE_SOON_BUSINESS_DAYS = 3
@@ -54,14 +54,88 @@ def received_date(escrito: Escrito, calendar: BusinessCalendar | None = None) ->
 
 
 def turno_pauses(turno: Turno) -> list[Pause]:
-    """The prevenciones, as the spans during which the turno's clock stood still."""
-    return [
-        Pause(
-            timezone.localtime(p.requested_at).date(),
-            timezone.localtime(p.answered_at).date() if p.answered_at else None,
+    """The prevenciones, as the spans during which the turno's clock stood still: from the
+    day of its notification to the day of the answer (it runs again the next business day).
+    One closed by an acuerdo of no presentado ends there."""
+    pauses = []
+    for p in turno.prevenciones.all():
+        end = p.answered_at or p.acuerdo_at
+        pauses.append(
+            Pause(prevention_notified_on(p), timezone.localtime(end).date() if end else None)
         )
-        for p in turno.prevenciones.all()
-    ]
+    return pauses
+
+
+# Prevención (LFPA art. 17-A model) -------------------------------------------------------------
+
+
+def prevention_notified_on(prevencion: Prevencion) -> date:
+    """The day the prevención was made known to the petitioner."""
+    return timezone.localtime(prevencion.notified_at or prevencion.requested_at).date()
+
+
+def prevention_window_end(turno: Turno, calendar: BusinessCalendar | None = None) -> date:
+    """The last day a prevención may be made: the first third of the term (the fraction is
+    OFICIALIA_PREVENCION_FRACCION_PLAZO), counted from the legal filing date."""
+    calendar = calendar or BusinessCalendar()
+    days = turno.term_days or term_days(turno.escrito)
+    window = max(1, days // settings.PREVENTION_WINDOW_DIVISOR)
+    return calendar.add_business_days(received_date(turno.escrito, calendar), window)
+
+
+def prevention_error(turno: Turno, *, today: date, calendar: BusinessCalendar | None = None) -> str:
+    """Why this turno may not be prevented today ("" when it may)."""
+    calendar = calendar or BusinessCalendar()
+    made = len(turno.prevenciones.all())
+    if made >= settings.PREVENTION_MAX:
+        times = "una sola vez" if settings.PREVENTION_MAX == 1 else f"{settings.PREVENTION_MAX} veces"
+        return (
+            f"Este turno ya tuvo prevención: al peticionario se le puede prevenir {times}. "
+            "Resuelva con la información que tiene."
+        )
+    last = prevention_window_end(turno, calendar)
+    if today > last:
+        return (
+            f"Ya no se puede prevenir: la prevención solo cabe en el primer tercio del plazo, "
+            f"que terminó el {last:%d/%m/%Y}. Resuelva con la información que tiene."
+        )
+    return ""
+
+
+def prevention_deadline(notified_on: date, calendar: BusinessCalendar | None = None) -> date:
+    """The petitioner's last day to answer: OFICIALIA_PREVENCION_PLAZO_DIAS_HABILES business
+    days after the notification."""
+    calendar = calendar or BusinessCalendar()
+    return calendar.add_business_days(notified_on, settings.PREVENTION_ANSWER_DAYS)
+
+
+def prevention_expired(prevencion: Prevencion, *, today: date) -> bool:
+    """Unanswered past its deadline (and not yet closed by an acuerdo)."""
+    return (
+        prevencion.answered_at is None
+        and prevencion.acuerdo_at is None
+        and prevencion.deadline is not None
+        and prevencion.deadline < today
+    )
+
+
+def expired_preventions(today: date) -> Q:
+    """The Prevencion rows past their deadline that still wait for the acuerdo."""
+    return Q(
+        answered_at__isnull=True,
+        acuerdo_at__isnull=True,
+        deadline__lt=today,
+        turno__state=TurnoState.PREVENCION,
+    )
+
+
+def prevention_reminder_due(prevencion: Prevencion, *, today: date, calendar: BusinessCalendar) -> bool:
+    """Whether the petitioner is reminded today: the deadline is within
+    OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES business days (and not past)."""
+    if prevencion.answered_at or prevencion.acuerdo_at or prevencion.deadline is None:
+        return False
+    horizon = calendar.add_business_days(today, settings.PREVENTION_REMINDER_DAYS)
+    return today <= prevencion.deadline <= horizon
 
 
 def turno_due(turno: Turno, calendar: BusinessCalendar | None = None) -> DueDate:

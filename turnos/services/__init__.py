@@ -16,6 +16,7 @@ from .secretaria import (
     turno_answer,
     turno_give_back,
     turno_prevent,
+    turno_not_presented,
 )
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "turno_accept",
     "turno_answer",
     "turno_give_back",
+    "turno_not_presented",
     "turno_prevent",
     "turno_reroute",
 ]

@@ -15,10 +15,12 @@ from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
 from oficialia.archivos import with_stored_files
 from oficialia.avisos import staff_notify, users_with_roles
+from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role, has_role
 
 from .. import plazos
 from ..models import (
+    OPEN_TURNO_STATES,
     Prevencion,
     Respuesta,
     Sense,
@@ -131,32 +133,111 @@ def tarea_progress(*, tarea_id: int, user, texto: str, state: str) -> Tarea:
 
 @transaction.atomic
 def turno_prevent(*, turno_id: int, user, texto: str) -> Prevencion:
-    """Ask the petitioner for missing information; the turno's clock stops."""
+    """Ask the petitioner for missing information (once, within the first third of the term);
+    the petitioner has a deadline from its notification and the turno's clock stops."""
     escrito, turno = lock_turno(turno_id, user)
     if not texto.strip():
         raise ActionError("Escriba qué información o documentos faltan.")
+    calendar = BusinessCalendar()
+    now = timezone.now()
+    if error := plazos.prevention_error(turno, today=timezone.localdate(), calendar=calendar):
+        raise ActionError(error)
+    # Made known at once: it is shown on /consulta/ and in the account, and emailed when the
+    # petitioner gave an address (the step below announces it).
+    deadline = plazos.prevention_deadline(timezone.localdate(now), calendar)
     turno_step(
         turno,
         "prevent",
         escrito=escrito,
         action=Accion.TURNO_PREVENIR,
-        description=f"{turno.secretaria.nombre} requiere información al peticionario",
+        description=f"{turno.secretaria.nombre} requiere información al peticionario; "
+        f"plazo para responder: {deadline:%d/%m/%Y}",
         actor=user,
         reason=texto.strip(),
     )
     prevencion = Prevencion.objects.create(
-        turno=turno, requested_by=user, requested_at=timezone.now(), texto=texto.strip()
+        turno=turno,
+        requested_by=user,
+        requested_at=now,
+        notified_at=now,
+        deadline=deadline,
+        texto=texto.strip(),
     )
     if escrito.state != EscritoState.PREVENIDO:
         escrito_step(
             escrito,
             "prevent",
             action=Accion.ESCRITO_PREVENIR,
-            description="Prevención: se requiere información; el plazo está suspendido",
+            description=f"Prevención: se requiere información. Tiene hasta el {deadline:%d/%m/%Y}"
+            " para responder; si no responde, su escrito se tendrá por no presentado. Mientras"
+            " tanto el plazo de respuesta está suspendido",
             actor=user,
             reason=texto.strip(),
         )
     return prevencion
+
+
+@transaction.atomic
+def turno_not_presented(*, turno_id: int, user, texto: str) -> Turno:
+    """The written acuerdo that has the turno for not presented, once its prevención went
+    unanswered past the deadline. The acuerdo is a public step, notified to the petitioner."""
+    escrito, turno = lock_turno(turno_id, user)
+    texto = texto.strip()
+    if not texto:
+        raise ActionError("Escriba el acuerdo: sus fundamentos y lo que se resuelve.")
+    prevencion = (
+        Prevencion.objects.select_for_update()
+        .filter(turno=turno, answered_at__isnull=True, acuerdo_at__isnull=True)
+        .first()
+    )
+    today = timezone.localdate()
+    if prevencion is None or turno.state != TurnoState.PREVENCION:
+        raise ActionError("Este turno no tiene una prevención sin responder.")
+    if not plazos.prevention_expired(prevencion, today=today):
+        raise ActionError(
+            f"El plazo del peticionario para responder la prevención vence el "
+            f"{prevencion.deadline:%d/%m/%Y}: hasta que pase no se puede tener por no presentado."
+        )
+    prevencion.acuerdo_at = timezone.now()
+    prevencion.acuerdo_texto = texto
+    prevencion.save(update_fields=["acuerdo_at", "acuerdo_texto"])
+    turno_step(
+        turno,
+        "not_presented",
+        escrito=escrito,
+        action=Accion.TURNO_NO_PRESENTADO,
+        description=f"{turno.secretaria.nombre} lo tuvo por no presentado: la prevención no se "
+        f"respondió a más tardar el {prevencion.deadline:%d/%m/%Y}",
+        actor=user,
+        reason=texto,
+    )
+    others = escrito.turnos.filter(kind=TurnoKind.ATENCION).exclude(pk=turno.pk)
+    still_prevented = others.filter(state=TurnoState.PREVENCION).exists()
+    if escrito.state == EscritoState.PREVENIDO and not still_prevented:
+        states = set(others.values_list("state", flat=True))
+        if states & ({TurnoState.RESPONDIDO} | set(OPEN_TURNO_STATES)):
+            # Another secretaría still works (or answered) its part: the escrito goes on.
+            escrito_step(
+                escrito,
+                "resume",
+                action=Accion.ESCRITO_DESAHOGAR,
+                description=f"{turno.secretaria.nombre} tuvo su parte por no presentada (acuerdo "
+                "por prevención sin responder); las demás áreas continúan",
+                actor=user,
+                reason=texto,
+            )
+            close_escrito_if_done(escrito, user)
+        else:
+            escrito_step(
+                escrito,
+                "not_presented",
+                action=Accion.ESCRITO_NO_PRESENTADO,
+                description="Su escrito se tuvo por no presentado: la prevención no se respondió "
+                f"a más tardar el {prevencion.deadline:%d/%m/%Y}. Consulte el acuerdo",
+                actor=user,
+                reason=texto,
+            )
+    return turno
 
 
 def turno_answer(
