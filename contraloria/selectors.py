@@ -21,8 +21,8 @@ from oficialia.acciones_bitacora import action_label
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
 from oficialia.roles import Role
-from turnos.models import Evaluacion, Respuesta, Turno
-from turnos.plazos import Light, Thresholds, UnroutedLate, unrouted_late
+from turnos.models import Evaluacion, Prevencion, Respuesta, Turno
+from turnos.plazos import Light, Thresholds, UnroutedLate, expired_preventions, unrouted_late
 
 PAGE_SIZE = 50
 # The search says how many entries match up to this many; past it, "more than".
@@ -310,6 +310,8 @@ class OverdueReport:
     lateness: _Lateness = field(repr=False)
     # Escritos the Oficialía has not routed within its own term (OFICIALIA_PLAZO_TURNADO_...).
     unrouted: list[UnroutedLate] = field(default_factory=list)
+    # Prevenciones past the petitioner's deadline still waiting for the acuerdo.
+    expired_preventions: list = field(default_factory=list)
 
     def with_lateness(self, turnos) -> list[Vencido]:
         return [Vencido(t, self.lateness.days(t.due_date)) for t in turnos]
@@ -352,14 +354,24 @@ def overdue_report(*, secretaria_id: int | None = None) -> OverdueReport:
         turnos=turnos,
         lateness=lateness,
         unrouted=unrouted_late(thresholds.today, calendar),
+        expired_preventions=list(
+            Prevencion.objects.filter(expired_preventions(thresholds.today))
+            .select_related("turno__escrito", "turno__secretaria")
+            .order_by("deadline", "pk")[:500]
+        ),
     )
 
 
 def overdue_count() -> int:
-    """Overdue turnos plus escritos left unrouted past the Oficialía's term."""
+    """Overdue turnos, escritos left unrouted past the Oficialía's term, and prevenciones
+    past the petitioner's deadline that still wait for their acuerdo."""
     calendar = BusinessCalendar()
     thresholds = Thresholds.now(calendar)
-    return _overdue(thresholds).count() + len(unrouted_late(thresholds.today, calendar))
+    return (
+        _overdue(thresholds).count()
+        + len(unrouted_late(thresholds.today, calendar))
+        + Prevencion.objects.filter(expired_preventions(thresholds.today)).count()
+    )
 
 
 # Ratings ---------------------------------------------------------------------------------

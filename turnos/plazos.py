@@ -88,7 +88,9 @@ def prevention_error(turno: Turno, *, today: date, calendar: BusinessCalendar | 
     calendar = calendar or BusinessCalendar()
     made = len(turno.prevenciones.all())
     if made >= settings.PREVENTION_MAX:
-        times = "una sola vez" if settings.PREVENTION_MAX == 1 else f"{settings.PREVENTION_MAX} veces"
+        times = (
+            "una sola vez" if settings.PREVENTION_MAX == 1 else f"{settings.PREVENTION_MAX} veces"
+        )
         return (
             f"Este turno ya tuvo prevención: al peticionario se le puede prevenir {times}. "
             "Resuelva con la información que tiene."
@@ -129,7 +131,9 @@ def expired_preventions(today: date) -> Q:
     )
 
 
-def prevention_reminder_due(prevencion: Prevencion, *, today: date, calendar: BusinessCalendar) -> bool:
+def prevention_reminder_due(
+    prevencion: Prevencion, *, today: date, calendar: BusinessCalendar
+) -> bool:
     """Whether the petitioner is reminded today: the deadline is within
     OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES business days (and not past)."""
     if prevencion.answered_at or prevencion.acuerdo_at or prevencion.deadline is None:

@@ -407,6 +407,7 @@ URLS: dict[str, Rule] = {
     "notificaciones": Rule(roles=STAFF),
     # Secretaría -----------------------------------------------------------------------------
     "bandeja": Rule(roles=SECRETARIA),
+    "prevenciones_vencidas": Rule(roles=SECRETARIA),
     "turno_detalle": Rule(lambda w: {"turno_id": w.turno.pk}, roles=SECRETARIA, hidden_from=AGUA),
     "turno_accion": Rule(
         lambda w: {"turno_id": w.turno.pk, "action": "aceptar"},

@@ -15,8 +15,8 @@ from .secretaria import (
     turno_accept,
     turno_answer,
     turno_give_back,
-    turno_prevent,
     turno_not_presented,
+    turno_prevent,
 )
 
 __all__ = [
