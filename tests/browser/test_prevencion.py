@@ -30,7 +30,7 @@ def test_an_expired_prevencion_ends_in_an_acuerdo_the_citizen_reads(
     turnador,
     obras,
     titular_obras,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.DEFAULT_TERM_BUSINESS_DAYS = 10
     time_machine.move_to(datetime(2026, 10, 5, 10, tzinfo=MX), tick=True)
