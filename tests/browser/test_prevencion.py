@@ -25,11 +25,11 @@ MX = ZoneInfo("America/Mexico_City")
 def test_an_expired_prevencion_ends_in_an_acuerdo_the_citizen_reads(
     live_server,
     new_page,
-    shoot,
+    shoot,  # noqa: F811 (the fixture imported above)
     time_machine,
     turnador,
-    obras,
-    titular_obras,
+    obras,  # noqa: F811
+    titular_obras,  # noqa: F811
     settings,
 ):
     settings.DEFAULT_TERM_BUSINESS_DAYS = 10
