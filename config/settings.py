@@ -267,6 +267,9 @@ PREVENTION_MAX = env_int("OFICIALIA_PREVENCIONES_MAXIMO", 1)
 PREVENTION_WINDOW_DIVISOR = env_int("OFICIALIA_PREVENCION_FRACCION_PLAZO", 3)
 PREVENTION_ANSWER_DAYS = env_int("OFICIALIA_PREVENCION_PLAZO_DIAS_HABILES", 5)
 PREVENTION_REMINDER_DAYS = env_int("OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES", 1)
+# Prórroga: once per turno, before the term ends, at most this share of the original term
+# (LFPA art. 31: "sin que dicha ampliación exceda en ningún caso de la mitad del plazo").
+EXTENSION_MAX_PERCENT = env_int("OFICIALIA_PRORROGA_MAXIMO_PORCENTAJE", 50)
 # The Oficialía's own term to route what it received, in business days after the legal
 # filing date.
 ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)

@@ -127,6 +127,8 @@ class DueDate:
     start: date | None = None
     due: date | None = None  # None while a prevención is open: the clock is stopped
     skipped: list[SkippedDay] = field(default_factory=list)
+    extended_by: int = 0  # business days of a prórroga, included in `days`
+    extension_reason: str = ""
 
     @property
     def suspended(self) -> bool:

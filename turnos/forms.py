@@ -113,6 +113,16 @@ class PreventForm(forms.Form):
     )
 
 
+class ProrrogaForm(forms.Form):
+    days = forms.IntegerField(label="Días hábiles más", min_value=1, max_value=365)
+    reason = forms.CharField(
+        label="Motivo",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="El peticionario verá la nueva fecha límite y este motivo.",
+    )
+
+
 class AcuerdoNoPresentadoForm(forms.Form):
     texto = forms.CharField(
         label="Acuerdo",

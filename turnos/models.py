@@ -254,6 +254,23 @@ class Prevencion(models.Model):
         return f"Prevención {self.pk} · {self.turno}"
 
 
+class Prorroga(models.Model):
+    """The one extension of a turno's term: so many business days more, with the reason, made
+    known to the petitioner."""
+
+    turno = models.OneToOneField(Turno, on_delete=models.PROTECT, related_name="prorroga")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    days = models.PositiveSmallIntegerField("días hábiles más")
+    reason = models.TextField("motivo")
+    previous_due_date = models.DateField()
+
+    def __str__(self) -> str:
+        return f"Prórroga {self.days} días · {self.turno}"
+
+
 class Sense(models.TextChoices):
     POSITIVA = "positiva", "Positiva"
     NEGATIVA = "negativa", "Negativa"

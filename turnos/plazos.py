@@ -142,11 +142,46 @@ def prevention_reminder_due(
     return today <= prevencion.deadline <= horizon
 
 
+def turno_extension(turno: Turno):
+    """The turno's prórroga, if it has one."""
+    try:
+        return turno.prorroga
+    except Turno.prorroga.RelatedObjectDoesNotExist:
+        return None
+
+
 def turno_due(turno: Turno, calendar: BusinessCalendar | None = None) -> DueDate:
-    """How the turno's due date is computed, day by day."""
+    """How the turno's due date is computed, day by day (a prórroga adds its days)."""
     calendar = calendar or BusinessCalendar()
     days = turno.term_days or term_days(turno.escrito)
-    return calendar.due_date(received_date(turno.escrito, calendar), days, turno_pauses(turno))
+    extension = turno_extension(turno)
+    extra = extension.days if extension else 0
+    due = calendar.due_date(
+        received_date(turno.escrito, calendar), days + extra, turno_pauses(turno)
+    )
+    if extension:
+        due.extended_by, due.extension_reason = extension.days, extension.reason
+    return due
+
+
+def extension_error(turno: Turno, *, days: int, today: date) -> str:
+    """Why this prórroga is refused ("" when it may be granted)."""
+    if turno_extension(turno) is not None:
+        return "Este turno ya tuvo su prórroga: el plazo se prorroga una sola vez."
+    if turno.due_date is None or turno.state == TurnoState.PREVENCION:
+        return "Mientras el plazo está suspendido por una prevención no se puede prorrogar."
+    if today > turno.due_date:
+        return (
+            f"El plazo terminó el {turno.due_date:%d/%m/%Y}: solo se prorroga antes de que termine."
+        )
+    original = turno.term_days or term_days(turno.escrito)
+    ceiling = max(1, original * settings.EXTENSION_MAX_PERCENT // 100)
+    if not 1 <= days <= ceiling:
+        return (
+            f"La prórroga puede ser de 1 a {ceiling} días hábiles: el "
+            f"{settings.EXTENSION_MAX_PERCENT} % del plazo original de {original} días."
+        )
+    return ""
 
 
 def suggested_due_date(escrito: Escrito, calendar: BusinessCalendar | None = None) -> DueDate:

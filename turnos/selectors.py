@@ -173,6 +173,7 @@ def public_status(escrito: Escrito) -> PublicStatus:
     turnos = list(
         escrito.turnos.filter(kind=TurnoKind.ATENCION)
         .select_related("secretaria", "escrito__tramite")
+        .select_related("prorroga")
         .prefetch_related("prevenciones")
         .order_by("turned_at")
     )

@@ -21,6 +21,7 @@ from .forms import (
     AssignForm,
     DueDateForm,
     PreventForm,
+    ProrrogaForm,
     ReasonForm,
     RerouteForm,
     RouteFormSet,
@@ -339,6 +340,8 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
                 None,
             ),
             "acuerdo_form": AcuerdoNoPresentadoForm(prefix="acuerdo"),
+            "prorroga": plazos.turno_extension(turno),
+            "prorroga_form": ProrrogaForm(prefix="prorroga"),
             "answer_form": AnswerForm(prefix="respuesta"),
             "reason_form": ReasonForm(prefix="devolucion"),
             "timeline": escrito_timeline(escrito, public_only=False),
@@ -384,6 +387,20 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                 ),
                 "Prevención registrada: el peticionario la ve en su consulta (y en su correo si "
                 "lo dio); el plazo queda suspendido.",
+            )
+        else:
+            messages.error(request, _first_error(form))
+    elif action == "prorrogar":
+        form = ProrrogaForm(request.POST, prefix="prorroga")
+        if form.is_valid():
+            c = form.cleaned_data
+            _run(
+                request,
+                lambda: services.turno_extend(
+                    turno_id=turno.pk, user=user, days=c["days"], reason=c["reason"]
+                ),
+                "Plazo prorrogado: la nueva fecha límite quedó a la vista del peticionario en su "
+                "consulta.",
             )
         else:
             messages.error(request, _first_error(form))

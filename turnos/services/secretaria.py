@@ -22,6 +22,7 @@ from .. import plazos
 from ..models import (
     OPEN_TURNO_STATES,
     Prevencion,
+    Prorroga,
     Respuesta,
     Sense,
     Tarea,
@@ -238,6 +239,57 @@ def turno_not_presented(*, turno_id: int, user, texto: str) -> Turno:
                 reason=texto,
             )
     return turno
+
+
+@transaction.atomic
+def turno_extend(*, turno_id: int, user, days: int, reason: str) -> Prorroga:
+    """Extend the turno's term once, before it ends, by `days` business days with a reason;
+    the petitioner is told the new due date."""
+    escrito, turno = lock_turno(turno_id, user)
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Escriba el motivo de la prórroga: el peticionario lo verá.")
+    if turno.kind != TurnoKind.ATENCION or turno.state not in OPEN_TURNO_STATES:
+        raise ActionError("Solo se prorroga el plazo de un turno para atención abierto.")
+    if error := plazos.extension_error(turno, days=days, today=timezone.localdate()):
+        raise ActionError(error)
+    calendar = BusinessCalendar()
+    previous = turno.due_date
+    prorroga = Prorroga.objects.create(
+        turno=turno,
+        granted_by=user,
+        granted_at=timezone.now(),
+        days=days,
+        reason=reason,
+        previous_due_date=previous,
+    )
+    if turno.due_date_reason:
+        new_due = calendar.add_business_days(previous, days)
+    else:
+        new_due = plazos.turno_due(turno, calendar).due
+    Turno.objects.filter(pk=turno.pk).update(due_date=new_due)
+    turno.due_date = new_due
+    transicion_record(
+        escrito=escrito,
+        turno=turno,
+        action=Accion.TURNO_PRORROGAR,
+        description=f"{turno.secretaria.nombre} prorrogó el plazo {days} días hábiles: del "
+        f"{previous:%d/%m/%Y} al {new_due:%d/%m/%Y}",
+        actor=user,
+        reason=reason,
+    )
+    # A public step of the escrito (same state), so the petitioner is told.
+    transicion_record(
+        escrito=escrito,
+        action=Accion.ESCRITO_PRORROGAR,
+        description=f"Prórroga: {turno.secretaria.nombre} responderá a más tardar el "
+        f"{new_due:%d/%m/%Y} (antes {previous:%d/%m/%Y})",
+        actor=user,
+        reason=reason,
+        source=escrito.state,
+        target=escrito.state,
+    )
+    return prorroga
 
 
 def turno_answer(
