@@ -32,6 +32,7 @@ from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import AcuerdoInhabil, DiaInhabil
 from oficialia.roles import Role
+from turnos import plazos
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
 
@@ -944,18 +945,25 @@ class Command(BaseCommand):
                         texto="Inspección realizada; dictamen anexo al expediente.",
                         state=TareaState.TERMINADA,
                     )
+        prevented_at = None
         if rng.random() < 0.08:
             prevented_at = later(1)
             if prevented_at is None:
                 return
             with at(prevented_at):
-                turnos.turno_prevent(
-                    turno_id=turno.pk,
-                    user=worker,
-                    texto="Anexe copia de su identificación y el croquis de ubicación.",
-                )
+                turno.refresh_from_db()
+                if plazos.prevention_error(turno, today=timezone.localdate()):
+                    prevented_at = None  # past the first third: the law no longer allows it
+                else:
+                    turnos.turno_prevent(
+                        turno_id=turno.pk,
+                        user=worker,
+                        texto="Anexe copia de su identificación y el croquis de ubicación.",
+                    )
+        if prevented_at is not None:
             moment = prevented_at
-            answered_at = later(rng.randint(1, 6))
+            # Most answer within their 5 business days; some let it expire.
+            answered_at = later(rng.randint(1, 5))
             if answered_at is None or rng.random() < 0.15:
                 return
             with at(answered_at):
