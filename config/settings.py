@@ -275,8 +275,7 @@ EXTENSION_MAX_PERCENT = env_int("OFICIALIA_PRORROGA_MAXIMO_PORCENTAJE", 50)
 ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)
 
 
-def env_hours(name: str, default: str) -> tuple[time, time]:
-    raw = env_str(name, default)
+def parse_hours(name: str, raw: str) -> tuple[time, time]:
     try:
         opens, closes = (time.fromisoformat(part.strip()) for part in raw.split("-"))
     except ValueError as exc:
@@ -294,7 +293,7 @@ NON_WORKING_DAYS_BASE = env_list(
 )
 # Office hours: an escrito received at or after closing, or on a non-working day, is presented
 # the next business day.
-OFFICE_HOURS = env_hours("OFICIALIA_HORARIO", "09:00-15:00")
+OFFICE_HOURS = parse_hours("OFICIALIA_HORARIO", env_str("OFICIALIA_HORARIO", "09:00-15:00"))
 # From this month on, administración is warned while next year has no published calendar.
 CALENDAR_WARNING_MONTH = env_int("OFICIALIA_AVISO_CALENDARIO_MES", 10)
 
