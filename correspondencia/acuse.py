@@ -6,8 +6,10 @@ serves those same bytes (`acuse_generate` does nothing for an acuse already made
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from oficialia import access_codes, firma
+from oficialia.calendario import BusinessCalendar
 
 from .models import Acuse
 
@@ -19,7 +21,12 @@ def verification_url(acuse: Acuse) -> str:
 def acuse_context(acuse: Acuse) -> dict:
     escrito = acuse.escrito
     url = verification_url(acuse)
+    filed_on = BusinessCalendar().filing_date(escrito.received_at)
     return {
+        # The legal filing date the terms count from, stated beside the moment of reception.
+        "filed_on": filed_on,
+        "filed_later": filed_on != timezone.localtime(escrito.received_at).date(),
+        "office_hours": settings.OFFICE_HOURS,
         "institucion": settings.INSTITUTION_NAME,
         "escrito": escrito,
         "peticionario": escrito.peticionario,

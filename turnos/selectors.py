@@ -1,9 +1,10 @@
 """Reads for the inboxes and pages of the turnado, already scoped to the user."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
 
@@ -16,7 +17,7 @@ from .models import (
     TurnoState,
 )
 from .permissions import escritos_visible_to, turnos_scope
-from .plazos import Light, Thresholds, turno_due
+from .plazos import Light, Thresholds, prevention_expired, received_date, turno_due
 
 
 def bandeja(
@@ -164,6 +165,9 @@ class PublicStatus:
     due: object | None
     evaluacion: object | None
     can_rate: bool
+    filed_on: object = None  # the legal filing date, when it is not the day of reception
+    acuerdos: list = field(default_factory=list)  # prevenciones closed by an acuerdo
+    can_answer_prevencion: bool = False
 
 
 def public_status(escrito: Escrito) -> PublicStatus:
@@ -172,6 +176,7 @@ def public_status(escrito: Escrito) -> PublicStatus:
     turnos = list(
         escrito.turnos.filter(kind=TurnoKind.ATENCION)
         .select_related("secretaria", "escrito__tramite")
+        .select_related("prorroga")
         .prefetch_related("prevenciones")
         .order_by("turned_at")
     )
@@ -183,14 +188,30 @@ def public_status(escrito: Escrito) -> PublicStatus:
         .order_by("answered_at")
     )
     due = turno_due(open_turnos[0]) if open_turnos else None
+    # A turno cancelled by a desistimiento no longer waits for its prevención.
+    open_prevenciones = list(
+        Prevencion.objects.filter(
+            turno__escrito=escrito,
+            answered_at__isnull=True,
+            acuerdo_at__isnull=True,
+            turno__state=TurnoState.PREVENCION,
+        ).select_related("turno__secretaria")
+    )
+    today = timezone.localdate()
+    for p in open_prevenciones:
+        p.expired = prevention_expired(p, today=today)
+    filed_on = received_date(escrito)
+    if filed_on == timezone.localtime(escrito.received_at).date():
+        filed_on = None
     evaluacion = getattr(escrito, "evaluacion", None) if hasattr(escrito, "evaluacion") else None
     return PublicStatus(
         in_charge=in_charge,
-        open_prevenciones=list(
-            # A turno cancelled by a desistimiento no longer waits for its prevención.
-            Prevencion.objects.filter(
-                turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
-            ).select_related("turno__secretaria")
+        open_prevenciones=open_prevenciones,
+        can_answer_prevencion=any(not p.expired for p in open_prevenciones),
+        acuerdos=list(
+            Prevencion.objects.filter(turno__escrito=escrito, acuerdo_at__isnull=False)
+            .select_related("turno__secretaria")
+            .order_by("acuerdo_at")
         ),
         respuestas=respuestas,
         due=due,
@@ -198,4 +219,19 @@ def public_status(escrito: Escrito) -> PublicStatus:
         can_rate=bool(respuestas)
         and evaluacion is None
         and escrito.state in (EscritoState.RESPONDIDO, EscritoState.CONCLUIDO),
+        filed_on=filed_on,
+    )
+
+
+def expired_preventions_of(user, *, today) -> QuerySet:
+    """The prevenciones of the user's turnos whose deadline passed unanswered and that still
+    wait for the acuerdo of no presentado, oldest deadline first."""
+    from .models import Prevencion
+    from .plazos import expired_preventions
+
+    scope = Turno.objects.filter(turnos_scope(user)).values("pk")
+    return (
+        Prevencion.objects.filter(expired_preventions(today), turno__in=scope)
+        .select_related("turno__escrito", "turno__secretaria")
+        .order_by("deadline", "pk")
     )

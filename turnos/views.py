@@ -15,12 +15,14 @@ from oficialia.acciones_bitacora import Accion
 from oficialia.models import Notificacion
 from oficialia.roles import Role, role_required, roles_of
 
-from . import selectors, services
+from . import plazos, selectors, services
 from .forms import (
+    AcuerdoNoPresentadoForm,
     AnswerForm,
     AssignForm,
     DueDateForm,
     PreventForm,
+    ProrrogaForm,
     ReasonForm,
     RerouteForm,
     RouteFormSet,
@@ -294,6 +296,16 @@ def bandeja(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.TITULAR, Role.ENLACE)
+def prevenciones_vencidas(request: HttpRequest) -> HttpResponse:
+    """The turnos whose prevención went unanswered: each waits for its acuerdo."""
+    items = selectors.expired_preventions_of(request.user, today=timezone.localdate())
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request, "turnos/prevenciones_vencidas.html", {"page": page, "query": _query(request)}
+    )
+
+
+@role_required(Role.TITULAR, Role.ENLACE)
 def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
     turno = selectors.turno_for_worker(request.user, turno_id)
     thresholds = Thresholds.now()
@@ -321,6 +333,20 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
                 prefix="tarea",
             ),
             "prevent_form": PreventForm(prefix="prevencion"),
+            # Why a prevención is not possible any more, and the prevención awaiting its acuerdo.
+            "prevent_error": plazos.prevention_error(turno, today=thresholds.today),
+            "prevent_until": plazos.prevention_window_end(turno),
+            "expired_prevencion": next(
+                (
+                    p
+                    for p in turno.prevenciones.all()
+                    if plazos.prevention_expired(p, today=thresholds.today)
+                ),
+                None,
+            ),
+            "acuerdo_form": AcuerdoNoPresentadoForm(prefix="acuerdo"),
+            "prorroga": plazos.turno_extension(turno),
+            "prorroga_form": ProrrogaForm(prefix="prorroga"),
             "answer_form": AnswerForm(prefix="respuesta"),
             "reason_form": ReasonForm(prefix="devolucion"),
             "timeline": escrito_timeline(escrito, public_only=False),
@@ -364,7 +390,35 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                 lambda: services.turno_prevent(
                     turno_id=turno.pk, user=user, texto=form.cleaned_data["texto"]
                 ),
-                "Prevención enviada al peticionario; el plazo queda suspendido.",
+                "Prevención registrada: el peticionario la ve en su consulta (y en su correo si "
+                "lo dio); el plazo queda suspendido.",
+            )
+        else:
+            messages.error(request, _first_error(form))
+    elif action == "prorrogar":
+        form = ProrrogaForm(request.POST, prefix="prorroga")
+        if form.is_valid():
+            c = form.cleaned_data
+            _run(
+                request,
+                lambda: services.turno_extend(
+                    turno_id=turno.pk, user=user, days=c["days"], reason=c["reason"]
+                ),
+                "Plazo prorrogado: la nueva fecha límite quedó a la vista del peticionario en su "
+                "consulta.",
+            )
+        else:
+            messages.error(request, _first_error(form))
+    elif action == "no-presentado":
+        form = AcuerdoNoPresentadoForm(request.POST, prefix="acuerdo")
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.turno_not_presented(
+                    turno_id=turno.pk, user=user, texto=form.cleaned_data["texto"]
+                ),
+                "Acuerdo registrado: el turno se tuvo por no presentado y el acuerdo quedó a la "
+                "vista del peticionario en su consulta.",
             )
         else:
             messages.error(request, _first_error(form))
@@ -474,5 +528,3 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 # The petitioner, on /consulta/ after giving folio and access code -------------------------
-
-
