@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -151,6 +152,13 @@ def bandeja_counts(user, thresholds: Thresholds) -> dict[str, int]:
     )
 
 
+def _answer(turno: Turno):
+    try:
+        return turno.respuesta
+    except ObjectDoesNotExist:
+        return None
+
+
 @dataclass
 class PublicStatus:
     """What the petitioner sees on /consulta/ about the routing and the answer."""
@@ -164,31 +172,41 @@ class PublicStatus:
 
 
 def public_status(escrito: Escrito) -> PublicStatus:
-    from .models import Prevencion, Respuesta
-
+    """Two queries: the escrito's turnos with their answer (and its oficio), and their
+    prevenciones. The turnos are given the escrito already loaded (its trámite decides the
+    term), and the evaluación is read from the escrito when the caller selected it."""
     turnos = list(
-        escrito.turnos.filter(kind=TurnoKind.ATENCION)
-        .select_related("secretaria", "escrito__tramite")
+        escrito.turnos.select_related("secretaria", "respuesta__oficio")
         .prefetch_related("prevenciones")
-        .order_by("turned_at")
+        .order_by("turned_at", "pk")
     )
-    open_turnos = [t for t in turnos if t.state in OPEN_TURNO_STATES]
+    for turno in turnos:
+        turno.escrito = escrito
+    atencion = [t for t in turnos if t.kind == TurnoKind.ATENCION]
+    open_turnos = [t for t in atencion if t.state in OPEN_TURNO_STATES]
     in_charge = [t.secretaria.nombre for t in open_turnos]
-    respuestas = list(
-        Respuesta.objects.filter(turno__escrito=escrito)
-        .select_related("turno__secretaria", "oficio")
-        .order_by("answered_at")
+    respuestas = sorted(
+        (t.respuesta for t in turnos if _answer(t) is not None), key=lambda r: r.answered_at
     )
     due = turno_due(open_turnos[0]) if open_turnos else None
-    evaluacion = getattr(escrito, "evaluacion", None) if hasattr(escrito, "evaluacion") else None
+    try:
+        evaluacion = escrito.evaluacion
+    except ObjectDoesNotExist:
+        evaluacion = None
+    # A turno cancelled by a desistimiento no longer waits for its prevención.
+    open_prevenciones = sorted(
+        (
+            p
+            for t in turnos
+            if t.state == TurnoState.PREVENCION
+            for p in t.prevenciones.all()
+            if p.answered_at is None
+        ),
+        key=lambda p: (p.requested_at, p.pk),
+    )
     return PublicStatus(
         in_charge=in_charge,
-        open_prevenciones=list(
-            # A turno cancelled by a desistimiento no longer waits for its prevención.
-            Prevencion.objects.filter(
-                turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
-            ).select_related("turno__secretaria")
-        ),
+        open_prevenciones=open_prevenciones,
         respuestas=respuestas,
         due=due,
         evaluacion=evaluacion,
