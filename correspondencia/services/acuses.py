@@ -42,15 +42,22 @@ def relay_pending_acuses() -> int:
     return acuses_relay()
 
 
-def acuse_queue(*, acuse_id: int) -> bool:
+def acuse_queue(*, acuse_id: int, marked: bool = False) -> bool:
     """Hand the acuse to the worker. Never raises: if the broker is unreachable the acuse
-    stays pending and the relay queues it again; the filing has already been saved."""
+    stays pending and the relay queues it again; the filing has already been saved.
+    `marked`: the caller already set queued_at in its own transaction (a filing does, to
+    spare a second transaction); it is cleared if the task could not be queued."""
     try:
         generate_acuse.delay(acuse_id)
     except Exception:
         logger.exception("could not queue acuse %s; the relay will try again", acuse_id)
+        if marked:
+            Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=None)
         return False
-    Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=timezone.now())
+    if not marked:
+        Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(
+            queued_at=timezone.now()
+        )
     return True
 
 
