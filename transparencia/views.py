@@ -79,7 +79,7 @@ def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     header = [c.name for c in opendata.ESCRITOS_COLUMNS]
     rows = opendata.escritos_rows(selectors.catalogues(), year=year)
     return _download(
-        opendata.csv_stream(header, rows),
+        opendata.in_one_transaction(opendata.csv_stream(header, rows)),
         filename=_filename("escritos", year, "csv"),
         content_type="text/csv",
     )
@@ -90,7 +90,7 @@ def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     services.statistics_catch_up()
     records = opendata.escritos_records(selectors.catalogues(), year=year)
     return _download(
-        opendata.json_stream(records),
+        opendata.in_one_transaction(opendata.json_stream(records)),
         filename=_filename("escritos", year, "json"),
         content_type="application/json",
     )
