@@ -1,9 +1,12 @@
 """Reads for the inboxes and pages of the turnado, already scoped to the user."""
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
 
 from correspondencia.models import Escrito, EscritoState
@@ -60,7 +63,161 @@ def bandeja(
         turnos = turnos.filter(kind=kind)
     if q:
         turnos = turnos.filter(Q(escrito__folio__icontains=q) | Q(escrito__asunto__icontains=q))
-    return turnos.order_by("due_date", "turned_at", "pk")
+    return turnos.order_by(*BANDEJA_ORDER)
+
+
+# Most urgent first; the turnos without a term (para conocimiento) last, on every database.
+BANDEJA_ORDER = (F("due_date").asc(nulls_last=True), "turned_at", "pk")
+_BANDEJA_REVERSE = (F("due_date").desc(nulls_first=True), "-turned_at", "-pk")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class BandejaCursor:
+    """Where a bandeja page starts or ends, in the bandeja's order: the page after it is one
+    indexed range read (keyset pagination), as cheap on page 2000 as on page 2."""
+
+    due_date: date | None
+    turned_at: datetime
+    pk: int
+
+    @classmethod
+    def of(cls, turno: Turno) -> "BandejaCursor":
+        return cls(turno.due_date, turno.turned_at, turno.pk)
+
+    def encode(self) -> str:
+        due = self.due_date.isoformat() if self.due_date else "-"
+        return f"{due}~{(self.turned_at - _EPOCH) // timedelta(microseconds=1)}~{self.pk}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> "BandejaCursor | None":
+        """The cursor of a link, or None for anything else (the page then starts over)."""
+        try:
+            due, micros, pk = (raw or "").split("~")
+            return cls(
+                None if due == "-" else date.fromisoformat(due),
+                _EPOCH + timedelta(microseconds=int(micros)),
+                int(pk),
+            )
+        except (ValueError, OverflowError):
+            return None
+
+
+@dataclass
+class BandejaPage:
+    turnos: list
+    number: int
+    num_pages: int
+    count: int
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+
+def _key(*fields):
+    return Tuple(*(F(f) for f in fields))
+
+
+def _rows_after(turnos: QuerySet, c: BandejaCursor, n: int) -> list:
+    if c.due_date is None:
+        return list(
+            turnos.filter(due_date__isnull=True).filter(
+                TupleGreaterThan(_key("turned_at", "pk"), (c.turned_at, c.pk))
+            )[:n]
+        )
+    rows = list(
+        turnos.filter(
+            TupleGreaterThan(_key("due_date", "turned_at", "pk"), (c.due_date, c.turned_at, c.pk))
+        )[:n]
+    )
+    if len(rows) < n:  # past the last dated turno: the undated ones follow
+        rows += turnos.filter(due_date__isnull=True)[: n - len(rows)]
+    return rows
+
+
+def _rows_before(turnos: QuerySet, c: BandejaCursor, n: int) -> list:
+    backwards = turnos.order_by(*_BANDEJA_REVERSE)
+    if c.due_date is not None:
+        rows = list(
+            backwards.filter(
+                TupleLessThan(_key("due_date", "turned_at", "pk"), (c.due_date, c.turned_at, c.pk))
+            )[:n]
+        )
+    else:
+        rows = list(
+            backwards.filter(due_date__isnull=True).filter(
+                TupleLessThan(_key("turned_at", "pk"), (c.turned_at, c.pk))
+            )[:n]
+        )
+        if len(rows) < n:
+            rows += backwards.filter(due_date__isnull=False)[: n - len(rows)]
+    rows.reverse()
+    return rows
+
+
+def bandeja_page(
+    turnos: QuerySet,
+    *,
+    count: int,
+    size: int,
+    number: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+) -> BandejaPage:
+    """One page of `turnos` (ordered by BANDEJA_ORDER): the one after the cursor `after`, or
+    before `before` (the links of the page), or else page `number` by OFFSET (what older
+    links and a typed ?pagina= ask for). `number` only labels a page reached by a cursor."""
+    num_pages = max(1, -(-count // size))
+    try:
+        label = min(max(int(number or 1), 1), num_pages)
+    except ValueError:
+        label = 1
+    if (cursor := BandejaCursor.decode(after)) is not None:
+        rows = _rows_after(turnos, cursor, size + 1)
+        has_next, has_previous = len(rows) > size, True
+        rows = rows[:size]
+    elif (cursor := BandejaCursor.decode(before)) is not None:
+        rows = _rows_before(turnos, cursor, size + 1)
+        has_next, has_previous = True, len(rows) > size
+        rows = rows[-size:]
+        if not has_previous:
+            label = 1
+    else:
+        start = (label - 1) * size
+        rows = list(turnos[start : start + size + 1])
+        has_next, has_previous = len(rows) > size, label > 1
+        rows = rows[:size]
+    return BandejaPage(
+        turnos=rows,
+        number=label,
+        num_pages=num_pages,
+        count=count,
+        next_cursor=BandejaCursor.of(rows[-1]).encode() if has_next and rows else None,
+        previous_cursor=BandejaCursor.of(rows[0]).encode() if has_previous and rows else None,
+    )
+
+
+# The traffic light and the page count of a bandeja, kept this long for its other pages: the
+# first page always counts again (and refreshes them); paging on does not recount every
+# open turno of the secretaría for each page.
+BANDEJA_COUNTS_TTL = 120
+
+
+def bandeja_totals(user, thresholds: Thresholds, turnos: QuerySet, *, filters: str, fresh: bool):
+    """(light counts, number of turnos of the filtered list), cached per user and day."""
+    key = f"bandeja:{user.pk}:{thresholds.today}:{thresholds.soon}:{filters}"
+    if not fresh and (cached := cache.get(key)) is not None:
+        return cached
+    totals = (bandeja_counts(user, thresholds), turnos.count())
+    cache.set(key, totals, BANDEJA_COUNTS_TTL)
+    return totals
 
 
 def oficialia_inbox(
