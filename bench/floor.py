@@ -22,7 +22,8 @@ STATIC_FLOOR_PATH = "/bench/piso/estatico/"
 TABLE = "bench_floor"
 
 _TINY = engines["django"].from_string(
-    "<!doctype html><title>{{ e.folio }}</title><p>{{ e.folio }}: {{ e.asunto }} ({{ e.state }})</p>"
+    "<!doctype html><title>{{ e.folio }}</title>"
+    "<p>{{ e.folio }}: {{ e.asunto }} ({{ e.state }})</p>"
 )
 _STATIC: dict[int, bytes] = {}
 

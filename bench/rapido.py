@@ -127,7 +127,7 @@ def where(exc: BaseException) -> str:
 def guarded(measure: str, fn) -> list[Row]:
     try:
         return fn()
-    except Exception as exc:  # noqa: BLE001 - the row says what failed; the exit code too
+    except Exception as exc:  # the row says what failed; the exit code too
         log(traceback.format_exc())
         return [Row(measure, error=f"{type(exc).__name__}: {exc} en {where(exc) or '?'}")]
 
@@ -337,7 +337,7 @@ def bench_filing(port: int, per_round: int, rounds: int) -> list[Row]:
             ms(statistics.median(pair.all_real())),
             ms(statistics.median(pair.all_base())),
             ratio,
-            "≥ 0.5×",
+            "≥ 0.5x",
             ratio >= 0.5,
         )
     ]
@@ -395,7 +395,7 @@ def bench_consulta(port: int, folio: str, code: str, per_round: int, rounds: int
             ms(statistics.median(lookup.all_real())),
             ms(statistics.median(lookup.all_base())),
             r1,
-            "≥ 0.5×",
+            "≥ 0.5x",
             r1 >= 0.5,
         ),
         Row(
@@ -403,7 +403,7 @@ def bench_consulta(port: int, folio: str, code: str, per_round: int, rounds: int
             ms(statistics.median(form.all_real())),
             ms(statistics.median(form.all_base())),
             r2,
-            "≥ 0.8×",
+            "≥ 0.8x",
             r2 >= 0.8,
         ),
     ]
@@ -487,7 +487,7 @@ def bench_acuse(per_round: int, rounds: int) -> list[Row]:
             f"{median * 1000:.0f} ms (p95 {p95 * 1000:.0f})",
             ms(statistics.median(pair.all_base())),
             slowdown,
-            "≤ 40 ms, p95 ≤ 60; ≤ 1.1×",
+            "≤ 40 ms, p95 ≤ 60; ≤ 1.1x",
             median <= 0.040 and p95 <= 0.060 and slowdown <= 1.1,
         )
     ]
@@ -564,7 +564,7 @@ def bench_csv(port: int, rounds: int) -> list[Row]:
             f"{statistics.median(rates):,.0f}/s",
             f"{statistics.median(floor_rates):,.0f}/s",
             ratio,
-            "≥ 0.5×",
+            "≥ 0.5x",
             ratio >= 0.5,
         ),
     ]
@@ -600,7 +600,7 @@ def bench_transparencia(port: int, per_round: int, rounds: int) -> list[Row]:
             ms(statistics.median(pair.all_real())),
             ms(statistics.median(pair.all_base())),
             ratio,
-            "≥ 0.5×",
+            "≥ 0.5x",
             ratio >= 0.5,
         )
     ]
@@ -693,7 +693,7 @@ def bench_bandeja(database_url: str, turnos: int, per_round: int, rounds: int) -
             f"{got['deep_ms']:.1f} ms",
             f"{got['first_ms']:.1f} ms",
             got["slowdown"],
-            "≤ 2× (plana)",
+            "≤ 2x (plana)",
             got["slowdown"] <= 2,
         )
     ]
@@ -709,7 +709,7 @@ def print_table(rows: list[Row], context: str, elapsed: float, rounds: int) -> N
         if r.error:
             lines.append((r.measure, "FALLA", "—", "—", "—", r.error[:160]))
             continue
-        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}x"
         lines.append((r.measure, r.figure, r.floor, ratio, r.goal, "cumple" if r.met else "no"))
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     widths[-1] = len(header[-1])

@@ -84,11 +84,20 @@ def datos_read(*, year: int, scope: int, today: date, refreshed_at=None) -> Dato
     )
 
 
+def statistics_key(*, year: int, secretaria: Secretaria | None, mark: Watermark) -> str:
+    """The version of the figures of a year and scope: it changes when the consumer moves a
+    counter (the watermark's generation), at midnight, or when the figures' code changes.
+    The figures and the page's rendered figures are cached under it."""
+    today = timezone.localdate()
+    scope = secretaria.pk if secretaria else ALL_SCOPE
+    return f"transparencia:{FIGURES_VERSION}:{mark.generation}:{today}:{year}:{scope}"
+
+
 def statistics_page(*, year: int, secretaria: Secretaria | None, mark: Watermark) -> Estadisticas:
     """Every figure of the page, from the cache when nothing changed since it was made."""
     today = timezone.localdate()
     scope = secretaria.pk if secretaria else ALL_SCOPE
-    key = f"transparencia:{FIGURES_VERSION}:{mark.generation}:{today}:{year}:{scope}"
+    key = statistics_key(year=year, secretaria=secretaria, mark=mark)
     stats = cache.get(key)
     if stats is None:
         stats = build_figures(

@@ -4,6 +4,7 @@ anonymous by construction (see transparencia/models.py)."""
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from correspondencia.models import Secretaria
 
@@ -35,12 +36,19 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
     secretaria = _secretaria(request)
     mark = services.statistics_catch_up()
-    stats = selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+    # The figures' HTML is cached under their version (the template's {% cache %}): most of
+    # the page's time was its template. The figures are read only when it is rendered again.
+    stats = SimpleLazyObject(
+        lambda: selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+    )
     return render(
         request,
         "transparencia/estadisticas.html",
         {
+            "year": year,
             "stats": stats,
+            "figures_key": selectors.statistics_key(year=year, secretaria=secretaria, mark=mark),
+            "figures_seconds": selectors.CACHE_SECONDS,
             "secretaria": secretaria,
             "years": selectors.years_available(),
             "secretarias": selectors.secretarias_for_filter(),
