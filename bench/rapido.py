@@ -357,9 +357,7 @@ def bench_consulta(port: int, folio: str, code: str, per_round: int, rounds: int
         def go() -> None:
             browser = Http(port)  # a citizen's first lookup: no session yet
             browser.cookies = dict(cookies)
-            ctype, body = urlencoded(
-                {"csrfmiddlewaretoken": csrf, "folio": folio, "codigo": code}
-            )
+            ctype, body = urlencoded({"csrfmiddlewaretoken": csrf, "folio": folio, "codigo": code})
             status, _, data = browser.fetch("POST", path, body, {"Content-Type": ctype}, False)
             if status != 200 or check not in data:
                 raise RuntimeError(f"POST {path} respondió {status}: {data[:300]!r}")
@@ -622,9 +620,7 @@ def bandeja_child(turnos: int, per_round: int, rounds: int) -> None:
     seeded = seed(turnos, 0)
     client = Client()
     client.force_login(seeded.titular)
-    open_count = sum(
-        seeded.mine[s] for s in ("pendiente", "aceptado", "en_atencion", "prevencion")
-    )
+    open_count = sum(seeded.mine[s] for s in ("pendiente", "aceptado", "en_atencion", "prevencion"))
     deep = min(DEEP_PAGE, max(2, -(-open_count // 25)))
 
     def html(url: str) -> str:

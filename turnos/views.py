@@ -482,5 +482,3 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 # The petitioner, on /consulta/ after giving folio and access code -------------------------
-
-

@@ -83,9 +83,7 @@ def acuse_render_pdf(acuse: Acuse) -> bytes:
     from ..acuse import acuse_context
 
     html = render_to_string("correspondencia/acuse.html", acuse_context(acuse))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(
-        font_config=_font_config()
-    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
 
 
 def acuse_generate(*, acuse_id: int) -> Acuse:

@@ -214,5 +214,3 @@ def _escrito_create(
     if queue_acuse:
         transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk, marked=True))
     return FilingResult(escrito, code, created=True)
-
-
