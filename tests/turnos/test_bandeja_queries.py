@@ -394,3 +394,29 @@ def test_the_bandeja_shows_the_traffic_lights(inboxes, titular_obras):
     rows = bandeja_rows(html)
     assert len(rows) == expected_lights(MANY)["vencido"]
     assert {light for light, _ in rows} == {"vencido"}
+
+
+# The queries of each desk page with a full page of rows, pinned: the session, the user, the
+# roles, the profile, the días inhábiles, the rows, the notices, and each page's own counts.
+DESK_QUERIES = {"bandeja": 11, "oficialia_inbox": 9, "tareas": 7}
+# The bandeja's next page (a cursor) reuses the first page's light counts and page count (two
+# fewer); this one crosses from the dated turnos to the undated ones, which reads both (one
+# more).
+BANDEJA_NEXT_QUERIES = 10
+
+
+@pytest.mark.parametrize(("persona", "url_name", "testid"), INBOXES)
+def test_each_desk_page_costs_a_pinned_number_of_queries(
+    request, inboxes, persona, url_name, testid, django_assert_max_num_queries
+):
+    inboxes.grow_to(MANY)
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse(url_name)
+    with django_assert_max_num_queries(DESK_QUERIES[url_name]):
+        html = client.get(url).content.decode()
+    assert len(table_rows(html, testid)) == PAGE_SIZE
+    if url_name == "bandeja":
+        with django_assert_max_num_queries(BANDEJA_NEXT_QUERIES):
+            html = client.get(next_link(url, html)).content.decode()
+        assert "Página 2 de" in html
