@@ -143,6 +143,22 @@ def test_the_csv_is_streamed_through_a_server_side_cursor(client, two_escritos, 
     assert cursors  # .iterator(): a named (server-side) cursor on PostgreSQL
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("url", EXPORTS[:2])
+def test_the_escritos_are_read_inside_one_transaction(client, two_escritos, url):
+    """Outside a transaction Django declares the cursor WITH HOLD, and PostgreSQL builds every
+    row before it sends the first; inside one the first rows leave at once."""
+    response = client.get(url)
+    stream = iter(response.streaming_content)
+    outside = connection.in_atomic_block
+    next(stream)
+    inside = connection.in_atomic_block
+    rest = list(stream)
+    response.close()
+    assert (outside, inside, connection.in_atomic_block) == (False, True, False)
+    assert rest
+
+
 def test_the_monthly_aggregates_follow_their_dictionary(client, two_escritos):
     raw = body(client, "/transparencia/datos/mensual.csv")
     assert raw.splitlines()[0].decode() == ",".join(c.name for c in MONTHLY_COLUMNS)
