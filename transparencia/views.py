@@ -84,10 +84,8 @@ def _filename(stem: str, year: int | None, extension: str) -> str:
 def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
     services.statistics_catch_up()
-    header = [c.name for c in opendata.ESCRITOS_COLUMNS]
-    rows = opendata.escritos_rows(selectors.catalogues(), year=year)
     return _download(
-        opendata.in_one_transaction(opendata.csv_stream(header, rows)),
+        opendata.in_one_transaction(opendata.escritos_csv(selectors.catalogues(), year=year)),
         filename=_filename("escritos", year, "csv"),
         content_type="text/csv",
     )
