@@ -210,6 +210,8 @@ def start_gunicorn(port: int, workers: int = 2) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            "--access-logfile",
+            os.devnull,
         ],
         cwd=ROOT,
         # The product's gunicorn settings (sync workers), with 2 of them and room for the

@@ -1,6 +1,8 @@
 """The public statistics page and the open data. Nobody signs in: everything here is
 anonymous by construction (see transparencia/models.py)."""
 
+import time
+
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -36,25 +38,34 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
     secretaria = _secretaria(request)
     mark = services.statistics_catch_up()
-    # The figures' HTML is cached under their version (the template's {% cache %}): most of
-    # the page's time was its template. The figures are read only when it is rendered again.
-    stats = SimpleLazyObject(
-        lambda: selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
-    )
+    # The page's content is cached under the figures' version and the minute (the fichas'
+    # waiting times are "real time" to the minute: selectors.FILA_CACHE_SECONDS): its
+    # template was most of the page's time. Everything it reads is read only when it is
+    # rendered again; the first visit of a day still publishes the bitácora's head.
+    lazy = SimpleLazyObject
     return render(
         request,
         "transparencia/estadisticas.html",
         {
             "year": year,
-            "stats": stats,
-            "figures_key": selectors.statistics_key(year=year, secretaria=secretaria, mark=mark),
-            "figures_seconds": selectors.CACHE_SECONDS,
             "secretaria": secretaria,
-            "years": selectors.years_available(),
-            "secretarias": selectors.secretarias_for_filter(),
-            "extra_figures": selectors.extra_figures(year=year, secretaria=secretaria),
-            "fila_espera": selectors.fila_wait_statistics(year=year, secretaria=secretaria),
-            "bitacora": selectors.bitacora_head(),
+            "page_key": (
+                selectors.statistics_key(year=year, secretaria=secretaria, mark=mark),
+                int(time.time() // selectors.FILA_CACHE_SECONDS),
+            ),
+            "page_seconds": selectors.FILA_CACHE_SECONDS,
+            "stats": lazy(
+                lambda: selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+            ),
+            "years": lazy(selectors.years_available),
+            "secretarias": lazy(selectors.secretarias_for_filter),
+            "extra_figures": lazy(
+                lambda: selectors.extra_figures(year=year, secretaria=secretaria)
+            ),
+            "fila_espera": lazy(
+                lambda: selectors.fila_wait_statistics(year=year, secretaria=secretaria)
+            ),
+            "bitacora": lazy(selectors.bitacora_head),
         },
     )
 
