@@ -66,7 +66,9 @@ def bandeja(
     return turnos.order_by(*BANDEJA_ORDER)
 
 
-# Most urgent first; the turnos without a term (para conocimiento) last, on every database.
+# Most urgent first; the turnos without a due date (para conocimiento) last on every database:
+# PostgreSQL puts NULLs last in ascending order, SQLite first. NULLS LAST is PostgreSQL's own
+# default, so the order still matches turno_bandeja_open_idx.
 BANDEJA_ORDER = (F("due_date").asc(nulls_last=True), "turned_at", "pk")
 _BANDEJA_REVERSE = (F("due_date").desc(nulls_first=True), "-turned_at", "-pk")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
