@@ -54,10 +54,11 @@ def _record_view(escrito) -> None:
     )
 
 
-def _query(request: HttpRequest) -> str:
-    """The current filters, for the pagination links."""
+def _query(request: HttpRequest, *paging: str) -> str:
+    """The current filters, for the pagination links (without `pagina` and `paging`)."""
     params = request.GET.copy()
-    params.pop("pagina", None)
+    for name in ("pagina", *paging):
+        params.pop(name, None)
     return params.urlencode()
 
 
@@ -276,8 +277,20 @@ def bandeja(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", "").strip(),
     }
     turnos = selectors.bandeja(request.user, thresholds=thresholds, **params)
-    page = Paginator(turnos, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    for turno in page:
+    filters = _query(request, "despues", "antes")
+    paging = {k: request.GET.get(k) for k in ("pagina", "despues", "antes")}
+    counts, total = selectors.bandeja_totals(
+        request.user, thresholds, turnos, filters=filters, fresh=not any(paging.values())
+    )
+    page = selectors.bandeja_page(
+        turnos,
+        count=total,
+        size=PAGE_SIZE,
+        number=paging["pagina"],
+        after=paging["despues"],
+        before=paging["antes"],
+    )
+    for turno in page.turnos:
         turno.light = thresholds.light(turno)
     return render(
         request,
@@ -285,12 +298,12 @@ def bandeja(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "params": params,
-            "counts": selectors.bandeja_counts(request.user, thresholds),
+            "counts": counts,
             "states": TurnoState.choices,
             "kinds": TurnoKind.choices,
             "light_labels": LIGHT_LABELS,
             "secretaria": getattr(getattr(request.user, "perfil", None), "secretaria", None),
-            "query": _query(request),
+            "query": filters,
         },
     )
 
