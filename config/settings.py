@@ -252,6 +252,10 @@ TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ay
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
 
+# The ventanilla asks before saving a capture with the same petitioner and subject as one
+# received within this many hours (a paper escrito captured twice by mistake).
+VENTANILLA_DUPLICADO_HORAS = env_int("OFICIALIA_DUPLICADO_HORAS", 8)
+
 # Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
 # Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
 SENAL_PERIODO_DIAS = env_int("OFICIALIA_SENAL_PERIODO_DIAS", 90)

@@ -39,6 +39,7 @@ class Accion(models.TextChoices):
     ESCRITO_DESISTIR = "escrito.desistir", "Desistimiento"
     ESCRITO_RECTIFICAR = "escrito.rectificar", "Datos del peticionario rectificados (ARCO)"
     ESCRITO_CANCELAR_DATOS = "escrito.cancelar_datos", "Datos del peticionario cancelados (ARCO)"
+    ESCRITO_CORREGIR = "escrito.corregir", "Captura corregida (acuse emitido de nuevo)"
     # A turno's steps
     TURNO_TURNAR = "turno.turnar", "Turno dado"
     TURNO_RETURNAR = "turno.returnar", "Turno dado de nuevo"

@@ -210,5 +210,3 @@ def _escrito_create(
     if queue_acuse:
         transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
     return FilingResult(escrito, code, created=True)
-
-

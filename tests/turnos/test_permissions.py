@@ -436,6 +436,12 @@ URLS: dict[str, Rule] = {
     "ventanilla_acuse": Rule(
         _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
     ),
+    "ventanilla_corregir": Rule(
+        _folio,
+        methods=("GET", "POST"),
+        roles=frozenset({Role.VENTANILLA}),
+        hidden_from=frozenset({"ventanilla_otra"}),
+    ),
     # Fila y citas: the kiosk, the ticket, the board and appointments are public (a ticket or
     # an appointment opens with its token only); a módulo's console is for the titular and the
     # enlaces of its secretaría (Agua's: 404); the schedule of appointments, for each
@@ -647,6 +653,7 @@ def test_objects_of_another_secretaria_or_person_are_not_found(world, personas):
         ("ventanilla", "GET", "ventanilla_escrito", {"folio": w.online.folio}),
         ("ventanilla", "GET", "ventanilla_acuse_estado", {"folio": w.online.folio}),
         ("ventanilla", "GET", "ventanilla_acuse", {"folio": w.online.folio}),
+        ("ventanilla", "GET", "ventanilla_corregir", {"folio": w.online.folio}),
         ("ventanilla", "GET", "escrito_detalle", {"folio": w.online.folio}),
         ("ventanilla_otra", "GET", "ventanilla_escrito", {"folio": w.escrito.folio}),
     ]
@@ -659,6 +666,7 @@ def test_objects_of_another_secretaria_or_person_are_not_found(world, personas):
         "ventanilla_escrito": {"folio": "NO-EXISTE"},
         "ventanilla_acuse_estado": {"folio": "NO-EXISTE"},
         "ventanilla_acuse": {"folio": "NO-EXISTE"},
+        "ventanilla_corregir": {"folio": "NO-EXISTE"},
     }
     for who, method, name, kwargs in cases:
         client = _client(personas[who])
