@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "contraloria",
     "cuentas",
     "portal",
+    "archivo",
     "axes",
 ]
 

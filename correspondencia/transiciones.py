@@ -14,7 +14,7 @@ from oficialia.acciones import apply_transition, save_or_conflict
 from oficialia.acciones_bitacora import Accion
 
 from .models import Escrito, Transicion
-from .signals import paso_publico_registrado
+from .signals import paso_publico_registrado, transicion_registrada
 
 
 def actor_label(user) -> str:
@@ -76,6 +76,9 @@ def transicion_record(
             **(changes or {}),
         },
         actor=actor,
+    )
+    transaction.on_commit(
+        lambda: transicion_registrada.send(sender=Transicion, transicion_id=transicion.pk)
     )
     if notify and public and target and turno is None and escrito.peticionario.email:
         transaction.on_commit(

@@ -66,6 +66,13 @@ class Accion(models.TextChoices):
     QUEJA_RECIBIR = "queja.recibir", "Queja o denuncia recibida"
     QUEJA_INVESTIGAR = "queja.investigar", "Queja o denuncia en investigación"
     QUEJA_CONCLUIR = "queja.concluir", "Queja o denuncia concluida"
+    # The archive (Ley General de Archivos)
+    ARCHIVO_SERIE = "archivo.serie", "Cambió el cuadro de clasificación o el catálogo"
+    EXPEDIENTE_ABRIR = "expediente.abrir", "Expediente abierto"
+    EXPEDIENTE_UNIR = "expediente.unir", "Escrito agregado a un expediente"
+    EXPEDIENTE_RECLASIFICAR = "expediente.reclasificar", "Expediente reclasificado"
+    EXPEDIENTE_CERRAR = "expediente.cerrar", "Expediente cerrado"
+    EXPEDIENTE_DOCUMENTO = "expediente.documento", "Documento agregado al índice"
     # Fichas (the queue at the windows)
     FICHA_EMITIR = "ficha.emitir", "Ficha emitida en el kiosco"
     FICHA_LLAMAR = "ficha.llamar", "Ficha llamada a un módulo"

@@ -15,7 +15,7 @@ LAYERS = [
     {"turnos"},
     {"cuentas"},
     {"portal"},
-    {"contraloria", "fila", "transparencia"},
+    {"contraloria", "fila", "transparencia", "archivo"},
     {"demo"},
     {"config"},
 ]

@@ -86,6 +86,7 @@ def personas(
         "enlace_agua": enlace_agua,
         "contraloria": contraloria_user,
         "administracion": UserFactory(username="adan.admin", roles=[Role.ADMINISTRACION]),
+        "archivos": UserFactory(username="amalia.archivo", roles=[Role.ARCHIVOS]),
         "sin_rol": UserFactory(username="saul.sinrol"),
         # A citizen account (confirmed): no staff role, so no staff page either.
         "ciudadano": citizen_account(CIUDADANO).user,
@@ -194,6 +195,7 @@ ESCRITO_HIDDEN = frozenset(
 )
 SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
 CONTRALORIA = frozenset({Role.CONTRALORIA})
+ARCHIVO_READERS = frozenset({Role.ARCHIVOS, Role.OFICIALIA, Role.CONTRALORIA})
 AGUA = frozenset({"titular_agua", "enlace_agua"})
 
 
@@ -220,6 +222,38 @@ def _fila(w: World) -> dict:
         reservada_at=timezone.now(),
     )
     return {"siglas": obras.siglas, "modulo": modulo, "ficha": ficha, "cita": cita}
+
+
+def _archivo(w: World) -> dict:
+    """A default serie and the expediente of the world's escrito. Made when first asked."""
+    from archivo.expedientes import escrito_classify, expediente_of
+    from archivo.instrumentos import SerieData, serie_create
+    from archivo.models import Destino, Fondo, Seccion, SeccionTipo, Serie
+
+    serie = Serie.objects.filter(vigente=True, por_defecto=True).first()
+    if serie is None:
+        fondo = Fondo.objects.create(codigo="AM", nombre="Ayuntamiento")
+        seccion = Seccion.objects.create(
+            fondo=fondo, codigo="AM.3C", nombre="Control de gestión", tipo=SeccionTipo.COMUN
+        )
+        serie = serie_create(
+            data=SerieData(
+                seccion=seccion,
+                codigo="AM.3C.1",
+                nombre="Peticiones",
+                vigencia_tramite=2,
+                vigencia_concentracion=3,
+                destino=Destino.BAJA,
+                por_defecto=True,
+            ),
+            user=None,
+        )
+    expediente = expediente_of(w.escrito.pk) or escrito_classify(escrito_id=w.escrito.pk)
+    return {"serie": serie, "expediente": expediente}
+
+
+def _expediente_numero(w: World) -> dict:
+    return {"numero": _archivo(w)["expediente"].numero}
 
 
 def _fila_siglas(w: World) -> dict:
@@ -424,6 +458,24 @@ URLS: dict[str, Rule] = {
         roles=CONTRALORIA,
     ),
     "contraloria_senales": Rule(roles=CONTRALORIA),
+    # Archivo: the Coordinación de Archivos keeps it; the oficialía files into it and may
+    # change an expediente's serie; the contraloría reads it. -------------------------------
+    "archivo_cuadro": Rule(roles=ARCHIVO_READERS),
+    "archivo_serie_nueva": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_serie_editar": Rule(
+        lambda w: {"serie_id": _archivo(w)["serie"].pk},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.ARCHIVOS}),
+    ),
+    "archivo_expedientes": Rule(roles=ARCHIVO_READERS),
+    "archivo_expediente": Rule(_expediente_numero, roles=ARCHIVO_READERS),
+    "archivo_caratula": Rule(_expediente_numero, roles=ARCHIVO_READERS),
+    "archivo_expediente_reclasificar": Rule(
+        _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS, Role.OFICIALIA})
+    ),
+    "archivo_expediente_cerrar": Rule(
+        _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
+    ),
     # Ventanilla: each clerk sees the escritos they captured ---------------------------------
     "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
     "ventanilla_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
@@ -711,6 +763,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     w = world
     client = _client(personas["contraloria"])
     arco = _solicitud_arco(w)  # made before the snapshot: it notifies the administración
+    archivo = _archivo(w)
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -727,6 +780,11 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("turno_returnar", {"turno_id": w.devuelto.pk}),
         ("tarea_detalle", {"tarea_id": w.tarea.pk}),
         ("ventanilla_nuevo", {}),
+        ("ventanilla_corregir", {"folio": w.escrito.folio}),
+        ("archivo_serie_nueva", {}),
+        ("archivo_serie_editar", {"serie_id": archivo["serie"].pk}),
+        ("archivo_expediente_reclasificar", {"numero": archivo["expediente"].numero}),
+        ("archivo_expediente_cerrar", {"numero": archivo["expediente"].numero}),
         *(("turno_accion", {"turno_id": w.turno.pk, "action": a}) for a in TURNO_ACTIONS),
         ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
         ("fila_horarios", {}),

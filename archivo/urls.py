@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cuadro/", views.cuadro_view, name="archivo_cuadro"),
+    path("cuadro/series/nueva/", views.serie_nueva, name="archivo_serie_nueva"),
+    path("cuadro/series/<int:serie_id>/", views.serie_editar, name="archivo_serie_editar"),
+    path("expedientes/", views.expedientes, name="archivo_expedientes"),
+    path("expedientes/<str:numero>/", views.expediente_detalle, name="archivo_expediente"),
+    path(
+        "expedientes/<str:numero>/reclasificar/",
+        views.expediente_reclasificar,
+        name="archivo_expediente_reclasificar",
+    ),
+    path(
+        "expedientes/<str:numero>/cerrar/",
+        views.expediente_cerrar,
+        name="archivo_expediente_cerrar",
+    ),
+    path("expedientes/<str:numero>/caratula.pdf", views.caratula, name="archivo_caratula"),
+]
