@@ -27,6 +27,7 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
+from demo.archivo import load_instrumentos
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role
@@ -531,6 +532,7 @@ USERS = [
     ("operativo", "Óscar", "Morales", Role.OPERATIVO, "SOP"),
     ("contraloria", "Carmen", "Vega", Role.CONTRALORIA, None),
     ("administracion", "Adriana", "Luna", Role.ADMINISTRACION, None),
+    ("archivo", "Amalia", "Bustos", Role.ARCHIVOS, None),
 ]
 SENSES = ([Sense.POSITIVA, Sense.INFORMATIVA, Sense.PARCIAL, Sense.NEGATIVA], [45, 25, 15, 15])
 ANSWERS = {
@@ -613,6 +615,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, escritos: int, semilla: int, **options):
         self.load_catalogues()
+        load_instrumentos()
         self.load_users()
         self.load_fila()
         if Escrito.objects.exists():
