@@ -19,4 +19,8 @@ urlpatterns = [
         name="archivo_expediente_cerrar",
     ),
     path("expedientes/<str:numero>/caratula.pdf", views.caratula, name="archivo_caratula"),
+    path("papel/", views.papel, name="archivo_papel"),
+    path("papel/relacion/", views.relacion, name="archivo_relacion"),
+    path("papel/etiquetas/", views.etiquetas, name="archivo_etiquetas"),
+    path("papel/turnado/<str:siglas>/", views.turnado, name="archivo_turnado"),
 ]

@@ -1,13 +1,20 @@
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from correspondencia.models import Secretaria
+from oficialia import bitacora
 from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 
-from . import indice, vigencia
+from . import escritorio, indice, vigencia
 from .caratula import caratula_pdf
 from .expedientes import expediente_close, expediente_reclassify
 from .forms import ReclasificarForm, SerieForm
@@ -175,3 +182,101 @@ def caratula(request: HttpRequest, numero: str) -> HttpResponse:
     response = HttpResponse(caratula_pdf(expediente), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="caratula-{expediente.numero}.pdf"'
     return response
+
+
+# The desk's paper ---------------------------------------------------------------------------
+
+DESK_ROLES = (Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS)
+
+
+def _day(request: HttpRequest) -> date:
+    raw = request.GET.get("fecha", "")
+    try:
+        return date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@role_required(*DESK_ROLES)
+def papel(request: HttpRequest) -> HttpResponse:
+    """The day's paper: the relación, the stickers and the turnado slips."""
+    day = _day(request)
+    return render(
+        request,
+        "archivo/papel.html",
+        {
+            "day": day,
+            "mias": escritorio.paper_received(day=day, clerk=request.user).count(),
+            "todas": escritorio.paper_received(day=day).count(),
+            "formatos": escritorio.LABEL_FORMATS.values(),
+            "secretarias": Secretaria.objects.filter(
+                turnos__turned_at__range=escritorio.day_bounds(day)
+            )
+            .annotate(n=Count("turnos"))
+            .order_by("nombre"),
+            "puede_turnado": bool(_roles(request) & {Role.OFICIALIA, Role.ARCHIVOS}),
+        },
+    )
+
+
+@role_required(*DESK_ROLES)
+def relacion(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    clerk = None if request.GET.get("por") == "dia" else request.user
+    rows = escritorio.relacion_rows(escritorio.paper_received(day=day, clerk=clerk))
+    stem = f"relacion-{day:%Y-%m-%d}" + (f"-{clerk.get_username()}" if clerk else "")
+    bitacora.record(
+        action=Accion.ARCHIVO_IMPRIMIR,
+        object_type="relacion",
+        object_ref=stem,
+        changes={"escritos": len(rows)},
+    )
+    if request.GET.get("formato") == "csv":
+        response = HttpResponse(
+            escritorio.relacion_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    return _pdf_response(escritorio.relacion_pdf(day=day, clerk=clerk, rows=rows), f"{stem}.pdf")
+
+
+@role_required(Role.OFICIALIA, Role.ARCHIVOS)
+def turnado(request: HttpRequest, siglas: str) -> HttpResponse:
+    secretaria = Secretaria.objects.filter(siglas=siglas).first()
+    if secretaria is None:
+        raise Http404
+    day = _day(request)
+    return _pdf_response(
+        escritorio.turnado_pdf(day=day, secretaria=secretaria),
+        f"turnado-{secretaria.siglas}-{day:%Y-%m-%d}.pdf",
+    )
+
+
+@role_required(*DESK_ROLES)
+def etiquetas(request: HttpRequest) -> HttpResponse:
+    """«Recibido» stickers: the named folios, or the clerk's paper captures of the day. A
+    ventanilla clerk prints only their own captures."""
+    formato = escritorio.LABEL_FORMATS.get(request.GET.get("formato", ""), None)
+    formato = formato or escritorio.LABEL_FORMATS["hoja"]
+    folios = request.GET.getlist("folio")
+    only_mine = not (_roles(request) & {Role.OFICIALIA, Role.ARCHIVOS})
+    if folios:
+        escritos = escritorio.paper_received_by_folio(folios=folios)
+        if only_mine:
+            escritos = escritos.filter(captured_by=request.user)
+        escritos = list(escritos)
+        if not escritos:
+            raise Http404
+    else:
+        clerk = None if (request.GET.get("por") == "dia" and not only_mine) else request.user
+        escritos = list(escritorio.paper_received(day=_day(request), clerk=clerk))
+    return _pdf_response(
+        escritorio.etiquetas_pdf(escritos=escritos, formato=formato),
+        f"etiquetas-{formato.key}.pdf",
+    )

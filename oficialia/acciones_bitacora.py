@@ -73,6 +73,7 @@ class Accion(models.TextChoices):
     EXPEDIENTE_RECLASIFICAR = "expediente.reclasificar", "Expediente reclasificado"
     EXPEDIENTE_CERRAR = "expediente.cerrar", "Expediente cerrado"
     EXPEDIENTE_DOCUMENTO = "expediente.documento", "Documento agregado al índice"
+    ARCHIVO_IMPRIMIR = "archivo.imprimir", "Imprimió una relación de documentos recibidos"
     # Fichas (the queue at the windows)
     FICHA_EMITIR = "ficha.emitir", "Ficha emitida en el kiosco"
     FICHA_LLAMAR = "ficha.llamar", "Ficha llamada a un módulo"

@@ -196,6 +196,7 @@ ESCRITO_HIDDEN = frozenset(
 SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
 CONTRALORIA = frozenset({Role.CONTRALORIA})
 ARCHIVO_READERS = frozenset({Role.ARCHIVOS, Role.OFICIALIA, Role.CONTRALORIA})
+DESK_PAPER = frozenset({Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS})
 AGUA = frozenset({"titular_agua", "enlace_agua"})
 
 
@@ -475,6 +476,13 @@ URLS: dict[str, Rule] = {
     ),
     "archivo_expediente_cerrar": Rule(
         _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
+    ),
+    "archivo_papel": Rule(roles=DESK_PAPER),
+    "archivo_relacion": Rule(roles=DESK_PAPER),
+    "archivo_etiquetas": Rule(roles=DESK_PAPER),
+    "archivo_turnado": Rule(
+        lambda w: {"siglas": w.turno.secretaria.siglas},
+        roles=frozenset({Role.OFICIALIA, Role.ARCHIVOS}),
     ),
     # Ventanilla: each clerk sees the escritos they captured ---------------------------------
     "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
