@@ -177,3 +177,12 @@ def etiquetas_pdf(*, escritos: list[Escrito], formato: LabelFormat) -> bytes:
     per_page = formato.columns * formato.rows
     pages = [labels[i : i + per_page] for i in range(0, len(labels), per_page)] or [[]]
     return _pdf("archivo/etiquetas.html", {"pages": pages, "f": formato})
+
+
+def caja_label_pdf(caja) -> bytes:
+    """The label stuck on a box: its code in large type, where it stands, and a QR."""
+    url = settings.PUBLIC_BASE_URL + reverse("archivo_cajas") + f"#caja-{caja.pk}"
+    return _pdf(
+        "archivo/caja_etiqueta.html",
+        {"caja": caja, "qr": segno.make(url, error="m").svg_data_uri(scale=4, border=0)},
+    )

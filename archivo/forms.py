@@ -3,7 +3,7 @@ from django import forms
 from correspondencia.models import Tramite
 
 from .instrumentos import SerieData
-from .models import Destino, Seccion, Serie
+from .models import Deposito, Destino, Expediente, Seccion, Serie
 
 
 class SerieForm(forms.Form):
@@ -64,3 +64,44 @@ class ReclasificarForm(forms.Form):
         queryset=Serie.objects.filter(vigente=True).select_related("seccion").order_by("codigo"),
     )
     motivo = forms.CharField(label="Motivo", max_length=300)
+
+
+class PrestamoForm(forms.Form):
+    expediente = forms.CharField(label="Número de expediente", max_length=30)
+    solicitante = forms.ModelChoiceField(
+        label="Quién lo lleva",
+        queryset=None,
+        help_text="Personal del Ayuntamiento con cuenta en el sistema.",
+    )
+    motivo = forms.CharField(label="Para qué", max_length=300)
+    vence = forms.DateField(
+        label="Fecha de devolución", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["solicitante"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__isnull=False)
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.fields["solicitante"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
+
+    def clean_expediente(self):
+        numero = self.cleaned_data["expediente"].strip().upper()
+        expediente = Expediente.objects.filter(numero=numero).first()
+        if expediente is None:
+            raise forms.ValidationError(f"No hay un expediente con el número {numero}.")
+        return expediente
+
+
+class CajaForm(forms.Form):
+    deposito = forms.ModelChoiceField(label="Archivo", queryset=Deposito.objects.all())
+    estante = forms.CharField(label="Estante", max_length=10, help_text="p. ej. E02")
+    codigo = forms.CharField(label="Caja", max_length=10, help_text="p. ej. C014")
+    descripcion = forms.CharField(label="Descripción", max_length=200, required=False)

@@ -242,3 +242,109 @@ class Documento(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expediente.numero} #{self.orden} {self.descripcion}"
+
+
+# Paper originals ----------------------------------------------------------------------------
+
+
+class Deposito(models.Model):
+    """A physical archive (a room): archivo de trámite of an area, concentración, histórico."""
+
+    codigo = models.CharField("código", max_length=10, unique=True)
+    nombre = models.CharField(max_length=150)
+    custodia = models.CharField(max_length=14, choices=Custodia.choices, default=Custodia.TRAMITE)
+    domicilio = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["codigo"]
+        verbose_name = "archivo (depósito)"
+        verbose_name_plural = "archivos (depósitos)"
+
+    def __str__(self) -> str:
+        return f"{self.codigo} {self.nombre}"
+
+
+class Estante(models.Model):
+    deposito = models.ForeignKey(Deposito, on_delete=models.PROTECT, related_name="estantes")
+    codigo = models.CharField("código", max_length=10)
+
+    class Meta:
+        ordering = ["deposito__codigo", "codigo"]
+        constraints = [
+            models.UniqueConstraint(fields=["deposito", "codigo"], name="estante_por_deposito")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deposito.codigo}-{self.codigo}"
+
+
+class Caja(models.Model):
+    estante = models.ForeignKey(Estante, on_delete=models.PROTECT, related_name="cajas")
+    codigo = models.CharField("código", max_length=10)
+    descripcion = models.CharField("descripción", max_length=200, blank=True)
+    # "AT-E02-C014": what the box's label shows and the ventanilla types as the place.
+    etiqueta = models.CharField(max_length=40, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["etiqueta"]
+        constraints = [
+            models.UniqueConstraint(fields=["estante", "codigo"], name="caja_por_estante")
+        ]
+
+    def __str__(self) -> str:
+        return self.etiqueta
+
+    def save(self, *args, **kwargs):
+        self.etiqueta = f"{self.estante}-{self.codigo}".upper()
+        super().save(*args, **kwargs)
+
+
+class UbicacionOriginal(models.Model):
+    """Where the paper original of an escrito is kept: a box, and a legajo inside it."""
+
+    escrito = models.OneToOneField(Escrito, on_delete=models.PROTECT, related_name="+")
+    caja = models.ForeignKey(Caja, on_delete=models.PROTECT, related_name="originales")
+    legajo = models.CharField(max_length=40, blank=True)
+    ubicado_en = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "ubicación de un original"
+        verbose_name_plural = "ubicaciones de originales"
+
+    def __str__(self) -> str:
+        return f"{self.caja}{f', legajo {self.legajo}' if self.legajo else ''}"
+
+
+class Prestamo(models.Model):
+    """A loan of an expediente's paper: who took it, why, when, when it is due back, and
+    when it came back. Rows are never deleted: together they are the loan ledger."""
+
+    expediente = models.ForeignKey(Expediente, on_delete=models.PROTECT, related_name="prestamos")
+    solicitante = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    motivo = models.CharField(max_length=300)
+    prestado_en = models.DateTimeField()
+    vence = models.DateField("fecha de devolución")
+    prestado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    devuelto_en = models.DateTimeField(null=True, blank=True)
+    recibido_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The last day a reminder went out, so a second run the same day sends nothing.
+    recordado_el = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-prestado_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["expediente"],
+                condition=models.Q(devuelto_en__isnull=True),
+                name="un_prestamo_abierto_por_expediente",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expediente.numero} → {self.solicitante}"

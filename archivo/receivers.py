@@ -9,6 +9,7 @@ from correspondencia.signals import transicion_registrada
 from oficialia.acciones import ActionError
 
 from .expedientes import escrito_classify, escrito_index
+from .originales import original_link_from_capture
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,9 @@ def _on_transicion(sender, transicion_id: int, **kwargs) -> None:
     if step is None:
         return
     try:
-        if step["action"] in CLASSIFY_ON and step["turno_id"] is None:
+        if step["action"] == "recibir":
+            original_link_from_capture(escrito_id=step["escrito_id"])
+        elif step["action"] in CLASSIFY_ON and step["turno_id"] is None:
             escrito_classify(escrito_id=step["escrito_id"])
         else:
             escrito_index(escrito_id=step["escrito_id"])

@@ -17,9 +17,18 @@ from oficialia.roles import Role, role_required
 from . import escritorio, indice, vigencia
 from .caratula import caratula_pdf
 from .expedientes import expediente_close, expediente_reclassify
-from .forms import ReclasificarForm, SerieForm
+from .forms import CajaForm, PrestamoForm, ReclasificarForm, SerieForm
 from .instrumentos import cuadro, serie_create, serie_data_of, serie_revise
-from .models import Expediente, ExpedienteEstado, Serie
+from .models import (
+    Caja,
+    Deposito,
+    Estante,
+    Expediente,
+    ExpedienteEstado,
+    Prestamo,
+    Serie,
+)
+from .originales import prestamo_open, prestamo_return
 
 # Who reads the archive: the archivists keep it, the oficialía files into it, the
 # contraloría reviews it.
@@ -131,6 +140,9 @@ def expediente_detalle(request: HttpRequest, numero: str) -> HttpResponse:
             "escritos": expediente.escritos.select_related("escrito").order_by(
                 "escrito__received_at"
             ),
+            "prestamo": expediente.prestamos.filter(devuelto_en__isnull=True)
+            .select_related("solicitante")
+            .first(),
             "fallas": indice.verify(expediente),
             "fin_tramite": vigencia.fin_tramite(expediente),
             "fin_concentracion": vigencia.fin_concentracion(expediente),
@@ -280,3 +292,82 @@ def etiquetas(request: HttpRequest) -> HttpResponse:
         escritorio.etiquetas_pdf(escritos=escritos, formato=formato),
         f"etiquetas-{formato.key}.pdf",
     )
+
+
+# Paper originals: boxes and loans -------------------------------------------------------------
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def cajas(request: HttpRequest) -> HttpResponse:
+    form = CajaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        estante, _ = Estante.objects.get_or_create(
+            deposito=c["deposito"], codigo=c["estante"].strip().upper()
+        )
+        caja, created = Caja.objects.get_or_create(
+            estante=estante,
+            codigo=c["codigo"].strip().upper(),
+            defaults={"descripcion": c["descripcion"]},
+        )
+        if created:
+            messages.success(request, f"Caja {caja.etiqueta} agregada.")
+            return redirect("archivo_cajas")
+        form.add_error("codigo", f"Ya existe la caja {caja.etiqueta}.")
+    depositos = Deposito.objects.prefetch_related("estantes__cajas__originales")
+    return render(request, "archivo/cajas.html", {"form": form, "depositos": depositos})
+
+
+@role_required(Role.ARCHIVOS)
+def caja_etiqueta(request: HttpRequest, caja_id: int) -> HttpResponse:
+    caja = Caja.objects.select_related("estante__deposito").filter(pk=caja_id).first()
+    if caja is None:
+        raise Http404
+    return _pdf_response(escritorio.caja_label_pdf(caja), f"caja-{caja.etiqueta}.pdf")
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def prestamos(request: HttpRequest) -> HttpResponse:
+    form = PrestamoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            prestamo_open(
+                expediente_id=c["expediente"].pk,
+                solicitante=c["solicitante"],
+                motivo=c["motivo"],
+                vence=c["vence"],
+                user=request.user,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Préstamo de {c['expediente'].numero} registrado.")
+            return redirect("archivo_prestamos")
+    ledger = Prestamo.objects.select_related(
+        "expediente", "solicitante", "prestado_por", "recibido_por"
+    )
+    if request.GET.get("ver") == "abiertos":
+        ledger = ledger.filter(devuelto_en__isnull=True)
+    page = Paginator(ledger, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "archivo/prestamos.html",
+        {"form": form, "page": page, "today": timezone.localdate()},
+    )
+
+
+@role_required(Role.ARCHIVOS)
+@require_POST
+def prestamo_devolver(request: HttpRequest, prestamo_id: int) -> HttpResponse:
+    if not Prestamo.objects.filter(pk=prestamo_id).exists():
+        raise Http404
+    try:
+        prestamo = prestamo_return(prestamo_id=prestamo_id, user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Devolución de {prestamo.expediente.numero} registrada.")
+    return redirect("archivo_prestamos")

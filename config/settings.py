@@ -321,6 +321,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "turnos.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "loan-reminders": {
+        "task": "archivo.tasks.remind_loans",
+        "schedule": crontab(hour=8, minute=5),
+    },
 }
 TASK_RETRY_BACKOFF_MAX = 300
 

@@ -5,7 +5,17 @@ series with their valores, vigencias, destino and legal basis, each trámite in 
 from django.db import transaction
 
 from archivo.instrumentos import SerieData, serie_create
-from archivo.models import Destino, Fondo, Seccion, SeccionTipo, Serie
+from archivo.models import (
+    Caja,
+    Custodia,
+    Deposito,
+    Destino,
+    Estante,
+    Fondo,
+    Seccion,
+    SeccionTipo,
+    Serie,
+)
 from correspondencia.models import Tramite
 
 LGA = "Ley General de Archivos, arts. 13 y 38"
@@ -90,9 +100,29 @@ SERIES = [
 ]  # fmt: skip
 
 
+DEPOSITOS = [
+    ("AT", "Archivo de trámite de la Oficialía de Partes", Custodia.TRAMITE,
+     {"E01": ["C001", "C002", "C003"], "E02": ["C001", "C002"]}),
+    ("AC", "Archivo de concentración", Custodia.CONCENTRACION, {"E01": ["C001", "C002"]}),
+    ("AH", "Archivo histórico municipal", Custodia.HISTORICO, {"E01": ["C001"]}),
+]  # fmt: skip
+
+
+def load_depositos() -> None:
+    for codigo, nombre, custodia, estantes in DEPOSITOS:
+        deposito, _ = Deposito.objects.get_or_create(
+            codigo=codigo, defaults={"nombre": nombre, "custodia": custodia}
+        )
+        for estante_codigo, cajas in estantes.items():
+            estante, _ = Estante.objects.get_or_create(deposito=deposito, codigo=estante_codigo)
+            for caja in cajas:
+                Caja.objects.get_or_create(estante=estante, codigo=caja)
+
+
 @transaction.atomic
 def load_instrumentos() -> int:
     """Load the cuadro once; returns how many series were created (0 if already there)."""
+    load_depositos()
     if Fondo.objects.filter(codigo="AM").exists():
         return 0
     fondo = Fondo.objects.create(codigo="AM", nombre="H. Ayuntamiento Municipal")

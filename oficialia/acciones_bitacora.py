@@ -73,6 +73,9 @@ class Accion(models.TextChoices):
     EXPEDIENTE_RECLASIFICAR = "expediente.reclasificar", "Expediente reclasificado"
     EXPEDIENTE_CERRAR = "expediente.cerrar", "Expediente cerrado"
     EXPEDIENTE_DOCUMENTO = "expediente.documento", "Documento agregado al índice"
+    ORIGINAL_UBICAR = "original.ubicar", "Original en papel ubicado en una caja"
+    PRESTAMO_PRESTAR = "prestamo.prestar", "Expediente en papel prestado"
+    PRESTAMO_DEVOLVER = "prestamo.devolver", "Expediente en papel devuelto"
     ARCHIVO_IMPRIMIR = "archivo.imprimir", "Imprimió una relación de documentos recibidos"
     # Fichas (the queue at the windows)
     FICHA_EMITIR = "ficha.emitir", "Ficha emitida en el kiosco"

@@ -253,6 +253,34 @@ def _archivo(w: World) -> dict:
     return {"serie": serie, "expediente": expediente}
 
 
+def _caja(w: World) -> dict:
+    from archivo.models import Caja, Deposito, Estante
+
+    deposito, _ = Deposito.objects.get_or_create(codigo="AT", defaults={"nombre": "Trámite"})
+    estante, _ = Estante.objects.get_or_create(deposito=deposito, codigo="E01")
+    caja, _ = Caja.objects.get_or_create(estante=estante, codigo="C001")
+    return {"caja_id": caja.pk}
+
+
+def _prestamo(w: World) -> dict:
+    from datetime import timedelta
+
+    from archivo.models import Prestamo
+
+    expediente = _archivo(w)["expediente"]
+    prestamo = Prestamo.objects.filter(expediente=expediente).first()
+    if prestamo is None:
+        prestamo = Prestamo.objects.create(
+            expediente=expediente,
+            solicitante=w.turno.escrito.captured_by,
+            motivo="Consulta",
+            prestado_en=timezone.now(),
+            vence=timezone.localdate() + timedelta(days=3),
+            prestado_por=w.turno.escrito.captured_by,
+        )
+    return {"prestamo_id": prestamo.pk}
+
+
 def _expediente_numero(w: World) -> dict:
     return {"numero": _archivo(w)["expediente"].numero}
 
@@ -476,6 +504,12 @@ URLS: dict[str, Rule] = {
     ),
     "archivo_expediente_cerrar": Rule(
         _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
+    ),
+    "archivo_cajas": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_caja_etiqueta": Rule(_caja, roles=frozenset({Role.ARCHIVOS})),
+    "archivo_prestamos": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_prestamo_devolver": Rule(
+        _prestamo, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
     ),
     "archivo_papel": Rule(roles=DESK_PAPER),
     "archivo_relacion": Rule(roles=DESK_PAPER),
@@ -772,6 +806,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     client = _client(personas["contraloria"])
     arco = _solicitud_arco(w)  # made before the snapshot: it notifies the administración
     archivo = _archivo(w)
+    prestamo = _prestamo(w)
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -793,6 +828,9 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("archivo_serie_editar", {"serie_id": archivo["serie"].pk}),
         ("archivo_expediente_reclasificar", {"numero": archivo["expediente"].numero}),
         ("archivo_expediente_cerrar", {"numero": archivo["expediente"].numero}),
+        ("archivo_cajas", {}),
+        ("archivo_prestamos", {}),
+        ("archivo_prestamo_devolver", prestamo),
         *(("turno_accion", {"turno_id": w.turno.pk, "action": a}) for a in TURNO_ACTIONS),
         ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
         ("fila_horarios", {}),
