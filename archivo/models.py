@@ -348,3 +348,75 @@ class Prestamo(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expediente.numero} → {self.solicitante}"
+
+
+# Transfers and disposal ----------------------------------------------------------------------
+
+
+class ContadorArchivo(models.Model):
+    """Gap-free numbers of transfers and bajas, per kind and year (oficialia.contadores)."""
+
+    clave = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clave", "year"], name="contador_archivo_unico")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clave}-{self.year}: {self.last_number}"
+
+
+class TransferenciaTipo(models.TextChoices):
+    PRIMARIA = "primaria", "Transferencia primaria (al archivo de concentración)"
+    SECUNDARIA = "secundaria", "Transferencia secundaria (al archivo histórico)"
+
+
+class Transferencia(models.Model):
+    numero = models.CharField("número", max_length=20, unique=True)
+    tipo = models.CharField(max_length=10, choices=TransferenciaTipo.choices)
+    fecha = models.DateField()
+    hecha_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    expedientes = models.ManyToManyField(Expediente, related_name="transferencias")
+
+    class Meta:
+        ordering = ["-fecha", "-numero"]
+
+    def __str__(self) -> str:
+        return self.numero
+
+
+class BajaEstado(models.TextChoices):
+    DICTAMINADA = "dictaminada", "Dictaminada"
+    PUBLICADA = "publicada", "Publicada"
+    EJECUTADA = "ejecutada", "Ejecutada (documentos suprimidos)"
+
+
+class BajaDocumental(models.Model):
+    """A baja documental (LGA art. 31): dictamen and acta, published, and only then carried
+    out. The publication stays public for ARCHIVO_BAJA_PUBLICACION_ANIOS years."""
+
+    numero = models.CharField("número", max_length=20, unique=True)
+    estado = models.CharField(max_length=12, choices=BajaEstado.choices)
+    dictaminada_en = models.DateTimeField()
+    dictaminada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    publicada_en = models.DateTimeField(null=True, blank=True)
+    ejecutada_en = models.DateTimeField(null=True, blank=True)
+    ejecutada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    expedientes = models.ManyToManyField(Expediente, related_name="bajas")
+
+    class Meta:
+        ordering = ["-dictaminada_en"]
+        verbose_name = "baja documental"
+        verbose_name_plural = "bajas documentales"
+
+    def __str__(self) -> str:
+        return self.numero

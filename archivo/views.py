@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -14,12 +15,13 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 
-from . import escritorio, indice, vigencia
+from . import disposicion, escritorio, indice, vigencia
 from .caratula import caratula_pdf
 from .expedientes import expediente_close, expediente_reclassify
 from .forms import CajaForm, PrestamoForm, ReclasificarForm, SerieForm
 from .instrumentos import cuadro, serie_create, serie_data_of, serie_revise
 from .models import (
+    BajaDocumental,
     Caja,
     Deposito,
     Estante,
@@ -27,6 +29,8 @@ from .models import (
     ExpedienteEstado,
     Prestamo,
     Serie,
+    Transferencia,
+    TransferenciaTipo,
 )
 from .originales import prestamo_open, prestamo_return
 
@@ -371,3 +375,132 @@ def prestamo_devolver(request: HttpRequest, prestamo_id: int) -> HttpResponse:
     else:
         messages.success(request, f"Devolución de {prestamo.expediente.numero} registrada.")
     return redirect("archivo_prestamos")
+
+
+# Transfers and disposal ----------------------------------------------------------------------
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def transferencias(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("expediente") if v.isdecimal()]
+        accion = request.POST.get("accion")
+        try:
+            if accion == "primaria":
+                done = disposicion.transfer_make(
+                    tipo=TransferenciaTipo.PRIMARIA, expediente_ids=ids, user=request.user
+                )
+            elif accion == "secundaria":
+                done = disposicion.transfer_make(
+                    tipo=TransferenciaTipo.SECUNDARIA, expediente_ids=ids, user=request.user
+                )
+            elif accion == "baja":
+                baja = disposicion.baja_dictaminar(expediente_ids=ids, user=request.user)
+                messages.success(request, f"Baja {baja.numero} dictaminada: revísela y publíquela.")
+                return redirect("archivo_baja", numero=baja.numero)
+            else:
+                raise ActionError("Elija qué hacer con los expedientes.")
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Transferencia {done.numero} hecha: imprima su inventario.")
+        return redirect("archivo_transferencias")
+    today = timezone.localdate()
+    listas = []
+    for clave, titulo, boton, items, end in (
+        ("primaria", "Vigencia en trámite cumplida: transferencia primaria",
+         "Transferir al archivo de concentración", disposicion.due_primary(), vigencia.fin_tramite),
+        ("secundaria", "Conservación cumplida, destino histórico: transferencia secundaria",
+         "Transferir al archivo histórico", disposicion.due_secondary(),
+         vigencia.fin_concentracion),
+        ("baja", "Conservación cumplida, destino baja", "Dictaminar la baja documental",
+         disposicion.due_baja(), vigencia.fin_concentracion),
+    ):  # fmt: skip
+        for e in items:
+            e.vence = end(e)
+        listas.append({"clave": clave, "titulo": titulo, "boton": boton, "expedientes": items})
+    return render(
+        request,
+        "archivo/transferencias.html",
+        {
+            "today": today,
+            "listas": listas,
+            "transferencias": Transferencia.objects.all()[:50],
+            "bajas": BajaDocumental.objects.all()[:50],
+        },
+    )
+
+
+@role_required(Role.ARCHIVOS)
+def inventario(request: HttpRequest, numero: str, formato: str) -> HttpResponse:
+    transferencia = Transferencia.objects.filter(numero=numero).first()
+    if transferencia is None or formato not in ("pdf", "csv"):
+        raise Http404
+    if formato == "csv":
+        rows = disposicion.inventory_rows(
+            transferencia.expedientes.select_related("serie").order_by("numero")
+        )
+        response = HttpResponse(
+            disposicion.inventory_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="inventario-{numero}.csv"'
+        return response
+    return _pdf_response(
+        disposicion.transfer_inventory_pdf(transferencia), f"inventario-{numero}.pdf"
+    )
+
+
+def _baja(numero: str) -> BajaDocumental:
+    baja = BajaDocumental.objects.filter(numero=numero).first()
+    if baja is None:
+        raise Http404
+    return baja
+
+
+@role_required(Role.ARCHIVOS)
+def baja_detalle(request: HttpRequest, numero: str) -> HttpResponse:
+    baja = _baja(numero)
+    return render(
+        request, "archivo/baja.html", {"baja": baja, "hasta": disposicion.publicada_hasta(baja)}
+    )
+
+
+@role_required(Role.ARCHIVOS)
+@require_POST
+def baja_accion(request: HttpRequest, numero: str, accion: str) -> HttpResponse:
+    baja = _baja(numero)
+    services = {"publicar": disposicion.baja_publicar, "ejecutar": disposicion.baja_ejecutar}
+    if accion not in services:
+        raise Http404
+    try:
+        services[accion](baja_id=baja.pk, user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Baja publicada." if accion == "publicar" else "Documentos suprimidos."
+        )
+    return redirect("archivo_baja", numero=numero)
+
+
+def baja_documento(request: HttpRequest, numero: str, documento: str) -> HttpResponse:
+    """The dictamen and the acta: public once published (within its term), and always for
+    the Coordinación de Archivos."""
+    baja = BajaDocumental.objects.filter(numero=numero).first()
+    staff = request.user.is_authenticated and Role.ARCHIVOS in _roles(request)
+    public = baja is not None and baja in disposicion.bajas_publicas()
+    if baja is None or documento not in ("dictamen", "acta") or not (staff or public):
+        raise Http404
+    render_pdf = (
+        disposicion.baja_dictamen_pdf if documento == "dictamen" else disposicion.baja_acta_pdf
+    )
+    return _pdf_response(render_pdf(baja), f"{documento}-{numero}.pdf")
+
+
+def bajas_publicas(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "archivo/bajas_publicas.html",
+        {"bajas": disposicion.bajas_publicas(), "anios": settings.ARCHIVO_BAJA_PUBLICACION_ANIOS},
+    )

@@ -37,13 +37,17 @@ def retention_over(expediente: Expediente, *, on: date | None = None) -> bool:
     return end is not None and (on or timezone.localdate()) >= end
 
 
-def retention_ended(escrito_id: int, *, on: date | None = None) -> bool:
+def retention_ended(escrito_id: int) -> bool:
     """Whether the archival retention of this escrito's documents has ended, so that blocked
-    personal data in them may be suppressed. An escrito in no expediente, or in an open one,
-    is still within retention."""
-    link = (
-        ExpedienteEscrito.objects.select_related("expediente__serie")
-        .filter(escrito_id=escrito_id)
-        .first()
+    personal data in them may now be suppressed: its expediente is in a baja documental that
+    has been published (LGA art. 31). Never for an escrito in no expediente, in an open one,
+    or in one kept for the histórico."""
+    from .models import BajaEstado
+
+    link = ExpedienteEscrito.objects.filter(escrito_id=escrito_id).first()
+    return (
+        link is not None
+        and link.expediente.bajas.filter(
+            estado__in=[BajaEstado.PUBLICADA, BajaEstado.EJECUTADA]
+        ).exists()
     )
-    return link is not None and retention_over(link.expediente, on=on)

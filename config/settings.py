@@ -257,6 +257,10 @@ DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
 # received within this many hours (a paper escrito captured twice by mistake).
 VENTANILLA_DUPLICADO_HORAS = env_int("OFICIALIA_DUPLICADO_HORAS", 8)
 
+# Ley General de Archivos, art. 31: the list of each baja documental stays published at
+# least this many years.
+ARCHIVO_BAJA_PUBLICACION_ANIOS = env_int("OFICIALIA_BAJA_PUBLICACION_ANIOS", 7)
+
 # Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
 # Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
 SENAL_PERIODO_DIAS = env_int("OFICIALIA_SENAL_PERIODO_DIAS", 90)

@@ -76,6 +76,10 @@ class Accion(models.TextChoices):
     ORIGINAL_UBICAR = "original.ubicar", "Original en papel ubicado en una caja"
     PRESTAMO_PRESTAR = "prestamo.prestar", "Expediente en papel prestado"
     PRESTAMO_DEVOLVER = "prestamo.devolver", "Expediente en papel devuelto"
+    TRANSFERENCIA_HACER = "transferencia.hacer", "Transferencia de expedientes"
+    BAJA_DICTAMINAR = "baja.dictaminar", "Baja documental dictaminada"
+    BAJA_PUBLICAR = "baja.publicar", "Baja documental publicada"
+    BAJA_EJECUTAR = "baja.ejecutar", "Baja documental ejecutada (documentos suprimidos)"
     ARCHIVO_IMPRIMIR = "archivo.imprimir", "Imprimió una relación de documentos recibidos"
     # Fichas (the queue at the windows)
     FICHA_EMITIR = "ficha.emitir", "Ficha emitida en el kiosco"

@@ -92,14 +92,14 @@ def test_the_retention_clock_starts_when_the_expediente_closes(cuadro, licencia,
     Expediente.objects.filter(pk=expediente.pk).update(abierto_en=date(2026, 1, 5))
     # Open: no clock, however old.
     assert vigencia.fin_tramite(expediente) is None
-    assert not vigencia.retention_ended(escrito.pk, on=date(2099, 1, 1))
+    assert not vigencia.retention_over(expediente, on=date(2099, 1, 1))
     expediente_close(expediente_id=expediente.pk, user=archivista, on=date(2026, 3, 15))
     expediente.refresh_from_db()
     # Licencias: 3 years in trámite, 7 in concentración.
     assert vigencia.fin_tramite(expediente) == date(2029, 3, 15)
     assert vigencia.fin_concentracion(expediente) == date(2036, 3, 15)
-    assert not vigencia.retention_ended(escrito.pk, on=date(2036, 3, 14))
-    assert vigencia.retention_ended(escrito.pk, on=date(2036, 3, 15))
+    assert not vigencia.retention_over(expediente, on=date(2036, 3, 14))
+    assert vigencia.retention_over(expediente, on=date(2036, 3, 15))
     with pytest.raises(ActionError, match="ya está cerrado"):
         expediente_close(expediente_id=expediente.pk, user=archivista)
 

@@ -281,6 +281,39 @@ def _prestamo(w: World) -> dict:
     return {"prestamo_id": prestamo.pk}
 
 
+def _transferencia(w: World) -> dict:
+    from archivo.models import Transferencia, TransferenciaTipo
+
+    user = w.turno.escrito.captured_by
+    transferencia, _ = Transferencia.objects.get_or_create(
+        numero="TP-2026-0001",
+        defaults={
+            "tipo": TransferenciaTipo.PRIMARIA,
+            "fecha": timezone.localdate(),
+            "hecha_por": user,
+        },
+    )
+    transferencia.expedientes.add(_archivo(w)["expediente"])
+    return {"numero": transferencia.numero, "formato": "csv"}
+
+
+def _baja(w: World) -> dict:
+    """A published baja documental (its dictamen and acta are public)."""
+    from archivo.models import BajaDocumental, BajaEstado
+
+    user = w.turno.escrito.captured_by
+    baja, _ = BajaDocumental.objects.get_or_create(
+        numero="BD-2026-0001",
+        defaults={
+            "estado": BajaEstado.PUBLICADA,
+            "dictaminada_en": timezone.now(),
+            "dictaminada_por": user,
+            "publicada_en": timezone.now(),
+        },
+    )
+    return {"numero": baja.numero}
+
+
 def _expediente_numero(w: World) -> dict:
     return {"numero": _archivo(w)["expediente"].numero}
 
@@ -510,6 +543,19 @@ URLS: dict[str, Rule] = {
     "archivo_prestamos": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
     "archivo_prestamo_devolver": Rule(
         _prestamo, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
+    ),
+    "archivo_transferencias": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_inventario": Rule(_transferencia, roles=frozenset({Role.ARCHIVOS})),
+    "archivo_baja": Rule(_baja, roles=frozenset({Role.ARCHIVOS})),
+    "archivo_baja_accion": Rule(
+        lambda w: {**_baja(w), "accion": "publicar"},
+        methods=("POST",),
+        roles=frozenset({Role.ARCHIVOS}),
+    ),
+    # Public: the published list of bajas documentales (LGA art. 31) and their documents.
+    "archivo_bajas_publicas": Rule(public=True, anyone=200),
+    "archivo_baja_documento": Rule(
+        lambda w: {**_baja(w), "documento": "dictamen"}, public=True, anyone=200
     ),
     "archivo_papel": Rule(roles=DESK_PAPER),
     "archivo_relacion": Rule(roles=DESK_PAPER),
@@ -807,6 +853,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     arco = _solicitud_arco(w)  # made before the snapshot: it notifies the administración
     archivo = _archivo(w)
     prestamo = _prestamo(w)
+    baja = _baja(w)
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -831,6 +878,8 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("archivo_cajas", {}),
         ("archivo_prestamos", {}),
         ("archivo_prestamo_devolver", prestamo),
+        ("archivo_transferencias", {}),
+        ("archivo_baja_accion", {**baja, "accion": "ejecutar"}),
         *(("turno_accion", {"turno_id": w.turno.pk, "action": a}) for a in TURNO_ACTIONS),
         ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
         ("fila_horarios", {}),
