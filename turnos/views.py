@@ -38,6 +38,7 @@ STAFF_ROLES = (
     Role.OPERATIVO,
     Role.CONTRALORIA,
     Role.ADMINISTRACION,
+    Role.ARCHIVOS,
 )
 
 
