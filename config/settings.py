@@ -59,7 +59,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
-# The address printed on acuses (QR code, verification link). It is on paper for years.
+# The address printed on acuses (QR code, verification link) and in email links. It is on
+# paper for years. `make run ADDR=host:port` sets it to that address.
 PUBLIC_BASE_URL = env_str("OFICIALIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -74,8 +75,11 @@ INSTALLED_APPS = [
     "simple_history",
     "oficialia",
     "demo",
+    "firmas",
     "correspondencia",
     "turnos",
+    "oficios",
+    "notificaciones",
     "transparencia",
     "fila",
     "contraloria",
@@ -228,7 +232,9 @@ ACCESS_CODE_KEY = (
     or hashlib.sha256(f"access-code:{SECRET_KEY}".encode()).hexdigest()
 )
 
-# Mail. Console by default; SMTP when EMAIL_HOST is set.
+# Mail. SMTP when EMAIL_HOST is set. Otherwise (the demo) every message is written to a file
+# of its own in var/correos/, where the links it carries (an account's confirmation, a
+# password reset) can be read instead of being lost among the server's log lines.
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -238,7 +244,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("OFICIALIA_CORREOS_DIR", str(VAR_DIR / "correos"))
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Oficialía de Partes <oficialia@ayuntamiento.gob.mx>"
 )
@@ -249,6 +256,27 @@ INSTITUTION_ADDRESS = env_str(
     "OFICIALIA_DOMICILIO", "Palacio Municipal, planta baja, colonia Centro"
 )
 TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ayuntamiento.gob.mx")
+
+# e.firma (oficialia/firma.py, firmas/). The ayuntamiento signs every acuse it issues with the
+# PKCS#12 below; unset, with a demonstration certificate kept in FIRMA_DEMO_DIR (README).
+FIRMA_PKCS12 = env_str("OFICIALIA_FIRMA_PKCS12")
+FIRMA_PKCS12_PASSWORD = env_str("OFICIALIA_FIRMA_PKCS12_CLAVE")
+FIRMA_DEMO_DIR = VAR_DIR / "firma-demo"
+# An RFC 3161 time-stamping authority: with it, signatures are PAdES B-LTA; without, B-B with
+# the validation data embedded.
+FIRMA_TSA_URL = env_str("OFICIALIA_FIRMA_TSA_URL")
+FIRMA_TSA_TIMEOUT = env_int("OFICIALIA_FIRMA_TSA_SEGUNDOS", 10)
+# The TSA's CA certificates (PEM), to check its timestamps and embed their chain.
+FIRMA_TSA_CA = env_str("OFICIALIA_FIRMA_TSA_CA")
+# The SAT's certificates name no revocation service: the product asks this OCSP responder about
+# the certificates of citizens' signatures (and reads the CRLs the administración loads).
+FIRMA_OCSP_URL = env_str("OFICIALIA_FIRMA_OCSP_URL")
+FIRMA_OCSP_TIMEOUT = env_int("OFICIALIA_FIRMA_OCSP_SEGUNDOS", 10)
+# Whether a secretaría may send an answer the titular has not signed with their e.firma.
+RESPUESTA_SIN_FIRMA = env_bool("OFICIALIA_RESPUESTA_SIN_FIRMA", False)
+# NOM-151-SCFI-2016 constancias de conservación: the provider's class and its options (JSON).
+NOM151_PROVEEDOR = env_str("OFICIALIA_NOM151_PROVEEDOR", "firmas.constancias.ProveedorLocal")
+NOM151_OPCIONES = env_str("OFICIALIA_NOM151_OPCIONES", "{}")
 
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('correspondencia', '0005_acuse_anterior'),
+        ('correspondencia', '0006_acuse_anterior'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

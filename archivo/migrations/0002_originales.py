@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('archivo', '0001_initial'),
-        ('correspondencia', '0005_acuse_anterior'),
+        ('correspondencia', '0006_acuse_anterior'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
