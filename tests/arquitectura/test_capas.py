@@ -17,7 +17,7 @@ LAYERS = [
     {"oficios", "notificaciones"},  # the signed answer; the acuse de notificación electrónica
     {"cuentas"},
     {"portal"},
-    {"contraloria", "fila", "transparencia"},
+    {"contraloria", "fila", "transparencia", "archivo"},
     {"demo"},
     {"config"},
 ]
