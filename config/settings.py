@@ -61,6 +61,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 # The address printed on acuses (QR code, verification link). It is on paper for years.
 PUBLIC_BASE_URL = env_str("OFICIALIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long the link that confirms adding an escrito to an account (sent to the escrito's
+# email) stays valid.
+LINK_CONFIRMATION_HOURS = env_int("OFICIALIA_VINCULO_HORAS", 48)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -222,3 +222,13 @@ class ResolverForm(forms.Form):
         help_text="Obligatoria si es improcedente: el fundamento y el motivo. "
         "No escriba datos personales: se conserva después de una cancelación.",
     )
+
+
+class DesvincularForm(forms.Form):
+    vinculo = forms.IntegerField(widget=forms.HiddenInput)
+    motivo = forms.CharField(
+        label="Motivo",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Por ejemplo: lo agregó un gestor; el peticionario se identificó en ventanilla.",
+    )

@@ -81,6 +81,8 @@ class Cuenta(models.Model):
 class LinkHow(models.TextChoices):
     PRESENTADO = "presentado", "Presentado con la cuenta"
     AGREGADO = "agregado", "Agregado con folio y código de acceso"
+    CONFIRMADO = "confirmado", "Agregado con folio, código y confirmación por correo"
+    RECLAMADO = "reclamado", "Reclamado de otra cuenta con folio, código y confirmación"
 
 
 class EscritoVinculado(models.Model):
@@ -97,6 +99,28 @@ class EscritoVinculado(models.Model):
     class Meta:
         verbose_name = "escrito de una cuenta"
         verbose_name_plural = "escritos de las cuentas"
+
+    def __str__(self) -> str:
+        return f"{self.cuenta} · {self.escrito_id}"
+
+
+class ConfirmacionVinculo(models.Model):
+    """A pending request to put an escrito in an account, waiting for the confirmation sent to
+    the email written on the escrito. Folio and access code alone are not proof: a gestor who
+    filed for others holds many. Only the SHA-256 of the link's token is kept."""
+
+    cuenta = models.ForeignKey(Cuenta, on_delete=models.CASCADE, related_name="confirmaciones")
+    escrito = models.ForeignKey(
+        "correspondencia.Escrito", on_delete=models.CASCADE, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "confirmación de vínculo"
+        verbose_name_plural = "confirmaciones de vínculo"
 
     def __str__(self) -> str:
         return f"{self.cuenta} · {self.escrito_id}"

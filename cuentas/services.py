@@ -7,9 +7,12 @@ entries name the account by number, never by its email or the citizen's name: th
 is append-only, so what goes in there could never be cancelled.
 """
 
+import hashlib
 import logging
 import secrets
 import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -58,6 +61,7 @@ from turnos.models import (
 from .models import (
     ArcoKind,
     ArcoState,
+    ConfirmacionVinculo,
     Cuenta,
     EscritoVinculado,
     LinkHow,
@@ -314,14 +318,229 @@ def escrito_link_if_signed_in(*, user, escrito_id: int) -> None:
         escrito_link(cuenta_id=cuenta.pk, escrito_id=escrito_id, how=LinkHow.PRESENTADO)
 
 
-def escrito_add(*, cuenta_id: int, folio: str, code: str) -> Escrito:
-    """Add an escrito filed before (or without) the account, proving it with folio and access
-    code. A wrong code and an unknown folio get the same message."""
+@dataclass(frozen=True)
+class AddResult:
+    """What adding an escrito did: linked it at once, or sent a confirmation to `sent_to`
+    (the escrito's email, masked)."""
+
+    escrito: Escrito
+    linked: bool
+    sent_to: str = ""
+
+
+def mask_email(address: str) -> str:
+    """ "lupita@example.com" → "l*****@e******.com": enough to recognise one's own address."""
+    local, _, domain = address.partition("@")
+    name, dot, tld = domain.rpartition(".")
+
+    def hide(part: str) -> str:
+        return part[:1] + "*" * max(len(part) - 1, 1)
+
+    return f"{hide(local)}@{hide(name)}{dot}{tld}"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def escrito_add(*, cuenta_id: int, folio: str, code: str) -> AddResult:
+    """Add an escrito filed before (or without) the account. Folio and access code are not
+    enough (a gestor who filed for others holds many): the escrito goes in at once only when
+    its email is the account's own confirmed address; otherwise a confirmation link is sent
+    to the email written on the escrito, and only the account that asked can use it. An
+    escrito without an email is linked at the Oficialía, by staff who see an identification.
+    A wrong code and an unknown folio get the same message."""
     escrito = correspondencia_selectors.escrito_for_public_lookup(folio=folio, code=code)
     if escrito is None:
         raise ActionError(WRONG_FOLIO_OR_CODE)
-    escrito_link(cuenta_id=cuenta_id, escrito_id=escrito.pk, how=LinkHow.AGREGADO)
+    cuenta = _lock_cuenta(cuenta_id)
+    link = EscritoVinculado.objects.filter(escrito=escrito).first()
+    if link is not None and link.cuenta_id == cuenta.pk:
+        return AddResult(escrito, linked=True)
+    contact = normalize_email(escrito.peticionario.email)
+    if cuenta.is_verified and contact and contact == cuenta.email:
+        _link_or_claim(cuenta, escrito, how=LinkHow.AGREGADO)
+        return AddResult(escrito, linked=True)
+    if not contact:
+        raise ActionError(
+            "Este escrito no tiene un correo electrónico al cual enviar la confirmación. Para "
+            "agregarlo a su cuenta acuda a la Oficialía de Partes con su acuse y una "
+            "identificación oficial."
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    confirmacion = ConfirmacionVinculo.objects.create(
+        cuenta=cuenta,
+        escrito=escrito,
+        token_sha256=_token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.LINK_CONFIRMATION_HOURS),
+    )
+    _record(Accion.CUENTA_PEDIR_VINCULO, cuenta, folio=escrito.folio)
+    transaction.on_commit(lambda: _queue(send_link_confirmation_email, confirmacion.pk, token))
+    return AddResult(escrito, linked=False, sent_to=mask_email(contact))
+
+
+@shared_task(name="cuentas.tasks.send_link_confirmation_email", **RETRY)
+def send_link_confirmation_email(confirmacion_id: int, token: str) -> None:
+    link_confirmation_email_send(confirmacion_id=confirmacion_id, token=token)
+
+
+def link_confirmation_email_send(*, confirmacion_id: int, token: str) -> bool:
+    """Send the confirmation link to the email written on the escrito (never to the account
+    that asked, which may not be the petitioner's)."""
+    confirmacion = ConfirmacionVinculo.objects.select_related("escrito__peticionario").get(
+        pk=confirmacion_id
+    )
+    address = confirmacion.escrito.peticionario.email
+    if confirmacion.confirmed_at or not address:
+        return False
+    context = {
+        "folio": confirmacion.escrito.folio,
+        "link": settings.PUBLIC_BASE_URL + reverse("cuenta_escrito_confirmar", args=[token]),
+        "hours": settings.LINK_CONFIRMATION_HOURS,
+    }
+    send_mail(
+        subject=f"Confirme que agrega el escrito {confirmacion.escrito.folio} a una cuenta",
+        message=render_to_string("cuentas/email/confirmar_vinculo.txt", context),
+        from_email=None,
+        recipient_list=[address],
+    )
+    return True
+
+
+LINK_CONFIRMATION_INVALID = (
+    "El enlace de confirmación no es válido o ya venció. Agregue el escrito otra vez desde "
+    "«Mis escritos» para recibir uno nuevo."
+)
+
+
+@transaction.atomic
+def escrito_link_confirm(*, cuenta_id: int, token: str) -> Escrito:
+    """The confirmation link was opened inside the account that asked: the escrito goes into
+    it, moved from another account if it was there (both are told)."""
+    confirmacion = (
+        ConfirmacionVinculo.objects.select_for_update()
+        .filter(token_sha256=_token_hash(token), confirmed_at__isnull=True)
+        .first()
+    )
+    if confirmacion is None or confirmacion.expires_at <= timezone.now():
+        raise ActionError(LINK_CONFIRMATION_INVALID)
+    if confirmacion.cuenta_id != cuenta_id:
+        raise ActionError(
+            "Este enlace confirma una solicitud hecha desde otra cuenta. Entre con la cuenta "
+            "desde la que pidió agregar el escrito, o si usted no lo pidió, no haga nada: el "
+            "escrito no se agregará."
+        )
+    cuenta = _lock_cuenta(cuenta_id)
+    escrito = confirmacion.escrito
+    confirmacion.confirmed_at = timezone.now()
+    confirmacion.save(update_fields=["confirmed_at"])
+    link = EscritoVinculado.objects.filter(escrito=escrito).first()
+    if link is None or link.cuenta_id != cuenta.pk:
+        _link_or_claim(cuenta, escrito, how=LinkHow.CONFIRMADO)
     return escrito
+
+
+def _link_or_claim(cuenta: Cuenta, escrito: Escrito, *, how: LinkHow) -> EscritoVinculado:
+    """Link the escrito to the account, proven; if another account holds it, move it and
+    tell both accounts by email."""
+    escrito = Escrito.objects.select_for_update(of=("self",)).get(pk=escrito.pk)
+    link = EscritoVinculado.objects.select_for_update().filter(escrito=escrito).first()
+    if link is None:
+        link = EscritoVinculado.objects.create(
+            cuenta=cuenta, escrito=escrito, how=how, linked_at=timezone.now()
+        )
+        _record(Accion.CUENTA_AGREGAR_ESCRITO, cuenta, folio=escrito.folio, changes={"como": how})
+        return link
+    if link.cuenta_id == cuenta.pk:
+        return link
+    previous = link.cuenta_id
+    link.cuenta = cuenta
+    link.how = LinkHow.RECLAMADO
+    link.linked_at = timezone.now()
+    link.save(update_fields=["cuenta", "how", "linked_at"])
+    _record(
+        Accion.CUENTA_RECLAMAR_ESCRITO,
+        cuenta,
+        folio=escrito.folio,
+        changes={"de_cuenta": previous, "a_cuenta": cuenta.pk},
+    )
+    folio = escrito.folio
+    transaction.on_commit(lambda: _queue(send_link_notice_email, previous, folio, "perdido"))
+    transaction.on_commit(lambda: _queue(send_link_notice_email, cuenta.pk, folio, "reclamado"))
+    return link
+
+
+@shared_task(name="cuentas.tasks.send_link_notice_email", **RETRY)
+def send_link_notice_email(cuenta_id: int, folio: str, kind: str) -> None:
+    link_notice_email_send(cuenta_id=cuenta_id, folio=folio, kind=kind)
+
+
+LINK_NOTICE_SUBJECTS = {
+    "perdido": "El escrito {folio} ya no está en su cuenta",
+    "reclamado": "El escrito {folio} quedó en su cuenta",
+    "desvinculado": "La Oficialía quitó el escrito {folio} de su cuenta",
+}
+
+
+def link_notice_email_send(*, cuenta_id: int, folio: str, kind: str, reason: str = "") -> bool:
+    """Tell an account that an escrito moved into or out of it."""
+    cuenta = Cuenta.objects.get(pk=cuenta_id)
+    if cuenta.cancelled_at or not cuenta.email:
+        return False
+    send_mail(
+        subject=LINK_NOTICE_SUBJECTS[kind].format(folio=folio),
+        message=render_to_string(
+            "cuentas/email/vinculo_cambiado.txt",
+            {
+                "folio": folio,
+                "kind": kind,
+                "reason": reason,
+                "entrar": settings.PUBLIC_BASE_URL + reverse("cuenta_entrar"),
+            },
+        ),
+        from_email=None,
+        recipient_list=[cuenta.email],
+    )
+    return True
+
+
+@shared_task(name="cuentas.tasks.send_unlink_notice_email", **RETRY)
+def send_unlink_notice_email(cuenta_id: int, folio: str, reason: str) -> None:
+    link_notice_email_send(cuenta_id=cuenta_id, folio=folio, kind="desvinculado", reason=reason)
+
+
+@transaction.atomic
+def escrito_unlink(*, vinculo_id: int, user, reason: str) -> str:
+    """Staff of the Oficialía take an escrito out of an account (a link made by someone who
+    was not the petitioner), with the reason, on record. Returns the folio."""
+    if not has_role(user, Role.OFICIALIA):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Escriba por qué se quita el escrito de la cuenta.")
+    link = (
+        EscritoVinculado.objects.select_for_update(of=("self",))
+        .select_related("escrito", "cuenta")
+        .filter(pk=vinculo_id)
+        .first()
+    )
+    if link is None:
+        raise ActionError("Ese vínculo ya no existe.")
+    folio, cuenta = link.escrito.folio, link.cuenta
+    link.delete()
+    bitacora.record(
+        action=Accion.CUENTA_DESVINCULAR,
+        object_type="cuenta",
+        object_ref=str(cuenta.pk),
+        folio=folio,
+        changes={"motivo": reason},
+        actor=user,
+    )
+    transaction.on_commit(lambda: _queue(send_unlink_notice_email, cuenta.pk, folio, reason))
+    return folio
 
 
 # ARCO: requests ----------------------------------------------------------------------------

@@ -31,6 +31,8 @@ urlpatterns = [
     path("mi-cuenta/privacidad/", views.privacidad, name="cuenta_privacidad"),
     path("mi-cuenta/privacidad/mis-datos.json", views.mis_datos_json, name="cuenta_mis_datos_json"),
     path("mi-cuenta/privacidad/mis-datos.pdf", views.mis_datos_pdf, name="cuenta_mis_datos_pdf"),
+    # The Oficialía sees and undoes the links of escritos to accounts.
+    path("oficialia/vinculos/", views.vinculos, name="oficialia_vinculos"),
     # The administración resolves the ARCO requests.
     path("datos-personales/solicitudes/", views.arco_solicitudes, name="arco_solicitudes"),
     path(

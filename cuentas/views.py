@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
@@ -36,6 +36,7 @@ from .forms import (
     CancelacionForm,
     CuentaPasswordResetForm,
     DatosForm,
+    DesvincularForm,
     EntrarForm,
     RectificacionForm,
     ReenviarForm,
@@ -365,4 +366,33 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
                 for field, value in solicitud.rectificacion.items()
             ],
         },
+    )
+
+
+# The Oficialía's view of which escritos are in which accounts ------------------------------
+
+
+@never_cache
+@role_required(Role.OFICIALIA)
+@require_http_methods(["GET", "POST"])
+def vinculos(request: HttpRequest) -> HttpResponse:
+    """Find an escrito's link to an account by folio, and undo it with a reason."""
+    folio = request.GET.get("folio", "").strip().upper()
+    form = DesvincularForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            folio = services.escrito_unlink(
+                vinculo_id=form.cleaned_data["vinculo"],
+                user=request.user,
+                reason=form.cleaned_data["motivo"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"El escrito {folio} ya no está en ninguna cuenta.")
+            return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
+    return render(
+        request,
+        "cuentas/vinculos.html",
+        {"folio": folio, "rows": selectors.links_for_staff(folio), "form": form},
     )

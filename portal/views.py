@@ -138,7 +138,6 @@ def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
     return acuse_pdf_response(unlocked_escrito(request, folio).acuse)
 
 
-
 def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
     context = {"form": ConsultaForm(), **consulta_context(escrito), **forms}
     return render(request, "correspondencia/consulta.html", context)
@@ -212,4 +211,3 @@ def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> Fil
     return FileResponse(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
-

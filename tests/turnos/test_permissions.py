@@ -345,6 +345,9 @@ URLS: dict[str, Rule] = {
     # ... and the rest is the account's, each escrito its holder's -------------------------
     "cuenta_escritos": _account_page(),
     "cuenta_escrito_agregar": _account_page(methods=("POST",)),
+    "cuenta_escrito_confirmar": _account_page(
+        lambda w: {"token": "no-vale"}, methods=("GET", "POST")
+    ),
     "cuenta_escrito": _account_page(_mi_escrito, other=404),
     "cuenta_escrito_acuse": _account_page(_mi_escrito, other=404),
     "cuenta_escrito_respuesta": _account_page(_mi_oficio, other=404),
@@ -361,6 +364,8 @@ URLS: dict[str, Rule] = {
     "arco_solicitud": Rule(
         _solicitud_arco, methods=("GET", "POST"), roles=frozenset({Role.ADMINISTRACION})
     ),
+    # The Oficialía sees and undoes the links of escritos to accounts ----------------------
+    "oficialia_vinculos": Rule(methods=("GET", "POST"), roles=frozenset({Role.OFICIALIA})),
     # Any signed-in user: sent on to the inbox of their role (or the home page). -------------
     "staff_home": Rule(signed_in=True, ok=(302,)),
     # Oficialía ------------------------------------------------------------------------------
@@ -723,6 +728,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
         ("fila_horarios", {}),
         ("arco_solicitud", arco),
+        ("oficialia_vinculos", {}),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})
