@@ -10,7 +10,6 @@ is append-only, so what goes in there could never be cancelled.
 import hashlib
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -18,12 +17,8 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -33,30 +28,16 @@ from django.utils.http import urlsafe_base64_encode
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import (
     OPEN_ESCRITO_STATES,
-    Acuse,
-    Adjunto,
     Escrito,
     Peticionario,
-    Transicion,
 )
-from correspondencia.services import acuse_queue
 from correspondencia.transiciones import transicion_record
 from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
-from oficialia.archivos import delete_files
 from oficialia.avisos import staff_notify, users_with_roles
 from oficialia.colas import RETRY
-from oficialia.models import Notificacion
 from oficialia.roles import Role, has_role
-from turnos.models import (
-    Evaluacion,
-    Prevencion,
-    Respuesta,
-    Tarea,
-    TareaComentario,
-    Turno,
-)
 
 from .models import (
     ArcoKind,
@@ -74,8 +55,6 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 USERNAME_PREFIX = "ciudadano-"
-# What a cancelled text reads afterwards.
-REDACTED = "[Dato cancelado]"
 # The petitioner fields a rectification may correct (their names in Peticionario).
 RECTIFIABLE_FIELDS = {"nombre": "Nombre", "telefono": "Teléfono", "curp": "CURP", "rfc": "RFC"}
 # The same words whether the folio does not exist or the code is wrong.
@@ -691,43 +670,26 @@ def _rectify(cuenta: Cuenta, values: dict, user) -> list[str]:
 
 
 def cuenta_data_cancel(*, cuenta_id: int, user) -> list[str]:
-    """Cancel the personal data of a citizen account (ARCO), keeping what the figures count.
+    """Cancel the personal data of a citizen account (ARCO): a blocking, then, for the
+    account itself, a deletion. Runs in the caller's transaction (`arco_request_resolve`);
+    returns the folios whose petitioner data was blocked.
 
-    Only when none of the account's escritos is still in process: an escrito without its text
-    and its petitioner could not be answered (the citizen may withdraw it first). Returns the
-    folios anonymised. Runs in the caller's transaction (`arco_request_resolve`).
+    Only when none of the account's escritos is still in process: an escrito whose
+    petitioner is out of every use could not be answered (the citizen may withdraw it first).
 
-    Kept, because the statistics, the open data and the archive count them: each escrito's
-    folio (year and number), channel, dates, state, trámite, secretaría, fojas and number of
-    anexos; the petitioner's type (física, moral, dependencia) and gender, anonymous figures
-    once the name is gone; the turnos with their dates, states and due dates; each answer's
-    sense, date and whether it was on time; the rating's score; the timeline's steps (what
-    happened and when); each attachment's size, pages, origin and SHA-256; the escrito's
-    digest and access code (they identify the submission, not the person).
+    The escritos are public archive documents (Ley General de Archivos; altering them outside
+    the archival disposal is an offence, arts. 116 and 121), so NOTHING in them changes: not
+    the escrito, its attachments, the answer, the oficio, the acuse or any stored file. The
+    petitioner's data on each is marked blocked (`Peticionario.bloqueado_at`): staff pages
+    show it masked, exports, open data and searches leave it out, and no notice is sent to
+    it. It is suppressed only when the archival retention of the escrito ends, by the
+    `suprimir_datos_bloqueados` command.
 
-    Removed (emptied, or replaced by REDACTED where a text is required):
-    - the petitioner of each escrito: name, email, phone, CURP and RFC, in the row and in
-      every historical version of it;
-    - the escrito's subject, text, número de oficio and description of anexos, in the row and
-      in its history, and the subject where the staff notifications quote it;
-    - every free text written about it: the reasons of its timeline steps, the turnos'
-      instructions and reasons for a changed due date (and their history), the tasks and
-      their comments (and history), the prevenciones and the petitioner's answers, the
-      answers' texts, the rating's comment;
-    - the files: the petitioner's attachments, the answers to prevenciones and the answer
-      oficios are replaced by a one-page PDF saying the document was cancelled, named
-      "documento-N.pdf"; the acuse PDF is deleted and made again from the anonymised data;
-    - the account: its email (in the Cuenta and in the User), the saved petitioner data, the
-      texts of its ARCO requests, the password (unusable) and the account itself (inactive),
-      and django-axes' records of its sign-ins (with their IP addresses).
-
-    Not touched: the bitácora. It is append-only (a database trigger refuses UPDATE and
-    DELETE, and its hash chain would break), and it is the record that this cancellation
-    happened. It never receives the petitioner's name, email, phone, CURP or the escrito's
-    text (the account is named by number, its username is an opaque handle), but it keeps
-    the actions of the account with their dates and IP addresses, and copies the free-text
-    reason of each timeline step as it was written. Emails already sent are outside the
-    system.
+    The account is not an archive document and is deleted at once: its email (in the Cuenta
+    and in the User), the saved petitioner data and notice preferences, its links to
+    escritos, pending link confirmations, the password (unusable, the user inactive) and
+    django-axes' records of its sign-ins. The bitácora is append-only and records that this
+    happened; it never held the petitioner's name, email, phone or CURP.
     """
     cuenta = _lock_cuenta(cuenta_id)
     escritos = _lock_escritos(cuenta)
@@ -739,121 +701,47 @@ def cuenta_data_cancel(*, cuenta_id: int, user) -> list[str]:
             + "): el peticionario puede desistirse de ellos, o espere a que se respondan."
         )
     now = timezone.now()
-    old_files: list[str] = []
-    placeholder = None
     for escrito in escritos:
-        files, placeholder = _escrito_anonymise(escrito, user, now, placeholder)
-        old_files += files
-    _cuenta_anonymise(cuenta, now)
-    acuse_ids = list(Acuse.objects.filter(escrito__in=escritos).values_list("pk", flat=True))
-
-    def after_commit() -> None:
-        # The old files go first: a new acuse is written under the same name. Made again
-        # from the anonymised data (and not emailed: there is no address any more).
-        delete_files(old_files)
-        for acuse_id in acuse_ids:
-            acuse_queue(acuse_id=acuse_id)
-
-    transaction.on_commit(after_commit)
+        escrito_data_block(escrito=escrito, user=user, now=now)
+    _cuenta_delete_data(cuenta, now)
     return [e.folio for e in escritos]
 
 
-def _redact(queryset, *fields: str) -> None:
-    """Replace each non-empty value of `fields` with REDACTED."""
-    for field in fields:
-        queryset.exclude(**{field: ""}).update(**{field: REDACTED})
-
-
-def _escrito_anonymise(escrito: Escrito, user, now, placeholder: str | None):
-    old_asunto = escrito.asunto
-    peticionario_fields = {
-        "nombre": REDACTED,
-        "email": "",
-        "telefono": "",
-        "curp": "",
-        "rfc": "",
-        "domicilio": "",
-    }
-    Peticionario.objects.filter(pk=escrito.peticionario_id).update(**peticionario_fields)
-    Peticionario.history.filter(id=escrito.peticionario_id).update(**peticionario_fields)
-    escrito_fields = {
-        "asunto": REDACTED,
-        "texto": "",
-        "numero_oficio": "",
-        "anexos_descripcion": "",
-    }
-    Escrito.objects.filter(pk=escrito.pk).update(**escrito_fields)
-    Escrito.history.filter(id=escrito.pk).update(**escrito_fields)
-
-    _redact(Transicion.objects.filter(escrito=escrito), "reason")
-    turnos = Turno.objects.filter(escrito=escrito)
-    _redact(turnos, "instruccion", "due_date_reason")
-    _redact(Turno.history.filter(escrito_id=escrito.pk), "instruccion", "due_date_reason")
-    _redact(Tarea.objects.filter(turno__escrito=escrito), "descripcion")
-    _redact(Tarea.history.filter(turno__escrito_id=escrito.pk), "descripcion")
-    _redact(TareaComentario.objects.filter(tarea__turno__escrito=escrito), "texto")
-    _redact(Prevencion.objects.filter(turno__escrito=escrito), "texto", "answer_text")
-    _redact(Respuesta.objects.filter(turno__escrito=escrito), "texto")
-    Evaluacion.objects.filter(escrito=escrito).update(comentario="")
-    if old_asunto:
-        Notificacion.objects.filter(texto__contains=escrito.folio).update(
-            texto=Replace(F("texto"), Value(f"«{old_asunto}»"), Value(f"«{REDACTED}»"))
-        )
-
-    old_files: list[str] = []
-    adjuntos = list(Adjunto.objects.filter(escrito=escrito).order_by("position", "pk"))
-    if adjuntos:
-        if placeholder is None:
-            placeholder = _cancelled_document(now)
-        for adjunto in adjuntos:
-            if adjunto.file.name and adjunto.file.name != placeholder:
-                old_files.append(adjunto.file.name)
-            Adjunto.objects.filter(pk=adjunto.pk).update(
-                file=placeholder,
-                original_name=f"documento-{adjunto.position + 1}.pdf",
-                content_type="application/pdf",
-            )
-    acuse = Acuse.objects.filter(escrito=escrito).first()
-    if acuse is not None:
-        if acuse.pdf.name:
-            old_files.append(acuse.pdf.name)
-        Acuse.objects.filter(pk=acuse.pk).update(
-            pdf="", pdf_sha256="", generated_at=None, queued_at=None
-        )
-
+def escrito_data_block(*, escrito: Escrito, user, now=None) -> None:
+    """Block the petitioner data of one escrito (ARCO cancellation) without changing a byte
+    of it. An update, not a save: the Peticionario's history would copy the data again."""
+    Peticionario.objects.filter(pk=escrito.peticionario_id, bloqueado_at__isnull=True).update(
+        bloqueado_at=now or timezone.now()
+    )
     transicion_record(
         escrito=escrito,
         action=Accion.ESCRITO_CANCELAR_DATOS,
-        description="Datos personales cancelados a solicitud del titular (derechos ARCO)",
+        description="Datos del peticionario bloqueados a solicitud del titular (cancelación ARCO)",
         actor=user,
+        public=False,
+        notify=False,
     )
-    return old_files, placeholder
 
 
-def _cancelled_document(now) -> str:
-    """Store the one-page PDF that stands in for each cancelled file; returns its name. If
-    the transaction rolls back, the orphan sweeper removes it."""
-    from .arco import cancelled_document_pdf
-
-    local = timezone.localtime(now)
-    name = f"adjuntos/{local:%Y/%m}/{uuid.uuid4().hex}.pdf"
-    return default_storage.save(name, ContentFile(cancelled_document_pdf(now)))
-
-
-def _cuenta_anonymise(cuenta: Cuenta, now) -> None:
+def _cuenta_delete_data(cuenta: Cuenta, now) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     user = cuenta.user
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=user.username).delete()
-    SolicitudArco.objects.filter(cuenta=cuenta).update(detalle=REDACTED, rectificacion={})
-    _redact(SolicitudArco.objects.filter(cuenta=cuenta), "resolucion")
+    EscritoVinculado.objects.filter(cuenta=cuenta).delete()
+    ConfirmacionVinculo.objects.filter(cuenta=cuenta).delete()
     Cuenta.objects.filter(pk=cuenta.pk).update(
         email="",
         nombre="",
         telefono="",
         curp="",
         domicilio="",
+        notify_avance=True,
+        notify_prevencion=True,
+        notify_respuesta=True,
+        notify_cierre=True,
+        notices_seen_at=None,
         cancelled_at=now,
     )
     # An update, not a save: the audit of User changes would copy the old email into the

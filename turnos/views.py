@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from correspondencia.bloqueo import mask_blocked_petitioner
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
 from oficialia import bitacora
@@ -128,7 +129,7 @@ def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
         )
         if ok:
             return redirect("oficialia_inbox")
-    return render(
+    response = render(
         request,
         "turnos/oficialia_escrito.html",
         {
@@ -142,6 +143,7 @@ def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
             "adjuntos": escrito.adjuntos.all(),
         },
     )
+    return mask_blocked_petitioner(escrito, response)
 
 
 @require_POST
@@ -216,7 +218,7 @@ def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
     )
     for turno in turnos:
         turno.light = thresholds.light(turno)
-    return render(
+    response = render(
         request,
         "turnos/escrito_detalle.html",
         {
@@ -227,6 +229,7 @@ def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
             "light_labels": LIGHT_LABELS,
         },
     )
+    return mask_blocked_petitioner(escrito, response)
 
 
 @role_required(*STAFF_ROLES)
@@ -299,7 +302,7 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
     turno.light = thresholds.light(turno)
     escrito = turno.escrito
     _record_view(escrito)
-    return render(
+    response = render(
         request,
         "turnos/turno_detalle.html",
         {
@@ -322,6 +325,7 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
             "adjuntos": escrito.adjuntos.all(),
         },
     )
+    return mask_blocked_petitioner(escrito, response)
 
 
 @require_POST
@@ -469,5 +473,3 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 # The petitioner, on /consulta/ after giving folio and access code -------------------------
-
-
