@@ -64,6 +64,15 @@ PUBLIC_BASE_URL = env_str("OFICIALIA_PUBLIC_URL", "http://127.0.0.1:8000").rstri
 # How long the link that confirms adding an escrito to an account (sent to the escrito's
 # email) stays valid.
 LINK_CONFIRMATION_HOURS = env_int("OFICIALIA_VINCULO_HORAS", 48)
+# When the archival retention of an escrito ends (after it, the personal data that an ARCO
+# cancellation blocked may be suppressed): a dotted path to a function escrito -> date | None,
+# so the archive's catálogo de disposición documental can answer. The default counts
+# OFICIALIA_CONSERVACION_ANOS from the escrito's closing; 0 (the default) means the catálogo
+# has not been configured and nothing is ever suppressed.
+ARCHIVAL_RETENTION_ENDS = env_str(
+    "OFICIALIA_FIN_CONSERVACION", "correspondencia.retencion.retention_ends_by_years"
+)
+ARCHIVAL_RETENTION_YEARS = env_int("OFICIALIA_CONSERVACION_ANOS", 0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -106,12 +115,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff sign-in: after AXES_FAILURE_LIMIT failures an account is locked, and so is an
-# address, each on its own (trying many accounts from one place, or one account from many).
-# Every failed attempt is kept (AccessAttempt and AccessFailureLog, in the admin).
+# Sign-in lockout (oficialia/intentos.py): a pair (account, address) is locked after
+# AXES_FAILURE_LIMIT failures; the account from any address after LOGIN_ACCOUNT_FAILURE_LIMIT;
+# an address alone (many accounts behind one city-hall proxy) only after the far higher
+# LOGIN_ADDRESS_FAILURE_LIMIT. Failures count over AXES_COOLOFF_TIME, and the lock lasts that
+# long after the last one. Every failed attempt is kept (AccessAttempt, AccessFailureLog).
 AXES_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS_CUENTA", 20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS_DIRECCION", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("OFICIALIA_LOGIN_BLOQUEO_MIN", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "oficialia.intentos.PerAccountHandler"
+AXES_LOCKOUT_CALLABLE = "oficialia.intentos.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "oficialia.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
 AXES_RESET_ON_SUCCESS = True

@@ -33,6 +33,8 @@ urlpatterns = [
     path("mi-cuenta/privacidad/mis-datos.pdf", views.mis_datos_pdf, name="cuenta_mis_datos_pdf"),
     # The Oficialía sees and undoes the links of escritos to accounts.
     path("oficialia/vinculos/", views.vinculos, name="oficialia_vinculos"),
+    # The administración lifts sign-in locks, with a reason.
+    path("accesos/bloqueados/", views.accesos_bloqueados, name="accesos_bloqueados"),
     # The administración resolves the ARCO requests.
     path("datos-personales/solicitudes/", views.arco_solicitudes, name="arco_solicitudes"),
     path(

@@ -23,7 +23,7 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from oficialia import bitacora
+from oficialia import bitacora, intentos
 from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
@@ -395,4 +395,32 @@ def vinculos(request: HttpRequest) -> HttpResponse:
         request,
         "cuentas/vinculos.html",
         {"folio": folio, "rows": selectors.links_for_staff(folio), "form": form},
+    )
+
+
+# The administración lifts sign-in locks --------------------------------------------------
+
+
+@never_cache
+@role_required(Role.ADMINISTRACION)
+@require_http_methods(["GET", "POST"])
+def accesos_bloqueados(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            intentos.access_unlock(
+                user=request.user,
+                reason=request.POST.get("motivo", ""),
+                username=request.POST.get("cuenta", "").strip(),
+                ip_address=request.POST.get("direccion", "").strip(),
+            )
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Acceso desbloqueado; quedó en la bitácora.")
+            return redirect("accesos_bloqueados")
+    return render(
+        request,
+        "cuentas/accesos_bloqueados.html",
+        {"locks": intentos.current_locks(), "error": error},
     )

@@ -13,6 +13,7 @@ class Accion(models.TextChoices):
     SESION_ENTRAR = "sesion.entrar", "Inicio de sesión"
     SESION_SALIR = "sesion.salir", "Cierre de sesión"
     SESION_FALLIDA = "sesion.fallida", "Intento fallido de inicio de sesión"
+    SESION_DESBLOQUEAR = "sesion.desbloquear", "Desbloqueó el acceso de una cuenta o dirección"
     USUARIO_ROLES = "usuario.roles", "Cambió los roles de un usuario"
     # Catalogues (any model handed to oficialia.auditoria.audit_changes_of)
     CATALOGO_AGREGAR = "catalogo.agregar", "Agregó a un catálogo"
@@ -63,6 +64,7 @@ class Accion(models.TextChoices):
     CUENTA_DESVINCULAR = "cuenta.desvincular", "Quitó un escrito de una cuenta"
     ARCO_SOLICITAR = "arco.solicitar", "Solicitud ARCO presentada"
     ARCO_RESOLVER = "arco.resolver", "Solicitud ARCO resuelta"
+    DATOS_SUPRIMIR = "datos.suprimir", "Suprimió datos bloqueados al terminar su conservación"
     ARCO_ACCESO = "arco.acceso", "Entregó los datos personales (acceso ARCO)"
     # Quejas y denuncias
     QUEJA_RECIBIR = "queja.recibir", "Queja o denuncia recibida"
