@@ -73,6 +73,12 @@ ARCHIVAL_RETENTION_ENDS = env_str(
     "OFICIALIA_FIN_CONSERVACION", "correspondencia.retencion.retention_ends_by_years"
 )
 ARCHIVAL_RETENTION_YEARS = env_int("OFICIALIA_CONSERVACION_ANOS", 0)
+# ARCO requests (LGPDPPSO, DOF 20/03/2025), in business days: the answer, its one extension,
+# carrying out a procedente answer, and how early the Unidad de Transparencia is reminded.
+ARCO_ANSWER_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_RESPUESTA_DIAS", 20)
+ARCO_EXTENSION_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_AMPLIACION_DIAS", 10)
+ARCO_EXECUTION_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_EFECTIVIDAD_DIAS", 15)
+ARCO_REMINDER_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_RECORDATORIO_DIAS", 3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -334,6 +340,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "turnos.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "arco-reminders": {
+        "task": "cuentas.tasks.send_arco_reminders",
+        "schedule": crontab(hour=8, minute=10),
     },
 }
 TASK_RETRY_BACKOFF_MAX = 300

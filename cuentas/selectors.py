@@ -166,17 +166,25 @@ def arco_requests_of(cuenta: Cuenta) -> QuerySet[SolicitudArco]:
     return cuenta.solicitudes.order_by("-requested_at", "-pk")
 
 
-def arco_requests_pending() -> QuerySet[SolicitudArco]:
+def arco_requests_open() -> QuerySet[SolicitudArco]:
+    """Received and not yet carried out: pending an answer, or procedente."""
     return (
-        SolicitudArco.objects.filter(state=ArcoState.PENDIENTE)
+        SolicitudArco.objects.filter(state__in=[ArcoState.PENDIENTE, ArcoState.PROCEDENTE])
         .select_related("cuenta")
         .order_by("requested_at", "pk")
     )
 
 
+def arco_request_escritos(solicitud: SolicitudArco) -> QuerySet[Escrito]:
+    """The escritos a request is about: the account's, or those named on paper."""
+    if solicitud.cuenta_id:
+        return escritos_of(solicitud.cuenta)
+    return Escrito.objects.filter(folio__in=solicitud.folios).order_by("-received_at", "-pk")
+
+
 def arco_requests_resolved(limit: int = 50) -> QuerySet[SolicitudArco]:
     return (
-        SolicitudArco.objects.exclude(state=ArcoState.PENDIENTE)
+        SolicitudArco.objects.filter(state__in=[ArcoState.ATENDIDA, ArcoState.IMPROCEDENTE])
         .select_related("cuenta", "resolved_by")
         .order_by("-resolved_at", "-pk")[:limit]
     )

@@ -37,9 +37,12 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.avisos import staff_notify, users_with_roles
 from oficialia.colas import RETRY
+from oficialia.folios import FolioSeries, allocate_folio
 from oficialia.roles import Role, has_role
 
+from . import plazos_arco
 from .models import (
+    ArcoChannel,
     ArcoKind,
     ArcoState,
     ConfirmacionVinculo,
@@ -522,44 +525,155 @@ def escrito_unlink(*, vinculo_id: int, user, reason: str) -> str:
     return folio
 
 
-# ARCO: requests ----------------------------------------------------------------------------
+# ARCO: requests (the Unidad de Transparencia) ---------------------------------------------
+
+ARCO_STAFF = (Role.TRANSPARENCIA,)
+ARCO_INTAKE = (Role.TRANSPARENCIA, Role.VENTANILLA)
+
+
+def _clean_rectification(kind: str, rectificacion: dict | None) -> dict:
+    values = {
+        k: v.strip()
+        for k, v in (rectificacion or {}).items()
+        if k in RECTIFIABLE_FIELDS and v and v.strip()
+    }
+    if kind == ArcoKind.RECTIFICACION and not values:
+        raise ActionError("Escriba al menos un dato corregido.")
+    return values if kind == ArcoKind.RECTIFICACION else {}
+
+
+def _arco_new(**fields) -> SolicitudArco:
+    """Create the request with its receipt folio (its own series) and its answer term."""
+    now = timezone.now()
+    folio = allocate_folio(series=FolioSeries.ARCO, moment=now)
+    solicitud = SolicitudArco.objects.create(
+        folio=str(folio),
+        requested_at=now,
+        answer_due=plazos_arco.answer_due(now),
+        **fields,
+    )
+    staff_notify(
+        users_with_roles(*ARCO_STAFF),
+        f"Nueva solicitud ARCO {solicitud.folio}: "
+        f"{ArcoKind(solicitud.kind).label.lower()}, responder a más tardar el "
+        f"{solicitud.answer_due:%d/%m/%Y}",
+        reverse("arco_solicitud", args=[solicitud.pk]),
+    )
+    return solicitud
 
 
 @transaction.atomic
 def arco_request_create(
     *, cuenta_id: int, kind: ArcoKind, detalle: str, rectificacion: dict | None = None
 ) -> SolicitudArco:
-    """Ask the administración to rectify or cancel the account's personal data."""
+    """A citizen asks, from the account, to exercise a right over the account's data."""
     cuenta = _lock_cuenta(cuenta_id)
     if kind not in ArcoKind.values:
-        raise ActionError("Elija qué derecho ejerce: rectificación o cancelación.")
-    values = {
-        k: v.strip() for k, v in (rectificacion or {}).items() if k in RECTIFIABLE_FIELDS and v
-    }
+        raise ActionError("Elija qué derecho ejerce.")
     if not detalle.strip():
         raise ActionError("Escriba qué pide y por qué.")
-    if kind == ArcoKind.RECTIFICACION and not values:
-        raise ActionError("Escriba al menos un dato corregido.")
+    values = _clean_rectification(kind, rectificacion)
     if SolicitudArco.objects.filter(cuenta=cuenta, kind=kind, state=ArcoState.PENDIENTE).exists():
         raise ActionError("Ya tiene una solicitud de este tipo en trámite; espere su respuesta.")
-    solicitud = SolicitudArco.objects.create(
+    solicitud = _arco_new(
         cuenta=cuenta,
+        channel=ArcoChannel.CUENTA,
         kind=kind,
         detalle=detalle.strip(),
-        rectificacion=values if kind == ArcoKind.RECTIFICACION else {},
-        requested_at=timezone.now(),
+        rectificacion=values,
     )
     # The fields named, never their values nor the text: the bitácora cannot forget them.
     _record(
         Accion.ARCO_SOLICITAR,
         cuenta,
-        changes={"solicitud": solicitud.pk, "derecho": kind, "campos": sorted(values)},
+        changes={
+            "solicitud": solicitud.folio,
+            "derecho": kind,
+            "campos": sorted(values),
+        },
     )
-    staff_notify(
-        users_with_roles(Role.ADMINISTRACION),
-        f"Nueva solicitud ARCO de {ArcoKind(kind).label.lower()} (núm. {solicitud.pk})",
-        reverse("arco_solicitud", args=[solicitud.pk]),
+    return solicitud
+
+
+@transaction.atomic
+def arco_request_register(
+    *,
+    user,
+    kind: ArcoKind,
+    titular_nombre: str,
+    titular_contacto: str,
+    detalle: str,
+    folios: list[str],
+    rectificacion: dict | None = None,
+) -> SolicitudArco:
+    """A request presented on paper at the ventanilla (the titular identified in person):
+    the clerk or the Unidad captures it and hands over the receipt folio."""
+    if not has_role(user, *ARCO_INTAKE):
+        raise PermissionDenied
+    if kind not in ArcoKind.values:
+        raise ActionError("Elija qué derecho ejerce.")
+    if not titular_nombre.strip() or not titular_contacto.strip() or not detalle.strip():
+        raise ActionError("Escriba el nombre del titular, dónde notificarle y qué pide.")
+    folios = sorted({f.strip().upper() for f in folios if f.strip()})
+    known = set(Escrito.objects.filter(folio__in=folios).values_list("folio", flat=True))
+    if unknown := [f for f in folios if f not in known]:
+        raise ActionError(f"No existen estos folios: {', '.join(unknown)}.")
+    if kind in (ArcoKind.RECTIFICACION, ArcoKind.CANCELACION) and not folios:
+        raise ActionError("Anote el folio de cada escrito al que se refiere la solicitud.")
+    solicitud = _arco_new(
+        channel=ArcoChannel.VENTANILLA,
+        titular_nombre=titular_nombre.strip(),
+        titular_contacto=titular_contacto.strip(),
+        kind=kind,
+        detalle=detalle.strip(),
+        folios=folios,
+        rectificacion=_clean_rectification(kind, rectificacion),
     )
+    bitacora.record(
+        action=Accion.ARCO_SOLICITAR,
+        object_type="solicitud_arco",
+        object_ref=solicitud.folio,
+        changes={"derecho": kind, "medio": ArcoChannel.VENTANILLA, "escritos": folios},
+        actor=user,
+    )
+    return solicitud
+
+
+def _lock_solicitud(solicitud_id: int, user) -> SolicitudArco:
+    if not has_role(user, *ARCO_STAFF):
+        raise PermissionDenied
+    return (
+        SolicitudArco.objects.select_for_update(of=("self",))
+        .select_related("cuenta")
+        .get(pk=solicitud_id)
+    )
+
+
+def _arco_record(solicitud: SolicitudArco, action: Accion, user, **changes) -> None:
+    bitacora.record(
+        action=action,
+        object_type="solicitud_arco",
+        object_ref=solicitud.folio,
+        changes={"derecho": solicitud.kind, **changes},
+        actor=user,
+    )
+
+
+@transaction.atomic
+def arco_request_extend(*, solicitud_id: int, user, reason: str) -> SolicitudArco:
+    """Extend the answer's term, once, with the reason (it is notified with the answer)."""
+    solicitud = _lock_solicitud(solicitud_id, user)
+    if solicitud.state != ArcoState.PENDIENTE:
+        raise ActionError("Solo se amplía el plazo de una solicitud en trámite.")
+    if solicitud.extended_at:
+        raise ActionError("El plazo de respuesta ya se amplió una vez; no puede ampliarse más.")
+    if not reason.strip():
+        raise ActionError("Escriba por qué se amplía el plazo.")
+    solicitud.extended_at = timezone.now()
+    solicitud.extension_reason = reason.strip()
+    solicitud.answer_due = plazos_arco.answer_due(solicitud.requested_at, extended=True)
+    solicitud.save(update_fields=["extended_at", "extension_reason", "answer_due"])
+    _arco_record(solicitud, Accion.ARCO_AMPLIAR, user, vence=solicitud.answer_due.isoformat())
     return solicitud
 
 
@@ -571,58 +685,151 @@ def arco_request_resolve(
     accept: bool,
     resolucion: str,
     rectificacion: dict | None = None,
+    execute: bool = True,
 ) -> SolicitudArco:
-    """Resolve a request: apply it (rectify, or cancel the data: `cuenta_data_cancel`) or
-    declare it improcedente with the reason. The citizen is told by email."""
-    if not has_role(user, Role.ADMINISTRACION):
-        raise PermissionDenied
-    solicitud = (
-        SolicitudArco.objects.select_for_update(of=("self",))
-        .select_related("cuenta")
-        .get(pk=solicitud_id)
-    )
+    """Answer a request: procedente (and, with `execute`, carry it out at once) or
+    improcedente with the reason. An account's answer is notified by email at once (the
+    term to carry it out counts from there); a paper request's notification is recorded
+    by the Unidad (`arco_answer_notify`)."""
+    solicitud = _lock_solicitud(solicitud_id, user)
     if solicitud.state != ArcoState.PENDIENTE:
-        raise ActionError("Esta solicitud ya fue resuelta.")
+        raise ActionError("Esta solicitud ya fue respondida.")
     resolucion = resolucion.strip()
-    address = solicitud.cuenta.email
-    changes: dict = {"solicitud": solicitud.pk, "derecho": solicitud.kind}
-    if not accept:
-        if not resolucion:
-            raise ActionError("Escriba el fundamento y motivo por el que es improcedente.")
-        solicitud.state = ArcoState.IMPROCEDENTE
-    elif solicitud.kind == ArcoKind.RECTIFICACION:
-        values = {
-            k: v.strip()
-            for k, v in (rectificacion or solicitud.rectificacion).items()
-            if k in RECTIFIABLE_FIELDS and v and v.strip()
-        }
-        if not values:
-            raise ActionError("No hay datos corregidos que aplicar.")
-        changes["campos"] = sorted(values)
-        changes["escritos"] = _rectify(solicitud.cuenta, values, user)
-        solicitud.rectificacion = values
-        solicitud.state = ArcoState.ATENDIDA
-    else:
-        changes["escritos"] = cuenta_data_cancel(cuenta_id=solicitud.cuenta_id, user=user)
-        solicitud.state = ArcoState.ATENDIDA
+    if not accept and not resolucion:
+        raise ActionError("Escriba el fundamento y motivo por el que es improcedente.")
+    if accept and solicitud.kind == ArcoKind.RECTIFICACION:
+        solicitud.rectificacion = _clean_rectification(
+            solicitud.kind, rectificacion or solicitud.rectificacion
+        )
+    solicitud.state = ArcoState.PROCEDENTE if accept else ArcoState.IMPROCEDENTE
     solicitud.resolved_at = timezone.now()
     solicitud.resolved_by = user
     solicitud.resolucion = resolucion
-    # Not a full save: a cancellation has already emptied the request's own text.
     solicitud.save(
         update_fields=["state", "rectificacion", "resolved_at", "resolved_by", "resolucion"]
     )
-    changes["resultado"] = solicitud.state
-    bitacora.record(
-        action=Accion.ARCO_RESOLVER,
-        object_type="cuenta",
-        object_ref=str(solicitud.cuenta_id),
-        changes=changes,
-        actor=user,
-    )
+    _arco_record(solicitud, Accion.ARCO_RESPONDER, user, resultado=solicitud.state)
+    # Read before a cancellation erases it from the account.
+    address = solicitud.cuenta.email if solicitud.cuenta else ""
+    if solicitud.channel == ArcoChannel.CUENTA:
+        _arco_notify(solicitud, user, channel="Correo electrónico de la cuenta ciudadana")
+    if accept and execute:
+        _arco_execute(solicitud, user)
     if address:
         transaction.on_commit(lambda: _queue(send_arco_resolution_email, solicitud.pk, address))
     return solicitud
+
+
+def _arco_notify(solicitud: SolicitudArco, user, *, channel: str, at=None) -> None:
+    solicitud.notified_at = at or timezone.now()
+    solicitud.notification_channel = channel
+    if solicitud.state == ArcoState.PROCEDENTE:
+        solicitud.execution_due = plazos_arco.execution_due(solicitud.notified_at)
+    solicitud.save(update_fields=["notified_at", "notification_channel", "execution_due"])
+    _arco_record(solicitud, Accion.ARCO_NOTIFICAR, user, medio=channel)
+
+
+@transaction.atomic
+def arco_answer_notify(*, solicitud_id: int, user, channel: str, at=None) -> SolicitudArco:
+    """Record how and when the answer of a paper request was notified to the titular."""
+    solicitud = _lock_solicitud(solicitud_id, user)
+    if solicitud.resolved_at is None:
+        raise ActionError("Primero registre la respuesta.")
+    if solicitud.notified_at:
+        raise ActionError("La notificación de la respuesta ya está registrada.")
+    if not channel.strip():
+        raise ActionError("Escriba cómo se notificó (en persona, por correo certificado...).")
+    _arco_notify(solicitud, user, channel=channel.strip(), at=at)
+    return solicitud
+
+
+@transaction.atomic
+def arco_request_execute(*, solicitud_id: int, user) -> SolicitudArco:
+    """Carry out a procedente request (within its term)."""
+    solicitud = _lock_solicitud(solicitud_id, user)
+    if solicitud.state != ArcoState.PROCEDENTE:
+        raise ActionError("Solo se hace efectiva una solicitud procedente.")
+    _arco_execute(solicitud, user)
+    return solicitud
+
+
+def _paper_escritos(solicitud: SolicitudArco) -> list[Escrito]:
+    return list(
+        Escrito.objects.select_for_update(of=("self",))
+        .filter(folio__in=solicitud.folios)
+        .select_related("peticionario")
+        .order_by("pk")
+    )
+
+
+def _arco_execute(solicitud: SolicitudArco, user) -> None:
+    """Each right's effect:
+    - access: the data is delivered (an account downloads it; on paper the Unidad hands
+      over a copy) and the delivery is recorded;
+    - rectification: the corrected values go to the petitioner of each escrito concerned;
+    - cancellation: a bloqueo (`cuenta_data_cancel`, or `escrito_data_block` on paper);
+    - opposition: the treatment opposed stops: an account's optional email notices are
+      switched off (the petition itself needs no consent, LGPDPPSO art. 16)."""
+    changes: dict = {}
+    escritos = _lock_escritos(solicitud.cuenta) if solicitud.cuenta else _paper_escritos(solicitud)
+    if solicitud.kind == ArcoKind.RECTIFICACION:
+        changes["escritos"] = _rectify(escritos, solicitud.rectificacion, user)
+        changes["campos"] = sorted(solicitud.rectificacion)
+    elif solicitud.kind == ArcoKind.CANCELACION:
+        if solicitud.cuenta:
+            changes["escritos"] = cuenta_data_cancel(cuenta_id=solicitud.cuenta_id, user=user)
+        else:
+            _refuse_open(escritos)
+            for escrito in escritos:
+                escrito_data_block(escrito=escrito, user=user)
+            changes["escritos"] = [e.folio for e in escritos]
+    elif solicitud.kind == ArcoKind.OPOSICION and solicitud.cuenta:
+        Cuenta.objects.filter(pk=solicitud.cuenta_id).update(
+            **{f"notify_{kind}": False for kind in NoticeKind.values}
+        )
+        changes["avisos_por_correo"] = "desactivados"
+    solicitud.state = ArcoState.ATENDIDA
+    solicitud.executed_at = timezone.now()
+    solicitud.save(update_fields=["state", "executed_at"])
+    _arco_record(solicitud, Accion.ARCO_RESOLVER, user, resultado=solicitud.state, **changes)
+
+
+# ARCO: reminders ---------------------------------------------------------------------------
+
+
+@shared_task(name="cuentas.tasks.send_arco_reminders", **RETRY)
+def send_arco_reminders() -> int:
+    return arco_reminders_send()
+
+
+def arco_reminders_send(*, today=None) -> int:
+    """Remind the Unidad de Transparencia of each term about to end (or ended): once per
+    term. Returns how many reminders went out."""
+    from oficialia.calendario import BusinessCalendar
+
+    today = today or timezone.localdate()
+    calendar = BusinessCalendar()
+    staff = list(users_with_roles(*ARCO_STAFF))
+    sent = 0
+    for solicitud in SolicitudArco.objects.filter(
+        state__in=[ArcoState.PENDIENTE, ArcoState.PROCEDENTE]
+    ):
+        if not plazos_arco.reminder_due(solicitud, today=today, calendar=calendar):
+            continue
+        due = plazos_arco.current_due(solicitud)
+        what = "responder" if solicitud.state == ArcoState.PENDIENTE else "hacer efectiva"
+        when = "venció" if due < today else "vence"
+        with transaction.atomic():
+            updated = SolicitudArco.objects.filter(pk=solicitud.pk).exclude(reminded_due=due)
+            if not updated.update(reminded_due=due):
+                continue
+            staff_notify(
+                staff,
+                f"Solicitud ARCO {solicitud.folio}: el plazo para {what} {when} el {due:%d/%m/%Y}",
+                reverse("arco_solicitud", args=[solicitud.pk]),
+            )
+        sent += 1
+    return sent
 
 
 def arco_resolution_email_send(*, solicitud_id: int, address: str) -> None:
@@ -646,11 +853,11 @@ def _lock_escritos(cuenta: Cuenta) -> list[Escrito]:
     )
 
 
-def _rectify(cuenta: Cuenta, values: dict, user) -> list[str]:
-    """Correct the petitioner data of every escrito of the account. The Peticionario's
-    history keeps the old values: it is the record of the rectification."""
+def _rectify(escritos: list[Escrito], values: dict, user) -> list[str]:
+    """Correct the petitioner data of the escritos. The Peticionario's history keeps the old
+    values: it is the record of the rectification."""
     folios = []
-    for escrito in _lock_escritos(cuenta):
+    for escrito in escritos:
         peticionario = escrito.peticionario
         for field, value in values.items():
             setattr(peticionario, field, value)
@@ -693,6 +900,15 @@ def cuenta_data_cancel(*, cuenta_id: int, user) -> list[str]:
     """
     cuenta = _lock_cuenta(cuenta_id)
     escritos = _lock_escritos(cuenta)
+    _refuse_open(escritos)
+    now = timezone.now()
+    for escrito in escritos:
+        escrito_data_block(escrito=escrito, user=user, now=now)
+    _cuenta_delete_data(cuenta, now)
+    return [e.folio for e in escritos]
+
+
+def _refuse_open(escritos: list[Escrito]) -> None:
     open_ones = [e.folio for e in escritos if e.state in OPEN_ESCRITO_STATES]
     if open_ones:
         raise ActionError(
@@ -700,11 +916,6 @@ def cuenta_data_cancel(*, cuenta_id: int, user) -> list[str]:
             + ", ".join(open_ones)
             + "): el peticionario puede desistirse de ellos, o espere a que se respondan."
         )
-    now = timezone.now()
-    for escrito in escritos:
-        escrito_data_block(escrito=escrito, user=user, now=now)
-    _cuenta_delete_data(cuenta, now)
-    return [e.folio for e in escritos]
 
 
 def escrito_data_block(*, escrito: Escrito, user, now=None) -> None:

@@ -35,8 +35,9 @@ urlpatterns = [
     path("oficialia/vinculos/", views.vinculos, name="oficialia_vinculos"),
     # The administración lifts sign-in locks, with a reason.
     path("accesos/bloqueados/", views.accesos_bloqueados, name="accesos_bloqueados"),
-    # The administración resolves the ARCO requests.
+    # The Unidad de Transparencia receives and answers the ARCO requests.
     path("datos-personales/solicitudes/", views.arco_solicitudes, name="arco_solicitudes"),
+    path("datos-personales/solicitudes/nueva/", views.arco_nueva, name="arco_nueva"),
     path(
         "datos-personales/solicitudes/<int:solicitud_id>/",
         views.arco_solicitud,

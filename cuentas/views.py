@@ -29,9 +29,10 @@ from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 from turnos.services import ActionError
 
-from . import arco, selectors, services
+from . import arco, plazos_arco, selectors, services
 from .acceso import account_context, cuenta_required
 from .forms import (
+    ArcoPapelForm,
     AvisosForm,
     CancelacionForm,
     CuentaPasswordResetForm,
@@ -314,43 +315,98 @@ def mis_datos_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# The administración resolves the ARCO requests ----------------------------------------------
+# The Unidad de Transparencia receives and answers the ARCO requests -------------------------
 
 
-@role_required(Role.ADMINISTRACION)
+@role_required(Role.TRANSPARENCIA)
 def arco_solicitudes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cuentas/arco_solicitudes.html",
         {
-            "pendientes": selectors.arco_requests_pending(),
+            "abiertas": selectors.arco_requests_open(),
             "resueltas": selectors.arco_requests_resolved(),
+            "today": timezone.localdate(),
         },
     )
 
 
 @never_cache
-@role_required(Role.ADMINISTRACION)
+@role_required(Role.TRANSPARENCIA, Role.VENTANILLA)
 @require_http_methods(["GET", "POST"])
-def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
-    solicitud = selectors.arco_request(solicitud_id)
-    form = ResolverForm(request.POST or None)
+def arco_nueva(request: HttpRequest) -> HttpResponse:
+    """A request presented on paper at the ventanilla: captured, with its receipt folio."""
+    form = ArcoPapelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.arco_request_resolve(
-                solicitud_id=solicitud.pk,
+            solicitud = services.arco_request_register(
                 user=request.user,
-                accept=form.cleaned_data["decision"] == "aplicar",
-                resolucion=form.cleaned_data["resolucion"],
+                kind=data["derecho"],
+                titular_nombre=data["titular_nombre"],
+                titular_contacto=data["titular_contacto"],
+                detalle=data["detalle"],
+                folios=data["folios"].replace(",", " ").split(),
+                rectificacion={k: data.get(k, "") for k in services.RECTIFIABLE_FIELDS},
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Solicitud {solicitud.pk} resuelta.")
-            return redirect("arco_solicitudes")
-    # The page shows the petitioner data of the account's escritos: that goes on record.
+            return render(request, "cuentas/arco_recibida.html", {"solicitud": solicitud})
+    return render(request, "cuentas/arco_nueva.html", {"form": form})
+
+
+ARCO_ACTIONS = {
+    "responder": "Respuesta registrada.",
+    "ampliar": "Plazo de respuesta ampliado.",
+    "notificar": "Notificación registrada.",
+    "efectiva": "Solicitud hecha efectiva.",
+}
+
+
+@never_cache
+@role_required(Role.TRANSPARENCIA)
+@require_http_methods(["GET", "POST"])
+def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
+    solicitud = selectors.arco_request(solicitud_id)
+    action = request.POST.get("accion", "responder") if request.method == "POST" else ""
+    form = ResolverForm(request.POST if action == "responder" else None)
+    error = ""
+    if action in ARCO_ACTIONS:
+        try:
+            if action == "responder":
+                if not form.is_valid():
+                    raise ActionError("Elija la decisión.")
+                decision = form.cleaned_data["decision"]
+                services.arco_request_resolve(
+                    solicitud_id=solicitud.pk,
+                    user=request.user,
+                    accept=decision != "improcedente",
+                    execute=decision == "aplicar",
+                    resolucion=form.cleaned_data["resolucion"],
+                )
+            elif action == "ampliar":
+                services.arco_request_extend(
+                    solicitud_id=solicitud.pk,
+                    user=request.user,
+                    reason=request.POST.get("motivo", ""),
+                )
+            elif action == "notificar":
+                services.arco_answer_notify(
+                    solicitud_id=solicitud.pk,
+                    user=request.user,
+                    channel=request.POST.get("medio", ""),
+                )
+            else:
+                services.arco_request_execute(solicitud_id=solicitud.pk, user=request.user)
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"{solicitud.folio}: {ARCO_ACTIONS[action]}")
+            return redirect("arco_solicitud", solicitud_id=solicitud.pk)
+    # The page shows the petitioner data of the escritos concerned: that goes on record.
     bitacora.record(
-        action=Accion.DATOS_VER, object_type="cuenta", object_ref=str(solicitud.cuenta_id)
+        action=Accion.DATOS_VER, object_type="solicitud_arco", object_ref=solicitud.folio
     )
     return render(
         request,
@@ -358,8 +414,10 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
         {
             "solicitud": solicitud,
             "form": form,
+            "error": error,
+            "due": plazos_arco.current_due(solicitud),
             "escritos": selectors.escritos_with_lights(
-                selectors.escritos_of(solicitud.cuenta).select_related("peticionario")
+                selectors.arco_request_escritos(solicitud).select_related("peticionario")
             ),
             "corregidos": [
                 (services.RECTIFIABLE_FIELDS.get(field, field), value)

@@ -64,6 +64,9 @@ class Accion(models.TextChoices):
     CUENTA_DESVINCULAR = "cuenta.desvincular", "Quitó un escrito de una cuenta"
     ARCO_SOLICITAR = "arco.solicitar", "Solicitud ARCO presentada"
     ARCO_RESOLVER = "arco.resolver", "Solicitud ARCO resuelta"
+    ARCO_AMPLIAR = "arco.ampliar", "Plazo de respuesta ARCO ampliado"
+    ARCO_RESPONDER = "arco.responder", "Solicitud ARCO respondida"
+    ARCO_NOTIFICAR = "arco.notificar", "Respuesta ARCO notificada"
     DATOS_SUPRIMIR = "datos.suprimir", "Suprimió datos bloqueados al terminar su conservación"
     ARCO_ACCESO = "arco.acceso", "Entregó los datos personales (acceso ARCO)"
     # Quejas y denuncias

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     OPERATIVO = "operativo", "Personal operativo"
     CONTRALORIA = "contraloria", "Contraloría interna"
     ADMINISTRACION = "administracion", "Administración"
+    TRANSPARENCIA = "transparencia", "Unidad de Transparencia"
 
 
 # Who works a secretaría's turnos (the bandeja, answers, prevenciones): the permission rule

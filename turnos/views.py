@@ -39,6 +39,7 @@ STAFF_ROLES = (
     Role.OPERATIVO,
     Role.CONTRALORIA,
     Role.ADMINISTRACION,
+    Role.TRANSPARENCIA,
 )
 
 

@@ -106,7 +106,7 @@ def test_the_citizen_downloads_all_the_data_as_json_and_pdf(lupita, lupita_clien
 
 
 def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_account(
-    lupita, lupita_client, administracion, django_capture_on_commit_callbacks
+    lupita, lupita_client, unidad, django_capture_on_commit_callbacks
 ):
     first = file_as_lupita(lupita_client)
     second = file_as_lupita(lupita_client, asunto="Poda de árbol")
@@ -125,8 +125,9 @@ def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_accoun
     solicitud = SolicitudArco.objects.get()
     assert solicitud.rectificacion == {"nombre": "María Guadalupe Hernández Ruíz"}
     asked = Bitacora.objects.get(action="arco.solicitar")
+    assert solicitud.folio == f"DP-{timezone.localdate().year}-000001"
     assert asked.changes == {
-        "solicitud": solicitud.pk,
+        "solicitud": solicitud.folio,
         "derecho": "rectificacion",
         "campos": ["nombre"],
     }
@@ -135,11 +136,11 @@ def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_accoun
     )
     assert "Ya tiene una solicitud de este tipo" in again.content.decode()
 
-    staff = signed_in_staff(administracion)
+    staff = signed_in_staff(unidad)
     page = staff.get(reverse("arco_solicitud", args=[solicitud.pk]))
     assert page.status_code == 200
     assert first.folio in page.content.decode()
-    assert Bitacora.objects.filter(action="datos.ver", actor=administracion).exists()
+    assert Bitacora.objects.filter(action="datos.ver", actor=unidad).exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
             reverse("arco_solicitud", args=[solicitud.pk]),
@@ -152,9 +153,9 @@ def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_accoun
         # The history keeps what was corrected.
         assert peticionario.history.order_by("history_date").first().nombre == LUPITA["nombre"]
         step = Transicion.objects.get(escrito=escrito, action="rectificar")
-        assert step.actor == administracion
+        assert step.actor == unidad
     solicitud.refresh_from_db()
-    assert (solicitud.state, solicitud.resolved_by) == (ArcoState.ATENDIDA, administracion)
+    assert (solicitud.state, solicitud.resolved_by) == (ArcoState.ATENDIDA, unidad)
     resolved = Bitacora.objects.get(action="arco.resolver")
     assert resolved.changes["campos"] == ["nombre"] and resolved.changes["resultado"] == "atendida"
     (notice,) = [
@@ -170,7 +171,7 @@ def signed_in_staff(user) -> Client:
 
 
 def test_a_request_declared_improcedente_needs_the_reason_and_is_resolved_once(
-    lupita, administracion, titular_obras
+    lupita, unidad, titular_obras
 ):
     solicitud = arco_request_create(
         cuenta_id=lupita.pk,
@@ -183,26 +184,22 @@ def test_a_request_declared_improcedente_needs_the_reason_and_is_resolved_once(
             solicitud_id=solicitud.pk, user=titular_obras, accept=False, resolucion="No"
         )
     with pytest.raises(ActionError, match="fundamento"):
-        arco_request_resolve(
-            solicitud_id=solicitud.pk, user=administracion, accept=False, resolucion=" "
-        )
+        arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=False, resolucion=" ")
     arco_request_resolve(
         solicitud_id=solicitud.pk,
-        user=administracion,
+        user=unidad,
         accept=False,
         resolucion="La CURP que envió es la misma que ya tenemos.",
     )
     assert SolicitudArco.objects.get().state == ArcoState.IMPROCEDENTE
-    with pytest.raises(ActionError, match="ya fue resuelta"):
-        arco_request_resolve(
-            solicitud_id=solicitud.pk, user=administracion, accept=True, resolucion=""
-        )
+    with pytest.raises(ActionError, match="ya fue respondida"):
+        arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
 
 
 # Cancellation ------------------------------------------------------------------------------
 
 
-def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client, administracion):
+def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client, unidad):
     escrito = file_as_lupita(lupita_client)
     response = lupita_client.post(
         reverse("cuenta_privacidad"), {"derecho": "cancelacion", "canc-detalle": "Ya no uso"}
@@ -213,7 +210,7 @@ def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client
         {"derecho": "cancelacion", "canc-detalle": "Ya no uso la cuenta", "canc-confirmo": "on"},
     )
     solicitud = SolicitudArco.objects.get(kind=ArcoKind.CANCELACION)
-    response = signed_in_staff(administracion).post(
+    response = signed_in_staff(unidad).post(
         reverse("arco_solicitud", args=[solicitud.pk]), {"decision": "aplicar"}
     )
     assert response.status_code == 200
@@ -294,7 +291,7 @@ def a_whole_life(
     obras,
     titular_obras,
     operativo_obras,
-    administracion,
+    unidad,
     settings,
     django_capture_on_commit_callbacks,
 ):
@@ -355,7 +352,7 @@ def a_whole_life(
     )
     arco_request_resolve(
         solicitud_id=rectificacion.pk,
-        user=administracion,
+        user=unidad,
         accept=True,
         resolucion="Se confirmó el teléfono de Lupita.",
     )
@@ -394,7 +391,7 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
     a_whole_life,
     lupita,
     lupita_client,
-    administracion,
+    unidad,
     turnador,
     titular_obras,
     contraloria_user,
@@ -418,7 +415,7 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
     )
     solicitud = SolicitudArco.objects.get(kind=ArcoKind.CANCELACION)
     with django_capture_on_commit_callbacks(execute=True):
-        response = signed_in_staff(administracion).post(
+        response = signed_in_staff(unidad).post(
             reverse("arco_solicitud", args=[solicitud.pk]),
             {"decision": "aplicar", "resolucion": "Procede la cancelación."},
         )
@@ -448,7 +445,7 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
         (signed_in_staff(turnador), reverse("oficialia_escrito", args=[escrito.folio])),
         (signed_in_staff(titular_obras), reverse("turno_detalle", args=[escrito.turnos.get().pk])),
         (signed_in_staff(titular_obras), reverse("bandeja") + "?estado=todos&q=Hernández"),
-        (signed_in_staff(administracion), reverse("arco_solicitud", args=[solicitud.pk])),
+        (signed_in_staff(unidad), reverse("arco_solicitud", args=[solicitud.pk])),
         (contraloria, reverse("contraloria_senales")),
         (contraloria, reverse("contraloria_bitacora_csv")),
         (Client(), reverse("transparencia_escritos_csv")),
@@ -497,12 +494,12 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
 
 
 def test_blocked_data_is_suppressed_only_past_archival_retention_and_only_when_asked(
-    a_whole_life, lupita, administracion, settings
+    a_whole_life, lupita, unidad, settings
 ):
     escrito, retirado = a_whole_life
     media = Path(settings.MEDIA_ROOT)
     solicitud = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
-    arco_request_resolve(solicitud_id=solicitud.pk, user=administracion, accept=True, resolucion="")
+    arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
     files = stored_files(media)
 
     def run(*args) -> str:
@@ -536,10 +533,10 @@ def test_blocked_data_is_suppressed_only_past_archival_retention_and_only_when_a
 
 
 def test_after_a_cancellation_the_address_may_open_a_new_account(
-    lupita, administracion, django_capture_on_commit_callbacks
+    lupita, unidad, django_capture_on_commit_callbacks
 ):
     solicitud = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
-    arco_request_resolve(solicitud_id=solicitud.pk, user=administracion, accept=True, resolucion="")
+    arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -555,11 +552,9 @@ def test_after_a_cancellation_the_address_may_open_a_new_account(
     assert "Confirme su correo" in mail.outbox[-1].subject
 
 
-def test_the_staff_list_shows_pending_requests_to_the_administracion(
-    lupita, administracion, titular_obras
-):
+def test_the_staff_list_shows_pending_requests_to_the_administracion(lupita, unidad, titular_obras):
     arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
-    page = signed_in_staff(administracion).get(reverse("arco_solicitudes"))
+    page = signed_in_staff(unidad).get(reverse("arco_solicitudes"))
     assert page.status_code == 200
     assert "Cancelación" in page.content.decode()
     assert signed_in_staff(titular_obras).get(reverse("arco_solicitudes")).status_code == 403

@@ -86,6 +86,7 @@ def personas(
         "enlace_agua": enlace_agua,
         "contraloria": contraloria_user,
         "administracion": UserFactory(username="adan.admin", roles=[Role.ADMINISTRACION]),
+        "transparencia": UserFactory(username="tania.transparencia", roles=[Role.TRANSPARENCIA]),
         "sin_rol": UserFactory(username="saul.sinrol"),
         # A citizen account (confirmed): no staff role, so no staff page either.
         "ciudadano": citizen_account(CIUDADANO).user,
@@ -188,9 +189,16 @@ def _folio(w: World) -> dict:
 
 # An escrito's page: every staff role, but only the escritos each one may see. Agua never
 # had a turno of it, Otilia has no task on it, Víctor did not capture it, and the
-# administración sees no escritos at all.
+# administración and the Unidad de Transparencia see no escritos here at all.
 ESCRITO_HIDDEN = frozenset(
-    {"titular_agua", "enlace_agua", "operativo_obras_2", "ventanilla_otra", "administracion"}
+    {
+        "titular_agua",
+        "enlace_agua",
+        "operativo_obras_2",
+        "ventanilla_otra",
+        "administracion",
+        "transparencia",
+    }
 )
 SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
 CONTRALORIA = frozenset({Role.CONTRALORIA})
@@ -260,7 +268,7 @@ def _mi_oficio(w: World) -> dict:
 
 
 def _solicitud_arco(w: World) -> dict:
-    """A cancellation request of the citizen account, waiting for the administración."""
+    """A cancellation request of the citizen account, waiting for the Unidad de Transparencia."""
     from cuentas.models import ArcoKind, SolicitudArco
     from cuentas.services import arco_request_create
 
@@ -359,10 +367,13 @@ URLS: dict[str, Rule] = {
     "cuenta_privacidad": _account_page(methods=("GET", "POST")),
     "cuenta_mis_datos_json": _account_page(),
     "cuenta_mis_datos_pdf": _account_page(),
-    # The administración resolves the ARCO requests of the accounts -------------------------
-    "arco_solicitudes": Rule(roles=frozenset({Role.ADMINISTRACION})),
+    # The Unidad de Transparencia receives and answers the ARCO requests -------------------------
+    "arco_solicitudes": Rule(roles=frozenset({Role.TRANSPARENCIA})),
     "arco_solicitud": Rule(
-        _solicitud_arco, methods=("GET", "POST"), roles=frozenset({Role.ADMINISTRACION})
+        _solicitud_arco, methods=("GET", "POST"), roles=frozenset({Role.TRANSPARENCIA})
+    ),
+    "arco_nueva": Rule(
+        methods=("GET", "POST"), roles=frozenset({Role.TRANSPARENCIA, Role.VENTANILLA})
     ),
     # The Oficialía sees and undoes the links of escritos to accounts ----------------------
     "oficialia_vinculos": Rule(methods=("GET", "POST"), roles=frozenset({Role.OFICIALIA})),
@@ -731,6 +742,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("arco_solicitud", arco),
         ("oficialia_vinculos", {}),
         ("accesos_bloqueados", {}),
+        ("arco_nueva", {}),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})
