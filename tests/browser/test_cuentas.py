@@ -204,7 +204,7 @@ def test_a_citizen_opens_an_account_files_and_follows_the_escrito(
     assert data["escritos"][0]["folio"] == folio
     assert data["cuenta"]["datos_guardados"]["curp"] == CURP
 
-    # Ask for a rectification; the Unidad de Transparencia applies it ------------------------------------
+    # Ask for a rectification; the Unidad de Transparencia applies it ---------------------------
     rectificacion = page.locator("form").filter(has_text="Pedir la rectificación")
     rectificacion.get_by_label("¿Qué está mal y dónde?").fill("Mi apellido materno lleva acento.")
     rectificacion.get_by_label("Nombre correcto").fill("María Guadalupe Hernández Ruíz")
@@ -225,7 +225,8 @@ def test_a_citizen_opens_an_account_files_and_follows_the_escrito(
     admin.get_by_label("Respuesta al titular").fill("Se corrigió el nombre en sus escritos.")
     screenshot(admin, "50-arco-resolver")
     admin.get_by_role("button", name="Registrar la respuesta").click()
-    expect(admin.get_by_text(re.compile(r"^DP-\d{4}-\d{6}: Respuesta registrada\.$"))).to_be_visible()
+    registrada = re.compile(r"^DP-\d{4}-\d{6}: Respuesta registrada\.$")
+    expect(admin.get_by_text(registrada)).to_be_visible()
     screenshot(admin, "51-arco-solicitudes")
     escrito.peticionario.refresh_from_db()
     assert escrito.peticionario.nombre == "María Guadalupe Hernández Ruíz"
