@@ -73,6 +73,17 @@ ARCHIVAL_RETENTION_ENDS = env_str(
     "OFICIALIA_FIN_CONSERVACION", "correspondencia.retencion.retention_ends_by_years"
 )
 ARCHIVAL_RETENTION_YEARS = env_int("OFICIALIA_CONSERVACION_ANOS", 0)
+# Retention of addresses (LGPDPPSO: data kept only as long as its purpose needs). The
+# bitácora keeps each client address only as an HMAC-SHA256 keyed with BITACORA_IP_KEY
+# (contraloría still sees that two entries share an address); BITACORA_IP_RETENTION_DAYS > 0
+# keeps the address itself that many days apart from the chain. Failed sign-in records
+# (django-axes) are deleted after LOGIN_RECORDS_RETENTION_DAYS.
+BITACORA_IP_KEY = (
+    env_str("OFICIALIA_BITACORA_IP_CLAVE")
+    or hashlib.sha256(f"bitacora-ip:{SECRET_KEY}".encode()).hexdigest()
+)
+BITACORA_IP_RETENTION_DAYS = env_int("OFICIALIA_BITACORA_IP_DIAS", 0)
+LOGIN_RECORDS_RETENTION_DAYS = env_int("OFICIALIA_INTENTOS_RETENCION_DIAS", 90)
 # ARCO requests (LGPDPPSO, DOF 20/03/2025), in business days: the answer, its one extension,
 # carrying out a procedente answer, and how early the Unidad de Transparencia is reminded.
 ARCO_ANSWER_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_RESPUESTA_DIAS", 20)
@@ -341,6 +352,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "turnos.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "personal-data-retention": {
+        "task": "oficialia.tasks.purge_expired_records",
+        "schedule": crontab(hour=3, minute=20),
+    },
     "arco-reminders": {
         "task": "cuentas.tasks.send_arco_reminders",
         "schedule": crontab(hour=8, minute=10),
@@ -349,6 +364,8 @@ CELERY_BEAT_SCHEDULE = {
 TASK_RETRY_BACKOFF_MAX = 300
 
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts this long; expired ones are deleted by the daily retention task.
+SESSION_COOKIE_AGE = env_int("OFICIALIA_SESION_HORAS", 12) * 3600
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
