@@ -36,7 +36,6 @@ EXPORT_MAX = 200_000
 # The "user" filter's value for entries without a user: citizens, tasks, failed sign-ins.
 NO_USER = "ninguno"
 
-
 # What each action means, for people. An action not listed here shows its code.
 def role_label(roles: str) -> str:
     """The roles an entry recorded (codes, comma separated), as people name them."""
