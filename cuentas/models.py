@@ -83,6 +83,7 @@ class LinkHow(models.TextChoices):
     AGREGADO = "agregado", "Agregado con folio y código de acceso"
     CONFIRMADO = "confirmado", "Agregado con folio, código y confirmación por correo"
     RECLAMADO = "reclamado", "Reclamado de otra cuenta con folio, código y confirmación"
+    OFICIALIA = "oficialia", "Vinculado en la Oficialía con identificación"
 
 
 class EscritoVinculado(models.Model):

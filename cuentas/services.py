@@ -495,6 +495,35 @@ def send_unlink_notice_email(cuenta_id: int, folio: str, reason: str) -> None:
 
 
 @transaction.atomic
+def escrito_link_at_desk(*, user, folio: str, email: str, reason: str) -> EscritoVinculado:
+    """Staff of the Oficialía put an escrito in an account after seeing the petitioner's
+    identification (an escrito without email, or a claim made in person), with the reason,
+    on record. If another account held it, it moves and both are told."""
+    if not has_role(user, Role.OFICIALIA):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Escriba cómo se identificó el peticionario.")
+    escrito = Escrito.objects.filter(folio=folio.strip().upper()).first()
+    cuenta = Cuenta.objects.filter(
+        email=normalize_email(email), verified_at__isnull=False, cancelled_at__isnull=True
+    ).first()
+    if escrito is None or cuenta is None:
+        raise ActionError("Revise el folio y el correo de la cuenta (una cuenta confirmada).")
+    cuenta = _lock_cuenta(cuenta.pk)
+    link = _link_or_claim(cuenta, escrito, how=LinkHow.OFICIALIA)
+    bitacora.record(
+        action=Accion.CUENTA_VINCULAR_OFICIALIA,
+        object_type="cuenta",
+        object_ref=str(cuenta.pk),
+        folio=escrito.folio,
+        changes={"motivo": reason},
+        actor=user,
+    )
+    return link
+
+
+@transaction.atomic
 def escrito_unlink(*, vinculo_id: int, user, reason: str) -> str:
     """Staff of the Oficialía take an escrito out of an account (a link made by someone who
     was not the petitioner), with the reason, on record. Returns the folio."""

@@ -436,8 +436,22 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
 def vinculos(request: HttpRequest) -> HttpResponse:
     """Find an escrito's link to an account by folio, and undo it with a reason."""
     folio = request.GET.get("folio", "").strip().upper()
+    if request.method == "POST" and request.POST.get("accion") == "vincular":
+        try:
+            services.escrito_link_at_desk(
+                user=request.user,
+                folio=request.POST.get("folio", ""),
+                email=request.POST.get("correo", ""),
+                reason=request.POST.get("motivo", ""),
+            )
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            folio = request.POST["folio"].strip().upper()
+            messages.success(request, f"El escrito {folio} quedó en la cuenta.")
+            return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
     form = DesvincularForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("accion") != "vincular" and form.is_valid():
         try:
             folio = services.escrito_unlink(
                 vinculo_id=form.cleaned_data["vinculo"],

@@ -62,6 +62,10 @@ class Accion(models.TextChoices):
     CUENTA_PEDIR_VINCULO = "cuenta.pedir_vinculo", "Pidió agregar un escrito (confirmación enviada)"
     CUENTA_RECLAMAR_ESCRITO = "cuenta.reclamar_escrito", "Reclamó un escrito de otra cuenta"
     CUENTA_DESVINCULAR = "cuenta.desvincular", "Quitó un escrito de una cuenta"
+    CUENTA_VINCULAR_OFICIALIA = (
+        "cuenta.vincular_oficialia",
+        "Vinculó un escrito a una cuenta en la Oficialía",
+    )
     ARCO_SOLICITAR = "arco.solicitar", "Solicitud ARCO presentada"
     ARCO_RESOLVER = "arco.resolver", "Solicitud ARCO resuelta"
     ARCO_AMPLIAR = "arco.ampliar", "Plazo de respuesta ARCO ampliado"

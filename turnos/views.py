@@ -467,6 +467,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         (Role.OPERATIVO, "tareas"),
         (Role.VENTANILLA, "ventanilla"),
         (Role.CONTRALORIA, "contraloria_inicio"),
+        (Role.TRANSPARENCIA, "arco_solicitudes"),
     ):
         if str(role) in roles:
             return redirect(target)

@@ -201,3 +201,25 @@ def test_the_oficialia_sees_and_undoes_a_link_with_a_reason(
     other = Client()
     other.force_login(UserFactory(username="vero.ventanilla", roles=["ventanilla"]))
     assert other.get(reverse("oficialia_vinculos")).status_code == 403
+
+
+def test_the_oficialia_links_an_escrito_without_email_after_seeing_an_identification(
+    gestor, django_capture_on_commit_callbacks
+):
+    filed = file_escrito(nombre="Sin Correo", email="", queue_acuse=False)
+    ramon = citizen_account("ramon@example.com")
+    turnador = UserFactory(username="tere.turnadora", roles=["oficialia"])
+    client = Client()
+    client.force_login(turnador)
+    url = reverse("oficialia_vinculos")
+    data = {"accion": "vincular", "folio": filed.escrito.folio, "correo": "RAMON@example.com"}
+    refused = client.post(url, {**data, "motivo": ""}, follow=True)
+    assert "Escriba cómo se identificó" in refused.content.decode()
+    assert not EscritoVinculado.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(url, {**data, "motivo": "INE vista en ventanilla"})
+    assert done.status_code == 302
+    link = EscritoVinculado.objects.get(escrito=filed.escrito)
+    assert (link.cuenta, link.how) == (ramon, LinkHow.OFICIALIA)
+    entry = Bitacora.objects.get(action="cuenta.vincular_oficialia")
+    assert entry.changes == {"motivo": "INE vista en ventanilla"} and entry.actor == turnador
