@@ -128,7 +128,8 @@ def test_a_confirmation_link_expires(escrito_of_rosa, django_capture_on_commit_c
     path = confirmation_path(mail.outbox[0])
     later = timezone.now() + timedelta(hours=settings.LINK_CONFIRMATION_HOURS, minutes=1)
     with time_machine.travel(later):
-        assert "no es válido" in client.post(path).content.decode()
+        # Signed in again: the session of two days ago has expired (SESSION_COOKIE_AGE).
+        assert "no es válido" in signed_in(rosa).post(path).content.decode()
     assert not EscritoVinculado.objects.exists()
 
 
