@@ -124,7 +124,11 @@ class BitacoraIP(models.Model):
     """The client address of a bitácora entry, kept apart (the entry is append-only) for
     BITACORA_IP_RETENTION_DAYS and then deleted by the retention task."""
 
-    entry = models.OneToOneField(Bitacora, on_delete=models.CASCADE, related_name="ip_kept")
+    # No database constraint: a foreign key to the append-only bitácora would add trigger
+    # events on its rows (and the bitácora is never deleted from anyway).
+    entry = models.OneToOneField(
+        Bitacora, on_delete=models.DO_NOTHING, db_constraint=False, related_name="ip_kept"
+    )
     ip = models.GenericIPAddressField()
     expires_at = models.DateTimeField(db_index=True)
 
