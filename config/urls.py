@@ -12,6 +12,7 @@ urlpatterns = [
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("correspondencia.urls")),
+    path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
     path("", include("turnos.urls")),
     path("", include("cuentas.urls")),
     path("", include("portal.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)
