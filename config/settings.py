@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "oficialia.entrada.HostileInputMiddleware",
     "oficialia.bitacora.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -109,6 +110,7 @@ AXES_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("OFICIALIA_LOGIN_BLOQUEO_MIN", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "oficialia.net.client_ip"
+AXES_USERNAME_CALLABLE = "oficialia.entrada.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True

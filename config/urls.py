@@ -20,5 +20,6 @@ urlpatterns = [
     path("quejas/", include("contraloria.urls_publicas")),
 ]
 
+handler400 = "config.views.bad_request"
 handler403 = "config.views.forbidden"
 handler404 = "config.views.not_found"

@@ -6,6 +6,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
+from oficialia.entrada import EMAIL_MAX_LENGTH
+
 from .attachments import ACCEPT, inspect_all
 from .models import Channel, Gender, PetitionerType, Secretaria, Tramite
 from .services import EscritoData, PetitionerData
@@ -75,6 +77,7 @@ class EscritoForm(forms.Form):
     )
     email = forms.EmailField(
         label="Correo electrónico",
+        max_length=EMAIL_MAX_LENGTH,
         required=False,
         help_text="Le enviaremos el acuse y los avisos de su escrito.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

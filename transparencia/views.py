@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from correspondencia.models import Secretaria
+from oficialia.entrada import whole_number
 
 from . import opendata, selectors, services
 
@@ -16,9 +17,10 @@ def _year(request: HttpRequest, *, required: bool) -> int | None:
     raw = request.GET.get("anio", "").strip()
     if not raw:
         return timezone.localdate().year if required else None
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year:
+    year = whole_number(raw, max_digits=4)
+    if year is None or not FIRST_YEAR <= year <= timezone.localdate().year:
         raise Http404("Año fuera de rango")
-    return int(raw)
+    return year
 
 
 def _secretaria(request: HttpRequest) -> Secretaria | None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
 from oficialia.business_days import BusinessCalendar
+from oficialia.entrada import whole_number
 
 from .models import OPEN_TURNO_STATES, Notificacion, Tarea, Turno, TurnoKind, TurnoState
 from .permissions import escritos_visible_to, turnos_scope
@@ -130,8 +131,10 @@ def oficialia_inbox(
     if channel:
         escritos = escritos.filter(channel=channel)
     if secretaria:
+        # Not a number: no secretaría has that id, so nothing matches.
+        secretaria_id = whole_number(secretaria)
         escritos = escritos.filter(
-            Q(secretaria_destino_id=secretaria) | Q(tramite__secretaria_id=secretaria)
+            Q(secretaria_destino_id=secretaria_id) | Q(tramite__secretaria_id=secretaria_id)
         )
     ordering = ["received_at", "pk"] if order == "antiguos" else ["-received_at", "-pk"]
     return escritos.order_by(*ordering)
