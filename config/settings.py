@@ -218,6 +218,9 @@ RATE_QUEJAS = env_str("OFICIALIA_RATE_QUEJAS", "10/h")
 MAX_ATTACHMENT_BYTES = env_int("OFICIALIA_MAX_ADJUNTO_MB", 10) * 1024 * 1024
 MAX_ESCRITO_BYTES = env_int("OFICIALIA_MAX_ESCRITO_MB", 30) * 1024 * 1024
 MAX_ATTACHMENTS = env_int("OFICIALIA_MAX_ADJUNTOS", 10)
+# A scanned letter page at 600 dpi is 34 megapixels; an image far larger is a
+# decompression bomb (a few KB that unpack to gigabytes), refused before it is decoded.
+MAX_IMAGE_PIXELS = env_int("OFICIALIA_MAX_IMAGEN_MEGAPIXELES", 40) * 1_000_000
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

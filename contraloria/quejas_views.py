@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oficialia import access_codes, bitacora
+from oficialia.descargas import uploaded_file_response
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 
@@ -195,6 +196,6 @@ def queja_adjunto(request: HttpRequest, folio: str, adjunto_id: int) -> FileResp
         folio=queja.folio,
         changes={"archivo": adjunto.original_name, "sha256": adjunto.sha256},
     )
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )

@@ -373,12 +373,11 @@ def acuse_queue(*, acuse_id: int) -> bool:
 
 
 def acuse_render_pdf(acuse: Acuse) -> bytes:
-    from weasyprint import HTML
+    from oficialia.pdf import render_pdf
 
     from .acuse import acuse_context
 
-    html = render_to_string("correspondencia/acuse.html", acuse_context(acuse))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(render_to_string("correspondencia/acuse.html", acuse_context(acuse)))
 
 
 def acuse_generate(*, acuse_id: int) -> Acuse:

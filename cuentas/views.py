@@ -30,6 +30,7 @@ from correspondencia.models import Adjunto, AdjuntoOrigin
 from correspondencia.services import acuse_generate
 from correspondencia.views import consulta_context
 from oficialia import bitacora
+from oficialia.descargas import uploaded_file_response
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
@@ -300,7 +301,7 @@ def escrito_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> File
     ).first()
     if adjunto is None:
         raise Http404
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
 

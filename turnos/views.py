@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
 from oficialia import bitacora
+from oficialia.descargas import uploaded_file_response
 from oficialia.roles import Role, role_required, roles_of
 
 from . import selectors, services
@@ -237,7 +238,7 @@ def adjunto_descargar(request: HttpRequest, folio: str, adjunto_id: int) -> File
         folio=escrito.folio,
         changes={"archivo": adjunto.original_name, "sha256": adjunto.sha256},
     )
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
 
@@ -572,6 +573,6 @@ def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> Fil
     ).first()
     if adjunto is None:
         raise Http404
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )

@@ -215,7 +215,9 @@ def test_every_public_form_takes_hostile_values(world, personas):  # noqa: F811
         def post(values, url=url, client=client, name=name):
             _fail_on_500(client.post(url, values), f"POST {name} {values!r}")
 
-        _explore(post, values=st.fixed_dictionaries({}, optional=dict.fromkeys(fields, hostile_text)))
+        _explore(
+            post, values=st.fixed_dictionaries({}, optional=dict.fromkeys(fields, hostile_text))
+        )
     assert {"escrito_nuevo", "consulta", "queja_nueva", "cuenta_registro"} <= set(fuzzed)
 
 
