@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from correspondencia.models import Channel, EscritoState, PetitionerType
+from oficialia.hojas import safe_cell
 from turnos.models import Sense
 
 from .figures import GENDER_LABELS, SUPPRESSED, is_suppressed
@@ -171,7 +172,7 @@ def _csv_value(value) -> str:
         return "si"
     if value is False:
         return "no"
-    return str(value)
+    return safe_cell(value)
 
 
 class _Echo:
