@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "contraloria",
     "cuentas",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -329,6 +331,38 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False) else None
 )
+# HTTPS only. Off by default (the demo is plain HTTP); production turns them on. The health
+# and metrics endpoints stay reachable over HTTP for the load balancer and the scraper.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^salud/", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_SUBDOMINIOS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+
+# Content Security Policy (django-csp): scripts and styles only from our own static files,
+# images also inline (the QR codes are data: URIs), nothing framed, forms post only here.
+# The templates hold no inline script (static/js/oficialia.js binds by data attributes).
+_SELF, _NONE = "'self'", "'none'"
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "media-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+CSP_MODE = env_str("DJANGO_CSP", "activa")
+if CSP_MODE not in {"activa", "informe", "apagada"}:
+    raise ImproperlyConfigured(f"DJANGO_CSP must be activa, informe or apagada, not {CSP_MODE!r}")
+CONTENT_SECURITY_POLICY = _CSP if CSP_MODE == "activa" else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_MODE == "informe" else None
 
 LOGGING = {
     "version": 1,
