@@ -6,10 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
+from oficialia.acciones_bitacora import action_label
 from oficialia.hojas import safe_cell
 from oficialia.models import Bitacora
-
-from .selectors import action_label
 
 BOM = "\ufeff"
 HEADER = [

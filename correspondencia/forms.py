@@ -6,9 +6,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
+from oficialia.adjuntos import ACCEPT, inspect_all
 from oficialia.entrada import EMAIL_MAX_LENGTH
 
-from .attachments import ACCEPT, inspect_all
 from .models import Channel, Gender, PetitionerType, Secretaria, Tramite
 from .services import EscritoData, PetitionerData
 

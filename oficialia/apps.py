@@ -6,9 +6,9 @@ class OficialiaConfig(AppConfig):
     verbose_name = "Oficialía de Partes"
 
     def ready(self) -> None:
-        from . import signals
+        from . import auditoria
 
-        signals.connect()
+        auditoria.connect()
 
         from django.conf import settings
         from PIL import Image

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from correspondencia.attachments import inspect
+from oficialia.adjuntos import inspect
 from correspondencia.models import Escrito
 from oficialia.pdf import FetchRefused, StaticOnlyFetcher, render_pdf
 from tests.factories import (

@@ -45,7 +45,7 @@ def test_the_open_data_csv_neutralises_a_tramite_named_like_a_formula(client, db
 
 
 def test_the_bitacora_csv_neutralises_what_anyone_typed(client, db):
-    bitacora.record(action="acceso.fallido", actor=None, actor_label="=cmd|' /C calc'!A0")
+    bitacora.record(action="sesion.fallida", actor=None, actor_label="=cmd|' /C calc'!A0")
     client.force_login(UserFactory(username="carla.contraloria", roles=["contraloria"]))
     rows = _rows(client.get(reverse("contraloria_bitacora_csv")))
     labels = [row[2] for row in rows[1:]]
