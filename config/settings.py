@@ -193,19 +193,44 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Caches hold the rate-limit counters, so in production they must be shared by every
-# gunicorn worker: Redis. The in-memory default suits one `runserver` process.
+# gunicorn worker: Redis. When Redis stops answering, oficialia.cache.FailoverCache goes on
+# with the database cache ("base": limits still shared and enforced) or with none
+# ("abrir": limits fail open), and logs it. The in-memory default suits one `runserver`.
 REDIS_URL = env_str("REDIS_URL")
+LIMITS_WITHOUT_REDIS = env_str("OFICIALIA_LIMITES_SIN_REDIS", "base")
+if LIMITS_WITHOUT_REDIS not in {"base", "abrir"}:
+    raise ImproperlyConfigured(
+        f"OFICIALIA_LIMITES_SIN_REDIS must be base or abrir, not {LIMITS_WITHOUT_REDIS!r}"
+    )
+CACHES = {
+    # The table is made by migration oficialia 0010, on every database.
+    "respaldo": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "oficialia_cache_respaldo",
+        "KEY_PREFIX": "oficialia",
+    },
+    "abierta": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "oficialia",
-        }
+    CACHES["redis"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "oficialia",
+        # A Redis that hangs must not hang the request: give up fast, use the fallback.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES["default"] = {
+        "BACKEND": "oficialia.cache.FailoverCache",
+        "OPTIONS": {
+            "PRIMARY": "redis",
+            "FALLBACK": "respaldo" if LIMITS_WITHOUT_REDIS == "base" else "abierta",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# django-ratelimit knows only the stock backends by name; the failover is atomic where its
+# primary is (Redis) and where its fallback is (the database cache's add).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 RATELIMIT_VIEW = "oficialia.web.rate_limited"
 # Behind a reverse proxy, REMOTE_ADDR is the proxy; name the META key of the header it
@@ -296,10 +321,27 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox (acuses, petitioner notices, staff notices): what the broker never got, or a
+# killed worker dropped, is queued again by a relay every OUTBOX_RELAY_SECONDS once it has
+# waited OUTBOX_REQUEUE_SECONDS: redone within 90 s by default, once (every task is
+# idempotent). The requeue wait is far above the time a task takes (a PDF: seconds).
+OUTBOX_RELAY_SECONDS = env_int("OFICIALIA_RELE_SEGUNDOS", 30)
+OUTBOX_REQUEUE_SECONDS = env_int("OFICIALIA_REENCOLAR_SEGUNDOS", 60)
 CELERY_BEAT_SCHEDULE = {
     "relay-pending-acuses": {
         "task": "correspondencia.tasks.relay_pending_acuses",
-        "schedule": 60.0,
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "relay-petitioner-notices": {
+        "task": "cuentas.tasks.relay_petitioner_notices",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "relay-staff-notifications": {
+        "task": "oficialia.tasks.relay_staff_notifications",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
     "sweep-orphan-files": {
         "task": "correspondencia.tasks.sweep_orphan_files",

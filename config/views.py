@@ -1,8 +1,9 @@
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from oficialia import salud
 
 
 def inicio(request: HttpRequest) -> HttpResponse:
@@ -22,26 +23,16 @@ def privacidad(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For the load balancer: 200 while the database answers. The broker is reported but
-    does not fail the check: filings go on without it and its work waits in the outbox."""
-    checks = {"database": "ok", "broker": "sin configurar"}
-    status = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        checks["database"] = "error"
-        status = 503
-    if settings.CELERY_BROKER_URL:
-        from .celery import app
+    """Ready: 200 while the database answers (body: every dependency, "degradado" when one
+    is down), 503 without the database. See oficialia.salud."""
+    status, body = salud.report()
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
-        try:
-            with app.connection_for_write() as conn:
-                conn.ensure_connection(max_retries=1, timeout=2)
-            checks["broker"] = "ok"
-        except Exception:
-            checks["broker"] = "error"
-    return JsonResponse({"status": "ok" if status == 200 else "error", **checks}, status=status)
+
+@never_cache
+def vivo(request: HttpRequest) -> JsonResponse:
+    """Alive: the process answers. Asks nothing else, so restarts do not cascade."""
+    return JsonResponse({"estado": "ok", "vivo": True})
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

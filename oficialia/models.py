@@ -144,3 +144,17 @@ class Notificacion(models.Model):
 
     def __str__(self) -> str:
         return self.texto
+
+
+class Latido(models.Model):
+    """The last sign of life of a background process (the worker, beat), for /healthz."""
+
+    proceso = models.CharField(max_length=20, unique=True)
+    at = models.DateTimeField()
+    host = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "latido"
+
+    def __str__(self) -> str:
+        return f"{self.proceso} {self.at:%Y-%m-%d %H:%M:%S}"

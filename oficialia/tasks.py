@@ -1,7 +1,12 @@
 """For Celery's autodiscovery only: each task is defined beside the service it calls."""
 
 from .archivos import sweep_orphan_files
-from .avisos import email_notifications
+from .avisos import email_notifications, relay_staff_notifications
 from .bitacora import publish_bitacora_head
 
-__all__ = ["email_notifications", "publish_bitacora_head", "sweep_orphan_files"]
+__all__ = [
+    "email_notifications",
+    "publish_bitacora_head",
+    "relay_staff_notifications",
+    "sweep_orphan_files",
+]

@@ -22,8 +22,9 @@ from ..models import Acuse
 
 logger = logging.getLogger(__name__)
 
-# An acuse queued this long ago and still not made is queued again by the relay.
-REQUEUE_AFTER = timedelta(minutes=5)
+# An acuse queued this long ago and still not made is queued again by the relay: a worker
+# killed mid-task leaves it at most this long plus one relay interval (OUTBOX_RELAY_SECONDS).
+REQUEUE_AFTER = timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
 
 
 @shared_task(name="correspondencia.tasks.generate_acuse", **RETRY)

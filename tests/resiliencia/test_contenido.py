@@ -12,8 +12,8 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 
-from oficialia.adjuntos import inspect
 from correspondencia.models import Escrito
+from oficialia.adjuntos import inspect
 from oficialia.pdf import FetchRefused, StaticOnlyFetcher, render_pdf
 from tests.factories import (
     UserFactory,

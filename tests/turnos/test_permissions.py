@@ -281,6 +281,8 @@ URLS: dict[str, Rule] = {
     # Public ---------------------------------------------------------------------------------
     "inicio": Rule(public=True, anyone=200),
     "healthz": Rule(public=True, anyone=200),
+    "salud_listo": Rule(public=True, anyone=200),
+    "salud_vivo": Rule(public=True, anyone=200),
     "privacidad": Rule(public=True, anyone=200),
     "login": Rule(public=True, anyone=200),
     "logout": Rule(public=True, methods=("POST",), anyone=302),
