@@ -281,6 +281,11 @@ INSTITUTION_ADDRESS = env_str(
 )
 TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ayuntamiento.gob.mx")
 
+# RFC 3161 Time Stamping Authority for the bitácora's daily heads (oficialia.sello_tiempo);
+# empty: heads are published without a timestamp token.
+TSA_URL = env_str("OFICIALIA_TSA_URL")
+TSA_TIMEOUT = env_int("OFICIALIA_TSA_TIMEOUT", 10)
+
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
 

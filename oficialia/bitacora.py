@@ -15,17 +15,21 @@ import contextvars
 import hashlib
 import ipaddress
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date
 
 from celery import shared_task
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .acciones_bitacora import Accion
-from .models import Bitacora, BitacoraCabeza
+from .models import Bitacora, BitacoraCabeza, BitacoraFin
 from .net import client_ip
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 # Any constant: the key of the advisory lock that serialises appends.
@@ -162,7 +166,19 @@ def record(
         entry.prev_hash = last or GENESIS
         entry.hash = entry_hash(entry.prev_hash, entry)
         entry.save(force_insert=True)
+        _move_end(entry)
     return entry
+
+
+def _move_end(entry: Bitacora) -> None:
+    """The end marker follows the chain in the same transaction (under the chain lock)."""
+    moved = BitacoraFin.objects.filter(pk=1).update(
+        last_id=entry.id, last_hash=entry.hash, count=F("count") + 1
+    )
+    if not moved:
+        BitacoraFin.objects.create(
+            pk=1, first_id=entry.id, last_id=entry.id, last_hash=entry.hash, count=1
+        )
 
 
 @dataclass
@@ -185,9 +201,14 @@ def _entries(chunk: int = 5000) -> Iterator[Bitacora]:
 
 
 def verify() -> Verification:
-    """Walk the chain; report the first entry whose hash or link does not match."""
+    """Walk the chain and hold it against what anchors it: every published daily head and
+    the end marker. Reports the first entry that does not match, or the first one missing
+    (a deleted tail, a table emptied, everything after a head removed)."""
+    heads = {h.last_id: h for h in BitacoraCabeza.objects.exclude(last_id=0).order_by("day")}
+    seen: dict[int, tuple[str, int]] = {}
     prev = GENESIS
     count = 0
+    last_id = 0
     for entry in _entries():
         if entry.prev_hash != prev:
             return Verification(
@@ -201,7 +222,57 @@ def verify() -> Verification:
             return Verification(False, count, entry.id, "su contenido no coincide con su hash")
         prev = entry.hash
         count += 1
+        last_id = entry.id
+        if entry.id in heads:
+            seen[entry.id] = (entry.hash, count)
+    end = BitacoraFin.objects.filter(pk=1).first()
+    first_expected = end.first_id if end else 1
+    for head_id, cabeza in sorted(heads.items()):
+        day = cabeza.day.strftime("%d/%m/%Y")
+        if head_id not in seen:
+            missing = _first_missing(last_id, head_id, first_expected)
+            return Verification(
+                False,
+                count,
+                missing,
+                f"falta: la cabeza publicada el {day} llega a la entrada #{head_id} y la "
+                f"cadena termina en la #{last_id or 'ninguna'}",
+            )
+        found_hash, found_count = seen[head_id]
+        if found_hash != cabeza.last_hash:
+            return Verification(
+                False,
+                count,
+                head_id,
+                f"no coincide con la cabeza publicada el {day}: la cadena se reescribió",
+            )
+        if found_count != cabeza.count:
+            return Verification(
+                False,
+                count,
+                head_id,
+                f"la cabeza publicada el {day} contaba {cabeza.count} entradas hasta aquí y "
+                f"hay {found_count}: se borraron entradas y se rehízo la cadena",
+            )
+    if end is not None:
+        if last_id < end.last_id:
+            return Verification(
+                False,
+                count,
+                _first_missing(last_id, end.last_id, first_expected),
+                f"falta: la bitácora llegaba a la entrada #{end.last_id} y la cadena termina "
+                f"en la #{last_id or 'ninguna'}",
+            )
+        if last_id == end.last_id and prev != end.last_hash:
+            return Verification(
+                False, count, last_id, "la última entrada no es la que cerraba la bitácora"
+            )
     return Verification(True, count)
+
+
+def _first_missing(last_present: int, expected_up_to: int, first_expected: int) -> int:
+    """The id after the last entry still there (ids come from one sequence)."""
+    return last_present + 1 if last_present else min(first_expected, expected_up_to)
 
 
 def head() -> tuple[int, str, int]:
@@ -228,10 +299,33 @@ def publish_head(*, day: date | None = None) -> BitacoraCabeza:
             "published_at": timezone.now(),
         },
     )
+    stamp_head(published)
     return published
+
+
+def stamp_head(cabeza: BitacoraCabeza) -> BitacoraCabeza:
+    """Timestamp the head with the configured TSA (RFC 3161), once. A TSA that does not
+    answer leaves it unstamped; the next publication run tries again."""
+    from django.conf import settings
+
+    from .sello_tiempo import TimestampError, request_timestamp
+
+    if not settings.TSA_URL or cabeza.tsa_token:
+        return cabeza
+    try:
+        token = request_timestamp(bytes.fromhex(cabeza.last_hash))
+    except TimestampError:
+        logger.warning("the TSA did not stamp the head of %s", cabeza.day, exc_info=True)
+        return cabeza
+    cabeza.tsa_token = token
+    cabeza.tsa_at = timezone.now()
+    cabeza.save(update_fields=["tsa_token", "tsa_at"])
+    return cabeza
 
 
 # Beside the service it calls; the name it had in oficialia.tasks.
 @shared_task(name="oficialia.tasks.publish_bitacora_head", acks_late=True)
 def publish_bitacora_head() -> str:
+    for unstamped in BitacoraCabeza.objects.filter(tsa_token="").order_by("day")[:30]:
+        stamp_head(unstamped)
     return publish_head().last_hash

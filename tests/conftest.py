@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
 
 from config.celery import app as celery_app
 
@@ -23,6 +24,17 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the
 # same tests are synchronous on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _allow_emptying_the_record(sender, connection, **kwargs) -> None:
+    """Between transactional tests Django empties every table with TRUNCATE, which the
+    bitácora refuses in production (migration oficialia 0011) unless a session asks."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET oficialia.permitir_vaciar = 'si'")
+
+
+connection_created.connect(_allow_emptying_the_record, dispatch_uid="tests-permitir-vaciar")
 
 
 def missing_service(reason: str):

@@ -122,3 +122,48 @@ def mensual_json(request: HttpRequest) -> StreamingHttpResponse:
         filename="mensual.json",
         content_type="application/json",
     )
+
+
+# The bitácora's published daily heads: whoever keeps a copy can later prove that nothing
+# before a head was changed or removed (manage.py verificar_bitacora compares with them).
+BITACORA_HEADER = [
+    "dia",
+    "ultima_entrada",
+    "entradas",
+    "huella_sha256",
+    "publicada",
+    "sello_rfc3161",
+]
+
+
+def _bitacora_records():
+    from oficialia.bitacora import publish_head
+    from oficialia.models import BitacoraCabeza
+
+    publish_head()  # today's, if beat has not published it yet
+    for head in BitacoraCabeza.objects.order_by("day").iterator():
+        yield {
+            "dia": head.day.isoformat(),
+            "ultima_entrada": head.last_id,
+            "entradas": head.count,
+            "huella_sha256": head.last_hash,
+            "publicada": head.published_at.isoformat(),
+            "sello_rfc3161": head.tsa_token or None,
+        }
+
+
+def bitacora_csv(request: HttpRequest) -> StreamingHttpResponse:
+    rows = ([r[k] for k in BITACORA_HEADER] for r in _bitacora_records())
+    return _download(
+        opendata.csv_stream(BITACORA_HEADER, rows),
+        filename="bitacora-cabezas.csv",
+        content_type="text/csv",
+    )
+
+
+def bitacora_json(request: HttpRequest) -> StreamingHttpResponse:
+    return _download(
+        opendata.json_stream(_bitacora_records()),
+        filename="bitacora-cabezas.json",
+        content_type="application/json",
+    )

@@ -317,6 +317,8 @@ URLS: dict[str, Rule] = {
     "transparencia_escritos_json": Rule(public=True, anyone=200),
     "transparencia_mensual_csv": Rule(public=True, anyone=200),
     "transparencia_mensual_json": Rule(public=True, anyone=200),
+    "transparencia_bitacora_csv": Rule(public=True, anyone=200),
+    "transparencia_bitacora_json": Rule(public=True, anyone=200),
     # Behind folio + access code given on /consulta/ in the same browser session.
     "consulta_acuse": Rule(_folio, public=True, anyone=404, petitioner=200),
     "consulta_prevencion": Rule(_folio, methods=("POST",), public=True, anyone=404, petitioner=200),
