@@ -87,11 +87,14 @@ def test_the_end_marker_follows_every_entry(db):
 
 def test_truncate_is_refused_on_every_table_of_the_record(postgres, chain):
     for table in TABLES:
-        with pytest.raises(DatabaseError, match="no se vacía"), transaction.atomic():
-            with connection.cursor() as cursor:
-                # As in production: this session has not asked to be allowed to empty it.
-                cursor.execute("SET LOCAL oficialia.permitir_vaciar = 'no'")
-                cursor.execute(f"TRUNCATE {table} CASCADE")
+        with (
+            pytest.raises(DatabaseError, match="no se vacía"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            # As in production: this session has not asked to be allowed to empty it.
+            cursor.execute("SET LOCAL oficialia.permitir_vaciar = 'no'")
+            cursor.execute(f"TRUNCATE {table} CASCADE")
     assert Bitacora.objects.count() == 10
 
 
