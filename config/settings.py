@@ -86,6 +86,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oficialia.entrada.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,6 +250,10 @@ MAX_ATTACHMENTS = env_int("OFICIALIA_MAX_ADJUNTOS", 10)
 # A scanned letter page at 600 dpi is 34 megapixels; an image far larger is a
 # decompression bomb (a few KB that unpack to gigabytes), refused before it is decoded.
 MAX_IMAGE_PIXELS = env_int("OFICIALIA_MAX_IMAGEN_MEGAPIXELES", 40) * 1_000_000
+# The largest request body taken at all: a whole escrito plus its form fields. A bigger one
+# is answered 413 from its Content-Length, before a byte of it is read or written
+# (oficialia.entrada.RequestSizeMiddleware); deploy/nginx.conf sets the same limit.
+MAX_REQUEST_BYTES = MAX_ESCRITO_BYTES + 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -10,6 +10,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +78,26 @@ def attempted_username(request: HttpRequest, credentials: dict | None) -> str:
     if value is None and request is not None:
         value = request.POST.get("username", "")
     return str(value or "")[:150]
+
+
+class RequestSizeMiddleware:
+    """Answers 413 to a request that announces a body above MAX_REQUEST_BYTES, before any of
+    it is read: a 300 MB upload is refused at once, not after it is written to disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+
+        announced = whole_number(request.META.get("CONTENT_LENGTH") or "")
+        if announced is not None and announced > settings.MAX_REQUEST_BYTES:
+            logger.info("refused a %s-byte request to %r", announced, request.path[:200])
+            response = HttpResponse(
+                render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES}),
+                status=413,
+            )
+            # The body was not read: the connection cannot carry another request.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
