@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "portal",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "oficialia.segundo_factor.SecondFactorMiddleware",
     "oficialia.entrada.HostileInputMiddleware",
     "oficialia.bitacora.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -165,6 +170,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff second factor (TOTP, django-otp): the roles that must use it; empty, nobody is
+# asked. Members of the group "sin_segundo_factor" (the demo users) are not asked.
+SECOND_FACTOR_ROLES = env_list("OFICIALIA_2FA_ROLES", "titular,contraloria,administracion")
+OTP_TOTP_ISSUER = env_str("OFICIALIA_INSTITUCION", "H. Ayuntamiento Municipal")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "inicio"

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from oficialia import segundo_factor
+
 from . import views
 
 urlpatterns = [
@@ -12,6 +14,13 @@ urlpatterns = [
     path("privacidad/", views.privacidad, name="privacidad"),
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cuenta/segundo-factor/", segundo_factor.verificar, name="segundo_factor"),
+    path(
+        "cuenta/segundo-factor/configurar/",
+        segundo_factor.configurar,
+        name="segundo_factor_configurar",
+    ),
+    path("cuenta/segundo-factor/codigos/", segundo_factor.codigos, name="segundo_factor_codigos"),
     path("admin/", admin.site.urls),
     path("", include("correspondencia.urls")),
     path("", include("turnos.urls")),

@@ -58,6 +58,9 @@ def _isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PUBLIC_BASE_URL = "http://testserver"
+    # Tests sign staff in with force_login, which knows no second factor; the second factor
+    # itself is tested in tests/resiliencia/test_segundo_factor.py, which turns it on.
+    settings.SECOND_FACTOR_ROLES = []
     cache.clear()
     yield
     cache.clear()

@@ -286,6 +286,10 @@ URLS: dict[str, Rule] = {
     "privacidad": Rule(public=True, anyone=200),
     "login": Rule(public=True, anyone=200),
     "logout": Rule(public=True, methods=("POST",), anyone=302),
+    # The second factor's own pages: for anyone signed in (they owe it or not).
+    "segundo_factor": Rule(signed_in=True),
+    "segundo_factor_configurar": Rule(signed_in=True),
+    "segundo_factor_codigos": Rule(signed_in=True, ok=(302,)),
     "escrito_nuevo": Rule(public=True, methods=("GET", "POST"), anyone=200),
     # The receipt page opens with the submission token only the filing browser has.
     "escrito_recibido": Rule(

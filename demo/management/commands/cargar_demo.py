@@ -30,6 +30,7 @@ from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role
+from oficialia.segundo_factor import EXEMPT_GROUP
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
 
@@ -681,6 +682,8 @@ class Command(BaseCommand):
                     user.is_staff = user.is_superuser = True
                 user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+            # The demo opens with the password alone: no second factor (see the README).
+            user.groups.add(Group.objects.get_or_create(name=EXEMPT_GROUP)[0])
             secretaria = Secretaria.objects.get(siglas=siglas) if siglas else None
             Perfil.objects.get_or_create(user=user, defaults={"secretaria": secretaria})
 
