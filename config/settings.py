@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "oficialia.registro.RequestIdMiddleware",
+    "oficialia.metricas.MetricsMiddleware",
     "oficialia.entrada.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -426,11 +428,30 @@ if CSP_MODE not in {"activa", "informe", "apagada"}:
 CONTENT_SECURITY_POLICY = _CSP if CSP_MODE == "activa" else None
 CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_MODE == "informe" else None
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default) with the request id that the
+# web request and the tasks it queued share (oficialia.registro); LOG_FORMAT=texto for people.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"json", "texto"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or texto, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "oficialia.registro.RequestIdFilter"}},
+    "formatters": {
+        "texto": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "hora", "levelname": "nivel", "name": "origen"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -439,3 +460,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# The worker logs through the configuration above, not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /metrics (Prometheus): with a token, only a scraper that sends it ("Authorization: Bearer").
+METRICS_TOKEN = env_str("OFICIALIA_METRICAS_TOKEN")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("salud/listo", views.healthz, name="salud_listo"),
     path("salud/vivo", views.vivo, name="salud_vivo"),
+    path("metrics", views.metrics, name="metrics"),
     path("privacidad/", views.privacidad, name="privacidad"),
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),

@@ -82,6 +82,7 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         acuse.pdf_sha256 = hashlib.sha256(content).hexdigest()
         acuse.generated_at = timezone.now()
         acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
+        logger.info("acuse of %s made (%s bytes)", escrito.folio, len(content))
         if escrito.peticionario.email:
             transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
     return acuse

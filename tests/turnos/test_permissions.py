@@ -283,6 +283,7 @@ URLS: dict[str, Rule] = {
     "healthz": Rule(public=True, anyone=200),
     "salud_listo": Rule(public=True, anyone=200),
     "salud_vivo": Rule(public=True, anyone=200),
+    "metrics": Rule(public=True, anyone=200),
     "privacidad": Rule(public=True, anyone=200),
     "login": Rule(public=True, anyone=200),
     "logout": Rule(public=True, methods=("POST",), anyone=302),
