@@ -62,7 +62,7 @@ def test_metrics_count_requests_filings_and_outbox_age(client, db, settings):
     assert 'oficialia_http_peticiones_total{estado="200",metodo="GET",ruta="tramites"}' in body
     assert "oficialia_http_latencia_segundos_bucket" in body
     assert 'oficialia_escritos_total{medio="en_linea"} 1' in body
-    age = [line for line in body.splitlines() if 'tipo="aviso_personal"' in line][0]
+    age = next(line for line in body.splitlines() if 'tipo="aviso_personal"' in line)
     assert float(age.split()[-1]) > 3600
     assert 'oficialia_outbox_antiguedad_segundos{tipo="acuse"}' in body
 
