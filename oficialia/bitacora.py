@@ -48,6 +48,21 @@ class _RequestContext:
 _context: contextvars.ContextVar[_RequestContext | None] = contextvars.ContextVar(
     "bitacora_request", default=None
 )
+# Set only while a backup is restored (oficialia.respaldo): the rows being loaded are the
+# record, entries included, and saving them must not append new ones.
+_restoring: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "bitacora_restoring", default=False
+)
+
+
+class restoring:
+    """`with bitacora.restoring():` loads a copy of the database without recording it."""
+
+    def __enter__(self):
+        self._token = _restoring.set(True)
+
+    def __exit__(self, *exc):
+        _restoring.reset(self._token)
 
 
 class RequestContextMiddleware:
@@ -123,7 +138,7 @@ def record(
     changes: dict | None = None,
     actor=_UNSET,
     actor_label: str | None = None,
-) -> Bitacora:
+) -> Bitacora | None:
     """Append an entry. The actor defaults to the user of the current request; with no
     user it is the citizen (named by the folio) in a request, or the system in a task.
 
@@ -131,6 +146,8 @@ def record(
     unknown one raises ValueError, so no entry is ever written that the contraloría cannot
     read."""
     action = Accion(action)
+    if _restoring.get():
+        return None
     ctx = _context.get()
     if actor is _UNSET:
         actor = _request_user()
