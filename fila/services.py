@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from oficialia import access_codes
+from oficialia import access_codes, bitacora
 from oficialia.acciones import ActionError, apply_transition, save_or_conflict
+from oficialia.acciones_bitacora import Accion
 from oficialia.calendario import BusinessCalendar
 from oficialia.contadores import next_number
 
@@ -44,6 +45,20 @@ CITA_CODE_LENGTH = 6
 
 
 # Issuing fichas --------------------------------------------------------------------------
+
+
+def _record(action: Accion, obj, *, actor=None, **changes) -> None:
+    """The queue's steps go to the bitácora like every desk's. A cita is named by number:
+    its check-in code is what lets a person in, and the person's data stays out."""
+    kind = "cita" if isinstance(obj, Cita) else "modulo" if isinstance(obj, Modulo) else "ficha"
+    ref = obj.codigo if isinstance(obj, Ficha) else str(obj.pk)
+    bitacora.record(
+        action=action,
+        object_type=kind,
+        object_ref=ref,
+        changes={k: str(v) for k, v in changes.items()},
+        **({"actor": actor} if actor is not None else {}),
+    )
 
 
 def ficha_code(siglas: str, letra: str, numero: int) -> str:
@@ -94,7 +109,9 @@ def _active_servicio(servicio_id: int) -> Servicio:
 def ficha_issue(*, servicio_id: int) -> Ficha:
     """A walk-in takes a ficha at the kiosk."""
     servicio = _active_servicio(servicio_id)
-    return _issue(servicio=servicio, origen=FichaOrigin.KIOSCO, now=timezone.now())
+    ficha = _issue(servicio=servicio, origen=FichaOrigin.KIOSCO, now=timezone.now())
+    _record(Accion.FICHA_EMITIR, ficha, servicio=servicio.nombre, fecha=ficha.fecha)
+    return ficha
 
 
 # The módulo's console --------------------------------------------------------------------
@@ -164,6 +181,7 @@ def ficha_call_next(*, modulo_id: int, user) -> Ficha | None:
     ficha.llamadas = 1
     save_or_conflict(ficha)
     _announce(ficha, modulo, user, now, again=False)
+    _record(Accion.FICHA_LLAMAR, ficha, actor=user, modulo=modulo.nombre, fecha=ficha.fecha)
     return ficha
 
 
@@ -178,28 +196,30 @@ def ficha_call_again(*, modulo_id: int, user) -> Ficha:
     ficha.llamadas += 1
     save_or_conflict(ficha)
     _announce(ficha, modulo, user, now, again=True)
+    _record(Accion.FICHA_LLAMAR_OTRA_VEZ, ficha, actor=user, modulo=modulo.nombre)
     return ficha
 
 
-def _finish(modulo_id: int, user, transition_name: str) -> Ficha:
+def _finish(modulo_id: int, user, transition_name: str, action: Accion) -> Ficha:
     modulo = _lock_modulo(modulo_id, user)
     ficha = _lock_current(modulo)
     apply_transition(ficha, transition_name)
     ficha.terminada_at = timezone.now()
     ficha.atendida_por = user
     save_or_conflict(ficha)
+    _record(action, ficha, actor=user, modulo=modulo.nombre)
     return ficha
 
 
 @transaction.atomic
 def ficha_mark_attended(*, modulo_id: int, user) -> Ficha:
-    return _finish(modulo_id, user, "attend")
+    return _finish(modulo_id, user, "attend", Accion.FICHA_ATENDER)
 
 
 @transaction.atomic
 def ficha_mark_absent(*, modulo_id: int, user) -> Ficha:
     """The person did not come to the window after being called."""
-    return _finish(modulo_id, user, "mark_absent")
+    return _finish(modulo_id, user, "mark_absent", Accion.FICHA_AUSENTE)
 
 
 @transaction.atomic
@@ -221,6 +241,7 @@ def ficha_transfer(*, modulo_id: int, user, servicio_id: int) -> Ficha:
     ficha.atendida_por = user
     ficha.transferida_a = nueva
     save_or_conflict(ficha)
+    _record(Accion.FICHA_TRANSFERIR, ficha, actor=user, a=nueva.codigo, servicio=servicio.nombre)
     return nueva
 
 
@@ -232,6 +253,7 @@ def modulo_pause(*, modulo_id: int, user) -> Modulo:
         modulo.en_pausa = True
         modulo.pausa_desde = timezone.now()
         modulo.save(update_fields=["en_pausa", "pausa_desde"])
+        _record(Accion.MODULO_PAUSAR, modulo, actor=user, modulo=modulo.nombre)
     return modulo
 
 
@@ -242,6 +264,7 @@ def modulo_resume(*, modulo_id: int, user) -> Modulo:
         modulo.en_pausa = False
         modulo.pausa_desde = None
         modulo.save(update_fields=["en_pausa", "pausa_desde"])
+        _record(Accion.MODULO_REANUDAR, modulo, actor=user, modulo=modulo.nombre)
     return modulo
 
 
@@ -310,7 +333,7 @@ def cita_book(
     while True:
         try:
             with transaction.atomic():
-                return Cita.objects.create(
+                cita = Cita.objects.create(
                     secretaria_id=servicio.secretaria_id,
                     servicio=servicio,
                     inicio=inicio,
@@ -322,6 +345,8 @@ def cita_book(
                 )
         except IntegrityError:
             continue  # the random code was taken: draw another
+        _record(Accion.CITA_AGENDAR, cita, servicio=servicio.nombre, inicio=inicio.isoformat())
+        return cita
 
 
 @transaction.atomic
@@ -334,6 +359,7 @@ def cita_cancel(*, cita_id: int) -> Cita:
     apply_transition(cita, "cancel")
     cita.cancelada_at = timezone.now()
     save_or_conflict(cita)
+    _record(Accion.CITA_CANCELAR, cita)
     return cita
 
 
@@ -378,4 +404,5 @@ def cita_check_in(*, codigo: str) -> Ficha:
     apply_transition(cita, "check_in")
     cita.ficha = ficha
     save_or_conflict(cita)
+    _record(Accion.CITA_LLEGADA, cita, ficha=ficha.codigo)
     return ficha
