@@ -82,3 +82,41 @@ def test_redis_stopped_mid_traffic_fails_nothing_and_loses_no_acuse(
     # One PDF per escrito: a redelivered or requeued task did not make a second one.
     pdfs = list((Path(settings.MEDIA_ROOT) / "acuses").rglob("*.pdf"))
     assert len(pdfs) == 10
+
+
+def test_a_worker_killed_mid_task_has_its_acuse_made_again_once(
+    redis_server_factory, celery_worker_factory, settings
+):
+    """SIGKILL while the acuse is being drawn: the message stays unacknowledged in Redis (it
+    would come back only after the visibility timeout); the relay queues the acuse again
+    once OUTBOX_REQUEUE_SECONDS have passed, and a new worker makes it, once."""
+    import signal
+
+    redis = redis_server_factory().start()
+    with celery_broker(redis.url):
+        doomed = celery_worker_factory(redis.url)
+        response = Client().post(reverse("escrito_nuevo"), escrito_form_data())
+        assert response.status_code == 302
+        wait_for(
+            lambda: "generate_acuse" in doomed.log.read_text(),
+            timeout=30,
+            message="the worker never received the acuse",
+        )
+        doomed.process.send_signal(signal.SIGKILL)
+        doomed.process.wait(timeout=10)
+        acuse = Acuse.objects.get()
+        killed_before_done = acuse.generated_at is None
+
+        celery_worker_factory(redis.url)
+        later = timezone.now() + timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS + 1)
+        queued = acuses_relay(now=later)
+        assert queued == (1 if killed_before_done else 0)
+        wait_for(
+            lambda: Acuse.objects.filter(generated_at__isnull=False).exists(),
+            timeout=60,
+            message="the acuse was not made again",
+        )
+    pdfs = list((Path(settings.MEDIA_ROOT) / "acuses").rglob("*.pdf"))
+    assert len(pdfs) == 1
+    # Redone within two minutes of the kill, at the latest: requeue wait + one relay run.
+    assert settings.OUTBOX_REQUEUE_SECONDS + settings.OUTBOX_RELAY_SECONDS <= 120
