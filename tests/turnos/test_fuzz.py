@@ -225,3 +225,28 @@ def test_the_recorder_sees_a_parameter_read_by_a_view(world, personas, monkeypat
     seen = _discover(Client(), reverse("transparencia"), monkeypatch)
     assert "anio" in seen
     assert set(string.ascii_lowercase) & seen == set()
+
+
+def test_every_page_answers_with_redis_stopped(world, personas, redis_server_factory, settings):  # noqa: F811
+    """Cache and broker on a Redis that is down: every page, for someone allowed to see it,
+    still answers (the limits count in the database, tasks wait in the outbox)."""
+    from tests.conftest import celery_broker
+    from tests.resiliencia.test_degradar import _redis_caches
+
+    redis = redis_server_factory().start()
+    redis.stop()
+    original = settings.CACHES
+    settings.REDIS_URL = redis.url
+    settings.CACHES = _redis_caches(redis.url, "base")
+    failed = []
+    try:
+        with celery_broker(redis.url):
+            for name in GET_PAGES:
+                rule = URLS[name]
+                url = reverse(name, kwargs=rule.kwargs(world))
+                status = _get(_reader(world, personas, name), url).status_code
+                if status >= 500:
+                    failed.append(f"{name} {url}: {status}")
+    finally:
+        settings.CACHES = original
+    assert not failed, failed
