@@ -77,8 +77,11 @@ class CodeForm(forms.Form):
 def _safe_next(request: HttpRequest) -> str:
     from django.utils.http import url_has_allowed_host_and_scheme
 
-    target = request.POST.get("next") or request.GET.get("next") or reverse("staff_home")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # A path of this site only: redirect() would take anything else for a view's name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, {request.get_host()}
+    ):
         return reverse("staff_home")
     return target
 

@@ -103,3 +103,10 @@ def test_the_setting_turns_it_off(db, settings):
     UserFactory(username="carla.contraloria", roles=["contraloria"])
     _, landing = sign_in("carla.contraloria")
     assert landing.status_code == 200
+
+
+@pytest.mark.parametrize("next_url", ["²", "https://otro.example/", "//otro.example/", "x"])
+def test_a_next_that_is_not_a_path_here_goes_to_the_staff_home(client, db, next_url):
+    client.force_login(UserFactory(username="carla.contraloria", roles=["contraloria"]))
+    response = client.get("/cuenta/segundo-factor/codigos/", {"next": next_url})
+    assert response.status_code == 302 and response.url == "/personal/"
