@@ -8,7 +8,7 @@ Every variable is listed in `.env.example`.
 
 import hashlib
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,7 +59,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
-# The address printed on acuses (QR code, verification link). It is on paper for years.
+# The address printed on acuses (QR code, verification link) and in email links. It is on
+# paper for years. `make run ADDR=host:port` sets it to that address.
 PUBLIC_BASE_URL = env_str("OFICIALIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -74,8 +75,11 @@ INSTALLED_APPS = [
     "simple_history",
     "oficialia",
     "demo",
+    "firmas",
     "correspondencia",
     "turnos",
+    "oficios",
+    "notificaciones",
     "transparencia",
     "fila",
     "contraloria",
@@ -215,7 +219,7 @@ if LIMITS_WITHOUT_REDIS not in {"base", "abrir"}:
         f"OFICIALIA_LIMITES_SIN_REDIS must be base or abrir, not {LIMITS_WITHOUT_REDIS!r}"
     )
 CACHES = {
-    # The table is made by migration oficialia 0010, on every database.
+    # The table is made by migration oficialia 0011, on every database.
     "respaldo": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "oficialia_cache_respaldo",
@@ -275,7 +279,9 @@ ACCESS_CODE_KEY = (
     or hashlib.sha256(f"access-code:{SECRET_KEY}".encode()).hexdigest()
 )
 
-# Mail. Console by default; SMTP when EMAIL_HOST is set.
+# Mail. SMTP when EMAIL_HOST is set. Otherwise (the demo) every message is written to a file
+# of its own in var/correos/, where the links it carries (an account's confirmation, a
+# password reset) can be read instead of being lost among the server's log lines.
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -285,7 +291,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("OFICIALIA_CORREOS_DIR", str(VAR_DIR / "correos"))
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Oficialía de Partes <oficialia@ayuntamiento.gob.mx>"
 )
@@ -301,9 +308,74 @@ TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ay
 # empty: heads are published without a timestamp token.
 TSA_URL = env_str("OFICIALIA_TSA_URL")
 TSA_TIMEOUT = env_int("OFICIALIA_TSA_TIMEOUT", 10)
+# e.firma (oficialia/firma.py, firmas/). The ayuntamiento signs every acuse it issues with the
+# PKCS#12 below; unset, with a demonstration certificate kept in FIRMA_DEMO_DIR (README).
+FIRMA_PKCS12 = env_str("OFICIALIA_FIRMA_PKCS12")
+FIRMA_PKCS12_PASSWORD = env_str("OFICIALIA_FIRMA_PKCS12_CLAVE")
+FIRMA_DEMO_DIR = VAR_DIR / "firma-demo"
+# An RFC 3161 time-stamping authority: with it, signatures are PAdES B-LTA; without, B-B with
+# the validation data embedded.
+FIRMA_TSA_URL = env_str("OFICIALIA_FIRMA_TSA_URL")
+FIRMA_TSA_TIMEOUT = env_int("OFICIALIA_FIRMA_TSA_SEGUNDOS", 10)
+# The TSA's CA certificates (PEM), to check its timestamps and embed their chain.
+FIRMA_TSA_CA = env_str("OFICIALIA_FIRMA_TSA_CA")
+# The SAT's certificates name no revocation service: the product asks this OCSP responder about
+# the certificates of citizens' signatures (and reads the CRLs the administración loads).
+FIRMA_OCSP_URL = env_str("OFICIALIA_FIRMA_OCSP_URL")
+FIRMA_OCSP_TIMEOUT = env_int("OFICIALIA_FIRMA_OCSP_SEGUNDOS", 10)
+# Whether a secretaría may send an answer the titular has not signed with their e.firma.
+RESPUESTA_SIN_FIRMA = env_bool("OFICIALIA_RESPUESTA_SIN_FIRMA", False)
+# NOM-151-SCFI-2016 constancias de conservación: the provider's class and its options (JSON).
+NOM151_PROVEEDOR = env_str("OFICIALIA_NOM151_PROVEEDOR", "firmas.constancias.ProveedorLocal")
+NOM151_OPCIONES = env_str("OFICIALIA_NOM151_OPCIONES", "{}")
 
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
+# The state's ceiling for any response term (a trámite's, or a due date fixed by hand), in
+# business days. LFPA art. 17 caps the federal term at three months (about 60 business days);
+# SCJN P./J. 6/2019 upheld fixed state terms such as Veracruz's 45 días hábiles.
+MAX_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES", 60)
+if not 1 <= DEFAULT_TERM_BUSINESS_DAYS <= MAX_TERM_BUSINESS_DAYS:
+    raise ImproperlyConfigured(
+        "OFICIALIA_PLAZO_DIAS_HABILES must be between 1 and OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES"
+    )
+# Prevención (LFPA art. 17-A model): how many per turno ("por una sola vez"), the fraction of
+# the term within which it may be made (3: the first third), the petitioner's business days to
+# answer from its notification, and how many business days before that deadline they are
+# reminded.
+PREVENTION_MAX = env_int("OFICIALIA_PREVENCIONES_MAXIMO", 1)
+PREVENTION_WINDOW_DIVISOR = env_int("OFICIALIA_PREVENCION_FRACCION_PLAZO", 3)
+PREVENTION_ANSWER_DAYS = env_int("OFICIALIA_PREVENCION_PLAZO_DIAS_HABILES", 5)
+PREVENTION_REMINDER_DAYS = env_int("OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES", 1)
+# Prórroga: once per turno, before the term ends, at most this share of the original term
+# (LFPA art. 31: "sin que dicha ampliación exceda en ningún caso de la mitad del plazo").
+EXTENSION_MAX_PERCENT = env_int("OFICIALIA_PRORROGA_MAXIMO_PORCENTAJE", 50)
+# The Oficialía's own term to route what it received, in business days after the legal
+# filing date.
+ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)
+
+
+def parse_hours(name: str, raw: str) -> tuple[time, time]:
+    try:
+        opens, closes = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like 09:00-15:00, not {raw!r}") from exc
+    if opens >= closes:
+        raise ImproperlyConfigured(f"{name}: the office must open before it closes ({raw!r})")
+    return opens, closes
+
+
+# Non-working days by law, before any acuerdo (oficialia/calendario.py names the codes). The
+# default is the list of LFPA art. 28; a state whose procedure law lists others sets its own.
+NON_WORKING_DAYS_BASE = env_list(
+    "OFICIALIA_DIAS_INHABILES_BASE",
+    "1-ene,lunes1-feb,lunes3-mar,1-may,5-may,16-sep,lunes3-nov,transmision,25-dic",
+)
+# Office hours: an escrito received at or after closing, or on a non-working day, is presented
+# the next business day.
+OFFICE_HOURS = parse_hours("OFICIALIA_HORARIO", env_str("OFICIALIA_HORARIO", "09:00-15:00"))
+# From this month on, administración is warned while next year has no published calendar.
+CALENDAR_WARNING_MONTH = env_int("OFICIALIA_AVISO_CALENDARIO_MES", 10)
 
 # Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
 # Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
@@ -381,6 +453,10 @@ CELERY_BEAT_SCHEDULE = {
     "publish-bitacora-head": {
         "task": "oficialia.tasks.publish_bitacora_head",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "warn-missing-calendar": {
+        "task": "oficialia.tasks.warn_missing_calendar",
+        "schedule": crontab(hour=7, minute=30),
     },
     "daily-reminders": {
         "task": "turnos.tasks.send_reminders",

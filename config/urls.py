@@ -24,6 +24,7 @@ urlpatterns = [
     path("cuenta/segundo-factor/codigos/", segundo_factor.codigos, name="segundo_factor_codigos"),
     path("admin/", admin.site.urls),
     path("", include("correspondencia.urls")),
+    path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
     path("", include("turnos.urls")),
     path("", include("cuentas.urls")),
     path("", include("portal.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)

@@ -111,6 +111,18 @@ class Tramite(models.Model):
         return reverse("tramite_detalle", args=[self.slug])
 
     def clean(self):
+        ceiling = settings.MAX_TERM_BUSINESS_DAYS
+        if self.plazo_dias_habiles is not None and not 1 <= self.plazo_dias_habiles <= ceiling:
+            raise ValidationError(
+                {
+                    "plazo_dias_habiles": (
+                        f"El plazo debe ser de 1 a {ceiling} días hábiles: {ceiling} es el "
+                        "máximo legal que fija el Ayuntamiento "
+                        "(OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES). Escriba un plazo menor o pida "
+                        "al área jurídica que revise el máximo."
+                    )
+                }
+            )
         if not self.gratuito and not self.costo.strip():
             raise ValidationError({"costo": "Indique el costo o marque el trámite como gratuito."})
         if self.gratuito and self.costo.strip():
@@ -206,6 +218,7 @@ class EscritoState(models.TextChoices):
     REORIENTADO = "reorientado", "Reorientado a otra autoridad"
     DESISTIDO = "desistido", "Desistido"
     RECHAZADO = "rechazado", "Rechazado (no es un escrito)"
+    NO_PRESENTADO = "no_presentado", "Tenido por no presentado"
 
 
 # States in which the escrito still waits for the ayuntamiento.
@@ -312,6 +325,10 @@ class Escrito(ConcurrentTransitionMixin, models.Model):
     def resume(self) -> None:
         """The petitioner answered the prevención; the clock runs again."""
 
+    @transition(field=state, source=EscritoState.PREVENIDO, target=EscritoState.NO_PRESENTADO)
+    def not_presented(self) -> None:
+        """The prevención went unanswered: an acuerdo has the escrito for not presented."""
+
     @transition(
         field=state,
         source=[EscritoState.TURNADO, EscritoState.EN_ATENCION],
@@ -404,12 +421,20 @@ class Adjunto(models.Model):
     origin = models.CharField(
         "origen", max_length=12, choices=AdjuntoOrigin.choices, default=AdjuntoOrigin.ESCRITO
     )
+    # The verdict on each electronic signature the PDF carried when it was filed
+    # (oficialia.firma.Veredicto as a dict); empty when it carried none. The file itself is
+    # kept byte for byte.
+    firmas = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["escrito", "position"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def firmas_validas(self) -> bool:
+        return bool(self.firmas) and all(f["estado"] == "valida" for f in self.firmas)
 
 
 class Acuse(models.Model):

@@ -32,6 +32,9 @@ class Accion(models.TextChoices):
     ESCRITO_ATENDER = "escrito.atender", "Escrito en atención"
     ESCRITO_PREVENIR = "escrito.prevenir", "Escrito prevenido"
     ESCRITO_DESAHOGAR = "escrito.desahogar", "Prevención desahogada"
+    ESCRITO_RECORDAR_PREVENCION = "escrito.recordar_prevencion", "Recordatorio de prevención"
+    ESCRITO_NO_PRESENTADO = "escrito.no_presentado", "Escrito tenido por no presentado"
+    ESCRITO_PRORROGAR = "escrito.prorrogar", "Plazo de respuesta prorrogado"
     ESCRITO_RESPONDER = "escrito.responder", "Escrito respondido"
     ESCRITO_DEVOLVER = "escrito.devolver", "Escrito devuelto a la Oficialía"
     ESCRITO_CONCLUIR = "escrito.concluir", "Escrito concluido"
@@ -48,10 +51,21 @@ class Accion(models.TextChoices):
     TURNO_AVANCE = "turno.avance", "Avance de una tarea"
     TURNO_PREVENIR = "turno.prevenir", "Prevención al peticionario"
     TURNO_DESAHOGAR = "turno.desahogar", "Prevención desahogada"
+    TURNO_NO_PRESENTADO = "turno.no_presentado", "Turno tenido por no presentado (acuerdo)"
+    TURNO_PRORROGAR = "turno.prorrogar", "Plazo prorrogado"
     TURNO_RESPONDER = "turno.responder", "Turno respondido"
     TURNO_DEVOLVER = "turno.devolver", "Turno devuelto (no competente)"
     TURNO_RECALCULAR = "turno.recalcular", "Fecha límite recalculada"
     TURNO_CANCELAR = "turno.cancelar", "Turno cancelado por desistimiento"
+    # The answer's oficio: drafted, returned with comments, approved and signed by the titular
+    RESPUESTA_BORRADOR = "respuesta.borrador", "Borrador de respuesta enviado a firma"
+    RESPUESTA_DEVOLVER = "respuesta.devolver", "Borrador de respuesta devuelto con observaciones"
+    RESPUESTA_FIRMAR = "respuesta.firmar", "Respuesta aprobada y firmada con e.firma"
+    # Electronic notification: the petitioner opened an answer or a prevención
+    NOTIFICACION_ELECTRONICA = "notificacion.electronica", "Notificación electrónica (acuse)"
+    # Trust for electronic signatures
+    FIRMA_AUTORIDAD = "firma.autoridad", "Instaló una autoridad certificadora de confianza"
+    FIRMA_CRL = "firma.crl", "Cargó una lista de certificados revocados"
     # The citizen's account and personal data
     CUENTA_REGISTRAR = "cuenta.registrar", "Cuenta ciudadana registrada"
     CUENTA_CONFIRMAR = "cuenta.confirmar", "Cuenta ciudadana confirmada"

@@ -47,8 +47,9 @@ class StaticOnlyFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-def render_pdf(html: str) -> bytes:
+def render_pdf(html: str, *, font_config=None) -> bytes:
     from weasyprint import HTML
 
     base = Path(settings.STATICFILES_DIRS[0]).resolve()
-    return HTML(string=html, base_url=f"{base}/", url_fetcher=StaticOnlyFetcher()).write_pdf()
+    document = HTML(string=html, base_url=f"{base}/", url_fetcher=StaticOnlyFetcher())
+    return document.write_pdf(font_config=font_config)

@@ -3,10 +3,12 @@
 from .archivos import sweep_orphan_files
 from .avisos import email_notifications, relay_staff_notifications
 from .bitacora import publish_bitacora_head
+from .dias_inhabiles import warn_missing_calendar
 
 __all__ = [
     "email_notifications",
     "publish_bitacora_head",
     "relay_staff_notifications",
     "sweep_orphan_files",
+    "warn_missing_calendar",
 ]

@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,9 @@ from django.db.backends.signals import connection_created
 from config.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Only a Redis the caller names: its database is flushed, so guessing one (whatever answers
+# on 127.0.0.1:6379) could wipe someone else's data.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -28,13 +31,36 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 def _allow_emptying_the_record(sender, connection, **kwargs) -> None:
     """Between transactional tests Django empties every table with TRUNCATE, which the
-    bitácora refuses in production (migration oficialia 0011) unless a session asks."""
+    bitácora refuses in production (migration oficialia 0012) unless a session asks."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET oficialia.permitir_vaciar = 'si'")
 
 
 connection_created.connect(_allow_emptying_the_record, dispatch_uid="tests-permitir-vaciar")
+
+
+REDIS_DEFAULT_PORT = 6379
+
+
+class UnrequestedServiceError(RuntimeError):
+    """Not an OSError, so that no client mistakes it for a server that is down."""
+
+
+def _refuse_the_default_redis(event: str, args: tuple) -> None:
+    if event != "socket.connect":
+        return
+    address = args[1]
+    if isinstance(address, tuple) and len(address) >= 2 and address[1] == REDIS_DEFAULT_PORT:
+        raise UnrequestedServiceError(
+            f"a test connected to Redis at {address[0]}:{address[1]} without TEST_REDIS_URL"
+        )
+
+
+if not TEST_REDIS_URL:
+    # `make test` with nothing set must not touch a Redis that happens to run here. Redis
+    # servers the tests start themselves listen on a free port and are not affected.
+    sys.addaudithook(_refuse_the_default_redis)
 
 
 def missing_service(reason: str):
@@ -61,6 +87,12 @@ def _isolated(settings, tmp_path):
     # Tests sign staff in with force_login, which knows no second factor; the second factor
     # itself is tested in tests/resiliencia/test_segundo_factor.py, which turns it on.
     settings.SECOND_FACTOR_ROLES = []
+    # Most tests answer turnos through turnos.services directly, as the product did before the
+    # titular's e.firma; tests/oficios checks the default (no unsigned answer) explicitly.
+    settings.RESPUESTA_SIN_FIRMA = True
+    # Tests that file "now" must not depend on the hour the suite runs: the office is open
+    # all day unless a test of the legal filing date sets its hours (tests/turnos/test_horario.py).
+    settings.OFFICE_HOURS = (dt_time(0, 0), dt_time(23, 59, 59, 999999))
     cache.clear()
     yield
     cache.clear()
@@ -79,17 +111,35 @@ def media_files(settings):
     return files
 
 
+NEEDS_POSTGRES = "needs PostgreSQL: set DATABASE_URL=postgres://..."
+
+
 @pytest.fixture
 def postgres(django_db_blocker):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
+        missing_service(NEEDS_POSTGRES)
     return connection
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres("why")`: the test checks something only PostgreSQL does."""
+    marker = item.get_closest_marker("postgres")
+    if marker is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        why = marker.args[0] if marker.args else ""
+        missing_service(f"{NEEDS_POSTGRES} ({why})" if why else NEEDS_POSTGRES)
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
+    """The Redis database named by TEST_REDIS_URL, emptied. Nothing else is ever touched."""
+    if not TEST_REDIS_URL:
+        missing_service("needs Redis: set TEST_REDIS_URL=redis://host:port/db (it is flushed)")
     import redis
 
     client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)

@@ -4,6 +4,7 @@ names are the ones they had in correspondencia.tasks, so queued messages still f
 
 import hashlib
 import logging
+import threading
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -16,6 +17,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from firmas.constancias import constancia_request
+from firmas.models import Constancia
+from oficialia import firma
 from oficialia.colas import RETRY
 
 from ..models import Acuse
@@ -42,16 +46,39 @@ def relay_pending_acuses() -> int:
     return acuses_relay()
 
 
-def acuse_queue(*, acuse_id: int) -> bool:
+def acuse_queue(*, acuse_id: int, marked: bool = False) -> bool:
     """Hand the acuse to the worker. Never raises: if the broker is unreachable the acuse
-    stays pending and the relay queues it again; the filing has already been saved."""
+    stays pending and the relay queues it again; the filing has already been saved.
+    `marked`: the caller already set queued_at in its own transaction (a filing does, to
+    spare a second transaction); it is cleared if the task could not be queued."""
     try:
         generate_acuse.delay(acuse_id)
     except Exception:
         logger.exception("could not queue acuse %s; the relay will try again", acuse_id)
+        if marked:
+            Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=None)
         return False
-    Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=timezone.now())
+    if not marked:
+        Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(
+            queued_at=timezone.now()
+        )
     return True
+
+
+_local = threading.local()
+
+
+def _font_config():
+    """One WeasyPrint FontConfiguration per thread, kept for the life of the process: making
+    one reads the system's fonts again (about 20 ms, more than laying out the acuse). The
+    acuse declares no @font-face, so nothing accumulates in it and the output of a render
+    does not depend on the ones before (tests check two renders are byte-identical)."""
+    fonts = getattr(_local, "fonts", None)
+    if fonts is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = _local.fonts = FontConfiguration()
+    return fonts
 
 
 def acuse_render_pdf(acuse: Acuse) -> bytes:
@@ -59,7 +86,10 @@ def acuse_render_pdf(acuse: Acuse) -> bytes:
 
     from ..acuse import acuse_context
 
-    return render_pdf(render_to_string("correspondencia/acuse.html", acuse_context(acuse)))
+    return render_pdf(
+        render_to_string("correspondencia/acuse.html", acuse_context(acuse)),
+        font_config=_font_config(),
+    )
 
 
 def acuse_generate(*, acuse_id: int) -> Acuse:
@@ -73,8 +103,12 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         )
         if acuse.is_ready and default_storage.exists(acuse.pdf.name):
             return acuse
-        content = acuse_render_pdf(acuse)
         escrito = acuse.escrito
+        content = firma.sign_pdf(
+            acuse_render_pdf(acuse),
+            reason=f"Acuse de recibo del escrito {escrito.folio}",
+            location=settings.INSTITUTION_NAME,
+        )
         name = f"acuses/{escrito.year}/{escrito.folio}.pdf"
         if default_storage.exists(name):
             default_storage.delete(name)
@@ -83,6 +117,10 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         acuse.generated_at = timezone.now()
         acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
         logger.info("acuse of %s made (%s bytes)", escrito.folio, len(content))
+        digest, folio = acuse.pdf_sha256, escrito.folio
+        transaction.on_commit(
+            lambda: constancia_request(documento="acuse", referencia=folio, sha256=digest)
+        )
         if escrito.peticionario.email:
             transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
     return acuse
@@ -138,4 +176,12 @@ def acuses_relay(*, now: datetime | None = None) -> int:
     )
     for acuse_id in unsent.values_list("pk", flat=True)[:500]:
         queued += acuse_email_queue(acuse_id=acuse_id)
+    # An acuse whose NOM-151 constancia was not issued (the provider was down) asks again.
+    without = (
+        Acuse.objects.filter(generated_at__lt=stale)
+        .exclude(pdf_sha256__in=Constancia.objects.filter(documento="acuse").values("sha256"))
+        .values_list("escrito__folio", "pdf_sha256")[:100]
+    )
+    for folio, digest in without:
+        constancia_request(documento="acuse", referencia=folio, sha256=digest)
     return queued

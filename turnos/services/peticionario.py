@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito, EscritoState
 from correspondencia.transiciones import escrito_step, transicion_record
+from firmas.confianza import upload_signatures_check
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
@@ -21,26 +22,41 @@ from .comun import lock_escrito, turno_step
 
 def prevencion_answer(*, escrito_id: int, texto: str, files: list[InspectedFile]) -> list:
     """The petitioner answers every open prevención of the escrito; the clocks run again."""
+    signatures = [upload_signatures_check(item) for item in files]
     return with_stored_files(
-        files, lambda stored: _prevencion_answer(escrito_id, texto, files, stored)
+        files, lambda stored: _prevencion_answer(escrito_id, texto, files, stored, signatures)
     )
 
 
 @transaction.atomic
 def _prevencion_answer(
-    escrito_id: int, texto: str, files: list[InspectedFile], stored: list[str]
+    escrito_id: int,
+    texto: str,
+    files: list[InspectedFile],
+    stored: list[str],
+    signatures: list[list[dict]],
 ) -> list[Prevencion]:
     escrito = lock_escrito(escrito_id)
     open_ones = list(
         Prevencion.objects.select_for_update(of=("self",))
         # A turno cancelled by a desistimiento no longer waits for its prevención.
         .filter(
-            turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
+            turno__escrito=escrito,
+            answered_at__isnull=True,
+            acuerdo_at__isnull=True,
+            turno__state=TurnoState.PREVENCION,
         )
         .select_related("turno__secretaria")
     )
     if not open_ones:
         raise ActionError("Este escrito no tiene prevenciones pendientes de respuesta.")
+    today = timezone.localdate()
+    expired = [p for p in open_ones if plazos.prevention_expired(p, today=today)]
+    if expired:
+        raise ActionError(
+            f"El plazo para responder la prevención venció el {expired[0].deadline:%d/%m/%Y}. "
+            "Ya no se puede responder en línea; la secretaría dictará el acuerdo que corresponde."
+        )
     if not texto.strip() and not files:
         raise ActionError("Escriba su respuesta o adjunte los documentos que se le pidieron.")
     now = timezone.now()
@@ -50,9 +66,10 @@ def _prevencion_answer(
             escrito=escrito,
             position=position + i,
             origin=AdjuntoOrigin.PREVENCION,
+            firmas=found,
             **item.stored_fields(name),
         )
-        for i, (item, name) in enumerate(zip(files, stored, strict=True))
+        for i, (item, name, found) in enumerate(zip(files, stored, signatures, strict=True))
     ]
     calendar = BusinessCalendar()
     for prevencion in open_ones:
@@ -63,7 +80,7 @@ def _prevencion_answer(
         turno = Turno.objects.select_for_update(of=("self",)).get(pk=prevencion.turno_id)
         turno.due_date = plazos.due_date_after_pause(
             turno,
-            paused_since=timezone.localtime(prevencion.requested_at).date(),
+            paused_since=plazos.prevention_notified_on(prevencion),
             resumed=timezone.localdate(),
             calendar=calendar,
         )

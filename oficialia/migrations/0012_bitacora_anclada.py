@@ -90,7 +90,7 @@ def drop_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oficialia', '0010_latido_y_cache_de_respaldo'),
+        ('oficialia', '0011_latido_y_cache_de_respaldo'),
     ]
 
     operations = [

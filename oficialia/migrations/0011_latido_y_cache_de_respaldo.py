@@ -31,7 +31,7 @@ def drop_cache_table(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oficialia', '0009_notificacion_to_kernel'),
+        ('oficialia', '0010_acuerdo_inhabil'),
     ]
 
     operations = [
