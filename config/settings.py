@@ -116,9 +116,16 @@ INSTALLED_APPS = [
     "portal",
     "archivo",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
+    "oficialia.registro.RequestIdMiddleware",
+    "oficialia.metricas.MetricsMiddleware",
+    "oficialia.entrada.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,11 +133,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "oficialia.segundo_factor.SecondFactorMiddleware",
+    "oficialia.entrada.HostileInputMiddleware",
     "oficialia.bitacora.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -151,6 +162,7 @@ AXES_HANDLER = "oficialia.intentos.PerAccountHandler"
 AXES_LOCKOUT_CALLABLE = "oficialia.intentos.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "oficialia.net.client_ip"
+AXES_USERNAME_CALLABLE = "oficialia.entrada.attempted_username"
 AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -201,6 +213,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Staff second factor (TOTP, django-otp): the roles that must use it; empty, nobody is
+# asked. Members of the group "sin_segundo_factor" (the demo users) are not asked.
+SECOND_FACTOR_ROLES = env_list("OFICIALIA_2FA_ROLES", "titular,contraloria,administracion")
+OTP_TOTP_ISSUER = env_str("OFICIALIA_INSTITUCION", "H. Ayuntamiento Municipal")
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "staff_home"
 LOGOUT_REDIRECT_URL = "inicio"
@@ -230,19 +246,44 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # Caches hold the rate-limit counters, so in production they must be shared by every
-# gunicorn worker: Redis. The in-memory default suits one `runserver` process.
+# gunicorn worker: Redis. When Redis stops answering, oficialia.cache.FailoverCache goes on
+# with the database cache ("base": limits still shared and enforced) or with none
+# ("abrir": limits fail open), and logs it. The in-memory default suits one `runserver`.
 REDIS_URL = env_str("REDIS_URL")
+LIMITS_WITHOUT_REDIS = env_str("OFICIALIA_LIMITES_SIN_REDIS", "base")
+if LIMITS_WITHOUT_REDIS not in {"base", "abrir"}:
+    raise ImproperlyConfigured(
+        f"OFICIALIA_LIMITES_SIN_REDIS must be base or abrir, not {LIMITS_WITHOUT_REDIS!r}"
+    )
+CACHES = {
+    # The table is made by migration oficialia 0011, on every database.
+    "respaldo": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "oficialia_cache_respaldo",
+        "KEY_PREFIX": "oficialia",
+    },
+    "abierta": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "oficialia",
-        }
+    CACHES["redis"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "oficialia",
+        # A Redis that hangs must not hang the request: give up fast, use the fallback.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    CACHES["default"] = {
+        "BACKEND": "oficialia.cache.FailoverCache",
+        "OPTIONS": {
+            "PRIMARY": "redis",
+            "FALLBACK": "respaldo" if LIMITS_WITHOUT_REDIS == "base" else "abierta",
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+# django-ratelimit knows only the stock backends by name; the failover is atomic where its
+# primary is (Redis) and where its fallback is (the database cache's add).
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 RATELIMIT_VIEW = "oficialia.web.rate_limited"
 # Behind a reverse proxy, REMOTE_ADDR is the proxy; name the META key of the header it
@@ -258,6 +299,13 @@ RATE_QUEJAS = env_str("OFICIALIA_RATE_QUEJAS", "10/h")
 MAX_ATTACHMENT_BYTES = env_int("OFICIALIA_MAX_ADJUNTO_MB", 10) * 1024 * 1024
 MAX_ESCRITO_BYTES = env_int("OFICIALIA_MAX_ESCRITO_MB", 30) * 1024 * 1024
 MAX_ATTACHMENTS = env_int("OFICIALIA_MAX_ADJUNTOS", 10)
+# A scanned letter page at 600 dpi is 34 megapixels; an image far larger is a
+# decompression bomb (a few KB that unpack to gigabytes), refused before it is decoded.
+MAX_IMAGE_PIXELS = env_int("OFICIALIA_MAX_IMAGEN_MEGAPIXELES", 40) * 1_000_000
+# The largest request body taken at all: a whole escrito plus its form fields. A bigger one
+# is answered 413 from its Content-Length, before a byte of it is read or written
+# (oficialia.entrada.RequestSizeMiddleware); deploy/nginx.conf sets the same limit.
+MAX_REQUEST_BYTES = MAX_ESCRITO_BYTES + 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -293,6 +341,10 @@ INSTITUTION_ADDRESS = env_str(
 )
 TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ayuntamiento.gob.mx")
 
+# RFC 3161 Time Stamping Authority for the bitácora's daily heads (oficialia.sello_tiempo);
+# empty: heads are published without a timestamp token.
+TSA_URL = env_str("OFICIALIA_TSA_URL")
+TSA_TIMEOUT = env_int("OFICIALIA_TSA_TIMEOUT", 10)
 # e.firma (oficialia/firma.py, firmas/). The ayuntamiento signs every acuse it issues with the
 # PKCS#12 below; unset, with a demonstration certificate kept in FIRMA_DEMO_DIR (README).
 FIRMA_PKCS12 = env_str("OFICIALIA_FIRMA_PKCS12")
@@ -407,10 +459,27 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The outbox (acuses, petitioner notices, staff notices): what the broker never got, or a
+# killed worker dropped, is queued again by a relay every OUTBOX_RELAY_SECONDS once it has
+# waited OUTBOX_REQUEUE_SECONDS: redone within 90 s by default, once (every task is
+# idempotent). The requeue wait is far above the time a task takes (a PDF: seconds).
+OUTBOX_RELAY_SECONDS = env_int("OFICIALIA_RELE_SEGUNDOS", 30)
+OUTBOX_REQUEUE_SECONDS = env_int("OFICIALIA_REENCOLAR_SEGUNDOS", 60)
 CELERY_BEAT_SCHEDULE = {
     "relay-pending-acuses": {
         "task": "correspondencia.tasks.relay_pending_acuses",
-        "schedule": 60.0,
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "relay-petitioner-notices": {
+        "task": "cuentas.tasks.relay_petitioner_notices",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "relay-staff-notifications": {
+        "task": "oficialia.tasks.relay_staff_notifications",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
     },
     "sweep-orphan-files": {
         "task": "correspondencia.tasks.sweep_orphan_files",
@@ -461,12 +530,63 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False) else None
 )
+# HTTPS only. Off by default (the demo is plain HTTP); production turns them on. The health
+# and metrics endpoints stay reachable over HTTP for the load balancer and the scraper.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^salud/", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_SUBDOMINIOS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 
+# Content Security Policy (django-csp): scripts and styles only from our own static files,
+# images also inline (the QR codes are data: URIs), nothing framed, forms post only here.
+# The templates hold no inline script (static/js/oficialia.js binds by data attributes).
+_SELF, _NONE = "'self'", "'none'"
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "media-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+    }
+}
+CSP_MODE = env_str("DJANGO_CSP", "activa")
+if CSP_MODE not in {"activa", "informe", "apagada"}:
+    raise ImproperlyConfigured(f"DJANGO_CSP must be activa, informe or apagada, not {CSP_MODE!r}")
+CONTENT_SECURITY_POLICY = _CSP if CSP_MODE == "activa" else None
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_MODE == "informe" else None
+
+# Logs: one JSON object a line (LOG_FORMAT=json, the default) with the request id that the
+# web request and the tasks it queued share (oficialia.registro); LOG_FORMAT=texto for people.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+if LOG_FORMAT not in {"json", "texto"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or texto, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "oficialia.registro.RequestIdFilter"}},
+    "formatters": {
+        "texto": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "hora", "levelname": "nivel", "name": "origen"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -475,3 +595,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# The worker logs through the configuration above, not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# /metrics (Prometheus): with a token, only a scraper that sends it ("Authorization: Bearer").
+METRICS_TOKEN = env_str("OFICIALIA_METRICAS_TOKEN")

@@ -2,14 +2,26 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from oficialia import segundo_factor
+
 from . import views
 
 urlpatterns = [
     path("", views.inicio, name="inicio"),
     path("healthz", views.healthz, name="healthz"),
+    path("salud/listo", views.healthz, name="salud_listo"),
+    path("salud/vivo", views.vivo, name="salud_vivo"),
+    path("metrics", views.metrics, name="metrics"),
     path("privacidad/", views.privacidad, name="privacidad"),
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cuenta/segundo-factor/", segundo_factor.verificar, name="segundo_factor"),
+    path(
+        "cuenta/segundo-factor/configurar/",
+        segundo_factor.configurar,
+        name="segundo_factor_configurar",
+    ),
+    path("cuenta/segundo-factor/codigos/", segundo_factor.codigos, name="segundo_factor_codigos"),
     path("admin/", admin.site.urls),
     path("", include("correspondencia.urls")),
     path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
@@ -23,5 +35,6 @@ urlpatterns = [
     path("archivo/", include("archivo.urls")),
 ]
 
+handler400 = "config.views.bad_request"
 handler403 = "config.views.forbidden"
 handler404 = "config.views.not_found"

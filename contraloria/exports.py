@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from oficialia.acciones_bitacora import action_label
+from oficialia.hojas import safe_cell
 from oficialia.models import Bitacora
 
 BOM = "\ufeff"
@@ -27,9 +28,6 @@ HEADER = [
     "Hash anterior",
     "Hash",
 ]
-# A cell starting with one of these is a formula to a spreadsheet: text typed by anyone (a
-# user name tried at the sign-in page) must not run when the contraloría opens the file.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Line:
@@ -39,14 +37,9 @@ class _Line:
         return value
 
 
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def row(entry: Bitacora) -> list[str]:
     return [
-        _cell(v)
+        safe_cell(v)
         for v in (
             entry.pk,
             timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),

@@ -3,6 +3,7 @@
 from django import forms
 
 from correspondencia.models import Secretaria
+from oficialia.entrada import whole_number
 
 from .selectors import NO_USER, BitacoraFilters, FilterOptions
 
@@ -61,7 +62,7 @@ class BitacoraSearchForm(PeriodForm):
         data = self.cleaned_data
         user = data.get("usuario") or ""
         return BitacoraFilters(
-            actor_id=int(user) if user.isdigit() else None,
+            actor_id=whole_number(user),
             no_user=user == NO_USER,
             secretaria=data.get("secretaria") or "",
             action=data.get("accion") or "",

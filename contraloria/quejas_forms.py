@@ -9,6 +9,7 @@ from django.utils import timezone
 from correspondencia.forms import ConsultaForm, MultipleFileField
 from correspondencia.models import Secretaria
 from oficialia.adjuntos import inspect_all
+from oficialia.entrada import EMAIL_MAX_LENGTH
 
 from .models import QuejaKind
 from .quejas_services import QuejaData
@@ -81,6 +82,7 @@ class QuejaForm(forms.Form):
     )
     email = forms.EmailField(
         label="Correo electrónico",
+        max_length=EMAIL_MAX_LENGTH,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

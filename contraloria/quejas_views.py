@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oficialia import access_codes, bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
+from oficialia.descargas import uploaded_file_response
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 
@@ -196,6 +197,6 @@ def queja_adjunto(request: HttpRequest, folio: str, adjunto_id: int) -> FileResp
         folio=queja.folio,
         changes={"archivo": adjunto.original_name, "sha256": adjunto.sha256},
     )
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )

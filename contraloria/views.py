@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from oficialia.entrada import whole_number
 from oficialia.models import BitacoraCabeza
 from oficialia.roles import Role, role_required
 
@@ -29,8 +30,7 @@ def _query(request: HttpRequest, *drop: str) -> str:
 
 
 def _entry_id(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
+    return whole_number(request.GET.get(name, ""))
 
 
 @require_safe

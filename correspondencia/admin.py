@@ -75,6 +75,15 @@ class AdjuntoInline(admin.TabularInline):
     fields = ["original_name", "content_type", "size", "pages", "sha256"]
     readonly_fields = fields
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Escrito)
 class EscritoAdmin(SimpleHistoryAdmin):
@@ -98,10 +107,15 @@ class EscritoAdmin(SimpleHistoryAdmin):
 
 @admin.register(Acuse)
 class AcuseAdmin(admin.ModelAdmin):
+    """Read-only: the acuse certifies the filing; only its generation task writes it."""
+
     list_display = ["escrito", "generated_at", "queued_at", "email_sent_at"]
     readonly_fields = ["escrito", "verification_token", "pdf", "pdf_sha256", "generated_at"]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -10,6 +10,7 @@ from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
 from oficialia.adjuntos import ACCEPT, inspect_all
+from oficialia.entrada import EMAIL_MAX_LENGTH
 
 from .models import Channel, Gender, PetitionerType, Secretaria, Tramite
 from .services import EscritoData, PetitionerData
@@ -79,6 +80,7 @@ class EscritoForm(forms.Form):
     )
     email = forms.EmailField(
         label="Correo electrónico",
+        max_length=EMAIL_MAX_LENGTH,
         required=False,
         help_text="Le enviaremos el acuse y los avisos de su escrito.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

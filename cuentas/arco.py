@@ -170,10 +170,10 @@ def personal_data(cuenta: Cuenta) -> dict:
 
 
 def personal_data_pdf(data: dict) -> bytes:
-    from weasyprint import HTML
+    from oficialia.pdf import render_pdf
 
     html = render_to_string(
         "cuentas/mis_datos_pdf.html",
         {"data": data, "institucion": settings.INSTITUTION_NAME},
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return render_pdf(html)

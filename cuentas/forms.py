@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from correspondencia.forms import validate_curp, validate_rfc
 from correspondencia.models import PetitionerType
+from oficialia.entrada import EMAIL_MAX_LENGTH
 
 from .models import ArcoKind, Cuenta, NoticeKind
 from .services import normalize_email
@@ -18,7 +19,7 @@ TELEFONO_ERROR = "Escriba un teléfono de 10 dígitos, por ejemplo 747 123 4567.
 class RegistroForm(forms.Form):
     email = forms.EmailField(
         label="Correo electrónico",
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text="Le enviaremos un enlace para confirmarlo.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -94,7 +95,9 @@ class EntrarForm(AuthenticationForm):
 
 class ReenviarForm(forms.Form):
     email = forms.EmailField(
-        label="Correo electrónico", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+        label="Correo electrónico",
+        max_length=EMAIL_MAX_LENGTH,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 

@@ -5,6 +5,7 @@ from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils import timezone
 
 from correspondencia.models import Secretaria
+from oficialia.entrada import EMAIL_MAX_LENGTH
 
 from .agenda import Slot, local_moment
 from .models import HorarioCitas, Modulo, Servicio, Weekday
@@ -89,6 +90,7 @@ class CitaForm(forms.Form):
     )
     email = forms.EmailField(
         label="Correo electrónico",
+        max_length=EMAIL_MAX_LENGTH,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )

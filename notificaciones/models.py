@@ -19,13 +19,24 @@ class AcuseNotificacion(models.Model):
     when the petitioner first opened an answer or a prevención, what it said (its digest), and
     the signed PDF that proves it. The moment it records is the notification date."""
 
-    escrito = models.ForeignKey(Escrito, on_delete=models.PROTECT,
-                                related_name="acuses_notificacion")
+    escrito = models.ForeignKey(
+        Escrito, on_delete=models.PROTECT, related_name="acuses_notificacion"
+    )
     documento = models.CharField(max_length=12, choices=Documento.choices)
-    respuesta = models.OneToOneField(Respuesta, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="notificacion_electronica")
-    prevencion = models.OneToOneField(Prevencion, on_delete=models.PROTECT, null=True,
-                                      blank=True, related_name="notificacion_electronica")
+    respuesta = models.OneToOneField(
+        Respuesta,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notificacion_electronica",
+    )
+    prevencion = models.OneToOneField(
+        Prevencion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notificacion_electronica",
+    )
     medio = models.CharField(max_length=10, choices=Medio.choices)
     abierto_en = models.DateTimeField()
     contenido_sha256 = models.CharField("huella de lo notificado", max_length=64)
@@ -39,8 +50,10 @@ class AcuseNotificacion(models.Model):
         ordering = ["abierto_en"]
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(respuesta__isnull=False, prevencion__isnull=True)
-                           | models.Q(respuesta__isnull=True, prevencion__isnull=False)),
+                condition=(
+                    models.Q(respuesta__isnull=False, prevencion__isnull=True)
+                    | models.Q(respuesta__isnull=True, prevencion__isnull=False)
+                ),
                 name="acuse_notificacion_de_un_solo_documento",
             )
         ]

@@ -18,6 +18,7 @@ from firmas.constancias import constancia_request
 from oficialia import bitacora, firma
 from oficialia.acciones_bitacora import Accion
 from oficialia.colas import RETRY
+from oficialia.pdf import render_pdf
 from turnos.models import Prevencion, Respuesta
 
 from .models import AcuseNotificacion, Documento, Medio
@@ -25,13 +26,17 @@ from .models import AcuseNotificacion, Documento, Medio
 logger = logging.getLogger(__name__)
 
 
-def content_digest_of(*, respuesta: Respuesta | None = None,
-                      prevencion: Prevencion | None = None) -> str:
+def content_digest_of(
+    *, respuesta: Respuesta | None = None, prevencion: Prevencion | None = None
+) -> str:
     """What was made known: the answer's text and, when it has one, its oficio's digest; the
     prevención's text."""
     if respuesta is not None:
-        parts = [respuesta.texto, respuesta.get_sense_display(),
-                 respuesta.oficio.sha256 if respuesta.oficio_id else ""]
+        parts = [
+            respuesta.texto,
+            respuesta.get_sense_display(),
+            respuesta.oficio.sha256 if respuesta.oficio_id else "",
+        ]
     else:
         parts = [prevencion.texto]
     return firma.sha256_hex("\n".join(parts).encode())
@@ -50,14 +55,23 @@ def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> l
         try:
             with transaction.atomic():
                 record = AcuseNotificacion.objects.create(
-                    escrito=escrito, documento=documento, medio=medio, abierto_en=now,
-                    contenido_sha256=content_digest_of(**target), **target,
+                    escrito=escrito,
+                    documento=documento,
+                    medio=medio,
+                    abierto_en=now,
+                    contenido_sha256=content_digest_of(**target),
+                    **target,
                 )
                 bitacora.record(
-                    action=Accion.NOTIFICACION_ELECTRONICA, object_type="acusenotificacion",
-                    object_ref=str(record.pk), folio=escrito.folio,
-                    changes={"documento": documento, "medio": str(medio),
-                             "contenido_sha256": record.contenido_sha256},
+                    action=Accion.NOTIFICACION_ELECTRONICA,
+                    object_type="acusenotificacion",
+                    object_ref=str(record.pk),
+                    folio=escrito.folio,
+                    changes={
+                        "documento": documento,
+                        "medio": str(medio),
+                        "contenido_sha256": record.contenido_sha256,
+                    },
                 )
         except IntegrityError:
             continue  # a twin request recorded it first
@@ -81,28 +95,33 @@ def acuse_notificacion_queue(*, acuse_id: int) -> None:
 
 def acuse_notificacion_generate(*, acuse_id: int) -> AcuseNotificacion:
     """Render and sign the acuse de notificación once; later calls return it as made."""
-    from weasyprint import HTML
 
     with transaction.atomic():
         acuse = (
             AcuseNotificacion.objects.select_for_update(of=("self",))
-            .select_related("escrito__peticionario", "respuesta__turno__secretaria",
-                            "prevencion__turno__secretaria")
+            .select_related(
+                "escrito__peticionario",
+                "respuesta__turno__secretaria",
+                "prevencion__turno__secretaria",
+            )
             .get(pk=acuse_id)
         )
         if acuse.generado_en and default_storage.exists(acuse.pdf.name):
             return acuse
         target = acuse.respuesta or acuse.prevencion
-        html = render_to_string("notificaciones/acuse_notificacion.html", {
-            "institucion": settings.INSTITUTION_NAME,
-            "acuse": acuse,
-            "escrito": acuse.escrito,
-            "secretaria": target.turno.secretaria,
-            "fecha": timezone.localtime(acuse.abierto_en),
-            "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
-        })
+        html = render_to_string(
+            "notificaciones/acuse_notificacion.html",
+            {
+                "institucion": settings.INSTITUTION_NAME,
+                "acuse": acuse,
+                "escrito": acuse.escrito,
+                "secretaria": target.turno.secretaria,
+                "fecha": timezone.localtime(acuse.abierto_en),
+                "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
+            },
+        )
         content = firma.sign_pdf(
-            HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(),
+            render_pdf(html),
             reason=f"Acuse de notificación electrónica del escrito {acuse.escrito.folio}",
             location=settings.INSTITUTION_NAME,
         )
@@ -125,8 +144,11 @@ def issued_lookup(sha256: str) -> Emitido | None:
     acuse = AcuseNotificacion.objects.select_related("escrito").filter(pdf_sha256=sha256).first()
     if acuse is None:
         return None
-    return Emitido(f"Acuse de notificación electrónica ({acuse.get_documento_display().lower()})",
-                   acuse.escrito.folio, acuse.contenido_sha256)
+    return Emitido(
+        f"Acuse de notificación electrónica ({acuse.get_documento_display().lower()})",
+        acuse.escrito.folio,
+        acuse.contenido_sha256,
+    )
 
 
 def notification_dates(escrito) -> dict[str, dict[int, AcuseNotificacion]]:

@@ -1,6 +1,7 @@
 """Attachments are judged by what they contain, never by their name or declared type."""
 
 import hashlib
+import warnings
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from PIL import Image
 from pypdf import PdfReader
+
+from oficialia.contenido import ActiveContent, check_image_size, check_pdf
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -59,6 +62,7 @@ def _pdf_pages(upload: UploadedFile) -> int:
         # Protected PDFs open only with an empty user password; others cannot be read by staff.
         reader.decrypt("")
     pages = len(reader.pages)
+    check_pdf(reader)
     upload.seek(0)
     if pages < 1:
         raise ValueError("PDF without pages")
@@ -67,11 +71,26 @@ def _pdf_pages(upload: UploadedFile) -> int:
 
 def _image_format(upload: UploadedFile) -> str:
     upload.seek(0)
-    with Image.open(upload) as image:
+    with warnings.catch_warnings():
+        # Above Pillow's limit it warns, above twice it refuses: both mean "too big" here.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(upload)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise ActiveContent("más megapíxeles de los permitidos") from exc
+    with image:
+        check_image_size(*image.size)
         image.verify()
         found = image.format
     upload.seek(0)
     return found or ""
+
+
+def _describe(exc: ActiveContent) -> str:
+    found = str(exc)
+    if "píxeles" in found:
+        return f"una imagen demasiado grande ({found})"
+    return f"código o acciones que se ejecutan al abrirlo ({found.lstrip('/')})"
 
 
 def inspect(upload: UploadedFile) -> InspectedFile:
@@ -109,6 +128,12 @@ def inspect(upload: UploadedFile) -> InspectedFile:
             )
     except ValidationError:
         raise
+    except ActiveContent as exc:
+        raise ValidationError(
+            f"{label} no se acepta: contiene {_describe(exc)}. Imprímalo de nuevo como PDF "
+            "sencillo (o reduzca la resolución de la imagen) y adjúntelo otra vez.",
+            code="active_content",
+        ) from exc
     except Exception as exc:
         raise ValidationError(
             f"{label} está dañado o incompleto y no se puede abrir. "

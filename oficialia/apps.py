@@ -9,3 +9,10 @@ class OficialiaConfig(AppConfig):
         from . import auditoria
 
         auditoria.connect()
+
+        from django.conf import settings
+        from PIL import Image
+
+        # Pillow warns at 89 megapixels and refuses only at twice that; every image the
+        # product opens (uploads, PDFs drawn from them) stops at the product's own limit.
+        Image.MAX_IMAGE_PIXELS = settings.MAX_IMAGE_PIXELS

@@ -1,6 +1,7 @@
 """Staff notices: a line in the app for each person, emailed after commit, once."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -82,6 +83,31 @@ def notifications_email(*, ids: list[int]) -> int:
 @shared_task(name="turnos.tasks.email_notifications", **RETRY)
 def email_notifications(ids: list[int]) -> int:
     return notifications_email(ids=ids)
+
+
+def notifications_relay(*, now=None) -> int:
+    """Queue again the emails of notices that were never sent: made while the broker was
+    down, or whose task a killed worker dropped. Sending is idempotent, so a notice queued
+    twice is still emailed once."""
+    stale = (now or timezone.now()) - timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
+    ids = list(
+        Notificacion.objects.filter(emailed_at__isnull=True, created_at__lt=stale)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:500]
+    )
+    if not ids:
+        return 0
+    try:
+        email_notifications.delay(ids)
+    except Exception:
+        logger.exception("could not queue %s staff emails; the next relay will", len(ids))
+        return 0
+    return len(ids)
+
+
+@shared_task(name="oficialia.tasks.relay_staff_notifications", acks_late=True)
+def relay_staff_notifications() -> int:
+    return notifications_relay()
 
 
 def unread_count(user) -> int:

@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, timedelta
@@ -23,11 +24,14 @@ from datetime import UTC, date, timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from .acciones_bitacora import Accion
-from .models import Bitacora, BitacoraCabeza, BitacoraIP
+from .models import Bitacora, BitacoraCabeza, BitacoraFin, BitacoraIP
 from .net import client_ip
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 # Any constant: the key of the advisory lock that serialises appends.
@@ -46,6 +50,21 @@ class _RequestContext:
 _context: contextvars.ContextVar[_RequestContext | None] = contextvars.ContextVar(
     "bitacora_request", default=None
 )
+# Set only while a backup is restored (oficialia.respaldo): the rows being loaded are the
+# record, entries included, and saving them must not append new ones.
+_restoring: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "bitacora_restoring", default=False
+)
+
+
+class restoring:
+    """`with bitacora.restoring():` loads a copy of the database without recording it."""
+
+    def __enter__(self):
+        self._token = _restoring.set(True)
+
+    def __exit__(self, *exc):
+        _restoring.reset(self._token)
 
 
 class RequestContextMiddleware:
@@ -124,7 +143,7 @@ def record(
     actor=_UNSET,
     actor_label: str | None = None,
     keep_address: bool = True,
-) -> Bitacora:
+) -> Bitacora | None:
     """Append an entry. The actor defaults to the user of the current request; with no
     user it is the citizen (named by the folio) in a request, or the system in a task.
 
@@ -136,6 +155,8 @@ def record(
     BITACORA_IP_RETENTION_DAYS is set, for that long in BitacoraIP. With
     `keep_address=False` (an anonymous complaint) not even the hash is kept."""
     action = Accion(action)
+    if _restoring.get():
+        return None
     ctx = _context.get()
     if actor is _UNSET:
         actor = _request_user()
@@ -178,6 +199,7 @@ def record(
                 ip=ip,
                 expires_at=entry.at + timedelta(days=settings.BITACORA_IP_RETENTION_DAYS),
             )
+        _move_end(entry)
     return entry
 
 
@@ -186,6 +208,17 @@ def ip_keyed_hash(ip: str) -> str:
     way back to the address without the key (a plain hash of the IPv4 space is reversed
     in minutes)."""
     return hmac.new(settings.BITACORA_IP_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+
+
+def _move_end(entry: Bitacora) -> None:
+    """The end marker follows the chain in the same transaction (under the chain lock)."""
+    moved = BitacoraFin.objects.filter(pk=1).update(
+        last_id=entry.id, last_hash=entry.hash, count=F("count") + 1
+    )
+    if not moved:
+        BitacoraFin.objects.create(
+            pk=1, first_id=entry.id, last_id=entry.id, last_hash=entry.hash, count=1
+        )
 
 
 @dataclass
@@ -208,9 +241,14 @@ def _entries(chunk: int = 5000) -> Iterator[Bitacora]:
 
 
 def verify() -> Verification:
-    """Walk the chain; report the first entry whose hash or link does not match."""
+    """Walk the chain and hold it against what anchors it: every published daily head and
+    the end marker. Reports the first entry that does not match, or the first one missing
+    (a deleted tail, a table emptied, everything after a head removed)."""
+    heads = {h.last_id: h for h in BitacoraCabeza.objects.exclude(last_id=0).order_by("day")}
+    seen: dict[int, tuple[str, int]] = {}
     prev = GENESIS
     count = 0
+    last_id = 0
     for entry in _entries():
         if entry.prev_hash != prev:
             return Verification(
@@ -224,7 +262,57 @@ def verify() -> Verification:
             return Verification(False, count, entry.id, "su contenido no coincide con su hash")
         prev = entry.hash
         count += 1
+        last_id = entry.id
+        if entry.id in heads:
+            seen[entry.id] = (entry.hash, count)
+    end = BitacoraFin.objects.filter(pk=1).first()
+    first_expected = end.first_id if end else 1
+    for head_id, cabeza in sorted(heads.items()):
+        day = cabeza.day.strftime("%d/%m/%Y")
+        if head_id not in seen:
+            missing = _first_missing(last_id, head_id, first_expected)
+            return Verification(
+                False,
+                count,
+                missing,
+                f"falta: la cabeza publicada el {day} llega a la entrada #{head_id} y la "
+                f"cadena termina en la #{last_id or 'ninguna'}",
+            )
+        found_hash, found_count = seen[head_id]
+        if found_hash != cabeza.last_hash:
+            return Verification(
+                False,
+                count,
+                head_id,
+                f"no coincide con la cabeza publicada el {day}: la cadena se reescribió",
+            )
+        if found_count != cabeza.count:
+            return Verification(
+                False,
+                count,
+                head_id,
+                f"la cabeza publicada el {day} contaba {cabeza.count} entradas hasta aquí y "
+                f"hay {found_count}: se borraron entradas y se rehízo la cadena",
+            )
+    if end is not None:
+        if last_id < end.last_id:
+            return Verification(
+                False,
+                count,
+                _first_missing(last_id, end.last_id, first_expected),
+                f"falta: la bitácora llegaba a la entrada #{end.last_id} y la cadena termina "
+                f"en la #{last_id or 'ninguna'}",
+            )
+        if last_id == end.last_id and prev != end.last_hash:
+            return Verification(
+                False, count, last_id, "la última entrada no es la que cerraba la bitácora"
+            )
     return Verification(True, count)
+
+
+def _first_missing(last_present: int, expected_up_to: int, first_expected: int) -> int:
+    """The id after the last entry still there (ids come from one sequence)."""
+    return last_present + 1 if last_present else min(first_expected, expected_up_to)
 
 
 def head() -> tuple[int, str, int]:
@@ -251,10 +339,33 @@ def publish_head(*, day: date | None = None) -> BitacoraCabeza:
             "published_at": timezone.now(),
         },
     )
+    stamp_head(published)
     return published
+
+
+def stamp_head(cabeza: BitacoraCabeza) -> BitacoraCabeza:
+    """Timestamp the head with the configured TSA (RFC 3161), once. A TSA that does not
+    answer leaves it unstamped; the next publication run tries again."""
+    from django.conf import settings
+
+    from .sello_tiempo import TimestampError, request_timestamp
+
+    if not settings.TSA_URL or cabeza.tsa_token:
+        return cabeza
+    try:
+        token = request_timestamp(bytes.fromhex(cabeza.last_hash))
+    except TimestampError:
+        logger.warning("the TSA did not stamp the head of %s", cabeza.day, exc_info=True)
+        return cabeza
+    cabeza.tsa_token = token
+    cabeza.tsa_at = timezone.now()
+    cabeza.save(update_fields=["tsa_token", "tsa_at"])
+    return cabeza
 
 
 # Beside the service it calls; the name it had in oficialia.tasks.
 @shared_task(name="oficialia.tasks.publish_bitacora_head", acks_late=True)
 def publish_bitacora_head() -> str:
+    for unstamped in BitacoraCabeza.objects.filter(tsa_token="").order_by("day")[:30]:
+        stamp_head(unstamped)
     return publish_head().last_hash

@@ -320,8 +320,12 @@ def issue_certificate(
     if ocsp_url:
         builder = builder.add_extension(
             x509.AuthorityInformationAccess(
-                [x509.AccessDescription(x509.AuthorityInformationAccessOID.OCSP,
-                                        x509.UniformResourceIdentifier(ocsp_url))]
+                [
+                    x509.AccessDescription(
+                        x509.AuthorityInformationAccessOID.OCSP,
+                        x509.UniformResourceIdentifier(ocsp_url),
+                    )
+                ]
             ),
             critical=False,
         )
@@ -383,8 +387,9 @@ def _validation_context(
             if hard
             else RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
         )
-    policy = CertRevTrustPolicy(RevocationCheckingPolicy(ee_certificate_rule=rule,
-                                                         intermediate_ca_cert_rule=rule))
+    policy = CertRevTrustPolicy(
+        RevocationCheckingPolicy(ee_certificate_rule=rule, intermediate_ca_cert_rule=rule)
+    )
     kwargs = dict(
         trust_roots=[_asn1_cert(r) if isinstance(r, x509.Certificate) else r for r in roots],
         other_certs=[_asn1_cert(c) if isinstance(c, x509.Certificate) else c for c in others],
@@ -418,8 +423,11 @@ def is_signed_by(content: bytes, identity: Identidad) -> bool:
             continue
         vc = _validation_context([identity.root], others=identity.chain)
         try:
-            status = _run(lambda sig=sig, vc=vc: _released(
-                async_validate_pdf_signature(sig, signer_validation_context=vc), vc))
+            status = _run(
+                lambda sig=sig, vc=vc: _released(
+                    async_validate_pdf_signature(sig, signer_validation_context=vc), vc
+                )
+            )
         except Exception:
             continue
         if status.intact and status.valid and not _changed_after_signing(status):
@@ -631,8 +639,18 @@ def verify_pdf(
         dss = None
     results = []
     for sig in signatures:
-        results.append(_verify_one(sig, dss, roots, list(intermediates), revocacion,
-                                   offline, async_validate_pdf_signature, own))
+        results.append(
+            _verify_one(
+                sig,
+                dss,
+                roots,
+                list(intermediates),
+                revocacion,
+                offline,
+                async_validate_pdf_signature,
+                own,
+            )
+        )
     return results
 
 
@@ -691,19 +709,24 @@ def _verify_one(sig, dss, roots, intermediates, revocacion, offline, validate, o
 
     motivos = verdict.motivos
     if not verdict.integra:
-        motivos.append("El documento fue alterado después de firmarse: la firma ya no corresponde "
-                       "a su contenido.")
+        motivos.append(
+            "El documento fue alterado después de firmarse: la firma ya no corresponde "
+            "a su contenido."
+        )
     elif not verdict.cubre_todo and _changed_after_signing(status):
         motivos.append("Al documento se le agregaron cambios después de firmarlo.")
     at = moment or dt.datetime.now(dt.UTC)
     if cert.not_valid_after_utc < at:
-        motivos.append(f"El certificado venció el {_fecha(cert.not_valid_after_utc)}, antes de "
-                       "firmar.")
+        motivos.append(
+            f"El certificado venció el {_fecha(cert.not_valid_after_utc)}, antes de firmar."
+        )
     elif cert.not_valid_before_utc > at:
         motivos.append("El certificado aún no estaba vigente cuando se firmó.")
     elif not status.trusted:
-        motivos.append("El certificado no fue emitido por una autoridad certificadora de "
-                       "confianza: la administración no la tiene instalada.")
+        motivos.append(
+            "El certificado no fue emitido por una autoridad certificadora de "
+            "confianza: la administración no la tiene instalada."
+        )
     issuer = _issuer_of(cert, roots, others)
     if issuer is not None and not offline and cert != own:
         revoked_at = _revocation(cert, issuer, revocacion, motivos)
@@ -717,8 +740,10 @@ def _verify_one(sig, dss, roots, intermediates, revocacion, offline, validate, o
     else:
         verdict.estado = Estado.VALIDA
         cuando = f" el {_fecha(moment)}" if moment else ""
-        verdict.resumen = (f"Firma válida de {titular.nombre}{cuando}: el documento no ha "
-                           "cambiado desde que se firmó.")
+        verdict.resumen = (
+            f"Firma válida de {titular.nombre}{cuando}: el documento no ha "
+            "cambiado desde que se firmó."
+        )
     return verdict
 
 
@@ -755,12 +780,16 @@ def _revocation(cert, issuer, revocacion: Revocacion, motivos: list[str]):
         if answer == "good":
             return None
         if not seen:
-            motivos.append("No se pudo confirmar con el servicio OCSP que el certificado no esté "
-                           "revocado; inténtelo más tarde.")
+            motivos.append(
+                "No se pudo confirmar con el servicio OCSP que el certificado no esté "
+                "revocado; inténtelo más tarde."
+            )
             return None
     if stale:
-        motivos.append("No se puede confirmar que el certificado no esté revocado: la lista de "
-                       "revocación cargada ya venció y la administración debe cargar una nueva.")
+        motivos.append(
+            "No se puede confirmar que el certificado no esté revocado: la lista de "
+            "revocación cargada ya venció y la administración debe cargar una nueva."
+        )
     return None
 
 
@@ -773,13 +802,17 @@ def certificate_check(
     issuer = _issuer_of(cert, roots, [])
     now = dt.datetime.now(dt.UTC)
     if cert.not_valid_after_utc < now:
-        problems.append(f"Su e.firma venció el {_fecha(cert.not_valid_after_utc)}: renuévela "
-                        "en el SAT antes de firmar.")
+        problems.append(
+            f"Su e.firma venció el {_fecha(cert.not_valid_after_utc)}: renuévela "
+            "en el SAT antes de firmar."
+        )
     elif cert.not_valid_before_utc > now:
         problems.append("Su e.firma todavía no está vigente.")
     if issuer is None:
-        problems.append("Su certificado no fue emitido por una autoridad certificadora de "
-                        "confianza instalada por la administración.")
+        problems.append(
+            "Su certificado no fue emitido por una autoridad certificadora de "
+            "confianza instalada por la administración."
+        )
     else:
         revoked_at = _revocation(cert, issuer, revocacion, problems)
         if revoked_at is not None:

@@ -192,6 +192,10 @@ class BitacoraCabeza(models.Model):
     last_hash = models.CharField(max_length=64)
     count = models.BigIntegerField()
     published_at = models.DateTimeField()
+    # RFC 3161 timestamp token (DER, base64) of last_hash, when a TSA is configured: a third
+    # party's signed word that this head existed at that time.
+    tsa_token = models.TextField(blank=True)
+    tsa_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-day"]
@@ -220,3 +224,34 @@ class Notificacion(models.Model):
 
     def __str__(self) -> str:
         return self.texto
+
+
+class BitacoraFin(models.Model):
+    """Where the chain ends: one row, moved forward in the same transaction as each entry.
+    Deleting the last entries leaves it pointing past the end, so verification names the
+    first missing one; on PostgreSQL a trigger lets it only move forward."""
+
+    first_id = models.BigIntegerField()
+    last_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = "fin de la bitácora"
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} ({self.count})"
+
+
+class Latido(models.Model):
+    """The last sign of life of a background process (the worker, beat), for /healthz."""
+
+    proceso = models.CharField(max_length=20, unique=True)
+    at = models.DateTimeField()
+    host = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = "latido"
+
+    def __str__(self) -> str:
+        return f"{self.proceso} {self.at:%Y-%m-%d %H:%M:%S}"

@@ -18,19 +18,24 @@ class FirmarForm(forms.Form):
     """The titular's e.firma, used for this signing only: nothing of it is stored."""
 
     borradores = forms.TypedMultipleChoiceField(
-        label="Respuestas que firma", coerce=int, widget=forms.CheckboxSelectMultiple,
+        label="Respuestas que firma",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Marque al menos una respuesta para firmar."},
     )
     cer = forms.FileField(
-        label="Certificado (.cer)", help_text="El archivo .cer de su e.firma del SAT.",
+        label="Certificado (.cer)",
+        help_text="El archivo .cer de su e.firma del SAT.",
         widget=forms.ClearableFileInput(attrs={"accept": ".cer"}),
     )
     key = forms.FileField(
-        label="Llave privada (.key)", help_text="El archivo .key de su e.firma.",
+        label="Llave privada (.key)",
+        help_text="El archivo .key de su e.firma.",
         widget=forms.ClearableFileInput(attrs={"accept": ".key"}),
     )
     password = forms.CharField(
-        label="Contraseña de la llave privada", strip=False,
+        label="Contraseña de la llave privada",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
         help_text="No se guarda: se usa solo para firmar ahora.",
     )

@@ -19,32 +19,38 @@ class Borrador(models.Model):
     turno = models.ForeignKey(Turno, on_delete=models.PROTECT, related_name="borradores")
     texto = models.TextField()
     sense = models.CharField("sentido", max_length=12, choices=Sense.choices)
-    estado = models.CharField(max_length=12, choices=EstadoBorrador.choices,
-                              default=EstadoBorrador.EN_REVISION)
-    redactado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      related_name="+")
+    estado = models.CharField(
+        max_length=12, choices=EstadoBorrador.choices, default=EstadoBorrador.EN_REVISION
+    )
+    redactado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     redactado_en = models.DateTimeField()
     observaciones = models.TextField(blank=True)
-    devuelto_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                     null=True, blank=True, related_name="+")
+    devuelto_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     devuelto_en = models.DateTimeField(null=True, blank=True)
     # The titular approves by signing: one act, one person, one moment.
-    firmado_por = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    firmado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     firmado_en = models.DateTimeField(null=True, blank=True)
     firmante_nombre = models.CharField(max_length=300, blank=True)
     firmante_rfc = models.CharField(max_length=13, blank=True)
     firmante_curp = models.CharField(max_length=18, blank=True)
     certificado_serie = models.CharField(max_length=80, blank=True)
     certificado_sha256 = models.CharField(max_length=64, blank=True)
-    respuesta = models.OneToOneField(Respuesta, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="borrador")
+    respuesta = models.OneToOneField(
+        Respuesta, on_delete=models.PROTECT, null=True, blank=True, related_name="borrador"
+    )
 
     class Meta:
         ordering = ["redactado_en"]
         constraints = [
             models.UniqueConstraint(
-                fields=["turno"], condition=models.Q(estado__in=OPEN_STATES),
+                fields=["turno"],
+                condition=models.Q(estado__in=OPEN_STATES),
                 name="un_borrador_abierto_por_turno",
             )
         ]

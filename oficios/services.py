@@ -18,6 +18,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import inspect
 from oficialia.avisos import staff_notify, staff_of_secretaria
+from oficialia.pdf import render_pdf
 from oficialia.roles import Role, has_role
 from turnos.models import Sense, Turno, TurnoKind, TurnoState
 from turnos.permissions import can_work_turno
@@ -35,8 +36,9 @@ def _titulares(secretaria_id: int):
 @transaction.atomic
 def borrador_submit(*, turno_id: int, user, texto: str, sense: str) -> Borrador:
     """Send a draft answer to the titular: a new one, or the one returned, corrected."""
-    turno = Turno.objects.select_for_update().select_related("escrito", "secretaria").get(
-        pk=turno_id)
+    turno = (
+        Turno.objects.select_for_update().select_related("escrito", "secretaria").get(pk=turno_id)
+    )
     if not can_work_turno(user, turno):
         raise PermissionDenied
     if turno.kind != TurnoKind.ATENCION or turno.state not in ANSWERABLE:
@@ -54,9 +56,13 @@ def borrador_submit(*, turno_id: int, user, texto: str, sense: str) -> Borrador:
     borrador.estado = EstadoBorrador.EN_REVISION
     borrador.redactado_por, borrador.redactado_en = user, now
     borrador.save()
-    bitacora.record(action=Accion.RESPUESTA_BORRADOR, object_type="borrador",
-                    object_ref=str(borrador.pk), folio=turno.escrito.folio,
-                    changes={"sentido": sense})
+    bitacora.record(
+        action=Accion.RESPUESTA_BORRADOR,
+        object_type="borrador",
+        object_ref=str(borrador.pk),
+        folio=turno.escrito.folio,
+        changes={"sentido": sense},
+    )
     staff_notify(
         _titulares(turno.secretaria_id).exclude(pk=user.pk),
         f"Respuesta de {turno.escrito.folio} lista para su revisión y firma",
@@ -74,8 +80,7 @@ def _lock_for_titular(borrador_id: int, user) -> Borrador:
     if not has_role(user, Role.TITULAR) or not can_work_turno(user, borrador.turno):
         raise PermissionDenied
     if borrador.estado != EstadoBorrador.EN_REVISION:
-        raise ActionError(f"La respuesta de {borrador.turno.escrito.folio} ya no está en "
-                          "revisión.")
+        raise ActionError(f"La respuesta de {borrador.turno.escrito.folio} ya no está en revisión.")
     return borrador
 
 
@@ -90,8 +95,12 @@ def borrador_return(*, borrador_id: int, user, observaciones: str) -> Borrador:
     borrador.observaciones = observaciones
     borrador.devuelto_por, borrador.devuelto_en = user, timezone.now()
     borrador.save()
-    bitacora.record(action=Accion.RESPUESTA_DEVOLVER, object_type="borrador",
-                    object_ref=str(borrador.pk), folio=borrador.turno.escrito.folio)
+    bitacora.record(
+        action=Accion.RESPUESTA_DEVOLVER,
+        object_type="borrador",
+        object_ref=str(borrador.pk),
+        folio=borrador.turno.escrito.folio,
+    )
     staff_notify(
         [borrador.redactado_por],
         f"El titular devolvió la respuesta de {borrador.turno.escrito.folio} con observaciones",
@@ -100,24 +109,27 @@ def borrador_return(*, borrador_id: int, user, observaciones: str) -> Borrador:
     return borrador
 
 
-def oficio_render_pdf(borrador: Borrador, *, firmante: firma.Titular | None = None,
-                      at=None) -> bytes:
+def oficio_render_pdf(
+    borrador: Borrador, *, firmante: firma.Titular | None = None, at=None
+) -> bytes:
     """The oficio as the petitioner receives it; without `firmante`, the draft the titular
     reviews (marked as such)."""
-    from weasyprint import HTML
 
     turno = borrador.turno
-    html = render_to_string("oficios/oficio.html", {
-        "institucion": settings.INSTITUTION_NAME,
-        "borrador": borrador,
-        "turno": turno,
-        "escrito": turno.escrito,
-        "peticionario": turno.escrito.peticionario,
-        "firmante": firmante,
-        "fecha": timezone.localtime(at or timezone.now()),
-        "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
-    })
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    html = render_to_string(
+        "oficios/oficio.html",
+        {
+            "institucion": settings.INSTITUTION_NAME,
+            "borrador": borrador,
+            "turno": turno,
+            "escrito": turno.escrito,
+            "peticionario": turno.escrito.peticionario,
+            "firmante": firmante,
+            "fecha": timezone.localtime(at or timezone.now()),
+            "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
+        },
+    )
+    return render_pdf(html)
 
 
 @dataclass
@@ -126,8 +138,9 @@ class Firmado:
     error: str = ""
 
 
-def borradores_sign(*, ids: list[int], user, cer: bytes, key: bytes,
-                    password: str) -> list[Firmado]:
+def borradores_sign(
+    *, ids: list[int], user, cer: bytes, key: bytes, password: str
+) -> list[Firmado]:
     """The titular approves and signs drafts with their own e.firma, given now and kept
     nowhere; each signed oficio is countersigned by the ayuntamiento and sent. A draft that
     fails does not stop the others."""
@@ -135,7 +148,8 @@ def borradores_sign(*, ids: list[int], user, cer: bytes, key: bytes,
         raise PermissionDenied
     cert, private_key = firma.load_efirma(cer, key, password)
     issuer, problems = firma.certificate_check(
-        cert, roots=confianza.authorities(), revocacion=confianza.revocation())
+        cert, roots=confianza.authorities(), revocacion=confianza.revocation()
+    )
     if problems:
         raise firma.FirmaError(" ".join(problems))
     identity = firma.Identidad(certificate=cert, private_key=private_key, chain=(issuer,))
@@ -163,12 +177,19 @@ def _sign_one(borrador_id: int, user, identity: firma.Identidad) -> Borrador:
         location=settings.INSTITUTION_NAME,
     )
     # The ayuntamiento seals what it issues, after the titular (incremental: both hold).
-    signed = firma.sign_pdf(signed, reason=f"Oficio de respuesta del escrito {folio}",
-                            location=settings.INSTITUTION_NAME)
+    signed = firma.sign_pdf(
+        signed,
+        reason=f"Oficio de respuesta del escrito {folio}",
+        location=settings.INSTITUTION_NAME,
+    )
     upload = SimpleUploadedFile(f"oficio-respuesta-{folio}.pdf", signed, "application/pdf")
     respuesta = turno_answer(
-        turno_id=borrador.turno_id, user=user, texto=borrador.texto, sense=borrador.sense,
-        oficio=inspect(upload), signed=True,
+        turno_id=borrador.turno_id,
+        user=user,
+        texto=borrador.texto,
+        sense=borrador.sense,
+        oficio=inspect(upload),
+        signed=True,
     )
     borrador.estado = EstadoBorrador.FIRMADO
     borrador.firmado_por, borrador.firmado_en = user, now
@@ -179,10 +200,15 @@ def _sign_one(borrador_id: int, user, identity: firma.Identidad) -> Borrador:
     borrador.respuesta = respuesta
     borrador.save()
     bitacora.record(
-        action=Accion.RESPUESTA_FIRMAR, object_type="borrador", object_ref=str(borrador.pk),
+        action=Accion.RESPUESTA_FIRMAR,
+        object_type="borrador",
+        object_ref=str(borrador.pk),
         folio=folio,
-        changes={"redacto": borrador.redactado_por.get_username(),
-                 "firmante_rfc": firmante.rfc, "certificado": borrador.certificado_serie,
-                 "oficio_sha256": respuesta.oficio.sha256},
+        changes={
+            "redacto": borrador.redactado_por.get_username(),
+            "firmante_rfc": firmante.rfc,
+            "certificado": borrador.certificado_serie,
+            "oficio_sha256": respuesta.oficio.sha256,
+        },
     )
     return borrador

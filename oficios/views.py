@@ -32,17 +32,26 @@ def borrador(request: HttpRequest, turno_id: int) -> HttpResponse:
     form = BorradorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.borrador_submit(turno_id=turno.pk, user=request.user,
-                                     texto=form.cleaned_data["texto"],
-                                     sense=form.cleaned_data["sense"])
+            services.borrador_submit(
+                turno_id=turno.pk,
+                user=request.user,
+                texto=form.cleaned_data["texto"],
+                sense=form.cleaned_data["sense"],
+            )
         except ActionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Respuesta enviada al titular para su revisión y firma. "
-                             "Aún no se ha notificado al peticionario.")
+            messages.success(
+                request,
+                "Respuesta enviada al titular para su revisión y firma. "
+                "Aún no se ha notificado al peticionario.",
+            )
             return redirect("turno_detalle", turno_id=turno.pk)
-    return render(request, "oficios/borrador.html",
-                  {"turno": turno, "escrito": turno.escrito, "borrador": current, "form": form})
+    return render(
+        request,
+        "oficios/borrador.html",
+        {"turno": turno, "escrito": turno.escrito, "borrador": current, "form": form},
+    )
 
 
 @never_cache
@@ -54,7 +63,8 @@ def borrador_oficio(request: HttpRequest, borrador_id: int) -> HttpResponse:
         raise Http404
     response = HttpResponse(services.oficio_render_pdf(found), content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'inline; filename="borrador-respuesta-{found.turno.escrito.folio}.pdf"')
+        f'inline; filename="borrador-respuesta-{found.turno.escrito.folio}.pdf"'
+    )
     return response
 
 
@@ -72,8 +82,11 @@ def firmas_pendientes(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             results = services.borradores_sign(
-                ids=data["borradores"], user=request.user, cer=data["cer_bytes"],
-                key=data["key_bytes"], password=data["password"],
+                ids=data["borradores"],
+                user=request.user,
+                cer=data["cer_bytes"],
+                key=data["key_bytes"],
+                password=data["password"],
             )
         except firma.FirmaError as exc:
             messages.error(request, str(exc))
@@ -91,9 +104,15 @@ def firmas_pendientes(request: HttpRequest) -> HttpResponse:
             return redirect("firmas_pendientes")
     elif request.method == "POST":
         messages.error(request, _first_error(form))
-    return render(request, "oficios/firmas_pendientes.html", {
-        "pending": pending, "form": form, "devolver_form": DevolverForm(),
-    })
+    return render(
+        request,
+        "oficios/firmas_pendientes.html",
+        {
+            "pending": pending,
+            "form": form,
+            "devolver_form": DevolverForm(),
+        },
+    )
 
 
 @require_POST
@@ -106,8 +125,11 @@ def borrador_devolver(request: HttpRequest, borrador_id: int) -> HttpResponse:
         messages.error(request, _first_error(form))
         return redirect("firmas_pendientes")
     try:
-        services.borrador_return(borrador_id=borrador_id, user=request.user,
-                                 observaciones=form.cleaned_data["observaciones"])
+        services.borrador_return(
+            borrador_id=borrador_id,
+            user=request.user,
+            observaciones=form.cleaned_data["observaciones"],
+        )
     except ActionError as exc:
         messages.error(request, str(exc))
     else:

@@ -9,6 +9,7 @@ from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito
 from notificaciones.models import Medio
 from notificaciones.services import acuse_notificacion_generate, opened_record
 from oficialia.acciones import ActionError
+from oficialia.descargas import uploaded_file_response
 from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
 from turnos.selectors import public_status
@@ -94,7 +95,7 @@ def answer_file_response(escrito, adjunto_id: int) -> FileResponse:
     ).first()
     if adjunto is None:
         raise Http404
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
 

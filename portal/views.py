@@ -144,7 +144,6 @@ def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
     return acuse_pdf_response(unlocked_escrito(request, folio).acuse)
 
 
-
 def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
     context = {"form": ConsultaForm(), **consulta_context(escrito), **forms}
     record_opening(context, Medio.CONSULTA)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db.backends.signals import connection_created
 
 from config.celery import app as celery_app
 
@@ -26,6 +27,17 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the
 # same tests are synchronous on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _allow_emptying_the_record(sender, connection, **kwargs) -> None:
+    """Between transactional tests Django empties every table with TRUNCATE, which the
+    bitácora refuses in production (migration oficialia 0012) unless a session asks."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET oficialia.permitir_vaciar = 'si'")
+
+
+connection_created.connect(_allow_emptying_the_record, dispatch_uid="tests-permitir-vaciar")
 
 
 REDIS_DEFAULT_PORT = 6379
@@ -72,6 +84,9 @@ def _isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PUBLIC_BASE_URL = "http://testserver"
+    # Tests sign staff in with force_login, which knows no second factor; the second factor
+    # itself is tested in tests/resiliencia/test_segundo_factor.py, which turns it on.
+    settings.SECOND_FACTOR_ROLES = []
     # Most tests answer turnos through turnos.services directly, as the product did before the
     # titular's e.firma; tests/oficios checks the default (no unsigned answer) explicitly.
     settings.RESPUESTA_SIN_FIRMA = True

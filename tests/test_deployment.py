@@ -27,7 +27,12 @@ SETTINGS = ROOT / "config" / "settings.py"
 APP_SERVICES = ("web", "worker", "beat")
 MEDIA_ROOT = "/app/var/media"
 # Read by the image, gunicorn or compose itself rather than by settings.py.
-NON_SETTINGS_VARIABLES = {"DJANGO_SETTINGS_MODULE", "WEB_CONCURRENCY", "GUNICORN_TIMEOUT"}
+NON_SETTINGS_VARIABLES = {
+    "DJANGO_SETTINGS_MODULE",
+    "WEB_CONCURRENCY",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_THREADS",
+}
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from correspondencia.models import Channel, EscritoState, PetitionerType
+from oficialia.hojas import safe_cell
 from turnos.models import Sense
 
 from .figures import GENDER_LABELS, SUPPRESSED, is_suppressed
@@ -173,7 +174,7 @@ def _csv_value(value) -> str:
         return "si"
     if value is False:
         return "no"
-    return str(value)
+    return safe_cell(value)
 
 
 class _Echo:

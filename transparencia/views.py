@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from correspondencia.models import Secretaria
+from oficialia.entrada import whole_number
 
 from . import opendata, selectors, services
 
@@ -19,9 +20,10 @@ def _year(request: HttpRequest, *, required: bool) -> int | None:
     raw = request.GET.get("anio", "").strip()
     if not raw:
         return timezone.localdate().year if required else None
-    if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= timezone.localdate().year:
+    year = whole_number(raw, max_digits=4)
+    if year is None or not FIRST_YEAR <= year <= timezone.localdate().year:
         raise Http404("Año fuera de rango")
-    return int(raw)
+    return year
 
 
 def _secretaria(request: HttpRequest) -> Secretaria | None:
@@ -135,5 +137,50 @@ def mensual_json(request: HttpRequest) -> StreamingHttpResponse:
     return _download(
         opendata.json_stream(_monthly_records()),
         filename="mensual.json",
+        content_type="application/json",
+    )
+
+
+# The bitácora's published daily heads: whoever keeps a copy can later prove that nothing
+# before a head was changed or removed (manage.py verificar_bitacora compares with them).
+BITACORA_HEADER = [
+    "dia",
+    "ultima_entrada",
+    "entradas",
+    "huella_sha256",
+    "publicada",
+    "sello_rfc3161",
+]
+
+
+def _bitacora_records():
+    from oficialia.bitacora import publish_head
+    from oficialia.models import BitacoraCabeza
+
+    publish_head()  # today's, if beat has not published it yet
+    for head in BitacoraCabeza.objects.order_by("day").iterator():
+        yield {
+            "dia": head.day.isoformat(),
+            "ultima_entrada": head.last_id,
+            "entradas": head.count,
+            "huella_sha256": head.last_hash,
+            "publicada": head.published_at.isoformat(),
+            "sello_rfc3161": head.tsa_token or None,
+        }
+
+
+def bitacora_csv(request: HttpRequest) -> StreamingHttpResponse:
+    rows = ([r[k] for k in BITACORA_HEADER] for r in _bitacora_records())
+    return _download(
+        opendata.csv_stream(BITACORA_HEADER, rows),
+        filename="bitacora-cabezas.csv",
+        content_type="text/csv",
+    )
+
+
+def bitacora_json(request: HttpRequest) -> StreamingHttpResponse:
+    return _download(
+        opendata.json_stream(_bitacora_records()),
+        filename="bitacora-cabezas.json",
         content_type="application/json",
     )

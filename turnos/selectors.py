@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
+from oficialia.entrada import whole_number
 
 from .models import (
     OPEN_TURNO_STATES,
@@ -235,8 +236,10 @@ def oficialia_inbox(
     if channel:
         escritos = escritos.filter(channel=channel)
     if secretaria:
+        # Not a number: no secretaría has that id, so nothing matches.
+        secretaria_id = whole_number(secretaria)
         escritos = escritos.filter(
-            Q(secretaria_destino_id=secretaria) | Q(tramite__secretaria_id=secretaria)
+            Q(secretaria_destino_id=secretaria_id) | Q(tramite__secretaria_id=secretaria_id)
         )
     ordering = ["received_at", "pk"] if order == "antiguos" else ["-received_at", "-pk"]
     return escritos.order_by(*ordering)

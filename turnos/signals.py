@@ -28,6 +28,8 @@ def _recompute(instance: DiaInhabil, verb: str) -> None:
 
 @receiver(post_save, sender=DiaInhabil)
 def _after_save(sender, instance: DiaInhabil, created: bool, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # a restore loads the turnos with their due dates as they were
     _recompute(instance, "agregado" if created else "modificado")
 
 

@@ -13,6 +13,7 @@ from correspondencia.selectors import escrito_timeline
 from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
+from oficialia.descargas import uploaded_file_response
 from oficialia.models import Notificacion
 from oficialia.roles import Role, role_required, roles_of
 
@@ -251,7 +252,7 @@ def adjunto_descargar(request: HttpRequest, folio: str, adjunto_id: int) -> File
         folio=escrito.folio,
         changes={"archivo": adjunto.original_name, "sha256": adjunto.sha256},
     )
-    return FileResponse(
+    return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
 

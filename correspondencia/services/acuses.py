@@ -26,8 +26,9 @@ from ..models import Acuse
 
 logger = logging.getLogger(__name__)
 
-# An acuse queued this long ago and still not made is queued again by the relay.
-REQUEUE_AFTER = timedelta(minutes=5)
+# An acuse queued this long ago and still not made is queued again by the relay: a worker
+# killed mid-task leaves it at most this long plus one relay interval (OUTBOX_RELAY_SECONDS).
+REQUEUE_AFTER = timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
 
 
 @shared_task(name="correspondencia.tasks.generate_acuse", **RETRY)
@@ -81,12 +82,14 @@ def _font_config():
 
 
 def acuse_render_pdf(acuse: Acuse) -> bytes:
-    from weasyprint import HTML
+    from oficialia.pdf import render_pdf
 
     from ..acuse import acuse_context
 
-    html = render_to_string("correspondencia/acuse.html", acuse_context(acuse))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+    return render_pdf(
+        render_to_string("correspondencia/acuse.html", acuse_context(acuse)),
+        font_config=_font_config(),
+    )
 
 
 def acuse_generate(*, acuse_id: int) -> Acuse:
@@ -117,6 +120,7 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         acuse.pdf_sha256 = hashlib.sha256(content).hexdigest()
         acuse.generated_at = timezone.now()
         acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
+        logger.info("acuse of %s made (%s bytes)", escrito.folio, len(content))
         digest, folio = acuse.pdf_sha256, escrito.folio
         transaction.on_commit(
             lambda: constancia_request(documento="acuse", referencia=folio, sha256=digest)

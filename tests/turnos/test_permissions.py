@@ -442,9 +442,16 @@ URLS: dict[str, Rule] = {
     # Public ---------------------------------------------------------------------------------
     "inicio": Rule(public=True, anyone=200),
     "healthz": Rule(public=True, anyone=200),
+    "salud_listo": Rule(public=True, anyone=200),
+    "salud_vivo": Rule(public=True, anyone=200),
+    "metrics": Rule(public=True, anyone=200),
     "privacidad": Rule(public=True, anyone=200),
     "login": Rule(public=True, anyone=200),
     "logout": Rule(public=True, methods=("POST",), anyone=302),
+    # The second factor's own pages: for anyone signed in (they owe it or not).
+    "segundo_factor": Rule(signed_in=True),
+    "segundo_factor_configurar": Rule(signed_in=True),
+    "segundo_factor_codigos": Rule(signed_in=True, ok=(302,)),
     "escrito_nuevo": Rule(public=True, methods=("GET", "POST"), anyone=200),
     # The receipt page opens with the submission token only the filing browser has.
     "escrito_recibido": Rule(
@@ -479,6 +486,8 @@ URLS: dict[str, Rule] = {
     "transparencia_escritos_json": Rule(public=True, anyone=200),
     "transparencia_mensual_csv": Rule(public=True, anyone=200),
     "transparencia_mensual_json": Rule(public=True, anyone=200),
+    "transparencia_bitacora_csv": Rule(public=True, anyone=200),
+    "transparencia_bitacora_json": Rule(public=True, anyone=200),
     # Behind folio + access code given on /consulta/ in the same browser session.
     "consulta_acuse": Rule(_folio, public=True, anyone=404, petitioner=200),
     "consulta_prevencion": Rule(_folio, methods=("POST",), public=True, anyone=404, petitioner=200),

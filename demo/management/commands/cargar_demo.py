@@ -46,6 +46,7 @@ from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import AcuerdoInhabil, Bitacora, DiaInhabil
 from oficialia.roles import Role
+from oficialia.segundo_factor import EXEMPT_GROUP
 from turnos import plazos
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
@@ -774,6 +775,8 @@ class Command(BaseCommand):
                     user.is_staff = user.is_superuser = True
                 user.save()
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+            # The demo opens with the password alone: no second factor (see the README).
+            user.groups.add(Group.objects.get_or_create(name=EXEMPT_GROUP)[0])
             secretaria = Secretaria.objects.get(siglas=siglas) if siglas else None
             Perfil.objects.get_or_create(user=user, defaults={"secretaria": secretaria})
 
