@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from interoperabilidad.api import api
+
 from . import views
 
 urlpatterns = [
@@ -11,6 +13,8 @@ urlpatterns = [
     path("cuenta/entrar/", auth_views.LoginView.as_view(), name="login"),
     path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("interoperabilidad.urls")),
     path("", include("correspondencia.urls")),
     path("", include("turnos.urls")),
     path("", include("cuentas.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)

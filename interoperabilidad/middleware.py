@@ -1,0 +1,48 @@
+"""Every call to the API goes on the bitácora: who (institution and token prefix), what
+(method and path), and how it ended (status)."""
+
+from django.http import HttpRequest
+
+from oficialia import bitacora
+
+API_PREFIX = "/api/"
+# The schema and the docs page are public and carry no token: not calls of an institution.
+PUBLIC_SUFFIXES = ("/openapi.json", "/docs/")
+
+
+class ApiBitacoraMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        response = self.get_response(request)
+        if request.path.startswith(API_PREFIX) and not request.path.endswith(PUBLIC_SUFFIXES):
+            _record(request, response.status_code)
+        return response
+
+
+def _record(request: HttpRequest, status: int) -> None:
+    token = getattr(request, "api_token", None)
+    match = getattr(request, "resolver_match", None)
+    folio = (match.kwargs.get("folio") or "") if match else ""
+    if token is not None:
+        label = f"API: {token.institucion.nombre} ({token.prefijo}…)"
+    else:
+        label = "API: sin token válido"
+    bitacora.record(
+        action=ACCION_API,
+        object_type="api",
+        object_ref=f"{request.method} {request.path}"[:60],
+        folio=folio[:20],
+        changes={
+            "metodo": request.method,
+            "ruta": request.path,
+            "estado": status,
+            **({"token": token.prefijo, "institucion": token.institucion.nombre} if token else {}),
+        },
+        actor=None,
+        actor_label=label,
+    )
+
+
+ACCION_API = "api.llamada"
