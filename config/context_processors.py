@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .roles import roles_of
+from oficialia.roles import roles_of
 
 
 def oficialia(request) -> dict:

@@ -21,8 +21,16 @@ class TokenApiAdmin(admin.ModelAdmin):
     """A token is issued here and shown once; later it can only be revoked."""
 
     form = TokenForm
-    list_display = ["prefijo", "nombre", "institucion", "scopes", "created_at", "last_used_at",
-                    "last_used_ip", "revoked_at"]
+    list_display = [
+        "prefijo",
+        "nombre",
+        "institucion",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "last_used_ip",
+        "revoked_at",
+    ]
     list_filter = ["institucion", ("revoked_at", admin.EmptyFieldListFilter)]
     readonly_fields = ["prefijo", "created_at", "last_used_at", "last_used_ip", "revoked_at"]
     actions = ["revocar"]
@@ -60,9 +68,8 @@ class TokenApiAdmin(admin.ModelAdmin):
 
 
 class WebhookForm(forms.ModelForm):
-    eventos = forms.MultipleChoiceField(
-        choices=Evento.choices, widget=forms.CheckboxSelectMultiple
-    )
+    url = forms.URLField(label="URL", max_length=500, assume_scheme="https")
+    eventos = forms.MultipleChoiceField(choices=Evento.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Webhook
@@ -101,13 +108,34 @@ class IntentoInline(admin.TabularInline):
 
 @admin.register(Entrega)
 class EntregaAdmin(admin.ModelAdmin):
-    list_display = ["msg_id", "evento", "escrito", "webhook", "state", "attempts", "last_status",
-                    "next_attempt_at", "delivered_at"]
+    list_display = [
+        "msg_id",
+        "evento",
+        "escrito",
+        "webhook",
+        "state",
+        "attempts",
+        "last_status",
+        "next_attempt_at",
+        "delivered_at",
+    ]
     list_filter = ["state", "evento", "webhook__institucion"]
     search_fields = ["msg_id", "escrito__folio"]
-    readonly_fields = ["webhook", "evento", "msg_id", "escrito", "transicion_id", "payload",
-                       "state", "attempts", "last_status", "last_error", "next_attempt_at",
-                       "created_at", "delivered_at"]
+    readonly_fields = [
+        "webhook",
+        "evento",
+        "msg_id",
+        "escrito",
+        "transicion_id",
+        "payload",
+        "state",
+        "attempts",
+        "last_status",
+        "last_error",
+        "next_attempt_at",
+        "created_at",
+        "delivered_at",
+    ]
     inlines = [IntentoInline]
     actions = ["reenviar"]
 
@@ -138,5 +166,3 @@ class InstitucionAdmin(admin.ModelAdmin):
     list_display = ["nombre", "siglas", "correo_contacto", "activa"]
     search_fields = ["nombre", "siglas"]
     inlines = [TokenInline]
-
-

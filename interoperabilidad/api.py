@@ -5,14 +5,14 @@ so the schema at /api/v1/openapi.json cannot drift from what the code accepts.""
 
 from datetime import datetime
 
+import django_ratelimit as ratelimit
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-import django_ratelimit as ratelimit
 from django_ratelimit.core import is_ratelimited
-from ninja import File, Form, Header, NinjaAPI, Path, Query, Router, Schema
+from ninja import File, Form, Header, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
@@ -105,6 +105,11 @@ def _throttled(request, exc):
     )
     response["Retry-After"] = "60"
     return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return json_error(api, request, 404, "No existe o no pertenece a su institución.")
 
 
 @api.exception_handler(HttpError)
@@ -316,7 +321,7 @@ def escrito_crear(
         "recibido_en": escrito.received_at,
         "escrito_url": _url("escrito_detalle", escrito.folio),
     }
-    return (201 if result.created else 200), body
+    return Status(201 if result.created else 200, body)
 
 
 @router.get(
@@ -338,12 +343,15 @@ def escritos_lista(
         escritos = escritos.filter(state=estado)
     total = escritos.count()
     start = (pagina - 1) * por_pagina
-    return 200, {
-        "total": total,
-        "pagina": pagina,
-        "por_pagina": por_pagina,
-        "resultados": [_resumen(e) for e in escritos[start : start + por_pagina]],
-    }
+    return Status(
+        200,
+        {
+            "total": total,
+            "pagina": pagina,
+            "por_pagina": por_pagina,
+            "resultados": [_resumen(e) for e in escritos[start : start + por_pagina]],
+        },
+    )
 
 
 def _own(request, folio: str):
@@ -372,45 +380,48 @@ def _documento(escrito, adjunto: Adjunto) -> dict:
 def escrito_detalle(request, folio: str):
     require(request, Scope.CONSULTAR)
     escrito = _own(request, folio)
-    return 200, {
-        **_resumen(escrito),
-        "texto": escrito.texto,
-        "tramite": escrito.tramite.nombre if escrito.tramite else None,
-        "homoclave": (escrito.tramite.homoclave or None) if escrito.tramite else None,
-        "acuse_url": _url("escrito_acuse", escrito.folio),
-        "historial": [
-            {
-                "fecha": t.at,
-                "descripcion": t.description,
-                "estado": t.target,
-                "secretaria": t.secretaria.nombre if t.secretaria else None,
-            }
-            for t in selectors.timeline(escrito)
-        ],
-        "prevenciones_pendientes": [
-            {
-                "id": p.pk,
-                "secretaria": p.turno.secretaria.nombre,
-                "solicitada_en": p.requested_at,
-                "texto": p.texto,
-            }
-            for p in selectors.open_prevenciones(escrito)
-        ],
-        "respuestas": [
-            {
-                "secretaria": r.turno.secretaria.nombre,
-                "fecha": r.answered_at,
-                "sentido": r.sense,
-                "texto": r.texto,
-                "en_plazo": r.within_term,
-                "oficio_url": _url("escrito_documento", escrito.folio, r.oficio_id)
-                if r.oficio_id
-                else None,
-            }
-            for r in selectors.respuestas(escrito)
-        ],
-        "documentos": [_documento(escrito, a) for a in selectors.documentos(escrito)],
-    }
+    return Status(
+        200,
+        {
+            **_resumen(escrito),
+            "texto": escrito.texto,
+            "tramite": escrito.tramite.nombre if escrito.tramite else None,
+            "homoclave": (escrito.tramite.homoclave or None) if escrito.tramite else None,
+            "acuse_url": _url("escrito_acuse", escrito.folio),
+            "historial": [
+                {
+                    "fecha": t.at,
+                    "descripcion": t.description,
+                    "estado": t.target,
+                    "secretaria": t.secretaria.nombre if t.secretaria else None,
+                }
+                for t in selectors.timeline(escrito)
+            ],
+            "prevenciones_pendientes": [
+                {
+                    "id": p.pk,
+                    "secretaria": p.turno.secretaria.nombre,
+                    "solicitada_en": p.requested_at,
+                    "texto": p.texto,
+                }
+                for p in selectors.open_prevenciones(escrito)
+            ],
+            "respuestas": [
+                {
+                    "secretaria": r.turno.secretaria.nombre,
+                    "fecha": r.answered_at,
+                    "sentido": r.sense,
+                    "texto": r.texto,
+                    "en_plazo": r.within_term,
+                    "oficio_url": _url("escrito_documento", escrito.folio, r.oficio_id)
+                    if r.oficio_id
+                    else None,
+                }
+                for r in selectors.respuestas(escrito)
+            ],
+            "documentos": [_documento(escrito, a) for a in selectors.documentos(escrito)],
+        },
+    )
 
 
 PDF_RESPONSE = {
@@ -484,13 +495,16 @@ def escrito_prevencion(
     try:
         answered = prevencion_answer(escrito_id=escrito.pk, texto=datos.texto, files=inspected)
     except ActionError as exc:
-        return 409, {"detalle": str(exc)}
+        return Status(409, {"detalle": str(exc)})
     escrito.refresh_from_db(fields=["state"])
-    return 200, {
-        "folio": escrito.folio,
-        "estado": escrito.state,
-        "prevenciones_respondidas": len(answered),
-    }
+    return Status(
+        200,
+        {
+            "folio": escrito.folio,
+            "estado": escrito.state,
+            "prevenciones_respondidas": len(answered),
+        },
+    )
 
 
 catalogo = Router(tags=["catálogo"])
@@ -503,16 +517,19 @@ catalogo = Router(tags=["catálogo"])
     summary="Catálogo de trámites, con su homoclave del catálogo nacional",
 )
 def tramites(request):
-    return 200, [
-        {
-            "slug": t.slug,
-            "nombre": t.nombre,
-            "homoclave": t.homoclave or None,
-            "secretaria": t.secretaria.nombre,
-            "plazo_dias_habiles": t.plazo_dias_habiles,
-        }
-        for t in Tramite.objects.filter(activo=True).select_related("secretaria")
-    ]
+    return Status(
+        200,
+        [
+            {
+                "slug": t.slug,
+                "nombre": t.nombre,
+                "homoclave": t.homoclave or None,
+                "secretaria": t.secretaria.nombre,
+                "plazo_dias_habiles": t.plazo_dias_habiles,
+            }
+            for t in Tramite.objects.filter(activo=True).select_related("secretaria")
+        ],
+    )
 
 
 api.add_router("/", router)

@@ -8,6 +8,7 @@ mailbox is opened read-only and nothing in it is changed or deleted. If the serv
 the folder (a new UIDVALIDITY), the reader starts again from the first UID and skips the
 messages it already has, by Message-ID and the SHA-256 of the whole message."""
 
+import contextlib
 import email
 import hashlib
 import imaplib
@@ -196,7 +197,9 @@ def mailbox_read(*, limit: int = BATCH) -> int:
             buzon = Buzon.objects.select_for_update().get(pk=buzon.pk)
             if buzon.uidvalidity != uidvalidity:
                 if buzon.uidvalidity is not None:
-                    logger.warning("%s: UIDVALIDITY changed; reading it again from the start", clave)
+                    logger.warning(
+                        "%s: UIDVALIDITY changed; reading it again from the start", clave
+                    )
                 buzon.uidvalidity = uidvalidity
                 buzon.last_uid = 0
             buzon.checked_at = timezone.now()
@@ -218,10 +221,8 @@ def mailbox_read(*, limit: int = BATCH) -> int:
             ):
                 made += 1
     finally:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             conn.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
     return made
 
 

@@ -24,7 +24,7 @@ GENERIC = "El valor no es válido."
 
 
 def _field_name(loc) -> str:
-    # ("form", "asunto"), ("header", "Idempotency-Key"), ("query", "pagina"), ("file", "adjuntos", 0)
+    # ("form", "asunto"), ("header", "Idempotency-Key"), ("file", "adjuntos", 0)…
     parts = [str(p) for p in loc[1:] if not isinstance(p, int)] or [str(loc[0])]
     return ".".join(parts)
 

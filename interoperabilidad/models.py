@@ -77,12 +77,8 @@ class EscritoInstitucional(models.Model):
     """An escrito an institution filed through the API: who owns it, under which
     Idempotency-Key and with what content (a replay with other content is refused)."""
 
-    escrito = models.OneToOneField(
-        Escrito, on_delete=models.PROTECT, related_name="institucional"
-    )
-    institucion = models.ForeignKey(
-        Institucion, on_delete=models.PROTECT, related_name="escritos"
-    )
+    escrito = models.OneToOneField(Escrito, on_delete=models.PROTECT, related_name="institucional")
+    institucion = models.ForeignKey(Institucion, on_delete=models.PROTECT, related_name="escritos")
     idempotency_key = models.CharField(max_length=200)
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,9 +99,7 @@ class EscritoInstitucional(models.Model):
 class Webhook(models.Model):
     """A URL of an institution that receives the events it chose (Standard Webhooks)."""
 
-    institucion = models.ForeignKey(
-        Institucion, on_delete=models.CASCADE, related_name="webhooks"
-    )
+    institucion = models.ForeignKey(Institucion, on_delete=models.CASCADE, related_name="webhooks")
     url = models.URLField(max_length=500)
     eventos = models.JSONField(default=list, help_text="Los eventos que se le envían.")
     secret = models.CharField(

@@ -117,7 +117,6 @@ def escrito_file_by_institution(
     return result
 
 
-
 # The ventanilla's review of the email intake ------------------------------------------------
 
 
@@ -168,9 +167,7 @@ def correo_file(*, correo_id: int, user, decision: CorreoDecision) -> FilingResu
             # The legal filing date is when the message reached the mailbox, not the review.
             received_at=correo.recibido_en,
         )
-        updated = CorreoEntrante.objects.filter(
-            pk=correo.pk, state=CorreoState.PENDIENTE
-        ).update(
+        updated = CorreoEntrante.objects.filter(pk=correo.pk, state=CorreoState.PENDIENTE).update(
             state=CorreoState.RADICADO,
             escrito=result.escrito,
             revisado_por=user,
@@ -211,7 +208,8 @@ def correo_reject(*, correo_id: int, user, reason: str) -> CorreoEntrante:
     )
     to, subject = correo.remitente, correo.asunto
     body = render_to_string(
-        "interoperabilidad/email/correo_rechazado.txt", {"correo": correo, "motivo": reason, "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL}
+        "interoperabilidad/email/correo_rechazado.txt",
+        {"correo": correo, "motivo": reason, "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL},
     )
     transaction.on_commit(
         lambda: EmailMessage(subject=f"Re: {subject}"[:250], body=body, to=[to]).send()

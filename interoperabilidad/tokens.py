@@ -52,9 +52,7 @@ def token_lookup(plaintext: str) -> TokenApi | None:
     parts = plaintext.split("_")
     if len(parts) < 3 or not plaintext.startswith(PREFIX):
         return None
-    token = (
-        TokenApi.objects.select_related("institucion").filter(prefijo=parts[1]).first()
-    )
+    token = TokenApi.objects.select_related("institucion").filter(prefijo=parts[1]).first()
     if token is None or not hmac.compare_digest(token.key_hash, _hash(plaintext)):
         return None
     return token if token.is_active else None

@@ -55,7 +55,8 @@ def _payload(escrito: Escrito, evento: str, transicion: Transicion | None) -> di
             "estado": escrito.state,
             "estado_texto": EscritoState(escrito.state).label,
             "descripcion": transicion.description if transicion else "",
-            "url": settings.PUBLIC_BASE_URL + reverse("api-v1:escrito_detalle", args=[escrito.folio]),
+            "url": settings.PUBLIC_BASE_URL
+            + reverse("api-v1:escrito_detalle", args=[escrito.folio]),
         },
     }
 
@@ -102,7 +103,7 @@ def entrega_queue(*, entrega_id: int, countdown: float = 0) -> bool:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Exponential: base, 2×base, 4×base… capped."""
+    """Exponential: base, twice the base, four times… up to the cap."""
     seconds = settings.WEBHOOK_BACKOFF_BASE * (2 ** max(attempts - 1, 0))
     return timedelta(seconds=min(seconds, settings.WEBHOOK_BACKOFF_MAX))
 

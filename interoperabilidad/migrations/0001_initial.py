@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('correspondencia', '0005_tramite_homoclave_tramite_unique_tramite_homoclave'),
+        ('correspondencia', '0004_peticionario_domicilio'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
