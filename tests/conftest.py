@@ -144,7 +144,7 @@ class Worker:
                 "-m",
                 "celery",
                 "-A",
-                "oficialia",
+                "config",
                 "worker",
                 "--pool=solo",
                 "--loglevel=INFO",
