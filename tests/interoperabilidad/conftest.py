@@ -68,3 +68,31 @@ def titular_obras(obras):
     )
     Perfil.objects.create(user=user, secretaria=obras)
     return user
+
+
+@pytest.fixture
+def dovecot(settings):
+    """A dovecot of the test's own, and the settings that point the email intake at it."""
+    import os
+
+    from tests.conftest import missing_service
+
+    from .imap import DOVECOT, PASSWORD, USER, Dovecot
+
+    if not os.path.exists(DOVECOT):
+        missing_service("needs Debian's dovecot-imapd (scripts/system-deps.sh test installs it)")
+    server = Dovecot().start()
+    settings.IMAP_HOST = "127.0.0.1"
+    settings.IMAP_PORT = server.port
+    settings.IMAP_SSL = False
+    settings.IMAP_USER = USER
+    settings.IMAP_PASSWORD = PASSWORD
+    settings.IMAP_FOLDER = "INBOX"
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def ventanilla_client(client, ventanilla_clerk):
+    client.force_login(ventanilla_clerk)
+    return client
