@@ -125,7 +125,9 @@ class Tramite(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
-        self.search_text = fold(" ".join([self.nombre, self.palabras_clave, self.descripcion]))
+        self.search_text = fold(
+            " ".join([self.nombre, self.homoclave, self.palabras_clave, self.descripcion])
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "slug"}

@@ -17,6 +17,7 @@ urlpatterns = [
         name="escrito_recibido_acuse",
     ),
     path("tramites/", views.tramites, name="tramites"),
+    path("tramites/catalogo.csv", views.tramites_csv, name="tramites_csv"),
     path("tramites/<slug:slug>/", views.tramite_detalle, name="tramite_detalle"),
     path("consulta/", views.consulta, name="consulta"),
     path("consulta/<str:folio>/acuse.pdf", views.consulta_acuse, name="consulta_acuse"),

@@ -2,7 +2,8 @@
 # Checks the system libraries Oficialía needs and installs what is missing when it can
 # (root with apt-get); otherwise it names the packages and stops.
 #   scripts/system-deps.sh run    WeasyPrint: Pango, HarfBuzz subsetting, fonts
-#   scripts/system-deps.sh test   the above, plus Chromium for the browser tests
+#   scripts/system-deps.sh test   the above, plus Chromium for the browser tests and dovecot
+#                                 (an IMAP server) for the email intake's
 set -euo pipefail
 purpose=${1:-run}
 missing=()
@@ -19,6 +20,8 @@ if [ "$purpose" = test ]; then
   command -v pdftoppm >/dev/null || missing+=(poppler-utils)
   # npm installs axe-core, the accessibility checker of the browser tests.
   command -v npm >/dev/null || missing+=(npm)
+  # The email intake's tests read a real IMAP mailbox: a dovecot the tests start themselves.
+  [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null || missing+=(dovecot-imapd)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

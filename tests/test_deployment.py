@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
-SETTINGS = ROOT / "oficialia" / "settings.py"
+SETTINGS = ROOT / "config" / "settings.py"
 
 APP_SERVICES = ("web", "worker", "beat")
 MEDIA_ROOT = "/app/var/media"
