@@ -100,7 +100,9 @@ class Dovecot:
 
     def log(self) -> str:
         return "".join(
-            p.read_text() for p in (self.root / "stderr.log", self.root / "dovecot.log") if p.exists()
+            p.read_text()
+            for p in (self.root / "stderr.log", self.root / "dovecot.log")
+            if p.exists()
         )
 
     def append(self, raw: bytes) -> None:
