@@ -44,6 +44,16 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> TokenApi | None:
         found = token_lookup(token)
         if found is None:
+            # Guessing tokens is throttled by address, at the rate a token has.
+            if is_ratelimited(
+                request,
+                group="api-v1-invalid",
+                key="ip",
+                rate=settings.API_RATE,
+                method=ratelimit.ALL,
+                increment=True,
+            ):
+                raise RateLimited
             return None
         request.api_token = found
         if is_ratelimited(

@@ -6,8 +6,6 @@ from django.http import HttpRequest
 from oficialia import bitacora
 
 API_PREFIX = "/api/"
-# The schema and the docs page are public and carry no token: not calls of an institution.
-PUBLIC_SUFFIXES = ("/openapi.json", "/docs/")
 
 
 class ApiBitacoraMiddleware:
@@ -16,7 +14,9 @@ class ApiBitacoraMiddleware:
 
     def __call__(self, request: HttpRequest):
         response = self.get_response(request)
-        if request.path.startswith(API_PREFIX) and not request.path.endswith(PUBLIC_SUFFIXES):
+        # A call that names no token is no institution's call: answered 401, not recorded
+        # (recording it would let anyone fill the bitácora).
+        if request.path.startswith(API_PREFIX) and "Authorization" in request.headers:
             _record(request, response.status_code)
         return response
 

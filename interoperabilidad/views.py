@@ -86,7 +86,6 @@ def correo_rechazar(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "interoperabilidad/correo_detalle.html",
         {"correo": correo, "form": CorreoRadicarForm(), "rechazo": form},
-        status=400,
     )
 
 

@@ -262,3 +262,15 @@ def test_ten_identical_requests_at_once_make_one_escrito(postgres, gobierno):
     folio = Escrito.objects.get().folio
     assert sorted(results) == [(200, folio)] * 9 + [(201, folio)]
     assert Escrito.objects.get().adjuntos.count() == 1
+
+
+def test_a_call_without_a_token_is_refused_and_not_recorded(client):
+    response = client.get(ESCRITOS)
+    assert response.status_code == 401
+    assert not Bitacora.objects.filter(action="api.llamada").exists()
+
+
+def test_guessing_tokens_is_throttled_by_address(settings, gobierno_api):
+    settings.API_RATE = "3/m"
+    guesser = client_for("ofi_abcd1234_guess")
+    assert [guesser.get(ESCRITOS).status_code for _ in range(4)] == [401, 401, 401, 429]
