@@ -264,7 +264,7 @@ def test_ten_identical_requests_at_once_make_one_escrito(postgres, gobierno):
     assert Escrito.objects.get().adjuntos.count() == 1
 
 
-def test_a_call_without_a_token_is_refused_and_not_recorded(client):
+def test_a_call_without_a_token_is_refused_and_not_recorded(client, db):
     response = client.get(ESCRITOS)
     assert response.status_code == 401
     assert not Bitacora.objects.filter(action="api.llamada").exists()
