@@ -168,3 +168,49 @@ def test_a_celery_worker_delivers_and_retries_with_backoff(
     assert third.at - second.at >= 1.9
     wait_for(lambda: Entrega.objects.get().state == EntregaState.ENTREGADA, timeout=10)
     assert Entrega.objects.get().attempts == 3
+
+
+def test_every_step_of_the_life_of_an_oficio_is_announced(
+    gobierno_api,
+    webhook,
+    receiver,
+    turnador,
+    obras,
+    titular_obras,
+    django_capture_on_commit_callbacks,
+):
+    from correspondencia.attachments import inspect
+    from tests.factories import pdf_bytes, upload
+    from turnos.models import Sense
+    from turnos.services import escrito_rate, turno_accept, turno_answer, turno_prevent
+
+    webhook.eventos = list(Evento.values)
+    webhook.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        folio = file(gobierno_api).json()["folio"]
+    escrito = Escrito.objects.get(folio=folio)
+    with django_capture_on_commit_callbacks(execute=True):
+        (turno,) = escrito_turn(escrito_id=escrito.pk, user=turnador, routes=[Route(obras)])
+        turno_accept(turno_id=turno.pk, user=titular_obras)
+        turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Indique el tramo.")
+    with django_capture_on_commit_callbacks(execute=True):
+        gobierno_api.post(f"/api/v1/escritos/{folio}/prevencion", {"texto": "Tramo norte."})
+    with django_capture_on_commit_callbacks(execute=True):
+        turno_answer(
+            turno_id=turno.pk,
+            user=titular_obras,
+            texto="Se atendió.",
+            sense=Sense.POSITIVA,
+            oficio=inspect(upload("oficio.pdf", pdf_bytes(), "application/pdf")),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        escrito_rate(escrito_id=escrito.pk, score=5)
+    events = [json.loads(r.body)["type"] for r in receiver.received]
+    assert events == [
+        "escrito.recibido",
+        "escrito.turnado",
+        "escrito.prevenido",
+        "escrito.respondido",
+        "escrito.concluido",
+    ]
+    assert all(r.verified for r in receiver.received)
