@@ -4,7 +4,7 @@ filing with the statistics consumer running or not.
     .venv/bin/python bench/transparencia.py [--escritos N] [--requests N] [--group-by N]
                                             [--filings N] [--rounds N] [--keep-db]
 
-1. Seeds N escritos (1,000,000 by default) with `transparencia.seeding.escritos_seed` (what
+1. Seeds N escritos (1,000,000 by default) with `demo.seeding.escritos_seed` (what
    `manage.py sembrar_escritos` runs: COPY, with turnos, answers, ratings and the Transicion
    log) and times the statistics consumer catching up on that log.
 2. GETs /transparencia/?anio=<this year> through the Django test client: warm (the figures

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from oficialia.avisos import unread_count
 from oficialia.roles import roles_of
 
 
@@ -7,10 +8,6 @@ def oficialia(request) -> dict:
     context = {"INSTITUCION": settings.INSTITUTION_NAME, "staff_roles": set()}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        from turnos.models import Notificacion
-
         context["staff_roles"] = roles_of(user)
-        context["unread_notifications"] = Notificacion.objects.filter(
-            user=user, read_at__isnull=True
-        ).count()
+        context["unread_notifications"] = unread_count(user)
     return context

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "fila",
     "contraloria",
     "cuentas",
+    "portal",
     "interoperabilidad",
     "ninja",
     "axes",

@@ -17,7 +17,8 @@ urlpatterns = [
     path("", include("interoperabilidad.urls")),
     path("", include("correspondencia.urls")),
     path("", include("turnos.urls")),
-    path("", include("cuentas.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)
+    path("", include("cuentas.urls")),
+    path("", include("portal.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)
     path("transparencia/", include("transparencia.urls")),
     path("fila/", include("fila.urls")),
     path("contraloria/", include("contraloria.urls")),

@@ -6,9 +6,8 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
+from oficialia.acciones_bitacora import action_label
 from oficialia.models import Bitacora
-
-from .selectors import action_label
 
 BOM = "\ufeff"
 HEADER = [

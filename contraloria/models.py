@@ -9,8 +9,6 @@ from django.conf import settings
 from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-QUEJA_FOLIO_SERIES = "QD"
-
 
 class QuejaKind(models.TextChoices):
     COYOTAJE = "coyotaje", "Coyotaje"

@@ -6,9 +6,9 @@ import uuid
 from django import forms
 from django.utils import timezone
 
-from correspondencia.attachments import inspect_all
 from correspondencia.forms import ConsultaForm, MultipleFileField
 from correspondencia.models import Secretaria
+from oficialia.adjuntos import inspect_all
 
 from .models import QuejaKind
 from .quejas_services import QuejaData

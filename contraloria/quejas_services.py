@@ -12,20 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from correspondencia.attachments import InspectedFile
 from correspondencia.models import Secretaria
-from correspondencia.services import actor_label, delete_files
+from correspondencia.transiciones import actor_label
 from oficialia import access_codes, bitacora
-from oficialia.folios import allocate_folio
+from oficialia.acciones import ActionError, apply_transition, save_or_conflict
+from oficialia.acciones_bitacora import Accion
+from oficialia.adjuntos import InspectedFile
+from oficialia.archivos import delete_files, store_files
+from oficialia.folios import FolioSeries, allocate_folio
 from oficialia.roles import Role, has_role
 
 from .models import (
-    QUEJA_FOLIO_SERIES,
     Queja,
     QuejaAdjunto,
     QuejaKind,
@@ -34,10 +34,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-class QuejaError(Exception):
-    """A step that cannot be taken now, with the message to show (in Spanish)."""
 
 
 @dataclass
@@ -59,22 +55,6 @@ class QuejaFiling:
     queja: Queja
     access_code: str
     created: bool
-
-
-def queja_store_files(files: list[InspectedFile], moment: datetime) -> list[str]:
-    """Write the evidence under names the server makes up, in a folder of its own (the
-    escritos' orphan sweeper walks only adjuntos/ and acuses/)."""
-    local = timezone.localtime(moment)
-    stored: list[str] = []
-    try:
-        for item in files:
-            name = f"quejas/{local:%Y/%m}/{uuid.uuid4().hex}.{item.extension}"
-            item.upload.seek(0)
-            stored.append(default_storage.save(name, item.upload))
-    except Exception:
-        delete_files(stored)
-        raise
-    return stored
 
 
 def _existing_filing(token: uuid.UUID | None) -> QuejaFiling | None:
@@ -105,7 +85,7 @@ def queja_file(
     if (existing := _existing_filing(submission_token)) is not None:
         return existing
     moment = received_at or timezone.now()
-    stored = queja_store_files(data.adjuntos, moment)
+    stored = store_files(data.adjuntos, moment, folder="quejas")
     try:
         return _queja_create(
             data=data, submission_token=submission_token, moment=moment, stored=stored
@@ -125,7 +105,7 @@ def queja_file(
 def _queja_create(
     *, data: QuejaData, submission_token: uuid.UUID | None, moment: datetime, stored: list[str]
 ) -> QuejaFiling:
-    folio = allocate_folio(series=QUEJA_FOLIO_SERIES, moment=moment)
+    folio = allocate_folio(series=FolioSeries.QUEJA, moment=moment)
     # Every filing queues on the folio lock, so this check cannot race with a twin request.
     if submission_token and Queja.objects.filter(submission_token=submission_token).exists():
         raise _AlreadyFiled
@@ -160,7 +140,7 @@ def _queja_create(
         actor=None,
         reason="",
         at=moment,
-        action="queja.recibir",
+        action=Accion.QUEJA_RECIBIR,
         changes={
             "tipo": QuejaKind(data.kind).label,
             "anonima": queja.is_anonymous,
@@ -213,36 +193,15 @@ def _lock_queja(queja_id: int, user) -> Queja:
     return Queja.objects.select_for_update().get(pk=queja_id)
 
 
-def _transition(queja: Queja, name: str) -> tuple[str, str]:
-    source = queja.state
-    try:
-        getattr(queja, name)()
-    except TransitionNotAllowed as exc:
-        raise QuejaError(
-            f"No se puede hacer esto ahora: la queja está «{queja.get_state_display()}». "
-            "Recargue la página para ver su situación actual."
-        ) from exc
-    return source, queja.state
-
-
-def _save(queja: Queja, fields: list[str]) -> None:
-    try:
-        queja.save(update_fields=fields)
-    except ConcurrentTransition as exc:
-        raise QuejaError(
-            "Otra persona cambió esta queja al mismo tiempo. Recargue la página y revise."
-        ) from exc
-
-
 @transaction.atomic
 def queja_investigate(*, queja_id: int, user, reason: str) -> Queja:
     """The contraloría opens an investigation; the reason stays internal."""
     reason = reason.strip()
     if not reason:
-        raise QuejaError("Escriba el motivo: qué se va a investigar y cómo.")
+        raise ActionError("Escriba el motivo: qué se va a investigar y cómo.")
     queja = _lock_queja(queja_id, user)
-    source, target = _transition(queja, "investigate")
-    _save(queja, ["state"])
+    source, target = apply_transition(queja, "investigate")
+    save_or_conflict(queja, update_fields=["state"])
     _step(
         queja,
         source=source,
@@ -250,7 +209,7 @@ def queja_investigate(*, queja_id: int, user, reason: str) -> Queja:
         actor=user,
         reason=reason,
         at=timezone.now(),
-        action="queja.investigar",
+        action=Accion.QUEJA_INVESTIGAR,
         changes={"motivo": reason},
     )
     return queja
@@ -262,13 +221,13 @@ def queja_conclude(*, queja_id: int, user, resolucion: str, reason: str = "") ->
     folio and access code. `reason` is an internal note (optional)."""
     resolucion = resolucion.strip()
     if not resolucion:
-        raise QuejaError("Escriba la resolución: es lo que leerá quien presentó la queja.")
+        raise ActionError("Escriba la resolución: es lo que leerá quien presentó la queja.")
     queja = _lock_queja(queja_id, user)
-    source, target = _transition(queja, "conclude")
+    source, target = apply_transition(queja, "conclude")
     now = timezone.now()
     queja.resolucion = resolucion
     queja.concluded_at = now
-    _save(queja, ["state", "resolucion", "concluded_at"])
+    save_or_conflict(queja, update_fields=["state", "resolucion", "concluded_at"])
     _step(
         queja,
         source=source,
@@ -276,7 +235,7 @@ def queja_conclude(*, queja_id: int, user, resolucion: str, reason: str = "") ->
         actor=user,
         reason=reason.strip() or "Resolución emitida.",
         at=now,
-        action="queja.concluir",
+        action=Accion.QUEJA_CONCLUIR,
         changes={
             **({"motivo": reason.strip()} if reason.strip() else {}),
             # The text can be long; its digest ties the entry to exactly what was published.

@@ -13,6 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oficialia import access_codes, bitacora
+from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 
@@ -128,7 +130,7 @@ def quejas(request: HttpRequest) -> HttpResponse:
 def queja_detalle(request: HttpRequest, folio: str) -> HttpResponse:
     queja = _queja_or_404(folio)
     # The reporter's name and contact are personal data: opening them goes on record.
-    bitacora.record(action="datos.ver", object_type="queja", object_ref=folio, folio=folio)
+    bitacora.record(action=Accion.DATOS_VER, object_type="queja", object_ref=folio, folio=folio)
     return render(
         request,
         "contraloria/quejas/detalle.html",
@@ -175,7 +177,7 @@ def queja_accion(request: HttpRequest, folio: str, action: str) -> HttpResponse:
                 resolucion=form.cleaned_data["resolucion"],
                 reason=form.cleaned_data["reason"],
             )
-    except services.QuejaError as exc:
+    except ActionError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, success)
@@ -189,7 +191,7 @@ def queja_adjunto(request: HttpRequest, folio: str, adjunto_id: int) -> FileResp
     if adjunto is None:
         raise Http404
     bitacora.record(
-        action="archivo.descargar",
+        action=Accion.ARCHIVO_DESCARGAR,
         object_type="queja_adjunto",
         object_ref=str(adjunto.pk),
         folio=queja.folio,

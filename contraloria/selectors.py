@@ -17,11 +17,12 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from correspondencia.models import Secretaria
-from oficialia.business_days import BusinessCalendar
+from oficialia.acciones_bitacora import action_label
+from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
 from oficialia.roles import Role
 from turnos.models import Evaluacion, Respuesta, Turno
-from turnos.selectors import Light, Thresholds
+from turnos.plazos import Light, Thresholds
 
 PAGE_SIZE = 50
 # The search says how many entries match up to this many; past it, "more than".
@@ -36,49 +37,6 @@ EXPORT_MAX = 200_000
 NO_USER = "ninguno"
 
 # What each action means, for people. An action not listed here shows its code.
-ACTION_LABELS = {
-    "sesion.entrar": "Inicio de sesión",
-    "sesion.salir": "Cierre de sesión",
-    "sesion.fallida": "Intento fallido de inicio de sesión",
-    "datos.ver": "Vio los datos personales de un escrito",
-    "archivo.descargar": "Descargó un archivo",
-    "acuse.descargar": "Descargó un acuse",
-    "bitacora.exportar": "Exportó la bitácora",
-    "catalogo.agregar": "Agregó a un catálogo",
-    "catalogo.cambiar": "Cambió un catálogo",
-    "catalogo.eliminar": "Eliminó de un catálogo",
-    "usuario.roles": "Cambió los roles de un usuario",
-    "escrito.recibir": "Escrito recibido",
-    "escrito.turnar": "Escrito turnado",
-    "escrito.reject": "Escrito rechazado",
-    "escrito.reorient": "Escrito reorientado",
-    "escrito.atender": "Escrito en atención",
-    "escrito.prevenir": "Escrito prevenido",
-    "escrito.desahogar": "Prevención desahogada",
-    "escrito.responder": "Escrito respondido",
-    "escrito.devolver": "Escrito devuelto a la Oficialía",
-    "escrito.concluir": "Escrito concluido",
-    "escrito.calificar": "Atención calificada",
-    "escrito.desistir": "Desistimiento",
-    "turno.turnar": "Turno dado",
-    "turno.returnar": "Turno dado de nuevo",
-    "turno.accept": "Turno aceptado",
-    "turno.acknowledge": "Copia leída (conocimiento)",
-    "turno.asignar": "Tarea asignada",
-    "turno.avance": "Avance de una tarea",
-    "turno.prevenir": "Prevención al peticionario",
-    "turno.desahogar": "Prevención desahogada",
-    "turno.responder": "Turno respondido",
-    "turno.devolver": "Turno devuelto (no competente)",
-    "turno.recalcular": "Fecha límite recalculada",
-    "turno.cancelar": "Turno cancelado por desistimiento",
-}
-
-
-def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
-
-
 def role_label(roles: str) -> str:
     """The roles an entry recorded (codes, comma separated), as people name them."""
     names = dict(Role.choices)

@@ -26,9 +26,10 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from correspondencia.models import Escrito
-from oficialia.business_days import BusinessCalendar
+from oficialia.acciones_bitacora import Accion
+from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
-from oficialia.roles import Role
+from oficialia.roles import SECRETARIA_MEMBERS, SEE_ALL_ROLES
 from turnos.models import Respuesta, Tarea, Turno
 
 User = get_user_model()
@@ -38,12 +39,9 @@ EVIDENCE_SHOWN = 50
 # The most bitácora entries read for the "outside their turnos" signal in one period.
 OUTSIDE_ENTRIES_READ = 5000
 
-VIEW_ACTIONS = ("datos.ver", "archivo.descargar")
+VIEW_ACTIONS = (Accion.DATOS_VER, Accion.ARCHIVO_DESCARGAR)
 # Entries about an escrito (its page) or one of its files; not quejas, acuses or the rest.
 ESCRITO_OBJECTS = ("escrito", "adjunto")
-SECRETARIA_ROLES = (Role.TITULAR, Role.ENLACE, Role.OPERATIVO)
-# Roles whose job is to open any escrito: an entry made while holding one is not a signal.
-SEE_ALL_ROLES = (Role.OFICIALIA, Role.CONTRALORIA)
 
 
 @dataclass(frozen=True)
@@ -302,7 +300,7 @@ def outside_turno_entries(period: Period):
     """
     start, end = period.bounds
     role_filter = Q()
-    for role in SECRETARIA_ROLES:
+    for role in SECRETARIA_MEMBERS:
         role_filter |= Q(role__contains=str(role))
     led_by_turno = Turno.objects.filter(
         escrito__folio=OuterRef("folio"), turned_at__lte=OuterRef("at")

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from oficialia import bitacora
+from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 
 from . import signals_selectors as selectors
@@ -52,7 +53,7 @@ def senales(request: HttpRequest) -> HttpResponse:
     found = selectors.signals(period)
     # The page shows petitioners' names and contacts: reading it goes on record.
     bitacora.record(
-        action="senales.ver",
+        action=Accion.SENALES_VER,
         object_type="senales",
         changes={"desde": period.start.isoformat(), "hasta": period.end.isoformat()},
     )

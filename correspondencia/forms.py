@@ -6,7 +6,8 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
 
-from .attachments import ACCEPT, inspect_all
+from oficialia.adjuntos import ACCEPT, inspect_all
+
 from .models import Channel, Gender, PetitionerType, Secretaria, Tramite
 from .services import EscritoData, PetitionerData
 

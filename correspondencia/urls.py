@@ -3,24 +3,10 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("escritos/nuevo/", views.escrito_nuevo, name="escrito_nuevo"),
     path("escritos/nuevo/requisitos/", views.tramite_requisitos, name="tramite_requisitos"),
-    path("escritos/recibido/<uuid:token>/", views.escrito_recibido, name="escrito_recibido"),
-    path(
-        "escritos/recibido/<uuid:token>/acuse/",
-        views.escrito_recibido_estado,
-        name="escrito_recibido_estado",
-    ),
-    path(
-        "escritos/recibido/<uuid:token>/acuse.pdf",
-        views.escrito_recibido_acuse,
-        name="escrito_recibido_acuse",
-    ),
     path("tramites/", views.tramites, name="tramites"),
     path("tramites/catalogo.csv", views.tramites_csv, name="tramites_csv"),
     path("tramites/<slug:slug>/", views.tramite_detalle, name="tramite_detalle"),
-    path("consulta/", views.consulta, name="consulta"),
-    path("consulta/<str:folio>/acuse.pdf", views.consulta_acuse, name="consulta_acuse"),
     path("verificar/<str:token>/", views.verificar, name="verificar"),
     path("ventanilla/", views.ventanilla, name="ventanilla"),
     path("ventanilla/nuevo/", views.ventanilla_nuevo, name="ventanilla_nuevo"),

@@ -8,22 +8,17 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from cuentas import selectors as cuentas_selectors
-from cuentas import services as cuentas_services
 from oficialia import access_codes, bitacora
+from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
-from oficialia.web import over_limit, rate_limited
 
 from . import selectors, services
 from .acuse import verification_url
-from .forms import ConsultaForm, EscritoForm, TramiteBusquedaForm, VentanillaEscritoForm
+from .forms import TramiteBusquedaForm, VentanillaEscritoForm
 from .models import Acuse, Channel, Escrito
 
-# Folios opened through /consulta/ in this browser session (their acuse may be downloaded).
-CONSULTA_SESSION_KEY = "consulta_escritos"
 
-
-def _pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
+def acuse_pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
     if not acuse.is_ready:
         # Not made yet (worker busy or down): make it now rather than turn the person away.
         acuse = services.acuse_generate(acuse_id=acuse.pk)
@@ -33,138 +28,6 @@ def _pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
         filename=f"acuse-{acuse.escrito.folio}.pdf",
         content_type="application/pdf",
     )
-
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def escrito_nuevo(request: HttpRequest) -> HttpResponse:
-    # "Iniciar este trámite" in the catálogo opens the form with ?tramite=<slug>.
-    ref = request.POST.get("tramite") if request.method == "POST" else request.GET.get("tramite")
-    tramite = selectors.tramite_for_filing(ref)
-    # A signed-in citizen starts with the petitioner data saved in the account.
-    initial = {"tramite": tramite, **cuentas_selectors.filing_initial(request.user)}
-    form = EscritoForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST":
-        token = form.data.get("submission_token")
-        if filed := selectors.escrito_by_submission_token(token):
-            return redirect("escrito_recibido", token=filed.submission_token)
-        if over_limit(request, "escrito_nuevo", settings.RATE_FILING):
-            return rate_limited(request)
-        if form.is_valid():
-            result = services.escrito_file(
-                data=form.to_data(),
-                channel=Channel.EN_LINEA,
-                submission_token=form.cleaned_data["submission_token"],
-            )
-            cuentas_services.escrito_link_if_signed_in(
-                user=request.user, escrito_id=result.escrito.pk
-            )
-            return redirect("escrito_recibido", token=result.escrito.submission_token)
-    return render(request, "correspondencia/escrito_nuevo.html", {"form": form, "tramite": tramite})
-
-
-@never_cache
-def escrito_recibido(request: HttpRequest, token) -> HttpResponse:
-    escrito = selectors.escrito_for_receipt(submission_token=token)
-    if escrito is None:
-        return render(request, "correspondencia/recibido_vencido.html", status=404)
-    return render(
-        request,
-        "correspondencia/escrito_recibido.html",
-        {
-            "escrito": escrito,
-            "acuse": escrito.acuse,
-            "access_code": access_codes.display(access_codes.unseal(escrito.access_code_sealed)),
-            "acuse_url": reverse("escrito_recibido_acuse", args=[token]),
-            "estado_url": reverse("escrito_recibido_estado", args=[token]),
-        },
-    )
-
-
-@never_cache
-def escrito_recibido_estado(request: HttpRequest, token) -> HttpResponse:
-    """The acuse box of the receipt page; htmx asks for it again until the PDF is ready."""
-    escrito = selectors.escrito_for_receipt(submission_token=token)
-    if escrito is None:
-        raise Http404
-    return render(
-        request,
-        "correspondencia/_acuse_estado.html",
-        {
-            "acuse": escrito.acuse,
-            "acuse_url": reverse("escrito_recibido_acuse", args=[token]),
-            "estado_url": reverse("escrito_recibido_estado", args=[token]),
-        },
-    )
-
-
-@never_cache
-def escrito_recibido_acuse(request: HttpRequest, token) -> HttpResponse:
-    escrito = selectors.escrito_for_receipt(submission_token=token)
-    if escrito is None:
-        raise Http404
-    return _pdf_response(escrito.acuse)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def consulta(request: HttpRequest) -> HttpResponse:
-    form = ConsultaForm(request.POST or None)
-    escrito = None
-    if request.method == "POST":
-        limited = over_limit(request, "consulta", settings.RATE_CONSULTA) or over_limit(
-            request, "consulta-hora", settings.RATE_CONSULTA_HOURLY
-        )
-        if limited:
-            return rate_limited(request)
-        if form.is_valid():
-            escrito = selectors.escrito_for_public_lookup(
-                folio=form.cleaned_data["folio"], code=form.cleaned_data["codigo"]
-            )
-            if escrito is None:
-                form.add_error(
-                    None,
-                    "El folio o el código de acceso no son correctos. Revise ambos datos en su "
-                    "acuse de recibo; el código no distingue mayúsculas ni guiones.",
-                )
-            else:
-                opened = request.session.get(CONSULTA_SESSION_KEY, [])
-                if escrito.pk not in opened:
-                    request.session[CONSULTA_SESSION_KEY] = [*opened[-19:], escrito.pk]
-    context = {"form": form, "escrito": escrito}
-    if escrito is not None:
-        context.update(consulta_context(escrito))
-    return render(request, "correspondencia/consulta.html", context)
-
-
-def consulta_context(escrito: Escrito) -> dict:
-    """The status page of an escrito, for its petitioner."""
-    from turnos.forms import PrevencionAnswerForm, RateForm
-    from turnos.selectors import public_status
-    from turnos.services import WITHDRAWABLE_STATES
-
-    return {
-        "escrito": escrito,
-        "timeline": selectors.escrito_timeline(escrito),
-        "status": public_status(escrito),
-        "prevencion_form": PrevencionAnswerForm(),
-        "rate_form": RateForm(),
-        "can_withdraw": escrito.state in WITHDRAWABLE_STATES,
-    }
-
-
-def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:
-    """The escrito this browser opened through /consulta/ with its folio and code, or 404."""
-    escrito = Escrito.objects.select_related("acuse", "peticionario").filter(folio=folio).first()
-    if escrito is None or escrito.pk not in request.session.get(CONSULTA_SESSION_KEY, []):
-        raise Http404
-    return escrito
-
-
-@never_cache
-def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
-    return _pdf_response(unlocked_escrito(request, folio).acuse)
 
 
 def verificar(request: HttpRequest, token: str) -> HttpResponse:
@@ -221,7 +84,7 @@ def ventanilla_nuevo(request: HttpRequest) -> HttpResponse:
 def ventanilla_escrito(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = _captured_escrito(request, folio)
     bitacora.record(
-        action="datos.ver", object_type="escrito", object_ref=folio, folio=escrito.folio
+        action=Accion.DATOS_VER, object_type="escrito", object_ref=folio, folio=escrito.folio
     )
     return render(
         request,
@@ -258,9 +121,9 @@ def ventanilla_acuse_estado(request: HttpRequest, folio: str) -> HttpResponse:
 def ventanilla_acuse(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = _captured_escrito(request, folio)
     bitacora.record(
-        action="acuse.descargar", object_type="acuse", object_ref=folio, folio=escrito.folio
+        action=Accion.ACUSE_DESCARGAR, object_type="acuse", object_ref=folio, folio=escrito.folio
     )
-    return _pdf_response(escrito.acuse)
+    return acuse_pdf_response(escrito.acuse)
 
 
 # The catálogo de trámites y servicios (public) ---------------------------------------------

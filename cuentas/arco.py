@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from correspondencia.models import Escrito
+from correspondencia.services import peticionario_datos
 from oficialia.models import Bitacora
 from turnos.models import Prevencion, Respuesta
 
@@ -52,12 +53,9 @@ def _escrito(escrito: Escrito) -> dict:
         "estado": escrito.get_state_display(),
         "aviso_de_privacidad_aceptado": _when(escrito.privacy_accepted_at),
         "peticionario": {
+            # Every field the petitioner gave (correspondencia's one list), codes as labels.
+            **{("correo" if k == "email" else k): v for k, v in peticionario_datos(p).items()},
             "tipo": p.get_tipo_display(),
-            "nombre": p.nombre,
-            "correo": p.email,
-            "telefono": p.telefono,
-            "curp": p.curp,
-            "rfc": p.rfc,
             "genero": p.get_genero_display() if p.genero else "",
         },
         "numero_oficio": escrito.numero_oficio,

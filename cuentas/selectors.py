@@ -4,16 +4,14 @@ scoped: a citizen reads only the escritos linked to their own account."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from types import SimpleNamespace
 
 from django.db.models import QuerySet
 from django.http import Http404
 
 from correspondencia.models import Escrito, EscritoState, Transicion
-from oficialia.business_days import BusinessCalendar
+from oficialia.calendario import BusinessCalendar
 from turnos.models import OPEN_TURNO_STATES, Turno, TurnoKind, TurnoState
-from turnos.selectors import Light, Thresholds
-from turnos.services import default_term, received_date
+from turnos.plazos import Light, Thresholds, suggested_due_date
 
 from .models import NOTICE_KIND_OF_STATE, ArcoState, Cuenta, NoticeKind, SolicitudArco
 
@@ -74,13 +72,7 @@ class EscritoRow:
 
     @property
     def light_label(self) -> str:
-        return Light.LABELS[self.light]
-
-
-def _due_light(due: date, thresholds: Thresholds) -> str:
-    # Thresholds.light reads only a turno's state and due date: an escrito not routed yet is
-    # read as a pending turno due on its term counted from reception.
-    return thresholds.light(SimpleNamespace(state=TurnoState.PENDIENTE, due_date=due))
+        return Light(self.light).label
 
 
 def escritos_with_lights(escritos, thresholds: Thresholds | None = None) -> list[EscritoRow]:
@@ -105,8 +97,9 @@ def escritos_with_lights(escritos, thresholds: Thresholds | None = None) -> list
             dues = [t.due_date for t in turnos if t.due_date and t.state != TurnoState.PREVENCION]
             rows.append(EscritoRow(escrito, light, min(dues) if dues else None))
         elif escrito.state in NOT_ROUTED_STATES:
-            due = calendar.due_date(received_date(escrito), default_term(escrito)).due
-            rows.append(EscritoRow(escrito, _due_light(due, thresholds), due))
+            # Not routed yet: its term counted from reception, as the Oficialía is offered.
+            due = suggested_due_date(escrito, calendar).due
+            rows.append(EscritoRow(escrito, thresholds.light_of_due(due), due))
         else:
             rows.append(EscritoRow(escrito, Light.CLOSED, None))
     return rows

@@ -11,6 +11,7 @@ import logging
 import secrets
 import uuid
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -35,19 +36,24 @@ from correspondencia.models import (
     Peticionario,
     Transicion,
 )
-from correspondencia.services import acuse_queue, delete_files, transicion_record
+from correspondencia.services import acuse_queue
+from correspondencia.transiciones import transicion_record
 from oficialia import bitacora
+from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
+from oficialia.archivos import delete_files
+from oficialia.avisos import staff_notify, users_with_roles
+from oficialia.colas import RETRY
+from oficialia.models import Notificacion
 from oficialia.roles import Role, has_role
 from turnos.models import (
     Evaluacion,
-    Notificacion,
     Prevencion,
     Respuesta,
     Tarea,
     TareaComentario,
     Turno,
 )
-from turnos.services import ActionError, role_users, staff_notify
 
 from .models import (
     ArcoKind,
@@ -79,7 +85,7 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _record(action: str, cuenta: Cuenta, *, actor=None, folio: str = "", changes=None) -> None:
+def _record(action: Accion, cuenta: Cuenta, *, actor=None, folio: str = "", changes=None) -> None:
     bitacora.record(
         action=action,
         object_type="cuenta",
@@ -121,7 +127,7 @@ def cuenta_register(*, email: str, password: str) -> Cuenta | None:
                     username=_new_username(), email="", password=password
                 )
                 # The address goes in by an update, not a save: the audit of User changes
-                # (oficialia/signals.py) copies every field into the append-only bitácora,
+                # (oficialia/auditoria.py) copies every field into the append-only bitácora,
                 # where a citizen's email could never be cancelled. The account is recorded
                 # below, by number.
                 User.objects.filter(pk=user.pk).update(email=email)
@@ -130,21 +136,37 @@ def cuenta_register(*, email: str, password: str) -> Cuenta | None:
         except IntegrityError:
             existing = Cuenta.objects.get(email=email)  # registered at the same instant
         else:
-            _record("cuenta.registrar", cuenta)
-            transaction.on_commit(lambda: _queue("send_verification_email", cuenta.pk))
+            _record(Accion.CUENTA_REGISTRAR, cuenta)
+            transaction.on_commit(lambda: _queue(send_verification_email, cuenta.pk))
             return cuenta
-    transaction.on_commit(lambda: _queue("send_account_exists_email", existing.pk))
+    transaction.on_commit(lambda: _queue(send_account_exists_email, existing.pk))
     return None
 
 
-def _queue(task_name: str, *args) -> None:
-    from . import tasks
-
+def _queue(task, *args) -> None:
     try:
-        getattr(tasks, task_name).delay(*args)
+        task.delay(*args)
     except Exception:
         # The person can ask for the email again from the sign-in page.
-        logger.exception("could not queue %s%s", task_name, args)
+        logger.exception("could not queue %s%s", task.name, args)
+
+
+# The tasks sit beside the services they call; their names are the ones they had in
+# cuentas.tasks, so queued messages still find them.
+@shared_task(name="cuentas.tasks.send_verification_email", **RETRY)
+def send_verification_email(cuenta_id: int) -> None:
+    verification_email_send(cuenta_id=cuenta_id)
+
+
+@shared_task(name="cuentas.tasks.send_account_exists_email", **RETRY)
+def send_account_exists_email(cuenta_id: int) -> None:
+    account_exists_email_send(cuenta_id=cuenta_id)
+
+
+@shared_task(name="cuentas.tasks.send_arco_resolution_email", **RETRY)
+def send_arco_resolution_email(solicitud_id: int, address: str) -> None:
+    # The address travels with the task: a cancellation has erased it from the account.
+    arco_resolution_email_send(solicitud_id=solicitud_id, address=address)
 
 
 def confirmation_link(user) -> str:
@@ -199,7 +221,7 @@ def verification_resend(*, email: str) -> bool:
     ).first()
     if cuenta is None:
         return False
-    transaction.on_commit(lambda: _queue("send_verification_email", cuenta.pk))
+    transaction.on_commit(lambda: _queue(send_verification_email, cuenta.pk))
     return True
 
 
@@ -213,7 +235,7 @@ def cuenta_verify(*, user_id: int) -> Cuenta:
     if cuenta.verified_at is None:
         cuenta.verified_at = timezone.now()
         cuenta.save(update_fields=["verified_at"])
-        _record("cuenta.confirmar", cuenta)
+        _record(Accion.CUENTA_CONFIRMAR, cuenta)
     return cuenta
 
 
@@ -233,7 +255,7 @@ def cuenta_data_update(
         for field, value in new.items():
             setattr(cuenta, field, value.strip())
         cuenta.save(update_fields=list(new))
-        _record("cuenta.datos", cuenta, changes={"campos": changed})
+        _record(Accion.CUENTA_DATOS, cuenta, changes={"campos": changed})
     return cuenta
 
 
@@ -246,7 +268,7 @@ def cuenta_notices_update(*, cuenta_id: int, email_kinds: set[str]) -> Cuenta:
         setattr(cuenta, f"notify_{kind}", kind in email_kinds)
     cuenta.save(update_fields=fields)
     _record(
-        "cuenta.avisos",
+        Accion.CUENTA_AVISOS,
         cuenta,
         changes={"por_correo": sorted(k for k in NoticeKind.values if k in email_kinds)},
     )
@@ -278,7 +300,7 @@ def escrito_link(*, cuenta_id: int, escrito_id: int, how: LinkHow) -> EscritoVin
     link = EscritoVinculado.objects.create(
         cuenta=cuenta, escrito=escrito, how=how, linked_at=timezone.now()
     )
-    _record("cuenta.agregar_escrito", cuenta, folio=escrito.folio, changes={"como": how})
+    _record(Accion.CUENTA_AGREGAR_ESCRITO, cuenta, folio=escrito.folio, changes={"como": how})
     return link
 
 
@@ -331,12 +353,12 @@ def arco_request_create(
     )
     # The fields named, never their values nor the text: the bitácora cannot forget them.
     _record(
-        "arco.solicitar",
+        Accion.ARCO_SOLICITAR,
         cuenta,
         changes={"solicitud": solicitud.pk, "derecho": kind, "campos": sorted(values)},
     )
     staff_notify(
-        role_users(Role.ADMINISTRACION),
+        users_with_roles(Role.ADMINISTRACION),
         f"Nueva solicitud ARCO de {ArcoKind(kind).label.lower()} (núm. {solicitud.pk})",
         reverse("arco_solicitud", args=[solicitud.pk]),
     )
@@ -394,14 +416,14 @@ def arco_request_resolve(
     )
     changes["resultado"] = solicitud.state
     bitacora.record(
-        action="arco.resolver",
+        action=Accion.ARCO_RESOLVER,
         object_type="cuenta",
         object_ref=str(solicitud.cuenta_id),
         changes=changes,
         actor=user,
     )
     if address:
-        transaction.on_commit(lambda: _queue("send_arco_resolution_email", solicitud.pk, address))
+        transaction.on_commit(lambda: _queue(send_arco_resolution_email, solicitud.pk, address))
     return solicitud
 
 
@@ -438,7 +460,7 @@ def _rectify(cuenta: Cuenta, values: dict, user) -> list[str]:
         peticionario.save()
         transicion_record(
             escrito=escrito,
-            action="rectificar",
+            action=Accion.ESCRITO_RECTIFICAR,
             description="Datos del peticionario rectificados a solicitud del titular (ARCO)",
             actor=user,
         )
@@ -582,7 +604,7 @@ def _escrito_anonymise(escrito: Escrito, user, now, placeholder: str | None):
 
     transicion_record(
         escrito=escrito,
-        action="cancelar_datos",
+        action=Accion.ESCRITO_CANCELAR_DATOS,
         description="Datos personales cancelados a solicitud del titular (derechos ARCO)",
         actor=user,
     )

@@ -1,23 +1,16 @@
-"""Emails of the citizen's account. Tasks take primary keys and call a service."""
+"""For Celery's autodiscovery only: each task is defined beside the service it calls."""
 
-from celery import shared_task
+from .avisos import notify_petitioner, relay_petitioner_notices
+from .services import (
+    send_account_exists_email,
+    send_arco_resolution_email,
+    send_verification_email,
+)
 
-from correspondencia.tasks import RETRY
-
-from . import services
-
-
-@shared_task(**RETRY)
-def send_verification_email(cuenta_id: int) -> None:
-    services.verification_email_send(cuenta_id=cuenta_id)
-
-
-@shared_task(**RETRY)
-def send_account_exists_email(cuenta_id: int) -> None:
-    services.account_exists_email_send(cuenta_id=cuenta_id)
-
-
-@shared_task(**RETRY)
-def send_arco_resolution_email(solicitud_id: int, address: str) -> None:
-    # The address travels with the task: a cancellation has erased it from the account.
-    services.arco_resolution_email_send(solicitud_id=solicitud_id, address=address)
+__all__ = [
+    "notify_petitioner",
+    "relay_petitioner_notices",
+    "send_account_exists_email",
+    "send_arco_resolution_email",
+    "send_verification_email",
+]

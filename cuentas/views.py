@@ -7,37 +7,30 @@ address. Signing out is shared (/cuenta/salir/).
 """
 
 import json
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from correspondencia.forms import ConsultaForm
-from correspondencia.models import Adjunto, AdjuntoOrigin
-from correspondencia.services import acuse_generate
-from correspondencia.views import consulta_context
 from oficialia import bitacora
+from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
-from turnos import services as turnos_services
-from turnos.forms import DesistirForm, RateForm
 from turnos.services import ActionError
-from turnos.views import prevencion_answer_from_post
 
 from . import arco, selectors, services
+from .acceso import account_context, cuenta_required
 from .forms import (
     AvisosForm,
     CancelacionForm,
@@ -60,30 +53,6 @@ RATE_EMAIL_LINKS = "5/h"
 # Adding an escrito by folio and access code is guessing codes if abused: the same limits
 # as /consulta/, per address and per account.
 REGISTRO_EMAIL_KEY = "cuenta_registro_email"
-
-
-
-def cuenta_required(view):
-    """A confirmed citizen account, or off to the citizens' sign-in page. Staff users have no
-    account and go there too: there is no back door from a staff session."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        cuenta = selectors.cuenta_of(request.user)
-        if cuenta is None:
-            return redirect_to_login(request.get_full_path(), login_url=reverse("cuenta_entrar"))
-        request.cuenta = cuenta
-        return view(request, *args, **kwargs)
-
-    return never_cache(wrapped)
-
-
-def _account_context(request: HttpRequest, section: str) -> dict:
-    return {
-        "cuenta": request.cuenta,
-        "section": section,
-        "unseen_notices": selectors.unseen_notices(request.cuenta),
-    }
 
 
 # Sign in, register, confirm, reset the password ---------------------------------------------
@@ -218,152 +187,6 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 # Mis escritos ------------------------------------------------------------------------------
 
 
-def _escritos_page(request: HttpRequest, add_form: ConsultaForm, status: int = 200):
-    page = Paginator(selectors.escritos_of(request.cuenta), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
-    )
-    return render(
-        request,
-        "cuentas/escritos.html",
-        {
-            **_account_context(request, "escritos"),
-            "page": page,
-            "rows": selectors.escritos_with_lights(page.object_list),
-            "add_form": add_form,
-        },
-        status=status,
-    )
-
-
-@cuenta_required
-def escritos(request: HttpRequest) -> HttpResponse:
-    return _escritos_page(request, ConsultaForm(prefix="agregar"))
-
-
-@cuenta_required
-@require_POST
-def escrito_agregar(request: HttpRequest) -> HttpResponse:
-    limited = (
-        over_limit(request, "consulta", settings.RATE_CONSULTA)
-        or over_limit(request, "consulta-hora", settings.RATE_CONSULTA_HOURLY)
-        or over_limit(request, "cuenta_agregar", settings.RATE_CONSULTA_HOURLY, key="user")
-    )
-    if limited:
-        return rate_limited(request)
-    form = ConsultaForm(request.POST, prefix="agregar")
-    if form.is_valid():
-        try:
-            escrito = services.escrito_add(
-                cuenta_id=request.cuenta.pk,
-                folio=form.cleaned_data["folio"],
-                code=form.cleaned_data["codigo"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"El escrito {escrito.folio} quedó en «Mis escritos».")
-            return redirect("cuenta_escrito", folio=escrito.folio)
-    return _escritos_page(request, form)
-
-
-def _escrito_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
-    row = selectors.escritos_with_lights([escrito])[0]
-    context = {
-        **_account_context(request, "escritos"),
-        **consulta_context(escrito),
-        "row": row,
-        **forms,
-    }
-    return render(request, "cuentas/escrito.html", context)
-
-
-@cuenta_required
-def escrito(request: HttpRequest, folio: str) -> HttpResponse:
-    return _escrito_page(request, selectors.escrito_of(request.cuenta, folio))
-
-
-@cuenta_required
-def escrito_acuse(request: HttpRequest, folio: str) -> FileResponse:
-    acuse = selectors.escrito_of(request.cuenta, folio).acuse
-    if not acuse.is_ready:
-        acuse = acuse_generate(acuse_id=acuse.pk)
-    return FileResponse(
-        acuse.pdf.open("rb"), filename=f"acuse-{folio}.pdf", content_type="application/pdf"
-    )
-
-
-@cuenta_required
-def escrito_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
-    escrito = selectors.escrito_of(request.cuenta, folio)
-    adjunto = Adjunto.objects.filter(
-        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
-    ).first()
-    if adjunto is None:
-        raise Http404
-    return FileResponse(
-        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
-    )
-
-
-@cuenta_required
-@require_POST
-def escrito_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
-    escrito = selectors.escrito_of(request.cuenta, folio)
-    form = prevencion_answer_from_post(request, escrito)
-    if form is None:
-        return redirect("cuenta_escrito", folio=folio)
-    return _escrito_page(request, escrito, prevencion_form=form)
-
-
-@cuenta_required
-@require_POST
-def escrito_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
-    escrito = selectors.escrito_of(request.cuenta, folio)
-    form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            turnos_services.escrito_rate(
-                escrito_id=escrito.pk,
-                score=form.cleaned_data["score"],
-                comentario=form.cleaned_data["comentario"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Gracias por calificar la atención.")
-            return redirect("cuenta_escrito", folio=folio)
-    return _escrito_page(request, escrito, rate_form=form)
-
-
-@cuenta_required
-@require_http_methods(["GET", "POST"])
-def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
-    """A confirmation page first; the desistimiento happens on its POST."""
-    escrito = selectors.escrito_of(request.cuenta, folio)
-    form = DesistirForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            turnos_services.escrito_withdraw(
-                escrito_id=escrito.pk, reason=form.cleaned_data["motivo"], actor=request.user
-            )
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Se registró su desistimiento del escrito {folio}.")
-        return redirect("cuenta_escrito", folio=folio)
-    return render(
-        request,
-        "turnos/desistir.html",
-        {
-            **_account_context(request, "escritos"),
-            "escrito": escrito,
-            "form": form,
-            "action": reverse("cuenta_escrito_desistir", args=[folio]),
-            "back": reverse("cuenta_escrito", args=[folio]),
-        },
-    )
-
-
 # Notices and saved data --------------------------------------------------------------------
 
 
@@ -388,7 +211,7 @@ def avisos(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         services.cuenta_notices_seen(cuenta_id=cuenta.pk)
         cuenta.notices_seen_at = timezone.now()
-    context = _account_context(request, "avisos")
+    context = account_context(request, "avisos")
     return render(
         request,
         "cuentas/avisos.html",
@@ -407,7 +230,7 @@ def datos(request: HttpRequest) -> HttpResponse:
         )
         return redirect("cuenta_datos")
     return render(
-        request, "cuentas/datos.html", {**_account_context(request, "datos"), "form": form}
+        request, "cuentas/datos.html", {**account_context(request, "datos"), "form": form}
     )
 
 
@@ -447,7 +270,7 @@ def privacidad(request: HttpRequest) -> HttpResponse:
         request,
         "cuentas/privacidad.html",
         {
-            **_account_context(request, "privacidad"),
+            **account_context(request, "privacidad"),
             "rect_form": rect_form,
             "canc_form": canc_form,
             "solicitudes": selectors.arco_requests_of(cuenta),
@@ -457,7 +280,7 @@ def privacidad(request: HttpRequest) -> HttpResponse:
 
 def _record_access(cuenta, fmt: str) -> None:
     bitacora.record(
-        action="arco.acceso",
+        action=Accion.ARCO_ACCESO,
         object_type="cuenta",
         object_ref=str(cuenta.pk),
         changes={"formato": fmt},
@@ -525,7 +348,9 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
             messages.success(request, f"Solicitud {solicitud.pk} resuelta.")
             return redirect("arco_solicitudes")
     # The page shows the petitioner data of the account's escritos: that goes on record.
-    bitacora.record(action="datos.ver", object_type="cuenta", object_ref=str(solicitud.cuenta_id))
+    bitacora.record(
+        action=Accion.DATOS_VER, object_type="cuenta", object_ref=str(solicitud.cuenta_id)
+    )
     return render(
         request,
         "cuentas/arco_solicitud.html",

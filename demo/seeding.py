@@ -33,12 +33,12 @@ from correspondencia.models import (
     Transicion,
 )
 from oficialia import access_codes
+from oficialia.calendario import BusinessDayCounter
+from oficialia.folios import FolioSeries
 from oficialia.models import FolioCounter
 from turnos.models import Evaluacion, Respuesta, Sense, Turno, TurnoKind, TurnoState
 
-from .services import BusinessDayCounter
-
-FOLIO_SERIES = "OP"  # correspondencia.services.FOLIO_SERIES
+FOLIO_SERIES = FolioSeries.ESCRITO
 SEED_USERNAME = "siembra"
 MX = ZoneInfo(settings.TIME_ZONE)
 

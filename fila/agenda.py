@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from oficialia.business_days import BusinessCalendar
+from oficialia.calendario import BusinessCalendar
 
 from .models import TAKEN_CITA_STATES, Cita, HorarioCitas
 

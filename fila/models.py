@@ -72,7 +72,7 @@ class Modulo(models.Model):
 
 
 class Weekday(models.IntegerChoices):
-    """Appointments are given on working days only (see oficialia.business_days)."""
+    """Appointments are given on working days only (see oficialia.calendario)."""
 
     LUNES = 0, "Lunes"
     MARTES = 1, "Martes"

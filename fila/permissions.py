@@ -1,11 +1,10 @@
 """Who may work a módulo: the titular and the enlaces of its secretaría."""
 
-from oficialia.roles import Role, has_role
-from turnos.permissions import secretaria_of
+from oficialia.roles import SECRETARIA_ROLES, Role, has_role, secretaria_of
 
 # The people at a secretaría's windows are its staff. Only the titular sets the schedule of
 # appointments (how many people the secretaría can receive is the titular's decision).
-CONSOLE_ROLES = (Role.TITULAR, Role.ENLACE)
+CONSOLE_ROLES = SECRETARIA_ROLES
 SCHEDULE_ROLES = (Role.TITULAR,)
 
 

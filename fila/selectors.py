@@ -14,7 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from correspondencia.models import Secretaria
-from turnos.permissions import secretaria_of
+from oficialia.roles import secretaria_of
 
 from .models import Cita, Ficha, FichaState, Llamado, Modulo, Servicio
 from .permissions import can_attend

@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from oficialia import access_codes
-from oficialia.business_days import BusinessCalendar
+from oficialia import access_codes, bitacora
+from oficialia.acciones import ActionError, apply_transition, save_or_conflict
+from oficialia.acciones_bitacora import Accion
+from oficialia.calendario import BusinessCalendar
+from oficialia.contadores import next_number
 
 from . import agenda, selectors
 from .models import (
@@ -43,30 +44,21 @@ CHECK_IN_LATE = timedelta(minutes=15)
 CITA_CODE_LENGTH = 6
 
 
-class ActionError(Exception):
-    """Something that cannot be done now, with the message to show (in Spanish)."""
-
-
-def _apply(obj, transition_name: str) -> None:
-    try:
-        getattr(obj, transition_name)()
-    except TransitionNotAllowed as exc:
-        raise ActionError(
-            f"No se puede hacer esto ahora: está en estado «{obj.get_estado_display()}». "
-            "Recargue la página para ver su situación actual."
-        ) from exc
-
-
-def _save(obj, **kwargs) -> None:
-    try:
-        obj.save(**kwargs)
-    except ConcurrentTransition as exc:
-        raise ActionError(
-            "Otra persona cambió esta ficha al mismo tiempo. Recargue la página."
-        ) from exc
-
-
 # Issuing fichas --------------------------------------------------------------------------
+
+
+def _record(action: Accion, obj, *, actor=None, **changes) -> None:
+    """The queue's steps go to the bitácora like every desk's. A cita is named by number:
+    its check-in code is what lets a person in, and the person's data stays out."""
+    kind = "cita" if isinstance(obj, Cita) else "modulo" if isinstance(obj, Modulo) else "ficha"
+    ref = obj.codigo if isinstance(obj, Ficha) else str(obj.pk)
+    bitacora.record(
+        action=action,
+        object_type=kind,
+        object_ref=ref,
+        changes={k: str(v) for k, v in changes.items()},
+        **({"actor": actor} if actor is not None else {}),
+    )
 
 
 def ficha_code(siglas: str, letra: str, numero: int) -> str:
@@ -74,25 +66,10 @@ def ficha_code(siglas: str, letra: str, numero: int) -> str:
 
 
 def _next_number(*, secretaria_id: int, moment: datetime) -> tuple[int, object]:
-    """The next ficha number of the secretaría for the local day of `moment`.
-
-    As with folios: UPDATE ... SET ultimo_numero = ultimo_numero + 1 on the day's counter row
-    holds its lock until the caller's transaction ends, so parallel kiosks queue on it and
-    never share a number; the day's first ficha creates the row (a racing first one fails on
-    the unique constraint and takes the UPDATE path)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("_next_number must run inside the ficha's transaction")
+    """The next ficha number of the secretaría for the local day of `moment`: a gap-free
+    counter per secretaría and day, so parallel kiosks never share a number."""
     day = timezone.localdate(moment)
-    counter = ContadorFichas.objects.filter(secretaria_id=secretaria_id, fecha=day)
-    if not counter.update(ultimo_numero=F("ultimo_numero") + 1):
-        try:
-            with transaction.atomic():
-                ContadorFichas.objects.create(
-                    secretaria_id=secretaria_id, fecha=day, ultimo_numero=1
-                )
-        except IntegrityError:
-            counter.update(ultimo_numero=F("ultimo_numero") + 1)
-    return counter.values_list("ultimo_numero", flat=True).get(), day
+    return next_number(ContadorFichas, "ultimo_numero", secretaria_id=secretaria_id, fecha=day), day
 
 
 def _issue(
@@ -132,7 +109,9 @@ def _active_servicio(servicio_id: int) -> Servicio:
 def ficha_issue(*, servicio_id: int) -> Ficha:
     """A walk-in takes a ficha at the kiosk."""
     servicio = _active_servicio(servicio_id)
-    return _issue(servicio=servicio, origen=FichaOrigin.KIOSCO, now=timezone.now())
+    ficha = _issue(servicio=servicio, origen=FichaOrigin.KIOSCO, now=timezone.now())
+    _record(Accion.FICHA_EMITIR, ficha, servicio=servicio.nombre, fecha=ficha.fecha)
+    return ficha
 
 
 # The módulo's console --------------------------------------------------------------------
@@ -196,12 +175,13 @@ def ficha_call_next(*, modulo_id: int, user) -> Ficha | None:
     )
     if ficha is None:
         return None
-    _apply(ficha, "call")
+    apply_transition(ficha, "call")
     ficha.modulo = modulo
     ficha.llamada_at = ficha.ultima_llamada_at = now
     ficha.llamadas = 1
-    _save(ficha)
+    save_or_conflict(ficha)
     _announce(ficha, modulo, user, now, again=False)
+    _record(Accion.FICHA_LLAMAR, ficha, actor=user, modulo=modulo.nombre, fecha=ficha.fecha)
     return ficha
 
 
@@ -211,33 +191,35 @@ def ficha_call_again(*, modulo_id: int, user) -> Ficha:
     modulo = _lock_modulo(modulo_id, user)
     ficha = _lock_current(modulo)
     now = timezone.now()
-    _apply(ficha, "call_again")
+    apply_transition(ficha, "call_again")
     ficha.ultima_llamada_at = now
     ficha.llamadas += 1
-    _save(ficha)
+    save_or_conflict(ficha)
     _announce(ficha, modulo, user, now, again=True)
+    _record(Accion.FICHA_LLAMAR_OTRA_VEZ, ficha, actor=user, modulo=modulo.nombre)
     return ficha
 
 
-def _finish(modulo_id: int, user, transition_name: str) -> Ficha:
+def _finish(modulo_id: int, user, transition_name: str, action: Accion) -> Ficha:
     modulo = _lock_modulo(modulo_id, user)
     ficha = _lock_current(modulo)
-    _apply(ficha, transition_name)
+    apply_transition(ficha, transition_name)
     ficha.terminada_at = timezone.now()
     ficha.atendida_por = user
-    _save(ficha)
+    save_or_conflict(ficha)
+    _record(action, ficha, actor=user, modulo=modulo.nombre)
     return ficha
 
 
 @transaction.atomic
 def ficha_mark_attended(*, modulo_id: int, user) -> Ficha:
-    return _finish(modulo_id, user, "attend")
+    return _finish(modulo_id, user, "attend", Accion.FICHA_ATENDER)
 
 
 @transaction.atomic
 def ficha_mark_absent(*, modulo_id: int, user) -> Ficha:
     """The person did not come to the window after being called."""
-    return _finish(modulo_id, user, "mark_absent")
+    return _finish(modulo_id, user, "mark_absent", Accion.FICHA_AUSENTE)
 
 
 @transaction.atomic
@@ -254,11 +236,12 @@ def ficha_transfer(*, modulo_id: int, user, servicio_id: int) -> Ficha:
     nueva = _issue(
         servicio=servicio, origen=FichaOrigin.TRANSFERENCIA, now=now, preferente_desde=now
     )
-    _apply(ficha, "transfer")
+    apply_transition(ficha, "transfer")
     ficha.terminada_at = now
     ficha.atendida_por = user
     ficha.transferida_a = nueva
-    _save(ficha)
+    save_or_conflict(ficha)
+    _record(Accion.FICHA_TRANSFERIR, ficha, actor=user, a=nueva.codigo, servicio=servicio.nombre)
     return nueva
 
 
@@ -270,6 +253,7 @@ def modulo_pause(*, modulo_id: int, user) -> Modulo:
         modulo.en_pausa = True
         modulo.pausa_desde = timezone.now()
         modulo.save(update_fields=["en_pausa", "pausa_desde"])
+        _record(Accion.MODULO_PAUSAR, modulo, actor=user, modulo=modulo.nombre)
     return modulo
 
 
@@ -280,6 +264,7 @@ def modulo_resume(*, modulo_id: int, user) -> Modulo:
         modulo.en_pausa = False
         modulo.pausa_desde = None
         modulo.save(update_fields=["en_pausa", "pausa_desde"])
+        _record(Accion.MODULO_REANUDAR, modulo, actor=user, modulo=modulo.nombre)
     return modulo
 
 
@@ -348,7 +333,7 @@ def cita_book(
     while True:
         try:
             with transaction.atomic():
-                return Cita.objects.create(
+                cita = Cita.objects.create(
                     secretaria_id=servicio.secretaria_id,
                     servicio=servicio,
                     inicio=inicio,
@@ -360,6 +345,8 @@ def cita_book(
                 )
         except IntegrityError:
             continue  # the random code was taken: draw another
+        _record(Accion.CITA_AGENDAR, cita, servicio=servicio.nombre, inicio=inicio.isoformat())
+        return cita
 
 
 @transaction.atomic
@@ -369,9 +356,10 @@ def cita_cancel(*, cita_id: int) -> Cita:
         return cita
     if cita.inicio <= timezone.now():
         raise ActionError("La cita ya empezó o ya pasó: no se puede cancelar.")
-    _apply(cita, "cancel")
+    apply_transition(cita, "cancel")
     cita.cancelada_at = timezone.now()
-    _save(cita)
+    save_or_conflict(cita)
+    _record(Accion.CITA_CANCELAR, cita)
     return cita
 
 
@@ -413,7 +401,8 @@ def cita_check_in(*, codigo: str) -> Ficha:
         espera_desde=max(now, cita.inicio),
         preferente_desde=cita.inicio,
     )
-    _apply(cita, "check_in")
+    apply_transition(cita, "check_in")
     cita.ficha = ficha
-    _save(cita)
+    save_or_conflict(cita)
+    _record(Accion.CITA_LLEGADA, cita, ficha=ficha.codigo)
     return ficha

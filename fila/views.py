@@ -9,9 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from correspondencia.models import Secretaria
-from oficialia.roles import role_required
+from oficialia.roles import role_required, secretaria_of
 from oficialia.web import over_limit, rate_limited
-from turnos.permissions import secretaria_of
 
 from . import agenda, selectors, services
 from .forms import CitaForm, HorarioFormSet, KioscoForm, LlegadaForm, TransferForm

@@ -18,11 +18,12 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from correspondencia.attachments import inspect_all
 from correspondencia.models import Adjunto, EscritoState, Tramite
 from correspondencia.services import acuse_generate
+from oficialia.acciones import ActionError
+from oficialia.adjuntos import inspect_all
 from oficialia.net import client_ip
-from turnos.services import ActionError, prevencion_answer
+from turnos.services import prevencion_answer
 
 from . import selectors, services
 from .errores import field_errors, json_error, validation_response

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from correspondencia.attachments import inspect
+from oficialia.adjuntos import inspect
 
 from .models import Buzon, CorreoAdjunto, CorreoEntrante
 

@@ -4,6 +4,7 @@
 from django.http import HttpRequest
 
 from oficialia import bitacora
+from oficialia.acciones_bitacora import Accion
 
 API_PREFIX = "/api/"
 
@@ -30,7 +31,7 @@ def _record(request: HttpRequest, status: int) -> None:
     else:
         label = "API: sin token válido"
     bitacora.record(
-        action=ACCION_API,
+        action=Accion.API_LLAMADA,
         object_type="api",
         object_ref=f"{request.method} {request.path}"[:60],
         folio=folio[:20],
@@ -44,5 +45,3 @@ def _record(request: HttpRequest, status: int) -> None:
         actor_label=label,
     )
 
-
-ACCION_API = "api.llamada"

@@ -14,11 +14,12 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from correspondencia.attachments import InspectedFile, inspect_all
 from correspondencia.models import Channel, PetitionerType, Tramite, Transicion
 from correspondencia.services import EscritoData, FilingResult, PetitionerData, escrito_file
 from oficialia import access_codes, bitacora
-from turnos.services import ActionError
+from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
+from oficialia.adjuntos import InspectedFile, inspect_all
 
 from .models import CorreoEntrante, CorreoState, EscritoInstitucional, Evento, Institucion
 
@@ -175,7 +176,7 @@ def correo_file(*, correo_id: int, user, decision: CorreoDecision) -> FilingResu
         )
         if updated:
             bitacora.record(
-                action=ACCION_CORREO_RADICAR,
+                action=Accion.CORREO_RADICAR,
                 object_type="correo",
                 object_ref=str(correo.pk),
                 folio=result.escrito.folio,
@@ -200,7 +201,7 @@ def correo_reject(*, correo_id: int, user, reason: str) -> CorreoEntrante:
     correo.revisado_en = timezone.now()
     correo.save(update_fields=["state", "motivo_rechazo", "revisado_por", "revisado_en"])
     bitacora.record(
-        action=ACCION_CORREO_RECHAZAR,
+        action=Accion.CORREO_RECHAZAR,
         object_type="correo",
         object_ref=str(correo.pk),
         changes={"motivo": reason, "uid": correo.uid},
@@ -216,6 +217,3 @@ def correo_reject(*, correo_id: int, user, reason: str) -> CorreoEntrante:
     )
     return correo
 
-
-ACCION_CORREO_RADICAR = "correo.radicar"
-ACCION_CORREO_RECHAZAR = "correo.rechazar"

@@ -44,7 +44,11 @@ def token_issue(*, institucion: Institucion, nombre: str, scopes: list[str]) -> 
 
 
 def token_revoke(*, token: TokenApi) -> None:
-    TokenApi.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    """Revoke at once; saved (not updated) so the bitácora records who revoked it."""
+    token = TokenApi.objects.get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
 
 
 def token_lookup(plaintext: str) -> TokenApi | None:

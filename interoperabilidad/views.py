@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from oficialia.acciones import ActionError
 from oficialia.roles import Role, role_required
-from turnos.services import ActionError
 
 from . import services
 from .forms import CorreoRadicarForm, CorreoRechazarForm

@@ -178,7 +178,11 @@ def entrega_send(*, entrega_id: int) -> Entrega:
                 webhook.paused_at = now
                 transaction.on_commit(lambda: webhook_paused_notify(webhook_id=webhook.pk))
         entrega.save()
-        webhook.save(update_fields=["consecutive_failures", "paused_at"])
+        # An update, not a save: the failure count is delivery bookkeeping, not a change of
+        # the catalogue the bitácora audits.
+        Webhook.objects.filter(pk=webhook.pk).update(
+            consecutive_failures=webhook.consecutive_failures, paused_at=webhook.paused_at
+        )
     if entrega.state == EntregaState.PENDIENTE and not settings.CELERY_TASK_ALWAYS_EAGER:
         # With a worker the retry waits in the broker; in-process (no broker) the relay
         # picks it up when it falls due, instead of retrying at once in this request.
@@ -199,8 +203,12 @@ def entrega_resend(*, entrega_id: int) -> Entrega:
 
 
 def webhook_resume(*, webhook_id: int) -> None:
-    """Un-pause a webhook; its pending deliveries go out with the next relay."""
-    Webhook.objects.filter(pk=webhook_id).update(paused_at=None, consecutive_failures=0)
+    """Un-pause a webhook (saved, so the bitácora records who); its pending deliveries go
+    out with the next relay."""
+    webhook = Webhook.objects.get(pk=webhook_id)
+    webhook.paused_at = None
+    webhook.consecutive_failures = 0
+    webhook.save(update_fields=["paused_at", "consecutive_failures"])
 
 
 def webhook_paused_notify(*, webhook_id: int) -> None:

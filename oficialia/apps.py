@@ -6,6 +6,6 @@ class OficialiaConfig(AppConfig):
     verbose_name = "Oficialía de Partes"
 
     def ready(self) -> None:
-        from . import signals
+        from . import auditoria
 
-        signals.connect()
+        auditoria.connect()

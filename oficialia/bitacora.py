@@ -19,9 +19,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date
 
+from celery import shared_task
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .acciones_bitacora import Accion
 from .models import Bitacora, BitacoraCabeza
 from .net import client_ip
 
@@ -110,7 +112,7 @@ def _lock_chain() -> None:
 
 def record(
     *,
-    action: str,
+    action: Accion,
     object_type: str = "",
     object_ref: str = "",
     folio: str = "",
@@ -119,7 +121,12 @@ def record(
     actor_label: str | None = None,
 ) -> Bitacora:
     """Append an entry. The actor defaults to the user of the current request; with no
-    user it is the citizen (named by the folio) in a request, or the system in a task."""
+    user it is the citizen (named by the folio) in a request, or the system in a task.
+
+    `action` must be a code of the vocabulary (oficialia.acciones_bitacora.Accion): an
+    unknown one raises ValueError, so no entry is ever written that the contraloría cannot
+    read."""
+    action = Accion(action)
     ctx = _context.get()
     if actor is _UNSET:
         actor = _request_user()
@@ -141,7 +148,7 @@ def record(
         role=role[:120],
         secretaria=secretaria[:150],
         ip=ip,
-        action=action[:40],
+        action=action.value,
         object_type=object_type[:30],
         object_ref=str(object_ref)[:60],
         folio=folio[:20],
@@ -222,3 +229,9 @@ def publish_head(*, day: date | None = None) -> BitacoraCabeza:
         },
     )
     return published
+
+
+# Beside the service it calls; the name it had in oficialia.tasks.
+@shared_task(name="oficialia.tasks.publish_bitacora_head", acks_late=True)
+def publish_bitacora_head() -> str:
+    return publish_head().last_hash

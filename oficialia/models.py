@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -25,7 +26,7 @@ class DiaInhabil(models.Model):
     """A day or range of days the ayuntamiento declared non-working (vacations included).
 
     Weekends and the federal rest days of the Ley Federal del Trabajo (art. 74) are known to
-    `oficialia.business_days` and need no row here.
+    `oficialia.calendario` and need no row here.
     """
 
     start = models.DateField("desde")
@@ -121,3 +122,25 @@ class BitacoraCabeza(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.count} · {self.last_hash[:12]}…"
+
+
+class Notificacion(models.Model):
+    """What staff see in the app; the same text also goes by email (oficialia.avisos)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notificaciones"
+    )
+    texto = models.CharField(max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # Moved from turnos with its table: the rows stay where they were.
+        db_table = "turnos_notificacion"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"], name="turnos_noti_user_id_dbdad5_idx")]
+
+    def __str__(self) -> str:
+        return self.texto

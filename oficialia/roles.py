@@ -19,6 +19,15 @@ class Role(models.TextChoices):
     ADMINISTRACION = "administracion", "Administración"
 
 
+# Who works a secretaría's turnos (the bandeja, answers, prevenciones): the permission rule
+# of turnos.permissions and the recipients of its notices.
+SECRETARIA_ROLES = (Role.TITULAR, Role.ENLACE)
+# Everyone who belongs to a secretaría, the operational staff included.
+SECRETARIA_MEMBERS = (Role.TITULAR, Role.ENLACE, Role.OPERATIVO)
+# Roles that see every escrito: the oficialía routes them, the contraloría reviews them.
+SEE_ALL_ROLES = (Role.OFICIALIA, Role.CONTRALORIA)
+
+
 def roles_of(user) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
@@ -45,3 +54,11 @@ def role_required(*roles: Role) -> Callable:
         return wrapped
 
     return decorator
+
+
+def secretaria_of(user) -> tuple[int | None, int | None]:
+    """(secretaría id, area id) of a staff user; (None, None) when they have none."""
+    perfil = getattr(user, "perfil", None)
+    if perfil is None:
+        return None, None
+    return perfil.secretaria_id, perfil.area_id

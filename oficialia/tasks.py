@@ -1,8 +1,7 @@
-from celery import shared_task
+"""For Celery's autodiscovery only: each task is defined beside the service it calls."""
 
-from . import bitacora
+from .archivos import sweep_orphan_files
+from .avisos import email_notifications
+from .bitacora import publish_bitacora_head
 
-
-@shared_task(acks_late=True)
-def publish_bitacora_head() -> str:
-    return bitacora.publish_head().last_hash
+__all__ = ["email_notifications", "publish_bitacora_head", "sweep_orphan_files"]

@@ -89,7 +89,7 @@ def escrito_form_data(**overrides) -> dict:
 
 def file_escrito(*, attachments: list | None = None, channel=Channel.EN_LINEA, **kwargs):
     """File an escrito through the real service, with inspected attachments."""
-    from correspondencia.attachments import inspect_all
+    from oficialia.adjuntos import inspect_all
 
     data = EscritoData(
         peticionario=PetitionerData(

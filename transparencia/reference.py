@@ -4,7 +4,7 @@ Never used by a request. The tests compare it with the summaries the consumer ke
 benchmark times it next to the page (`bench/transparencia.py`). It is written apart from
 services.contributions on purpose, in SQL, so that the two agree only if both are right.
 PostgreSQL only. Business days come from a small calendar table (a running count of business
-days per date, from oficialia.business_days) joined twice.
+days per date, from oficialia.calendario) joined twice.
 """
 
 from collections import defaultdict

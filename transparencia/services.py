@@ -28,7 +28,7 @@ from correspondencia.models import (
     PetitionerType,
     Transicion,
 )
-from oficialia.business_days import BusinessCalendar
+from oficialia.calendario import BusinessDayCounter
 from turnos.models import (
     OPEN_TURNO_STATES,
     Evaluacion,
@@ -63,57 +63,6 @@ SUSPENDED = "suspendido"  # a prevención stopped the clock
 NO_DUE_DATE = "sin_fecha"
 ON_TIME, LATE = "en_plazo", "fuera_de_plazo"
 ANSWERED_ESCRITO_STATES = {EscritoState.RESPONDIDO, EscritoState.CONCLUIDO}
-
-
-# Business days ----------------------------------------------------------------------------
-
-
-class BusinessDayCounter:
-    """`BusinessCalendar.count_business_days` and `add_business_days` in constant time, from
-    a running count per day built once per run over the dates it is asked about."""
-
-    MARGIN = 400  # days built beyond what was asked, so a run rarely builds twice
-
-    def __init__(self, calendar: BusinessCalendar | None = None):
-        self.calendar = calendar or BusinessCalendar()
-        self.start = 0  # ordinal of cum[0]
-        self.cum: list[int] = []  # cum[i]: business days d with start < d <= start + i
-        self.days: list[int] = []  # ordinals of the business days after start, in order
-
-    def _cover(self, first: int, last: int) -> None:
-        end = self.start + len(self.cum) - 1
-        if self.cum and self.start <= first and last <= end:
-            return
-        start = min(first, self.start) if self.cum else first
-        end = max(last, end) if self.cum else last
-        start, end = start - self.MARGIN, end + self.MARGIN
-        cum, days, running = [0], [], 0
-        for ordinal in range(start + 1, end + 1):
-            if self.calendar.is_business_day(date.fromordinal(ordinal)):
-                running += 1
-                days.append(ordinal)
-            cum.append(running)
-        self.start, self.cum, self.days = start, cum, days
-
-    def count(self, after: date, until: date) -> int:
-        """Business days d with after < d <= until."""
-        if until <= after:
-            return 0
-        a, u = after.toordinal(), until.toordinal()
-        self._cover(a, u)
-        return self.cum[u - self.start] - self.cum[a - self.start]
-
-    def add(self, day: date, count: int) -> date:
-        """The `count`-th business day after `day` (`day` itself when count is 0)."""
-        if count <= 0:
-            return day
-        o = day.toordinal()
-        self._cover(o, o + count * 2 + 30)
-        k = self.cum[o - self.start] + count - 1
-        while k >= len(self.days):  # a very long run of días inhábiles: build further
-            self._cover(o, self.start + len(self.cum) + count * 2 + 30)
-            k = self.cum[o - self.start] + count - 1
-        return date.fromordinal(self.days[k])
 
 
 # The public record of an escrito -----------------------------------------------------------

@@ -6,4 +6,9 @@ class TurnosConfig(AppConfig):
     verbose_name = "Turnos"
 
     def ready(self) -> None:
+        from oficialia.auditoria import audit_changes_of
+
         from . import signals  # noqa: F401
+        from .models import Perfil
+
+        audit_changes_of(Perfil)

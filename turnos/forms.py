@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from correspondencia.attachments import PDF, inspect, inspect_all
 from correspondencia.forms import MultipleFileField
 from correspondencia.models import Area, Secretaria
+from oficialia.adjuntos import PDF, inspect, inspect_all
 from oficialia.roles import Role
 
 from .models import Sense, TareaState, TurnoKind

@@ -4,7 +4,7 @@ from django.db import models
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
-from correspondencia.models import Adjunto, Area, Escrito, Secretaria
+from correspondencia.models import Adjunto, Area, Escrito, EscritoState, Secretaria
 
 
 class Perfil(models.Model):
@@ -48,6 +48,14 @@ OPEN_TURNO_STATES = [
     TurnoState.EN_ATENCION,
     TurnoState.PREVENCION,
 ]
+# While the escrito is in one of these, a returned turno can still be routed again (answered,
+# concluded, reoriented...: a new turno could never change the escrito).
+REROUTABLE_ESCRITO_STATES = (
+    EscritoState.TURNADO,
+    EscritoState.EN_ATENCION,
+    EscritoState.PREVENIDO,
+    EscritoState.NO_COMPETENTE,
+)
 
 
 class Turno(ConcurrentTransitionMixin, models.Model):
@@ -302,23 +310,3 @@ class Recordatorio(models.Model):
 
     def __str__(self) -> str:
         return f"{self.turno} · {self.kind}"
-
-
-class Notificacion(models.Model):
-    """What staff see in the app; the same text also goes by email."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notificaciones"
-    )
-    texto = models.CharField(max_length=300)
-    url = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField()
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.texto

@@ -1,21 +1,13 @@
-"""Who may see and act on what, beyond the role: the secretaría a staff user belongs to."""
+"""Who may see and act on which escrito and turno: the secretaría permission rule, whole.
+
+The roles and the secretaría a user belongs to are the kernel's (oficialia.roles); this module
+decides what they open.
+"""
 
 from django.db.models import Q
 
 from correspondencia.models import Escrito
-from oficialia.roles import Role, roles_of
-
-SECRETARIA_ROLES = {Role.TITULAR, Role.ENLACE}
-# Roles that see every escrito: the oficialía routes them, the contraloría reviews them.
-SEE_ALL_ROLES = {Role.OFICIALIA, Role.CONTRALORIA}
-
-
-def secretaria_of(user) -> tuple[int | None, int | None]:
-    """(secretaría id, area id) of a staff user; (None, None) when they have none."""
-    perfil = getattr(user, "perfil", None)
-    if perfil is None:
-        return None, None
-    return perfil.secretaria_id, perfil.area_id
+from oficialia.roles import SECRETARIA_ROLES, SEE_ALL_ROLES, Role, roles_of, secretaria_of
 
 
 def turnos_scope(user) -> Q:

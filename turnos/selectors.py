@@ -1,78 +1,22 @@
 """Reads for the inboxes and pages of the turnado, already scoped to the user."""
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
-from oficialia.business_days import BusinessCalendar
 
-from .models import OPEN_TURNO_STATES, Notificacion, Tarea, Turno, TurnoKind, TurnoState
+from .models import (
+    OPEN_TURNO_STATES,
+    REROUTABLE_ESCRITO_STATES,
+    Tarea,
+    Turno,
+    TurnoKind,
+    TurnoState,
+)
 from .permissions import escritos_visible_to, turnos_scope
-
-
-class Light:
-    ON_TIME = "a_tiempo"
-    DUE_SOON = "por_vencer"
-    OVERDUE = "vencido"
-    PAUSED = "suspendido"
-    CLOSED = "cerrado"
-
-    LABELS = {
-        ON_TIME: "A tiempo",
-        DUE_SOON: "Por vencer",
-        OVERDUE: "Vencido",
-        PAUSED: "Suspendido",
-        CLOSED: "Cerrado",
-    }
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Computed once per request: a turno is due soon when due on or before `soon`."""
-
-    today: date
-    soon: date
-
-    @classmethod
-    def now(cls, calendar: BusinessCalendar | None = None) -> "Thresholds":
-        calendar = calendar or BusinessCalendar()
-        today = timezone.localdate()
-        return cls(today=today, soon=calendar.add_business_days(today, 3))
-
-    def light(self, turno: Turno) -> str:
-        if turno.state == TurnoState.PREVENCION:
-            return Light.PAUSED
-        if turno.state not in OPEN_TURNO_STATES or turno.due_date is None:
-            return Light.CLOSED
-        if turno.due_date < self.today:
-            return Light.OVERDUE
-        if turno.due_date <= self.soon:
-            return Light.DUE_SOON
-        return Light.ON_TIME
-
-    def filter(self, light: str, *, among_open: bool = False) -> Q:
-        """The turnos showing `light`. With `among_open` the caller already keeps only open
-        turnos and the state list is not repeated (PostgreSQL would test it again for every
-        row of every count)."""
-        attention = (
-            Q(kind=TurnoKind.ATENCION)
-            if among_open
-            else Q(state__in=OPEN_TURNO_STATES, kind=TurnoKind.ATENCION)
-        )
-        open_attention = attention & ~Q(state=TurnoState.PREVENCION)
-        if light == Light.OVERDUE:
-            return open_attention & Q(due_date__lt=self.today)
-        if light == Light.DUE_SOON:
-            return open_attention & Q(due_date__gte=self.today, due_date__lte=self.soon)
-        if light == Light.ON_TIME:
-            return open_attention & Q(due_date__gt=self.soon)
-        if light == Light.PAUSED:
-            return Q(state=TurnoState.PREVENCION)
-        return Q()
+from .plazos import Light, Thresholds, turno_due
 
 
 def bandeja(
@@ -144,12 +88,7 @@ def returned_turnos() -> QuerySet[Turno]:
             state=TurnoState.DEVUELTO,
             rerouted_as__isnull=True,
             # Only while a new turno could still change the escrito (see turno_reroute).
-            escrito__state__in=[
-                EscritoState.TURNADO,
-                EscritoState.EN_ATENCION,
-                EscritoState.PREVENIDO,
-                EscritoState.NO_COMPETENTE,
-            ],
+            escrito__state__in=REROUTABLE_ESCRITO_STATES,
         )
         .select_related("escrito", "secretaria")
         .order_by("turned_at")
@@ -199,10 +138,6 @@ def tarea_for_user(user, tarea_id: int) -> Tarea:
     return tarea
 
 
-def unread_notifications(user) -> int:
-    return Notificacion.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def bandeja_counts(user, thresholds: Thresholds) -> dict[str, int]:
     """How many open turnos per traffic light, in one query."""
     # Every light is about open turnos: saying so lets the query read only those, from
@@ -230,7 +165,6 @@ class PublicStatus:
 
 def public_status(escrito: Escrito) -> PublicStatus:
     from .models import Prevencion, Respuesta
-    from .services import turno_due
 
     turnos = list(
         escrito.turnos.filter(kind=TurnoKind.ATENCION)

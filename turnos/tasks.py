@@ -1,15 +1,5 @@
-from celery import shared_task
+"""For Celery's autodiscovery only: each task is defined beside the service it calls."""
 
-from correspondencia.tasks import RETRY
+from .services.recordatorios import send_reminders
 
-from . import services
-
-
-@shared_task(acks_late=True)
-def send_reminders() -> int:
-    return services.reminders_send()
-
-
-@shared_task(**RETRY)
-def email_notifications(ids: list[int]) -> int:
-    return services.notifications_email(ids=ids)
+__all__ = ["send_reminders"]

@@ -24,12 +24,4 @@ urlpatterns = [
     path("tareas/", views.tareas, name="tareas"),
     path("tareas/<int:tarea_id>/", views.tarea_detalle, name="tarea_detalle"),
     path("notificaciones/", views.notificaciones, name="notificaciones"),
-    path("consulta/<str:folio>/prevencion/", views.consulta_prevencion, name="consulta_prevencion"),
-    path("consulta/<str:folio>/evaluar/", views.consulta_evaluar, name="consulta_evaluar"),
-    path("consulta/<str:folio>/desistir/", views.consulta_desistir, name="consulta_desistir"),
-    path(
-        "consulta/<str:folio>/respuestas/<int:adjunto_id>/",
-        views.consulta_respuesta,
-        name="consulta_respuesta",
-    ),
 ]

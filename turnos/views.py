@@ -3,13 +3,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
 from oficialia import bitacora
+from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
+from oficialia.models import Notificacion
 from oficialia.roles import Role, role_required, roles_of
 
 from . import selectors, services
@@ -23,9 +25,9 @@ from .forms import (
     RouteFormSet,
     TareaProgressForm,
 )
-from .models import Notificacion, TurnoKind, TurnoState
-from .selectors import Light, Thresholds
-from .services import ActionError, Route
+from .models import TurnoKind, TurnoState
+from .plazos import LIGHT_LABELS, Thresholds, suggested_due_date, turno_due
+from .services import Route
 
 PAGE_SIZE = 25
 STAFF_ROLES = (
@@ -42,7 +44,10 @@ STAFF_ROLES = (
 def _record_view(escrito) -> None:
     """Staff opened a page with the petitioner's personal data: that goes on record."""
     bitacora.record(
-        action="datos.ver", object_type="escrito", object_ref=escrito.folio, folio=escrito.folio
+        action=Accion.DATOS_VER,
+        object_type="escrito",
+        object_ref=escrito.folio,
+        folio=escrito.folio,
     )
 
 
@@ -97,7 +102,7 @@ def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = selectors.escrito_for_staff(request.user, folio)
     if request.method == "GET":
         _record_view(escrito)
-    suggestion = services.suggested_due_date(escrito)
+    suggestion = suggested_due_date(escrito)
     suggested_secretaria = escrito.tramite.secretaria if escrito.tramite_id else None
     suggested_secretaria = suggested_secretaria or escrito.secretaria_destino
     initial = []
@@ -219,7 +224,7 @@ def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
             "turnos": turnos,
             "timeline": escrito_timeline(escrito, public_only=False),
             "adjuntos": escrito.adjuntos.all(),
-            "light_labels": Light.LABELS,
+            "light_labels": LIGHT_LABELS,
         },
     )
 
@@ -231,7 +236,7 @@ def adjunto_descargar(request: HttpRequest, folio: str, adjunto_id: int) -> File
     if adjunto is None:
         raise Http404
     bitacora.record(
-        action="archivo.descargar",
+        action=Accion.ARCHIVO_DESCARGAR,
         object_type="adjunto",
         object_ref=str(adjunto.pk),
         folio=escrito.folio,
@@ -280,7 +285,7 @@ def bandeja(request: HttpRequest) -> HttpResponse:
             "counts": selectors.bandeja_counts(request.user, thresholds),
             "states": TurnoState.choices,
             "kinds": TurnoKind.choices,
-            "light_labels": Light.LABELS,
+            "light_labels": LIGHT_LABELS,
             "secretaria": getattr(getattr(request.user, "perfil", None), "secretaria", None),
             "query": _query(request),
         },
@@ -300,8 +305,8 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
         {
             "turno": turno,
             "escrito": escrito,
-            "due": services.turno_due(turno) if turno.kind == TurnoKind.ATENCION else None,
-            "light_labels": Light.LABELS,
+            "due": turno_due(turno) if turno.kind == TurnoKind.ATENCION else None,
+            "light_labels": LIGHT_LABELS,
             "tareas": turno.tareas.select_related("assigned_to").prefetch_related("comentarios"),
             "prevenciones": turno.prevenciones.all(),
             "respuesta": getattr(turno, "respuesta", None),
@@ -466,112 +471,3 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 # The petitioner, on /consulta/ after giving folio and access code -------------------------
 
 
-def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
-    from correspondencia.forms import ConsultaForm
-    from correspondencia.views import consulta_context
-
-    context = {"form": ConsultaForm(), **consulta_context(escrito), **forms}
-    return render(request, "correspondencia/consulta.html", context)
-
-
-@require_POST
-def consulta_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
-    from correspondencia.views import unlocked_escrito
-
-    escrito = unlocked_escrito(request, folio)
-    form = prevencion_answer_from_post(request, escrito)
-    if form is None:
-        escrito.refresh_from_db()
-        return _consulta_page(request, escrito)
-    return _consulta_page(request, escrito, prevencion_form=form)
-
-
-def prevencion_answer_from_post(request: HttpRequest, escrito):
-    """The petitioner answers the escrito's prevenciones (from /consulta/ or the account):
-    None once it is saved, else the form with what to correct."""
-    from .forms import PrevencionAnswerForm
-
-    form = PrevencionAnswerForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.prevencion_answer(
-                escrito_id=escrito.pk,
-                texto=form.cleaned_data["texto"],
-                files=form.cleaned_data["adjuntos"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request, "Recibimos su respuesta; el plazo de atención corre de nuevo."
-            )
-            return None
-    return form
-
-
-@require_POST
-def consulta_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
-    from correspondencia.views import unlocked_escrito
-
-    from .forms import RateForm
-
-    escrito = unlocked_escrito(request, folio)
-    form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.escrito_rate(
-                escrito_id=escrito.pk,
-                score=form.cleaned_data["score"],
-                comentario=form.cleaned_data["comentario"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Gracias por calificar la atención.")
-            escrito.refresh_from_db()
-            return _consulta_page(request, escrito)
-    return _consulta_page(request, escrito, rate_form=form)
-
-
-@require_http_methods(["GET", "POST"])
-def consulta_desistir(request: HttpRequest, folio: str) -> HttpResponse:
-    """Withdraw the escrito (desistimiento): a confirmation page first, then its POST."""
-    from correspondencia.views import unlocked_escrito
-
-    from .forms import DesistirForm
-
-    escrito = unlocked_escrito(request, folio)
-    form = DesistirForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.escrito_withdraw(escrito_id=escrito.pk, reason=form.cleaned_data["motivo"])
-        except ActionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, f"Se registró su desistimiento del escrito {folio}.")
-        escrito.refresh_from_db()
-        return _consulta_page(request, escrito)
-    return render(
-        request,
-        "turnos/desistir.html",
-        {
-            "escrito": escrito,
-            "form": form,
-            "action": reverse("consulta_desistir", args=[folio]),
-            "back": reverse("consulta"),
-        },
-    )
-
-
-def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
-    from correspondencia.views import unlocked_escrito
-
-    escrito = unlocked_escrito(request, folio)
-    adjunto = Adjunto.objects.filter(
-        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
-    ).first()
-    if adjunto is None:
-        raise Http404
-    return FileResponse(
-        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
-    )

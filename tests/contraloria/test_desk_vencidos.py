@@ -17,7 +17,8 @@ from oficialia.models import DiaInhabil
 from tests.factories import file_escrito
 from tests.turnos.conftest import staff_member
 from turnos.models import TurnoKind, TurnoState
-from turnos.selectors import Thresholds, bandeja_counts
+from turnos.plazos import Thresholds
+from turnos.selectors import bandeja_counts
 from turnos.services import (
     Route,
     escrito_turn,

@@ -171,7 +171,7 @@ def test_the_qd_series_is_its_own_and_has_no_gaps(client, monkeypatch, media_fil
 
 
 def _inspected(uploads):
-    from correspondencia.attachments import inspect_all
+    from oficialia.adjuntos import inspect_all
 
     return inspect_all(uploads)
 
@@ -465,7 +465,7 @@ def test_every_step_needs_its_reason_and_the_conclusion_its_resolution(client, c
     assert "Este campo es obligatorio." in response.content.decode()
     queja.refresh_from_db()
     assert queja.state == QuejaState.EN_INVESTIGACION
-    with pytest.raises(quejas_services.QuejaError):
+    with pytest.raises(quejas_services.ActionError):
         quejas_services.queja_conclude(queja_id=queja.pk, user=contraloria_user, resolucion=" ")
 
 

@@ -8,11 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from contraloria.signals_selectors import ContactKind, Pace, Period, signals
-from correspondencia.attachments import inspect_all
 from correspondencia.models import Channel, PetitionerType
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from oficialia import bitacora
-from oficialia.business_days import BusinessCalendar
+from oficialia.adjuntos import inspect_all
+from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
 from oficialia.roles import Role
 from tests.factories import SecretariaFactory, UserFactory, pdf_bytes, upload

@@ -177,12 +177,10 @@ def test_a_valid_curp_and_rfc_are_accepted_and_normalised(client):
 
 
 def test_a_database_error_midway_removes_the_stored_files(client, media_files, monkeypatch):
-    from correspondencia import services
-
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services.Acuse.objects, "create", boom)
+    monkeypatch.setattr(Acuse.objects, "create", boom)
     with pytest.raises(RuntimeError):
         post_escrito(client, files=[upload("ok.pdf", pdf_bytes())])
     assert Escrito.objects.count() == 0

@@ -361,7 +361,7 @@ def test_the_admin_asks_for_the_cost_of_a_tramite_that_is_not_free(
 
 
 def test_the_demo_catalogue_is_complete_and_loads_once():
-    from oficialia.management.commands.cargar_demo import Command
+    from demo.management.commands.cargar_demo import Command
 
     Command().load_catalogues()
     tramites = Tramite.objects.prefetch_related("requisitos").select_related("secretaria")

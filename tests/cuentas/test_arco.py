@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from correspondencia.attachments import inspect_all
 from correspondencia.models import Escrito, EscritoState, Peticionario, Transicion
 from correspondencia.services import acuse_generate
 from cuentas.models import ArcoKind, ArcoState, Cuenta, SolicitudArco
 from cuentas.services import REDACTED, arco_request_create, arco_request_resolve
+from oficialia.adjuntos import inspect_all
 from oficialia.models import Bitacora
 from tests.factories import escrito_form_data, pdf_bytes, upload
 from transparencia.models import EscritoPublico, SummaryCell

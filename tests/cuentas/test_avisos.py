@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from correspondencia.models import EscritoState, Transicion
-from correspondencia.services import petitioner_notify
+from cuentas.avisos import petitioner_notify
 from cuentas.models import Cuenta, NoticeKind
 from cuentas.selectors import email_notice_wanted, notices_of, unseen_notices
 from oficialia.models import Bitacora

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from correspondencia.models import EscritoState, Transicion
 from oficialia import access_codes
+from oficialia.models import Notificacion
 from tests.factories import file_escrito, pdf_bytes, upload
-from turnos.models import Notificacion, Prevencion, TurnoState
+from turnos.models import Prevencion, TurnoState
 from turnos.services import Route, escrito_turn, turno_accept, turno_prevent
 
 from .conftest import link

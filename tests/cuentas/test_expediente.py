@@ -16,7 +16,7 @@ from oficialia import access_codes
 from oficialia.models import Bitacora
 from tests.factories import escrito_form_data, file_escrito, pdf_bytes, upload
 from tests.turnos.conftest import local
-from turnos.selectors import Light, Thresholds
+from turnos.plazos import Light, Thresholds
 from turnos.services import turno_accept, turno_answer, turno_prevent
 
 from .conftest import LUPITA, link
@@ -102,7 +102,7 @@ def test_the_escrito_page_shows_state_light_timeline_acuse_and_answer(
     link(lupita, escrito)
     turno_accept(turno_id=turno.pk, user=titular_obras)
     oficio = upload("oficio-respuesta.pdf", pdf_bytes(), "application/pdf")
-    from correspondencia.attachments import inspect_all
+    from oficialia.adjuntos import inspect_all
 
     turno_answer(
         turno_id=turno.pk,

@@ -150,7 +150,7 @@ def test_status_timeline_answer_and_oficio_of_an_own_escrito(
     escrito = Escrito.objects.get(folio=folio)
     (turno,) = escrito_turn(escrito_id=escrito.pk, user=turnador, routes=[Route(secretaria=obras)])
     turno_accept(turno_id=turno.pk, user=titular_obras)
-    from correspondencia.attachments import inspect
+    from oficialia.adjuntos import inspect
 
     turno_answer(
         turno_id=turno.pk,

@@ -179,7 +179,7 @@ def test_every_step_of_the_life_of_an_oficio_is_announced(
     titular_obras,
     django_capture_on_commit_callbacks,
 ):
-    from correspondencia.attachments import inspect
+    from oficialia.adjuntos import inspect
     from tests.factories import pdf_bytes, upload
     from turnos.models import Sense
     from turnos.services import escrito_rate, turno_accept, turno_answer, turno_prevent

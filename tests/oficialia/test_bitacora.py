@@ -170,7 +170,7 @@ def test_parallel_writers_keep_the_chain_linear(postgres):
         barrier.wait()
         try:
             for n in range(10):
-                bitacora.record(action="prueba.paralela", object_ref=f"{i}-{n}", actor=None)
+                bitacora.record(action="datos.ver", object_ref=f"{i}-{n}", actor=None)
         finally:
             connection.close()
 

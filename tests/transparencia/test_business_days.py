@@ -5,9 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from oficialia.business_days import BusinessCalendar
+from oficialia.calendario import BusinessCalendar, BusinessDayCounter
 from oficialia.models import DiaInhabil
-from transparencia.services import BusinessDayCounter
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ import time_machine
 from django.db import connection
 from django.http import StreamingHttpResponse
 
-from correspondencia.attachments import inspect_all
 from correspondencia.models import Channel
+from oficialia.adjuntos import inspect_all
 from tests.factories import TramiteFactory, pdf_bytes, upload
 from transparencia import opendata, services
 from transparencia.opendata import ESCRITOS_COLUMNS, MONTHLY_COLUMNS

@@ -26,7 +26,7 @@ from datetime import date
 
 import pytest
 
-from oficialia.business_days import BusinessCalendar, Pause
+from oficialia.calendario import BusinessCalendar, Pause
 from oficialia.models import DiaInhabil
 
 WINTER = "Vacaciones de invierno"

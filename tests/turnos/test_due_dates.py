@@ -24,6 +24,7 @@ from oficialia.models import DiaInhabil
 from tests.conftest import wait_for
 from tests.factories import TramiteFactory
 from turnos.models import Turno, TurnoKind, TurnoState
+from turnos.plazos import turno_due
 from turnos.services import (
     ActionError,
     Route,
@@ -31,7 +32,6 @@ from turnos.services import (
     prevencion_answer,
     turno_accept,
     turno_answer,
-    turno_due,
     turno_prevent,
 )
 

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from correspondencia.models import Escrito, Transicion
 from oficialia import access_codes
+from oficialia.models import Notificacion
 from tests.factories import TramiteFactory, file_escrito, pdf_bytes, upload
-from turnos.models import Evaluacion, Notificacion, Tarea, Turno
+from turnos.models import Evaluacion, Tarea, Turno
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

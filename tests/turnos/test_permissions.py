@@ -26,13 +26,14 @@ from django.utils import timezone
 
 from contraloria.models import Queja, QuejaKind
 from contraloria.quejas_services import QuejaData, queja_file
-from correspondencia.attachments import inspect_all
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Escrito, Transicion
 from oficialia import access_codes
+from oficialia.adjuntos import inspect_all
+from oficialia.models import Notificacion
 from oficialia.roles import Role
 from tests.cuentas.conftest import citizen_account, signed_in
 from tests.factories import UserFactory, file_escrito, pdf_bytes, upload
-from turnos.models import Notificacion, Perfil, Tarea, Turno
+from turnos.models import Perfil, Tarea, Turno
 from turnos.services import Route, escrito_turn, tarea_assign, turno_accept, turno_give_back
 
 from .conftest import staff_member

@@ -18,9 +18,9 @@ import pytest
 from django.urls import reverse
 
 from config.celery import app as celery_app
-from oficialia.models import DiaInhabil
+from oficialia.models import DiaInhabil, Notificacion
 from tests.factories import TramiteFactory
-from turnos.models import Notificacion, Recordatorio, Turno, TurnoState
+from turnos.models import Recordatorio, Turno, TurnoState
 from turnos.services import (
     prevencion_answer,
     reminders_send,

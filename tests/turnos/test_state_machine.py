@@ -17,13 +17,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
-from correspondencia.attachments import inspect_all
 from correspondencia.models import Escrito, EscritoState, Transicion
+from oficialia.adjuntos import inspect_all
+from oficialia.models import Notificacion
 from tests.factories import SecretariaFactory, UserFactory, pdf_bytes, upload
 from tests.turnos.conftest import staff_member
 from turnos.models import (
     Evaluacion,
-    Notificacion,
     Prevencion,
     Respuesta,
     Tarea,
@@ -32,6 +32,7 @@ from turnos.models import (
     TurnoKind,
     TurnoState,
 )
+from turnos.plazos import suggested_due_date
 from turnos.services import (
     ActionError,
     Route,
@@ -41,7 +42,6 @@ from turnos.services import (
     escrito_turn,
     escrito_withdraw,
     prevencion_answer,
-    suggested_due_date,
     tarea_assign,
     tarea_progress,
     turno_accept,

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from correspondencia.attachments import inspect_all
 from correspondencia.models import (
     Channel,
     Escrito,
@@ -28,7 +27,8 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
-from oficialia.business_days import BusinessCalendar
+from oficialia.adjuntos import inspect_all
+from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState

@@ -1,5 +1,9 @@
 """Sign-ins, and every change to the catalogues, the calendar, users and roles, go to the
-bitácora, wherever they are made (the admin, a command, the shell)."""
+bitácora, wherever they are made (the admin, a command, the shell).
+
+The kernel audits its own models and Django's users and groups; each app hands it its
+catalogues with `audit_changes_of` in its AppConfig.ready.
+"""
 
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -8,19 +12,11 @@ from django.dispatch import receiver
 from django.forms.models import model_to_dict
 
 from . import bitacora
+from .acciones_bitacora import Accion
 
 # Fields whose changes are not recorded: the login time changes at every sign-in, and the
 # password hash must not be copied anywhere (its change is recorded, not its value).
 QUIET_FIELDS = {"last_login", "password"}
-
-
-def _audited_models():
-    from correspondencia.models import Area, Secretaria, Tramite
-    from turnos.models import Perfil
-
-    from .models import DiaInhabil
-
-    return [Secretaria, Area, Tramite, DiaInhabil, Perfil, User, Group]
 
 
 def _snapshot(instance) -> dict:
@@ -37,7 +33,7 @@ def _after_save(sender, instance, created: bool, **kwargs) -> None:
     after = _snapshot(instance)
     if created or before is None:
         changes = {k: v for k, v in after.items() if k not in QUIET_FIELDS}
-        action = "catalogo.agregar"
+        action = Accion.CATALOGO_AGREGAR
     else:
         changes = {
             k: [before.get(k), v]
@@ -48,7 +44,7 @@ def _after_save(sender, instance, created: bool, **kwargs) -> None:
             changes["password"] = "cambiada"
         if not changes:
             return  # only the sign-in time moved
-        action = "catalogo.cambiar"
+        action = Accion.CATALOGO_CAMBIAR
     bitacora.record(
         action=action,
         object_type=sender._meta.model_name,
@@ -59,7 +55,7 @@ def _after_save(sender, instance, created: bool, **kwargs) -> None:
 
 def _after_delete(sender, instance, **kwargs) -> None:
     bitacora.record(
-        action="catalogo.eliminar",
+        action=Accion.CATALOGO_ELIMINAR,
         object_type=sender._meta.model_name,
         object_ref=str(instance.pk),
         changes={"objeto": str(instance)[:150]},
@@ -76,7 +72,7 @@ def _roles_changed(sender, instance, action: str, pk_set, **kwargs) -> None:
         names = [instance.name]
         user = None
     bitacora.record(
-        action="usuario.roles",
+        action=Accion.USUARIO_ROLES,
         object_type="usuario",
         object_ref=str(user.pk) if user else f"grupo {instance.pk}",
         changes={
@@ -88,25 +84,35 @@ def _roles_changed(sender, instance, action: str, pk_set, **kwargs) -> None:
     )
 
 
-def connect() -> None:
-    for model in _audited_models():
+def audit_changes_of(*models) -> None:
+    """Record every add, change and delete of these catalogue models in the bitácora."""
+    for model in models:
         uid = f"bitacora-{model._meta.label}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_after_delete, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+def connect() -> None:
+    """The kernel's own: the calendar, users and their roles."""
+    from .models import DiaInhabil
+
+    audit_changes_of(DiaInhabil, User, Group)
     m2m_changed.connect(_roles_changed, sender=User.groups.through, dispatch_uid="bitacora-roles")
 
 
 @receiver(user_logged_in)
 def _signed_in(sender, request, user, **kwargs) -> None:
-    bitacora.record(action="sesion.entrar", object_type="usuario", object_ref=user.pk, actor=user)
+    bitacora.record(
+        action=Accion.SESION_ENTRAR, object_type="usuario", object_ref=user.pk, actor=user
+    )
 
 
 @receiver(user_logged_out)
 def _signed_out(sender, request, user, **kwargs) -> None:
     if user is not None:
         bitacora.record(
-            action="sesion.salir", object_type="usuario", object_ref=user.pk, actor=user
+            action=Accion.SESION_SALIR, object_type="usuario", object_ref=user.pk, actor=user
         )
 
 
@@ -115,7 +121,7 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
     # The password is never recorded; the name typed is.
     username = str(credentials.get("username", ""))[:150]
     bitacora.record(
-        action="sesion.fallida",
+        action=Accion.SESION_FALLIDA,
         object_type="usuario",
         object_ref=username[:60],
         changes={"usuario": username},

@@ -1,0 +1,140 @@
+"""The acuse de recibo: made once by the worker, emailed once, and queued again by the relay
+when the broker was down or a task was lost. Each task sits beside the service it calls; their
+names are the ones they had in correspondencia.tasks, so queued messages still find them."""
+
+import hashlib
+import logging
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from oficialia.colas import RETRY
+
+from ..models import Acuse
+
+logger = logging.getLogger(__name__)
+
+# An acuse queued this long ago and still not made is queued again by the relay.
+REQUEUE_AFTER = timedelta(minutes=5)
+
+
+@shared_task(name="correspondencia.tasks.generate_acuse", **RETRY)
+def generate_acuse(acuse_id: int) -> None:
+    acuse_generate(acuse_id=acuse_id)
+
+
+@shared_task(name="correspondencia.tasks.send_acuse_email", **RETRY)
+def send_acuse_email(acuse_id: int) -> None:
+    acuse_send_email(acuse_id=acuse_id)
+
+
+@shared_task(name="correspondencia.tasks.relay_pending_acuses", acks_late=True)
+def relay_pending_acuses() -> int:
+    return acuses_relay()
+
+
+def acuse_queue(*, acuse_id: int) -> bool:
+    """Hand the acuse to the worker. Never raises: if the broker is unreachable the acuse
+    stays pending and the relay queues it again; the filing has already been saved."""
+    try:
+        generate_acuse.delay(acuse_id)
+    except Exception:
+        logger.exception("could not queue acuse %s; the relay will try again", acuse_id)
+        return False
+    Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=timezone.now())
+    return True
+
+
+def acuse_render_pdf(acuse: Acuse) -> bytes:
+    from weasyprint import HTML
+
+    from ..acuse import acuse_context
+
+    html = render_to_string("correspondencia/acuse.html", acuse_context(acuse))
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def acuse_generate(*, acuse_id: int) -> Acuse:
+    """Make the acuse PDF once. Safe to run twice (late acks redeliver): the second run
+    finds it made and does nothing."""
+    with transaction.atomic():
+        acuse = (
+            Acuse.objects.select_for_update(of=("self",))
+            .select_related("escrito__peticionario", "escrito__tramite")
+            .get(pk=acuse_id)
+        )
+        if acuse.is_ready and default_storage.exists(acuse.pdf.name):
+            return acuse
+        content = acuse_render_pdf(acuse)
+        escrito = acuse.escrito
+        name = f"acuses/{escrito.year}/{escrito.folio}.pdf"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        acuse.pdf.name = default_storage.save(name, ContentFile(content))
+        acuse.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        acuse.generated_at = timezone.now()
+        acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
+        if escrito.peticionario.email:
+            transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
+    return acuse
+
+
+def acuse_email_queue(*, acuse_id: int) -> bool:
+    try:
+        send_acuse_email.delay(acuse_id)
+    except Exception:
+        logger.exception("could not queue the email of acuse %s; the relay will", acuse_id)
+        return False
+    return True
+
+
+def acuse_send_email(*, acuse_id: int) -> bool:
+    """Email the acuse to the petitioner once; returns whether it was sent now."""
+    with transaction.atomic():
+        acuse = (
+            Acuse.objects.select_for_update(of=("self",))
+            .select_related("escrito__peticionario")
+            .get(pk=acuse_id)
+        )
+        escrito = acuse.escrito
+        if acuse.email_sent_at or not acuse.is_ready or not escrito.peticionario.email:
+            return False
+        context = {"escrito": escrito, "consulta_url": f"{settings.PUBLIC_BASE_URL}/consulta/"}
+        message = EmailMessage(
+            subject=f"Acuse de recibo {escrito.folio}",
+            body=render_to_string("correspondencia/email/acuse.txt", context),
+            to=[escrito.peticionario.email],
+        )
+        with acuse.pdf.open("rb") as pdf:
+            message.attach(f"acuse-{escrito.folio}.pdf", pdf.read(), "application/pdf")
+        message.send()
+        acuse.email_sent_at = timezone.now()
+        acuse.save(update_fields=["email_sent_at"])
+    return True
+
+
+def acuses_relay(*, now: datetime | None = None) -> int:
+    """Queue again what was not made or sent: acuses filed while the broker was down, or
+    whose task was lost. Returns how many were queued."""
+    now = now or timezone.now()
+    stale = now - REQUEUE_AFTER
+    pending = Acuse.objects.filter(generated_at__isnull=True).filter(
+        Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
+    )
+    queued = 0
+    for acuse_id in pending.values_list("pk", flat=True)[:500]:
+        queued += acuse_queue(acuse_id=acuse_id)
+    unsent = Acuse.objects.filter(generated_at__lt=stale, email_sent_at__isnull=True).exclude(
+        escrito__peticionario__email=""
+    )
+    for acuse_id in unsent.values_list("pk", flat=True)[:500]:
+        queued += acuse_email_queue(acuse_id=acuse_id)
+    return queued

@@ -1,0 +1,214 @@
+"""Filing an escrito (radicación): folio, access code, attachments and a pending acuse, all
+or nothing, once per submission."""
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from oficialia import access_codes
+from oficialia.acciones_bitacora import Accion
+from oficialia.adjuntos import InspectedFile
+from oficialia.archivos import delete_files, store_files
+from oficialia.folios import FolioSeries, allocate_folio
+
+from ..models import (
+    Acuse,
+    Adjunto,
+    Channel,
+    Escrito,
+    EscritoState,
+    Peticionario,
+    Secretaria,
+    Tramite,
+)
+from ..transiciones import transicion_record
+from .acuses import acuse_queue
+
+
+@dataclass
+class PetitionerData:
+    """Every field the petitioner gives: the one list the filing, the submission digest, the
+    ARCO access export and the staff pages read (`peticionario_datos`)."""
+
+    tipo: str
+    nombre: str
+    email: str = ""
+    telefono: str = ""
+    curp: str = ""
+    rfc: str = ""
+    genero: str = ""
+    domicilio: str = ""
+
+
+@dataclass
+class EscritoData:
+    peticionario: PetitionerData
+    asunto: str
+    texto: str = ""
+    numero_oficio: str = ""
+    tramite: Tramite | None = None
+    secretaria_destino: Secretaria | None = None
+    fojas: int | None = None
+    anexos: int | None = None
+    anexos_descripcion: str = ""
+    ubicacion_original: str = ""
+    adjuntos: list[InspectedFile] = field(default_factory=list)
+
+
+@dataclass
+class FilingResult:
+    escrito: Escrito
+    access_code: str
+    created: bool
+
+
+def peticionario_datos(p: Peticionario) -> dict[str, str]:
+    """Every field the petitioner gave, by name, in the order of PetitionerData."""
+    return {name: getattr(p, name) for name in PetitionerData.__dataclass_fields__}
+
+
+def _submission_digest(escrito: Escrito, adjuntos: list[InspectedFile]) -> str:
+    """SHA-256 of a canonical JSON of everything the petitioner submitted."""
+    p = escrito.peticionario
+    payload = {
+        "folio": escrito.folio,
+        "recibido": escrito.received_at.isoformat(),
+        "medio": escrito.channel,
+        "peticionario": peticionario_datos(p),
+        "numero_oficio": escrito.numero_oficio,
+        "asunto": escrito.asunto,
+        "texto": escrito.texto,
+        "tramite": escrito.tramite.nombre if escrito.tramite else None,
+        "dirigido_a": escrito.secretaria_destino.nombre if escrito.secretaria_destino else None,
+        "fojas": escrito.fojas,
+        "anexos": escrito.anexos,
+        "adjuntos": [{"nombre": a.name, "bytes": a.size, "sha256": a.sha256} for a in adjuntos],
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class _AlreadyFiled(Exception):
+    pass
+
+
+def _existing_filing(token: uuid.UUID | None) -> FilingResult | None:
+    if token is None:
+        return None
+    escrito = Escrito.objects.filter(submission_token=token).first()
+    if escrito is None:
+        return None
+    return FilingResult(escrito, access_codes.unseal(escrito.access_code_sealed), created=False)
+
+
+def escrito_file(
+    *,
+    data: EscritoData,
+    channel: Channel,
+    captured_by=None,
+    submission_token: uuid.UUID | None = None,
+    received_at: datetime | None = None,
+    queue_acuse: bool = True,
+) -> FilingResult:
+    """File an escrito: folio, access code, attachments and a pending acuse, all or nothing.
+
+    A second call with the same `submission_token` returns the escrito the first one made.
+    With `queue_acuse=False` the acuse is left to the relay (or made when first downloaded).
+    """
+    if (existing := _existing_filing(submission_token)) is not None:
+        return existing
+    moment = received_at or timezone.now()
+    stored = store_files(data.adjuntos, moment)
+    try:
+        result = _escrito_create(
+            data=data,
+            channel=channel,
+            captured_by=captured_by,
+            submission_token=submission_token,
+            moment=moment,
+            stored=stored,
+            queue_acuse=queue_acuse,
+        )
+    except (_AlreadyFiled, IntegrityError) as exc:
+        delete_files(stored)
+        existing = _existing_filing(submission_token)
+        if existing is None:
+            raise exc if isinstance(exc, IntegrityError) else RuntimeError("lost filing") from exc
+        return existing
+    except BaseException:
+        # Django leaves files on disk when the transaction that referenced them rolls back.
+        delete_files(stored)
+        raise
+    return result
+
+
+@transaction.atomic
+def _escrito_create(
+    *,
+    data: EscritoData,
+    channel: Channel,
+    captured_by,
+    submission_token: uuid.UUID | None,
+    moment: datetime,
+    stored: list[str],
+    queue_acuse: bool,
+) -> FilingResult:
+    folio = allocate_folio(series=FolioSeries.ESCRITO, moment=moment)
+    # Every filing queues on the folio lock, so this check cannot race with a twin request.
+    if submission_token and Escrito.objects.filter(submission_token=submission_token).exists():
+        raise _AlreadyFiled
+    peticionario = Peticionario.objects.create(**asdict(data.peticionario))
+    code = access_codes.generate()
+    escrito = Escrito(
+        folio=str(folio),
+        year=folio.year,
+        number=folio.number,
+        channel=channel,
+        received_at=moment,
+        peticionario=peticionario,
+        numero_oficio=data.numero_oficio,
+        asunto=data.asunto,
+        texto=data.texto,
+        tramite=data.tramite,
+        secretaria_destino=data.secretaria_destino,
+        fojas=data.fojas,
+        anexos=data.anexos,
+        anexos_descripcion=data.anexos_descripcion,
+        ubicacion_original=data.ubicacion_original,
+        captured_by=captured_by,
+        privacy_accepted_at=moment,
+        submission_token=submission_token,
+        access_code_hash=access_codes.hash_code(code),
+        access_code_sealed=access_codes.seal(code),
+    )
+    escrito.digest = _submission_digest(escrito, data.adjuntos)
+    escrito._change_reason = f"Recibido: {Channel(channel).label}"
+    escrito._history_date = moment
+    if captured_by is not None:
+        escrito._history_user = captured_by
+    escrito.save()
+    Adjunto.objects.bulk_create(
+        Adjunto(escrito=escrito, position=position, **item.stored_fields(name))
+        for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
+    )
+    acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
+    transicion_record(
+        escrito=escrito,
+        action=Accion.ESCRITO_RECIBIR,
+        description=f"Escrito recibido ({Channel(channel).label.lower()})",
+        actor=captured_by,
+        target=EscritoState.RECIBIDO,
+        at=moment,
+        notify=False,  # the acuse itself tells the petitioner
+    )
+    if queue_acuse:
+        transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
+    return FilingResult(escrito, code, created=True)
+
+

@@ -1,0 +1,57 @@
+"""What the petitioner sees of an escrito and does on it, the same through both doors:
+/consulta/ (folio and access code) and the account's "Mis escritos"."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
+
+from correspondencia import selectors as correspondencia_selectors
+from correspondencia.models import Escrito
+from oficialia.acciones import ActionError
+from turnos import services as turnos_services
+from turnos.forms import PrevencionAnswerForm, RateForm
+from turnos.selectors import public_status
+from turnos.services import WITHDRAWABLE_STATES
+
+# Folios opened through /consulta/ in this browser session (their acuse may be downloaded).
+CONSULTA_SESSION_KEY = "consulta_escritos"
+
+
+def consulta_context(escrito: Escrito) -> dict:
+    """The status page of an escrito, for its petitioner."""
+    return {
+        "escrito": escrito,
+        "timeline": correspondencia_selectors.escrito_timeline(escrito),
+        "status": public_status(escrito),
+        "prevencion_form": PrevencionAnswerForm(),
+        "rate_form": RateForm(),
+        "can_withdraw": escrito.state in WITHDRAWABLE_STATES,
+    }
+
+
+def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:
+    """The escrito this browser opened through /consulta/ with its folio and code, or 404."""
+    escrito = Escrito.objects.select_related("acuse", "peticionario").filter(folio=folio).first()
+    if escrito is None or escrito.pk not in request.session.get(CONSULTA_SESSION_KEY, []):
+        raise Http404
+    return escrito
+
+
+def prevencion_answer_from_post(request: HttpRequest, escrito):
+    """The petitioner answers the escrito's prevenciones (from /consulta/ or the account):
+    None once it is saved, else the form with what to correct."""
+    form = PrevencionAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            turnos_services.prevencion_answer(
+                escrito_id=escrito.pk,
+                texto=form.cleaned_data["texto"],
+                files=form.cleaned_data["adjuntos"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "Recibimos su respuesta; el plazo de atención corre de nuevo."
+            )
+            return None
+    return form

@@ -1,0 +1,171 @@
+"""The citizen's "Mis escritos" (/mi-cuenta/escritos/): the list with traffic lights, adding
+an older escrito by folio and code, and each escrito's page with what /consulta/ offers."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from correspondencia.forms import ConsultaForm
+from correspondencia.models import Adjunto, AdjuntoOrigin
+from correspondencia.services import acuse_generate
+from cuentas import selectors, services
+from cuentas.acceso import account_context, cuenta_required
+from oficialia.acciones import ActionError
+from oficialia.web import over_limit, rate_limited
+from turnos import services as turnos_services
+from turnos.forms import DesistirForm, RateForm
+
+from .consulta import consulta_context, prevencion_answer_from_post
+
+PAGE_SIZE = 20
+
+
+def _escritos_page(request: HttpRequest, add_form: ConsultaForm, status: int = 200):
+    page = Paginator(selectors.escritos_of(request.cuenta), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    return render(
+        request,
+        "cuentas/escritos.html",
+        {
+            **account_context(request, "escritos"),
+            "page": page,
+            "rows": selectors.escritos_with_lights(page.object_list),
+            "add_form": add_form,
+        },
+        status=status,
+    )
+
+
+@cuenta_required
+def escritos(request: HttpRequest) -> HttpResponse:
+    return _escritos_page(request, ConsultaForm(prefix="agregar"))
+
+
+@cuenta_required
+@require_POST
+def escrito_agregar(request: HttpRequest) -> HttpResponse:
+    limited = (
+        over_limit(request, "consulta", settings.RATE_CONSULTA)
+        or over_limit(request, "consulta-hora", settings.RATE_CONSULTA_HOURLY)
+        or over_limit(request, "cuenta_agregar", settings.RATE_CONSULTA_HOURLY, key="user")
+    )
+    if limited:
+        return rate_limited(request)
+    form = ConsultaForm(request.POST, prefix="agregar")
+    if form.is_valid():
+        try:
+            escrito = services.escrito_add(
+                cuenta_id=request.cuenta.pk,
+                folio=form.cleaned_data["folio"],
+                code=form.cleaned_data["codigo"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"El escrito {escrito.folio} quedó en «Mis escritos».")
+            return redirect("cuenta_escrito", folio=escrito.folio)
+    return _escritos_page(request, form)
+
+
+def _escrito_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
+    row = selectors.escritos_with_lights([escrito])[0]
+    context = {
+        **account_context(request, "escritos"),
+        **consulta_context(escrito),
+        "row": row,
+        **forms,
+    }
+    return render(request, "cuentas/escrito.html", context)
+
+
+@cuenta_required
+def escrito(request: HttpRequest, folio: str) -> HttpResponse:
+    return _escrito_page(request, selectors.escrito_of(request.cuenta, folio))
+
+
+@cuenta_required
+def escrito_acuse(request: HttpRequest, folio: str) -> FileResponse:
+    acuse = selectors.escrito_of(request.cuenta, folio).acuse
+    if not acuse.is_ready:
+        acuse = acuse_generate(acuse_id=acuse.pk)
+    return FileResponse(
+        acuse.pdf.open("rb"), filename=f"acuse-{folio}.pdf", content_type="application/pdf"
+    )
+
+
+@cuenta_required
+def escrito_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    adjunto = Adjunto.objects.filter(
+        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
+    ).first()
+    if adjunto is None:
+        raise Http404
+    return FileResponse(
+        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
+    )
+
+
+@cuenta_required
+@require_POST
+def escrito_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    form = prevencion_answer_from_post(request, escrito)
+    if form is None:
+        return redirect("cuenta_escrito", folio=folio)
+    return _escrito_page(request, escrito, prevencion_form=form)
+
+
+@cuenta_required
+@require_POST
+def escrito_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            turnos_services.escrito_rate(
+                escrito_id=escrito.pk,
+                score=form.cleaned_data["score"],
+                comentario=form.cleaned_data["comentario"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Gracias por calificar la atención.")
+            return redirect("cuenta_escrito", folio=folio)
+    return _escrito_page(request, escrito, rate_form=form)
+
+
+@cuenta_required
+@require_http_methods(["GET", "POST"])
+def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
+    """A confirmation page first; the desistimiento happens on its POST."""
+    escrito = selectors.escrito_of(request.cuenta, folio)
+    form = DesistirForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            turnos_services.escrito_withdraw(
+                escrito_id=escrito.pk, reason=form.cleaned_data["motivo"], actor=request.user
+            )
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Se registró su desistimiento del escrito {folio}.")
+        return redirect("cuenta_escrito", folio=folio)
+    return render(
+        request,
+        "turnos/desistir.html",
+        {
+            **account_context(request, "escritos"),
+            "escrito": escrito,
+            "form": form,
+            "action": reverse("cuenta_escrito_desistir", args=[folio]),
+            "back": reverse("cuenta_escrito", args=[folio]),
+        },
+    )
+

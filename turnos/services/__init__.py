@@ -1,0 +1,40 @@
+"""The turnado's use cases, by who does them: the Oficialía (oficialia), a secretaría
+(secretaria), the petitioner (peticionario); the calendar's effect on due dates (calendario)
+and the daily reminders (recordatorios). The Article 8 rule they apply is turnos.plazos."""
+
+from oficialia.acciones import ActionError
+
+from .calendario import due_dates_recompute
+from .comun import Route
+from .oficialia import escrito_reject, escrito_reorient, escrito_turn, turno_reroute
+from .peticionario import WITHDRAWABLE_STATES, escrito_rate, escrito_withdraw, prevencion_answer
+from .recordatorios import reminders_send
+from .secretaria import (
+    tarea_assign,
+    tarea_progress,
+    turno_accept,
+    turno_answer,
+    turno_give_back,
+    turno_prevent,
+)
+
+__all__ = [
+    "WITHDRAWABLE_STATES",
+    "ActionError",
+    "Route",
+    "due_dates_recompute",
+    "escrito_rate",
+    "escrito_reject",
+    "escrito_reorient",
+    "escrito_turn",
+    "escrito_withdraw",
+    "prevencion_answer",
+    "reminders_send",
+    "tarea_assign",
+    "tarea_progress",
+    "turno_accept",
+    "turno_answer",
+    "turno_give_back",
+    "turno_prevent",
+    "turno_reroute",
+]
