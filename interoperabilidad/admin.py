@@ -25,10 +25,8 @@ class TokenApiAdmin(admin.ModelAdmin):
         "prefijo",
         "nombre",
         "institucion",
-        "scopes",
-        "created_at",
+        "permisos",
         "last_used_at",
-        "last_used_ip",
         "revoked_at",
     ]
     list_filter = ["institucion", ("revoked_at", admin.EmptyFieldListFilter)]
@@ -59,6 +57,10 @@ class TokenApiAdmin(admin.ModelAdmin):
             request,
             f"Token emitido. Cópielo ahora; no se volverá a mostrar: {issued.plaintext}",
         )
+
+    @admin.display(description="permisos")
+    def permisos(self, obj: TokenApi) -> str:
+        return ", ".join(Scope(s).label for s in obj.scopes if s in Scope.values)
 
     @admin.action(description="Revocar los tokens seleccionados")
     def revocar(self, request, queryset):

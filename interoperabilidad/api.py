@@ -15,11 +15,13 @@ from django_ratelimit.core import is_ratelimited
 from ninja import File, Form, Header, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.renderers import JSONRenderer
 from ninja.security import HttpBearer
 from pydantic import Field
 
 from correspondencia.models import Adjunto, EscritoState, Tramite
 from correspondencia.services import acuse_generate
+from oficialia import access_codes
 from oficialia.acciones import ActionError
 from oficialia.adjuntos import inspect_all
 from oficialia.net import client_ip
@@ -77,7 +79,13 @@ def require(request: HttpRequest, scope: Scope) -> TokenApi:
     return token
 
 
+class SpanishJSON(JSONRenderer):
+    # «Oficialía», not «Oficial\u00eda»: the bodies are read by people too.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=SpanishJSON(),
     title="API de la Oficialía de Partes",
     version="1",
     description=(
@@ -326,7 +334,7 @@ def escrito_crear(
     escrito = result.escrito
     body = {
         "folio": escrito.folio,
-        "codigo_acceso": result.access_code,
+        "codigo_acceso": access_codes.display(result.access_code),
         "acuse_url": _url("escrito_acuse", escrito.folio),
         "estado": escrito.state,
         "recibido_en": escrito.received_at,

@@ -17,7 +17,10 @@ class CorreoRadicarForm(forms.Form):
     asunto = forms.CharField(max_length=250)
     texto = forms.CharField(label="Texto del escrito", widget=forms.Textarea, required=False)
     tramite = forms.ModelChoiceField(
-        label="Trámite", queryset=Tramite.objects.filter(activo=True), required=False
+        label="Trámite",
+        queryset=Tramite.objects.filter(activo=True),
+        required=False,
+        empty_label="Ninguno (escrito libre)",
     )
 
     def clean(self):

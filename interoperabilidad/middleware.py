@@ -44,4 +44,3 @@ def _record(request: HttpRequest, status: int) -> None:
         actor=None,
         actor_label=label,
     )
-

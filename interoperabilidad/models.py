@@ -48,7 +48,9 @@ class Institucion(models.Model):
 class TokenApi(models.Model):
     """A bearer token. Only its SHA-256 is kept: the token itself is shown once, when issued."""
 
-    institucion = models.ForeignKey(Institucion, on_delete=models.CASCADE, related_name="tokens")
+    institucion = models.ForeignKey(
+        Institucion, on_delete=models.CASCADE, related_name="tokens", verbose_name="institución"
+    )
     nombre = models.CharField(
         max_length=100, help_text="Para qué sistema o persona es, p. ej. «SIGED estatal»."
     )
@@ -78,7 +80,9 @@ class EscritoInstitucional(models.Model):
     Idempotency-Key and with what content (a replay with other content is refused)."""
 
     escrito = models.OneToOneField(Escrito, on_delete=models.PROTECT, related_name="institucional")
-    institucion = models.ForeignKey(Institucion, on_delete=models.PROTECT, related_name="escritos")
+    institucion = models.ForeignKey(
+        Institucion, on_delete=models.PROTECT, related_name="escritos", verbose_name="institución"
+    )
     idempotency_key = models.CharField(max_length=200)
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -99,7 +103,9 @@ class EscritoInstitucional(models.Model):
 class Webhook(models.Model):
     """A URL of an institution that receives the events it chose (Standard Webhooks)."""
 
-    institucion = models.ForeignKey(Institucion, on_delete=models.CASCADE, related_name="webhooks")
+    institucion = models.ForeignKey(
+        Institucion, on_delete=models.CASCADE, related_name="webhooks", verbose_name="institución"
+    )
     url = models.URLField(max_length=500)
     eventos = models.JSONField(default=list, help_text="Los eventos que se le envían.")
     secret = models.CharField(

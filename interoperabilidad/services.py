@@ -216,4 +216,3 @@ def correo_reject(*, correo_id: int, user, reason: str) -> CorreoEntrante:
         lambda: EmailMessage(subject=f"Re: {subject}"[:250], body=body, to=[to]).send()
     )
     return correo
-
