@@ -342,6 +342,8 @@ WEBHOOK_BACKOFF_MAX = env_int("OFICIALIA_WEBHOOK_BACKOFF_MAX_S", 6 * 60 * 60)
 WEBHOOK_MAX_ATTEMPTS = env_int("OFICIALIA_WEBHOOK_INTENTOS", 10)
 WEBHOOK_PAUSE_AFTER = env_int("OFICIALIA_WEBHOOK_PAUSAR_TRAS", 20)
 WEBHOOK_TIMEOUT = env_int("OFICIALIA_WEBHOOK_TIMEOUT_S", 10)
+# Allow webhook URLs on loopback or private addresses (a test, or an intranet deployment).
+WEBHOOK_ALLOW_PRIVATE = env_bool("OFICIALIA_WEBHOOK_PERMITIR_INTERNAS", False)
 # Email intake: the IMAP mailbox the beat reads every IMAP_POLL_SECONDS. No host, no reading.
 IMAP_HOST = env_str("OFICIALIA_IMAP_HOST")
 IMAP_PORT = env_int("OFICIALIA_IMAP_PORT", 993)

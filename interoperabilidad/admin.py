@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 
 from .models import Entrega, Evento, Institucion, Intento, Scope, TokenApi, Webhook
 from .tokens import token_issue, token_revoke
-from .webhooks import entrega_resend, new_secret, webhook_resume
+from .webhooks import UnsafeTarget, check_target, entrega_resend, new_secret, webhook_resume
 
 
 class TokenForm(forms.ModelForm):
@@ -76,6 +76,14 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ["institucion", "url", "eventos", "activo"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        try:
+            check_target(url)
+        except UnsafeTarget as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return url
 
 
 @admin.register(Webhook)

@@ -29,8 +29,9 @@ from turnos.services import prevencion_answer
 
 from . import selectors, services
 from .errores import field_errors, json_error, validation_response
-from .models import Scope, TokenApi
+from .models import Evento, Scope, TokenApi, Webhook
 from .tokens import token_lookup, token_touch
+from .webhooks import UnsafeTarget, webhook_register
 
 
 class ScopeDenied(Exception):
@@ -526,6 +527,79 @@ def escrito_prevencion(
     )
 
 
+avisos = Router(tags=["webhooks"])
+
+
+class WebhookIn(Schema):
+    url: str = Field(min_length=8, max_length=500, description="https://… de su sistema.")
+    eventos: list[Evento] = Field(min_length=1, description="Los eventos que quiere recibir.")
+
+
+class WebhookOut(Schema):
+    id: int
+    url: str
+    eventos: list[str]
+    activo: bool
+    pausado_en: datetime | None
+    fallos_seguidos: int
+
+
+class WebhookCreado(WebhookOut):
+    secreto: str = Field(
+        description="whsec_…: verifica la firma `webhook-signature` de cada aviso (Standard "
+        "Webhooks). Se muestra solo esta vez."
+    )
+
+
+def _webhook(w: Webhook) -> dict:
+    return {
+        "id": w.pk,
+        "url": w.url,
+        "eventos": w.eventos,
+        "activo": w.activo,
+        "pausado_en": w.paused_at,
+        "fallos_seguidos": w.consecutive_failures,
+    }
+
+
+@avisos.get("/webhooks", response={200: list[WebhookOut], **ERRORES}, url_name="webhooks")
+def webhooks_lista(request):
+    """Sus webhooks, con su estado (un webhook que falla seguido queda pausado)."""
+    token = require(request, Scope.AVISOS)
+    return Status(200, [_webhook(w) for w in token.institucion.webhooks.all()])
+
+
+@avisos.post(
+    "/webhooks",
+    response={201: WebhookCreado, **ERRORES},
+    url_name="webhooks_alta",
+    summary="Registrar un webhook",
+)
+def webhook_alta(request, datos: WebhookIn):
+    """Registra una dirección que recibirá, firmados, los eventos elegidos de sus escritos."""
+    token = require(request, Scope.AVISOS)
+    try:
+        webhook = webhook_register(
+            institucion=token.institucion, url=datos.url, eventos=[e.value for e in datos.eventos]
+        )
+    except UnsafeTarget as exc:
+        return validation_response(api, request, [("url", str(exc))])
+    return Status(201, {**_webhook(webhook), "secreto": webhook.secret})
+
+
+@avisos.delete(
+    "/webhooks/{webhook_id}",
+    response={204: None, **ERRORES},
+    url_name="webhook_baja",
+    summary="Dar de baja un webhook",
+)
+def webhook_baja(request, webhook_id: int = Path(..., ge=1, le=2**62)):
+    token = require(request, Scope.AVISOS)
+    webhook = get_object_or_404(token.institucion.webhooks, pk=webhook_id)
+    webhook.delete()
+    return Status(204, None)
+
+
 catalogo = Router(tags=["catálogo"])
 
 
@@ -552,4 +626,5 @@ def tramites(request):
 
 
 api.add_router("/", router)
+api.add_router("/", avisos)
 api.add_router("/", catalogo)

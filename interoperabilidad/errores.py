@@ -25,7 +25,9 @@ GENERIC = "El valor no es válido."
 
 def _field_name(loc) -> str:
     # ("form", "asunto"), ("header", "Idempotency-Key"), ("file", "adjuntos", 0)…
-    parts = [str(p) for p in loc[1:] if not isinstance(p, int)] or [str(loc[0])]
+    # A JSON body is one parameter (("body", "datos", "url")): its name says nothing.
+    rest = loc[2:] if loc[0] == "body" and len(loc) > 2 else loc[1:]
+    parts = [str(p) for p in rest if not isinstance(p, int)] or [str(loc[0])]
     return ".".join(parts)
 
 

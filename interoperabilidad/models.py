@@ -13,6 +13,7 @@ class Scope(models.TextChoices):
     RADICAR = "radicar", "Presentar escritos y responder prevenciones"
     CONSULTAR = "consultar", "Consultar sus escritos (estado e historial)"
     DESCARGAR = "descargar", "Descargar acuses, respuestas y oficios"
+    AVISOS = "avisos", "Registrar sus webhooks (avisos de cambios)"
 
 
 class Evento(models.TextChoices):

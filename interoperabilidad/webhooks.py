@@ -3,10 +3,13 @@ the transaction of the step it reports, sent by a Celery task with `webhook-id`,
 `webhook-timestamp` and `webhook-signature` (HMAC-SHA256, the `standardwebhooks` package),
 tried again with exponential backoff, and paused for a target that keeps failing."""
 
+import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from datetime import timedelta
@@ -36,6 +39,31 @@ EVENTO_DE_ESTADO = {
     EscritoState.RESPONDIDO: Evento.RESPONDIDO,
     EscritoState.CONCLUIDO: Evento.CONCLUIDO,
 }
+
+
+class UnsafeTarget(ValueError):
+    """A webhook URL that points inside the ayuntamiento's own network."""
+
+
+def check_target(url: str) -> None:
+    """Refuse a URL whose host resolves to a loopback, private, link-local or reserved
+    address (an institution must not make the server call its own network), unless
+    WEBHOOK_ALLOW_PRIVATE says so. Checked when registered and again before each send."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeTarget("La dirección debe empezar con https:// (o http://) y tener un dominio.")
+    if settings.WEBHOOK_ALLOW_PRIVATE:
+        return
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise UnsafeTarget(f"No se encontró el dominio {parts.hostname}.") from exc
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            raise UnsafeTarget(
+                f"{parts.hostname} apunta a una dirección interna ({address}); use una pública."
+            )
 
 
 def new_secret() -> str:
@@ -109,6 +137,10 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _post(entrega: Entrega) -> tuple[int | None, str]:
+    try:
+        check_target(entrega.webhook.url)
+    except UnsafeTarget as exc:
+        return None, str(exc)[:300]
     body = json.dumps(entrega.payload, ensure_ascii=False, separators=(",", ":"))
     sent_at = timezone.now()
     signature = Signer(entrega.webhook.secret).sign(entrega.msg_id, sent_at, body)
@@ -200,6 +232,16 @@ def entrega_resend(*, entrega_id: int) -> Entrega:
         entrega.save(update_fields=["state", "attempts", "next_attempt_at"])
         transaction.on_commit(lambda: entrega_queue(entrega_id=entrega.pk))
     return entrega
+
+
+@transaction.atomic
+def webhook_register(*, institucion, url: str, eventos: list[str]) -> Webhook:
+    """An institution registers a URL for the events it wants; the secret that signs the
+    deliveries is made here and returned once with the webhook."""
+    check_target(url)
+    return Webhook.objects.create(
+        institucion=institucion, url=url, eventos=sorted(set(eventos)), secret=new_secret()
+    )
 
 
 def webhook_resume(*, webhook_id: int) -> None:

@@ -18,6 +18,8 @@ from turnos.models import Perfil
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The receivers the tests start listen on 127.0.0.1.
+    settings.WEBHOOK_ALLOW_PRIVATE = True
 
 
 @pytest.fixture

@@ -267,6 +267,7 @@ def test_ten_identical_requests_at_once_make_one_escrito(postgres, gobierno):
 def test_a_call_without_a_token_is_refused_and_not_recorded(client, db):
     response = client.get(ESCRITOS)
     assert response.status_code == 401
+    assert client.delete("/api/v1/webhooks/1").status_code == 401
     assert not Bitacora.objects.filter(action="api.llamada").exists()
 
 

@@ -152,6 +152,7 @@ def test_a_celery_worker_delivers_and_retries_with_backoff(
     from .conftest import bearer, client_for
 
     monkeypatch.setenv("OFICIALIA_WEBHOOK_BACKOFF_S", "1")
+    monkeypatch.setenv("OFICIALIA_WEBHOOK_PERMITIR_INTERNAS", "1")
     settings.WEBHOOK_BACKOFF_BASE = 1
     Webhook.objects.create(
         institucion=gobierno, url=receiver.url, eventos=[Evento.RECIBIDO], secret=receiver.secret
@@ -214,3 +215,47 @@ def test_every_step_of_the_life_of_an_oficio_is_announced(
         "escrito.concluido",
     ]
     assert all(r.verified for r in receiver.received)
+
+
+def test_an_institution_registers_its_webhook_by_api_and_gets_the_secret_once(
+    gobierno_api, dif_api, receiver, django_capture_on_commit_callbacks
+):
+    response = gobierno_api.post(
+        "/api/v1/webhooks",
+        {"url": receiver.url, "eventos": ["escrito.recibido"]},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["secreto"].startswith("whsec_")
+    listed = gobierno_api.get("/api/v1/webhooks").json()
+    assert [w["url"] for w in listed] == [receiver.url]
+    assert "secreto" not in listed[0]
+    assert dif_api.get("/api/v1/webhooks").json() == []
+    assert dif_api.delete(f"/api/v1/webhooks/{created['id']}").status_code == 404
+    receiver.secret = created["secreto"]
+    with django_capture_on_commit_callbacks(execute=True):
+        file(gobierno_api)
+    (delivery,) = receiver.received
+    assert delivery.verified
+    assert gobierno_api.delete(f"/api/v1/webhooks/{created['id']}").status_code == 204
+    assert gobierno_api.get("/api/v1/webhooks").json() == []
+
+
+def test_a_webhook_may_not_point_inside_the_network(settings, gobierno_api):
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    for url in ("http://127.0.0.1:6379/", "http://10.0.0.5/avisos", "ftp://example.com/x"):
+        response = gobierno_api.post(
+            "/api/v1/webhooks",
+            {"url": url, "eventos": ["escrito.turnado"]},
+            content_type="application/json",
+        )
+        assert response.status_code == 422, url
+        assert response.json()["errores"][0]["campo"] == "url"
+    unknown_event = gobierno_api.post(
+        "/api/v1/webhooks",
+        {"url": "https://example.com/x", "eventos": ["escrito.borrado"]},
+        content_type="application/json",
+    )
+    assert unknown_event.json()["errores"][0]["campo"] == "eventos"
+    assert "escrito.recibido" in unknown_event.json()["errores"][0]["mensaje"]

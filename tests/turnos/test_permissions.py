@@ -350,6 +350,10 @@ URLS: dict[str, Rule] = {
     "api-v1:escrito_prevencion": Rule(_folio, public=True, methods=("POST",), anyone=401),
     "api-v1:escrito_detalle": Rule(_folio, public=True, anyone=401),
     "api-v1:tramites": Rule(public=True, anyone=401),
+    "api-v1:webhooks": Rule(public=True, anyone=401),
+    "api-v1:webhooks_alta": Rule(public=True, methods=("POST",), anyone=401),
+    # DELETE only: the walk's GET is refused for its method before any token is asked for.
+    "api-v1:webhook_baja": Rule(lambda w: {"webhook_id": 1}, public=True, anyone=405),
     # Quejas y denuncias: anyone files one (anonymously or not) and reads its resolution
     # with folio and code; the receipt page opens with the token only the filing browser has.
     "queja_nueva": Rule(public=True, methods=("GET", "POST"), anyone=200),
