@@ -2,10 +2,10 @@
 /consulta/ (folio and access code) and the account's "Mis escritos"."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 
 from correspondencia import selectors as correspondencia_selectors
-from correspondencia.models import Escrito
+from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito
 from oficialia.acciones import ActionError
 from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
@@ -55,3 +55,35 @@ def prevencion_answer_from_post(request: HttpRequest, escrito):
             )
             return None
     return form
+
+
+def rating_from_post(request: HttpRequest, escrito) -> RateForm | None:
+    """The petitioner rates the attention (from /consulta/ or the account): None once it is
+    saved, else the form with what to correct."""
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            turnos_services.escrito_rate(
+                escrito_id=escrito.pk,
+                score=form.cleaned_data["score"],
+                comentario=form.cleaned_data["comentario"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Gracias por calificar la atención.")
+            return None
+    return form
+
+
+def answer_file_response(escrito, adjunto_id: int) -> FileResponse:
+    """An answer's oficio of this escrito, or 404 (any other file is not the petitioner's to
+    fetch this way)."""
+    adjunto = Adjunto.objects.filter(
+        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
+    ).first()
+    if adjunto is None:
+        raise Http404
+    return FileResponse(
+        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
+    )

@@ -4,22 +4,26 @@ an older escrito by folio and code, and each escrito's page with what /consulta/
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from correspondencia.forms import ConsultaForm
-from correspondencia.models import Adjunto, AdjuntoOrigin
 from correspondencia.services import acuse_generate
 from cuentas import selectors, services
 from cuentas.acceso import account_context, cuenta_required
 from oficialia.acciones import ActionError
 from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
-from turnos.forms import DesistirForm, RateForm
+from turnos.forms import DesistirForm
 
-from .consulta import consulta_context, prevencion_answer_from_post
+from .consulta import (
+    answer_file_response,
+    consulta_context,
+    prevencion_answer_from_post,
+    rating_from_post,
+)
 
 PAGE_SIZE = 20
 
@@ -100,15 +104,7 @@ def escrito_acuse(request: HttpRequest, folio: str) -> FileResponse:
 
 @cuenta_required
 def escrito_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
-    escrito = selectors.escrito_of(request.cuenta, folio)
-    adjunto = Adjunto.objects.filter(
-        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
-    ).first()
-    if adjunto is None:
-        raise Http404
-    return FileResponse(
-        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
-    )
+    return answer_file_response(selectors.escrito_of(request.cuenta, folio), adjunto_id)
 
 
 @cuenta_required
@@ -125,19 +121,9 @@ def escrito_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
 @require_POST
 def escrito_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = selectors.escrito_of(request.cuenta, folio)
-    form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            turnos_services.escrito_rate(
-                escrito_id=escrito.pk,
-                score=form.cleaned_data["score"],
-                comentario=form.cleaned_data["comentario"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Gracias por calificar la atención.")
-            return redirect("cuenta_escrito", folio=folio)
+    form = rating_from_post(request, escrito)
+    if form is None:
+        return redirect("cuenta_escrito", folio=folio)
     return _escrito_page(request, escrito, rate_form=form)
 
 

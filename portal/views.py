@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia import services as correspondencia_services
 from correspondencia.forms import ConsultaForm, EscritoForm
-from correspondencia.models import Adjunto, AdjuntoOrigin, Channel
+from correspondencia.models import Channel
 from correspondencia.views import acuse_pdf_response
 from cuentas import selectors as cuentas_selectors
 from cuentas import services as cuentas_services
@@ -21,12 +21,14 @@ from oficialia import access_codes
 from oficialia.acciones import ActionError
 from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
-from turnos.forms import DesistirForm, RateForm
+from turnos.forms import DesistirForm
 
 from .consulta import (
     CONSULTA_SESSION_KEY,
+    answer_file_response,
     consulta_context,
     prevencion_answer_from_post,
+    rating_from_post,
     unlocked_escrito,
 )
 
@@ -157,20 +159,10 @@ def consulta_prevencion(request: HttpRequest, folio: str) -> HttpResponse:
 @require_POST
 def consulta_evaluar(request: HttpRequest, folio: str) -> HttpResponse:
     escrito = unlocked_escrito(request, folio)
-    form = RateForm(request.POST)
-    if form.is_valid():
-        try:
-            turnos_services.escrito_rate(
-                escrito_id=escrito.pk,
-                score=form.cleaned_data["score"],
-                comentario=form.cleaned_data["comentario"],
-            )
-        except ActionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Gracias por calificar la atención.")
-            escrito.refresh_from_db()
-            return _consulta_page(request, escrito)
+    form = rating_from_post(request, escrito)
+    if form is None:
+        escrito.refresh_from_db()
+        return _consulta_page(request, escrito)
     return _consulta_page(request, escrito, rate_form=form)
 
 
@@ -203,13 +195,4 @@ def consulta_desistir(request: HttpRequest, folio: str) -> HttpResponse:
 
 
 def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
-    escrito = unlocked_escrito(request, folio)
-    adjunto = Adjunto.objects.filter(
-        escrito=escrito, pk=adjunto_id, origin=AdjuntoOrigin.RESPUESTA
-    ).first()
-    if adjunto is None:
-        raise Http404
-    return FileResponse(
-        adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
-    )
-
+    return answer_file_response(unlocked_escrito(request, folio), adjunto_id)

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from celery import shared_task
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -600,6 +601,14 @@ def _consume(mark: Watermark, limit: int, days: BusinessDayCounter) -> tuple[int
     if cells:
         mark.generation += 1
     return len(new), len(escrito_ids), cells
+
+
+# Beside the service it calls; the name Celery's beat schedule knows.
+@shared_task(name="transparencia.tasks.refresh_statistics", ignore_result=True)
+def refresh_statistics() -> int:
+    """Every 30 s from beat: consume what the Transicion log gained. A run that finds another
+    one at work returns at once (the lock is taken with SKIP LOCKED)."""
+    return statistics_refresh().rows
 
 
 def statistics_refresh(*, max_rows: int | None = None, wait: bool = False) -> RefreshResult:

@@ -1,10 +1,5 @@
-from celery import shared_task
+"""For Celery's autodiscovery only: each task is defined beside the service it calls."""
 
-from . import services
+from .services import refresh_statistics
 
-
-@shared_task(ignore_result=True)
-def refresh_statistics() -> int:
-    """Every 30 s from beat: consume what the Transicion log gained. A run that finds another
-    one at work returns at once (the lock is taken with SKIP LOCKED)."""
-    return services.statistics_refresh().rows
+__all__ = ["refresh_statistics"]
