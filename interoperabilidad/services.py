@@ -212,7 +212,8 @@ def correo_reject(*, correo_id: int, user, reason: str) -> CorreoEntrante:
         "interoperabilidad/email/correo_rechazado.txt",
         {"correo": correo, "motivo": reason, "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL},
     )
-    transaction.on_commit(
-        lambda: EmailMessage(subject=f"Re: {subject}"[:250], body=body, to=[to]).send()
-    )
+    if to:  # a message without a readable sender is rejected without a reply
+        transaction.on_commit(
+            lambda: EmailMessage(subject=f"Re: {subject}"[:250], body=body, to=[to]).send()
+        )
     return correo
