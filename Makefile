@@ -4,6 +4,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 ADDR ?= 127.0.0.1:8000
+# What acuse QR codes and email links point to: the address runserver listens on (a bare port
+# means 127.0.0.1), unless OFICIALIA_PUBLIC_URL is set.
+PUBLIC_ADDR := $(if $(findstring :,$(ADDR)),$(ADDR),127.0.0.1:$(ADDR))
 
 .PHONY: run test setup lint bench worker beat clean
 
@@ -17,11 +20,14 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 	@scripts/system-deps.sh run
 
+run: export OFICIALIA_PUBLIC_URL ?= http://$(PUBLIC_ADDR)
+run: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost,$(firstword $(subst :, ,$(PUBLIC_ADDR)))
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py cargar_demo
-	@echo "Oficialía de Partes en http://$(ADDR)/  (usuarios de demostración en el README)"
+	@echo "Oficialía de Partes en http://$(PUBLIC_ADDR)/  (usuarios de demostración en el README)"
+	@echo "Los correos que envía la demostración se guardan en var/correos/, uno por archivo."
 	$(PY) manage.py runserver $(ADDR)
 
 # axe-core, pinned in tests/browser/package-lock.json, checks the accessibility of every public

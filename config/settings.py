@@ -59,7 +59,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
-# The address printed on acuses (QR code, verification link). It is on paper for years.
+# The address printed on acuses (QR code, verification link) and in email links. It is on
+# paper for years. `make run ADDR=host:port` sets it to that address.
 PUBLIC_BASE_URL = env_str("OFICIALIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -230,7 +231,9 @@ ACCESS_CODE_KEY = (
     or hashlib.sha256(f"access-code:{SECRET_KEY}".encode()).hexdigest()
 )
 
-# Mail. Console by default; SMTP when EMAIL_HOST is set.
+# Mail. SMTP when EMAIL_HOST is set. Otherwise (the demo) every message is written to a file
+# of its own in var/correos/, where the links it carries (an account's confirmation, a
+# password reset) can be read instead of being lost among the server's log lines.
 EMAIL_HOST = env_str("EMAIL_HOST")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -240,7 +243,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("OFICIALIA_CORREOS_DIR", str(VAR_DIR / "correos"))
 DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Oficialía de Partes <oficialia@ayuntamiento.gob.mx>"
 )

@@ -16,13 +16,38 @@ from django.core.cache import cache
 from config.celery import app as celery_app
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+# Only a Redis the caller names: its database is flushed, so guessing one (whatever answers
+# on 127.0.0.1:6379) could wipe someone else's data.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls made by the
 # same tests are synchronous on purpose.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+REDIS_DEFAULT_PORT = 6379
+
+
+class UnrequestedServiceError(RuntimeError):
+    """Not an OSError, so that no client mistakes it for a server that is down."""
+
+
+def _refuse_the_default_redis(event: str, args: tuple) -> None:
+    if event != "socket.connect":
+        return
+    address = args[1]
+    if isinstance(address, tuple) and len(address) >= 2 and address[1] == REDIS_DEFAULT_PORT:
+        raise UnrequestedServiceError(
+            f"a test connected to Redis at {address[0]}:{address[1]} without TEST_REDIS_URL"
+        )
+
+
+if not TEST_REDIS_URL:
+    # `make test` with nothing set must not touch a Redis that happens to run here. Redis
+    # servers the tests start themselves listen on a free port and are not affected.
+    sys.addaudithook(_refuse_the_default_redis)
 
 
 def missing_service(reason: str):
@@ -64,17 +89,35 @@ def media_files(settings):
     return files
 
 
+NEEDS_POSTGRES = "needs PostgreSQL: set DATABASE_URL=postgres://..."
+
+
 @pytest.fixture
 def postgres(django_db_blocker):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        missing_service("needs PostgreSQL: set DATABASE_URL=postgres://...")
+        missing_service(NEEDS_POSTGRES)
     return connection
+
+
+def pytest_runtest_setup(item):
+    """`@pytest.mark.postgres("why")`: the test checks something only PostgreSQL does."""
+    marker = item.get_closest_marker("postgres")
+    if marker is None:
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        why = marker.args[0] if marker.args else ""
+        missing_service(f"{NEEDS_POSTGRES} ({why})" if why else NEEDS_POSTGRES)
 
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
+    """The Redis database named by TEST_REDIS_URL, emptied. Nothing else is ever touched."""
+    if not TEST_REDIS_URL:
+        missing_service("needs Redis: set TEST_REDIS_URL=redis://host:port/db (it is flushed)")
     import redis
 
     client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from correspondencia.models import Escrito, EscritoState
@@ -59,7 +59,10 @@ def bandeja(
         turnos = turnos.filter(kind=kind)
     if q:
         turnos = turnos.filter(Q(escrito__folio__icontains=q) | Q(escrito__asunto__icontains=q))
-    return turnos.order_by("due_date", "turned_at", "pk")
+    # Turnos without a due date (para conocimiento) go last on every database: PostgreSQL
+    # puts NULLs last in ascending order, SQLite first. NULLS LAST is PostgreSQL's own default,
+    # so the order still matches turno_bandeja_open_idx.
+    return turnos.order_by(F("due_date").asc(nulls_last=True), "turned_at", "pk")
 
 
 def oficialia_inbox(

@@ -59,6 +59,7 @@ def odd_paths(life, obras, agua):
     life.prevent(turno, local(2025, 7, 2, 12))
 
 
+@pytest.mark.postgres("the GROUP BY reference is PostgreSQL SQL: GROUPING SETS, SET LOCAL")
 def test_summaries_equal_group_by_for_every_year_and_secretaria(odd_paths):
     with time_machine.travel(local(2026, 2, 10, 12), tick=False):
         call_command("sembrar_escritos", cantidad=1500, anios=2, semilla=7, stdout=io.StringIO())

@@ -2,12 +2,19 @@
 
 Each escrito lives its life through the real services (routed, accepted, answered on time or
 late, some returned, prevented, rated or still open), at the moments it would have happened:
-the clock is moved with time-machine so every date on record is consistent.
+the clock is moved with time-machine, so every date on record (the escrito's history, the
+Transicion timeline, the bitácora) is the simulated one. The lives are interleaved and every
+step runs in time order across all escritos, so the bitácora's hash chain, which is appended
+in the order things are written, is also in time order. The catalogues and users date from
+before the first escrito; today's fichas of the fila come last.
 
 Runs once: with escritos already in the database it only makes sure catalogues and users exist.
 """
 
+import heapq
 import random
+from collections.abc import Iterator
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 import time_machine
@@ -29,11 +36,20 @@ from correspondencia.models import (
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
+from oficialia.models import Bitacora
 from oficialia.roles import Role
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
 
 DEMO_PASSWORD = "oficialia2026"
+# How far back the demo escritos go, and the quiet time left before now for the fila's
+# fichas of today (they are simulated minute by minute after the escritos).
+HISTORY_DAYS = 548
+FILA_WINDOW = timedelta(hours=2)
+
+# A life is a generator: it yields the moment of its next step, and the step runs (with the
+# clock at that moment) when the generator is resumed.
+Life = Iterator[datetime]
 
 SECRETARIAS = [
     ("Control Patrimonial", "CP"),
@@ -612,16 +628,23 @@ class Command(BaseCommand):
         parser.add_argument("--semilla", type=int, default=2026)
 
     def handle(self, *args, escritos: int, semilla: int, **options):
-        self.load_catalogues()
-        self.load_users()
+        fresh = not Escrito.objects.exists()
+        now = timezone.now()
+        start = now - timedelta(days=HISTORY_DAYS)
+        # On a fresh database the staff and the catalogues were there before the first escrito.
+        with time_machine.travel(start - timedelta(days=1), tick=False) if fresh else nullcontext():
+            self.load_catalogues()
+            self.load_users()
+            self.load_fila_catalogue()
+        if fresh:
+            # The demo petitioners' addresses do not exist: keep their acuses out of the mail.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                self.load_escritos(escritos, random.Random(semilla), start, now - FILA_WINDOW)
         self.load_fila()
-        if Escrito.objects.exists():
+        if fresh:
+            self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
+        else:
             self.stdout.write("Ya hay escritos: no se cargan escritos de demostración.")
-            return
-        # The demo petitioners' addresses do not exist: keep their acuses off the console.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            self.load_escritos(escritos, random.Random(semilla))
-        self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
 
     @transaction.atomic
     def load_catalogues(self) -> None:
@@ -684,23 +707,20 @@ class Command(BaseCommand):
             secretaria = Secretaria.objects.get(siglas=siglas) if siglas else None
             Perfil.objects.get_or_create(user=user, defaults={"secretaria": secretaria})
 
+    FILA_DEMO = {
+        "RC": ["Actas y copias certificadas", "Registro de nacimiento", "Matrimonios"],
+        "CAT": ["Pago del predial", "Constancias y avalúos"],
+    }
+
     @transaction.atomic
-    def load_fila(self) -> None:
-        """Fila y citas: services, three módulos and appointment hours for Registro Civil and
-        Catastro, and the fichas of the last hour and a half of today (once a day), attended
-        at two módulos through the real services, so the board and the consoles show life."""
+    def load_fila_catalogue(self) -> None:
+        """Fila y citas: services, three módulos and appointment hours for Registro Civil
+        and Catastro."""
         from datetime import time as clock
 
-        from fila import services as fila
-        from fila.models import Ficha, HorarioCitas, Modulo, Servicio
+        from fila.models import HorarioCitas, Modulo, Servicio
 
-        demo = {
-            "RC": ["Actas y copias certificadas", "Registro de nacimiento", "Matrimonios"],
-            "CAT": ["Pago del predial", "Constancias y avalúos"],
-        }
-        rng = random.Random(len(demo))
-        now = timezone.now()
-        for siglas, servicios in demo.items():
+        for siglas, servicios in self.FILA_DEMO.items():
             secretaria = Secretaria.objects.get(siglas=siglas)
             for orden, nombre in enumerate(servicios):
                 Servicio.objects.get_or_create(
@@ -708,12 +728,10 @@ class Command(BaseCommand):
                     letra="ABCDEFGH"[orden],
                     defaults={"nombre": nombre, "orden": orden},
                 )
-            modulos = []
             for n in (1, 2, 3):
                 modulo, created = Modulo.objects.get_or_create(
                     secretaria=secretaria, nombre=f"Ventanilla {n}", defaults={"orden": n}
                 )
-                modulos.append(modulo)
                 if created and n == 1:
                     for weekday in range(5):
                         HorarioCitas.objects.create(
@@ -724,40 +742,67 @@ class Command(BaseCommand):
                             duracion_minutos=20,
                             capacidad=2,
                         )
+
+    @transaction.atomic
+    def load_fila(self) -> None:
+        """The fichas of the last hour and a half of today (once a day), attended at two
+        módulos of each secretaría through the real services, so the board and the consoles
+        show life. Both secretarías live the same minutes together, in time order, and after
+        the last entry of the bitácora."""
+        from fila.models import Ficha
+
+        rng = random.Random(len(self.FILA_DEMO))
+        now = timezone.now()
+        start = now - timedelta(minutes=90)
+        last = Bitacora.objects.order_by("-id").values_list("at", flat=True).first()
+        if last is not None and last >= start:
+            start = last + timedelta(seconds=1)
+        days = []
+        for siglas in self.FILA_DEMO:
+            secretaria = Secretaria.objects.get(siglas=siglas)
             if Ficha.objects.filter(secretaria=secretaria, fecha=timezone.localdate(now)).exists():
                 continue
-            staff = User.objects.get(username=f"titular.{siglas.lower()}")
-            servicio_ids = list(secretaria.servicios_fila.values_list("pk", flat=True))
-            start = now - timedelta(minutes=90)
-            # A steady morning, then a crowd in the last minutes: some are still waiting.
-            arrivals = sorted(
-                start + timedelta(minutes=rng.randint(0, 80) if n < 12 else rng.randint(80, 89))
-                for n in range(18)
-            )
-            busy: dict[int, datetime] = {}
-            moment = start
-            while moment <= now:
-                with time_machine.travel(moment, tick=False):
-                    while arrivals and arrivals[0] <= moment:
-                        arrivals.pop(0)
-                        fila.ficha_issue(servicio_id=rng.choice(servicio_ids))
-                    for modulo in modulos[:2]:
-                        if modulo.pk in busy and busy[modulo.pk] <= moment:
-                            fila.ficha_mark_attended(modulo_id=modulo.pk, user=staff)
-                            del busy[modulo.pk]
-                        called = modulo.pk not in busy and fila.ficha_call_next(
-                            modulo_id=modulo.pk, user=staff
-                        )
-                        if called:
-                            busy[modulo.pk] = moment + timedelta(minutes=rng.randint(5, 14))
-                moment += timedelta(minutes=1)
+            days.append(self.fila_day(secretaria, random.Random(rng.random()), start, now))
+        self.run_in_time_order(days)
 
-    def load_escritos(self, count: int, rng: random.Random) -> None:
-        tramites = list(Tramite.objects.select_related("secretaria"))
-        secretarias = list(Secretaria.objects.all())
-        clerk = User.objects.get(username="ventanilla")
+    def fila_day(
+        self, secretaria: Secretaria, rng: random.Random, start: datetime, now: datetime
+    ) -> Life:
+        from fila import services as fila
+
+        staff = User.objects.get(username=f"titular.{secretaria.siglas.lower()}")
+        servicio_ids = list(secretaria.servicios_fila.values_list("pk", flat=True))
+        modulos = list(secretaria.modulos.order_by("orden")[:2])
+        # A steady morning, then a crowd in the last minutes: some are still waiting.
+        span = max(int((now - start).total_seconds() // 60), 1)
+        crowd = span * 8 // 9
+        arrivals = sorted(
+            start + timedelta(minutes=rng.randint(0, crowd) if n < 12 else rng.randint(crowd, span))
+            for n in range(18)
+        )
+        busy: dict[int, datetime] = {}
+        moment = start
+        while moment <= now:
+            yield moment
+            while arrivals and arrivals[0] <= moment:
+                arrivals.pop(0)
+                fila.ficha_issue(servicio_id=rng.choice(servicio_ids))
+            for modulo in modulos:
+                if modulo.pk in busy and busy[modulo.pk] <= moment:
+                    fila.ficha_mark_attended(modulo_id=modulo.pk, user=staff)
+                    del busy[modulo.pk]
+                called = modulo.pk not in busy and fila.ficha_call_next(
+                    modulo_id=modulo.pk, user=staff
+                )
+                if called:
+                    busy[modulo.pk] = moment + timedelta(minutes=rng.randint(5, 14))
+            moment += timedelta(minutes=1)
+
+    def load_escritos(self, count: int, rng: random.Random, start: datetime, now: datetime) -> None:
+        self.tramites = list(Tramite.objects.select_related("secretaria"))
+        self.secretarias = list(Secretaria.objects.all())
+        self.clerk = User.objects.get(username="ventanilla")
         self.calendar = BusinessCalendar()
-        self.secretarias = secretarias
         self.turnador = User.objects.get(username="turnador")
         self.operativo = User.objects.get(username="operativo")
         self.staff = {
@@ -766,59 +811,85 @@ class Command(BaseCommand):
                 user__groups__name=Role.TITULAR, secretaria__isnull=False
             )
         }
-        now = timezone.localtime()
-        start = now - timedelta(days=548)
+        start, now = timezone.localtime(start), timezone.localtime(now)
         moments = sorted(
-            min(self.business_hour(start + timedelta(days=rng.randint(0, 547)), rng), now)
+            min(
+                self.business_hour(start + timedelta(days=rng.randint(0, HISTORY_DAYS - 1)), rng),
+                now,
+            )
             for _ in range(count)
         )
-        for moment in moments:
-            channel = rng.choices(
-                [
-                    Channel.EN_LINEA,
-                    Channel.VENTANILLA,
-                    Channel.CORREO_POSTAL,
-                    Channel.MENSAJERIA,
-                    Channel.CORREO_ELECTRONICO,
-                ],
-                weights=[50, 35, 5, 5, 5],
-            )[0]
-            tramite = rng.choice(tramites) if rng.random() < 0.6 else None
-            paper = channel != Channel.EN_LINEA
-            peticionario = self.petitioner(rng)
-            oficio = ""
-            if peticionario.tipo == PetitionerType.DEPENDENCIA:
-                oficio = f"OF-{rng.randint(100, 999)}/{moment.year}"
-            escrito = escrito_file(
-                data=EscritoData(
-                    peticionario=peticionario,
-                    asunto=rng.choice(ASUNTOS).format(c=rng.choice(COLONIAS)),
-                    texto="Por medio del presente, con fundamento en el artículo 8 de la "
-                    "Constitución, solicito atentamente se atienda lo expuesto.",
-                    tramite=tramite,
-                    secretaria_destino=(
-                        tramite.secretaria
-                        if tramite and rng.random() < 0.5
-                        else rng.choice(secretarias)
-                        if rng.random() < 0.2
-                        else None
-                    ),
-                    fojas=rng.randint(1, 8) if paper else None,
-                    anexos=rng.randint(0, 3) if paper else None,
-                    ubicacion_original=f"Archivo de trámite, caja {moment:%Y-%m}" if paper else "",
-                    numero_oficio=oficio,
-                    adjuntos=inspect_all([]),
-                ),
-                channel=channel,
-                captured_by=clerk if paper else None,
-                received_at=moment,
-                # Older acuses are made when first downloaded; keeps the first `make run` short.
-                queue_acuse=now - moment < timedelta(days=30),
-            ).escrito
-            self.live(escrito, rng, now)
+        lives = [self.arrive(moment, random.Random(rng.random()), now) for moment in moments]
+        self.run_in_time_order(lives)
 
-    def live(self, escrito: Escrito, rng: random.Random, now: datetime) -> None:
-        """What happened to the escrito after it arrived, each step at its own moment."""
+    @staticmethod
+    def run_in_time_order(lives: list[Life]) -> None:
+        """Run the steps of every life in the order of their moments, each with the clock
+        at its moment (ties in the order the lives were given)."""
+        pending: list[tuple[datetime, int, Life]] = []
+        for seq, life in enumerate(lives):
+            first = next(life, None)
+            if first is not None:
+                heapq.heappush(pending, (first, seq, life))
+        while pending:
+            moment, seq, life = heapq.heappop(pending)
+            with time_machine.travel(moment, tick=False):
+                following = next(life, None)
+            if following is not None:
+                # A life never steps back in time, or the chain would leave time order.
+                heapq.heappush(pending, (max(following, moment), seq, life))
+
+    def arrive(self, moment: datetime, rng: random.Random, now: datetime) -> Life:
+        """The escrito arrives at `moment`, then lives its life."""
+        yield moment
+        tramites, secretarias, clerk = self.tramites, self.secretarias, self.clerk
+        channel = rng.choices(
+            [
+                Channel.EN_LINEA,
+                Channel.VENTANILLA,
+                Channel.CORREO_POSTAL,
+                Channel.MENSAJERIA,
+                Channel.CORREO_ELECTRONICO,
+            ],
+            weights=[50, 35, 5, 5, 5],
+        )[0]
+        tramite = rng.choice(tramites) if rng.random() < 0.6 else None
+        paper = channel != Channel.EN_LINEA
+        peticionario = self.petitioner(rng)
+        oficio = ""
+        if peticionario.tipo == PetitionerType.DEPENDENCIA:
+            oficio = f"OF-{rng.randint(100, 999)}/{moment.year}"
+        escrito = escrito_file(
+            data=EscritoData(
+                peticionario=peticionario,
+                asunto=rng.choice(ASUNTOS).format(c=rng.choice(COLONIAS)),
+                texto="Por medio del presente, con fundamento en el artículo 8 de la "
+                "Constitución, solicito atentamente se atienda lo expuesto.",
+                tramite=tramite,
+                secretaria_destino=(
+                    tramite.secretaria
+                    if tramite and rng.random() < 0.5
+                    else rng.choice(secretarias)
+                    if rng.random() < 0.2
+                    else None
+                ),
+                fojas=rng.randint(1, 8) if paper else None,
+                anexos=rng.randint(0, 3) if paper else None,
+                ubicacion_original=f"Archivo de trámite, caja {moment:%Y-%m}" if paper else "",
+                numero_oficio=oficio,
+                adjuntos=inspect_all([]),
+            ),
+            channel=channel,
+            captured_by=clerk if paper else None,
+            received_at=moment,
+            # Older acuses are made when first downloaded; keeps the first `make run` short.
+            queue_acuse=now - moment < timedelta(days=30),
+        ).escrito
+        yield from self.live(escrito, rng, now)
+
+    def live(self, escrito: Escrito, rng: random.Random, now: datetime) -> Life:
+        """What happened to the escrito after it arrived: each step is yielded its moment
+        first, and runs when run_in_time_order gets there."""
         calendar = self.calendar
         moment = escrito.received_at
 
@@ -828,10 +899,9 @@ class Command(BaseCommand):
                 datetime.combine(day, time(rng.randint(9, 14), rng.randint(0, 59)))
             )
             at += timedelta(hours=hours)
+            if at <= moment:  # the same day, but the draw fell earlier than the last step
+                at = moment + timedelta(minutes=rng.randint(10, 120))
             return at if at < now else None
-
-        def at(when: datetime | None):
-            return time_machine.travel(when, tick=False)
 
         turned_at = later(rng.choice([0, 1, 1, 2]), hours=2)
         if turned_at is None or rng.random() < 0.04:
@@ -846,13 +916,13 @@ class Command(BaseCommand):
             copy = rng.choice([s for s in self.secretarias if s != secretaria])
             routes.append(turnos.Route(secretaria=copy, kind="conocimiento"))
         if rng.random() < 0.03:
-            with at(turned_at):
-                turnos.escrito_reject(
-                    escrito_id=escrito.pk, user=self.turnador, reason="No contiene petición alguna."
-                )
+            yield turned_at
+            turnos.escrito_reject(
+                escrito_id=escrito.pk, user=self.turnador, reason="No contiene petición alguna."
+            )
             return
-        with at(turned_at):
-            turnos.escrito_turn(escrito_id=escrito.pk, user=self.turnador, routes=routes)
+        yield turned_at
+        turnos.escrito_turn(escrito_id=escrito.pk, user=self.turnador, routes=routes)
         turno = Turno.objects.get(escrito=escrito, secretaria=secretaria)
         moment = turned_at
         accepted_at = later(rng.choice([0, 1, 1, 2]), hours=1)
@@ -860,68 +930,66 @@ class Command(BaseCommand):
             return
         worker = self.staff[secretaria.pk]
         for extra in Turno.objects.filter(escrito=escrito, kind="conocimiento"):
-            with at(accepted_at):
-                turnos.turno_accept(turno_id=extra.pk, user=self.staff[extra.secretaria_id])
+            yield accepted_at
+            turnos.turno_accept(turno_id=extra.pk, user=self.staff[extra.secretaria_id])
         if rng.random() < 0.06:
-            with at(accepted_at):
-                turnos.turno_give_back(
-                    turno_id=turno.pk, user=worker, reason="No es competencia de esta secretaría."
-                )
+            yield accepted_at
+            turnos.turno_give_back(
+                turno_id=turno.pk, user=worker, reason="No es competencia de esta secretaría."
+            )
             moment = accepted_at
             rerouted_at = later(1)
             if rerouted_at is None or rng.random() < 0.3:
                 return
             secretaria = rng.choice([s for s in self.secretarias if s != secretaria])
-            with at(rerouted_at):
-                turno = turnos.turno_reroute(
-                    turno_id=turno.pk,
-                    user=self.turnador,
-                    route=turnos.Route(secretaria=secretaria, instruccion="Le corresponde."),
-                )
+            yield rerouted_at
+            turno = turnos.turno_reroute(
+                turno_id=turno.pk,
+                user=self.turnador,
+                route=turnos.Route(secretaria=secretaria, instruccion="Le corresponde."),
+            )
             worker = self.staff[secretaria.pk]
             moment = rerouted_at
             accepted_at = later(1)
             if accepted_at is None:
                 return
-        with at(accepted_at):
-            turnos.turno_accept(turno_id=turno.pk, user=worker)
+        yield accepted_at
+        turnos.turno_accept(turno_id=turno.pk, user=worker)
         moment = accepted_at
         if secretaria.siglas == "SOP" and rng.random() < 0.5:
-            with at(accepted_at):
-                tarea = turnos.tarea_assign(
-                    turno_id=turno.pk,
-                    user=worker,
-                    assignee=self.operativo,
-                    descripcion="Inspección en sitio y dictamen técnico.",
-                    due_date=calendar.add_business_days(accepted_at.date(), 3),
-                )
+            yield accepted_at
+            tarea = turnos.tarea_assign(
+                turno_id=turno.pk,
+                user=worker,
+                assignee=self.operativo,
+                descripcion="Inspección en sitio y dictamen técnico.",
+                due_date=calendar.add_business_days(accepted_at.date(), 3),
+            )
             done_at = later(2)
             if done_at is not None:
-                with at(done_at):
-                    turnos.tarea_progress(
-                        tarea_id=tarea.pk,
-                        user=self.operativo,
-                        texto="Inspección realizada; dictamen anexo al expediente.",
-                        state=TareaState.TERMINADA,
-                    )
+                yield done_at
+                turnos.tarea_progress(
+                    tarea_id=tarea.pk,
+                    user=self.operativo,
+                    texto="Inspección realizada; dictamen anexo al expediente.",
+                    state=TareaState.TERMINADA,
+                )
         if rng.random() < 0.08:
             prevented_at = later(1)
             if prevented_at is None:
                 return
-            with at(prevented_at):
-                turnos.turno_prevent(
-                    turno_id=turno.pk,
-                    user=worker,
-                    texto="Anexe copia de su identificación y el croquis de ubicación.",
-                )
+            yield prevented_at
+            turnos.turno_prevent(
+                turno_id=turno.pk,
+                user=worker,
+                texto="Anexe copia de su identificación y el croquis de ubicación.",
+            )
             moment = prevented_at
             answered_at = later(rng.randint(1, 6))
             if answered_at is None or rng.random() < 0.15:
                 return
-            with at(answered_at):
-                turnos.prevencion_answer(
-                    escrito_id=escrito.pk, texto="Anexo lo solicitado.", files=[]
-                )
+            yield answered_at
+            turnos.prevencion_answer(escrito_id=escrito.pk, texto="Anexo lo solicitado.", files=[])
             moment = answered_at
         turno.refresh_from_db()
         if rng.random() < 0.07:
@@ -931,17 +999,17 @@ class Command(BaseCommand):
         if answered_at is None or turno.state not in (TurnoState.ACEPTADO, TurnoState.EN_ATENCION):
             return
         sense = rng.choices(*SENSES)[0]
-        with at(answered_at):
-            turnos.turno_answer(turno_id=turno.pk, user=worker, texto=ANSWERS[sense], sense=sense)
+        yield answered_at
+        turnos.turno_answer(turno_id=turno.pk, user=worker, texto=ANSWERS[sense], sense=sense)
         moment = answered_at
         rated_at = later(rng.randint(1, 5))
         if rated_at is not None and rng.random() < 0.4:
-            with at(rated_at):
-                turnos.escrito_rate(
-                    escrito_id=escrito.pk,
-                    score=rng.choices([5, 4, 3, 2, 1], weights=[35, 30, 15, 10, 10])[0],
-                    comentario="",
-                )
+            yield rated_at
+            turnos.escrito_rate(
+                escrito_id=escrito.pk,
+                score=rng.choices([5, 4, 3, 2, 1], weights=[35, 30, 15, 10, 10])[0],
+                comentario="",
+            )
 
     @staticmethod
     def business_hour(day: datetime, rng: random.Random) -> datetime:
