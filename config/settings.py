@@ -75,8 +75,11 @@ INSTALLED_APPS = [
     "simple_history",
     "oficialia",
     "demo",
+    "firmas",
     "correspondencia",
     "turnos",
+    "oficios",
+    "notificaciones",
     "transparencia",
     "fila",
     "contraloria",
@@ -255,6 +258,27 @@ INSTITUTION_ADDRESS = env_str(
     "OFICIALIA_DOMICILIO", "Palacio Municipal, planta baja, colonia Centro"
 )
 TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ayuntamiento.gob.mx")
+
+# e.firma (oficialia/firma.py, firmas/). The ayuntamiento signs every acuse it issues with the
+# PKCS#12 below; unset, with a demonstration certificate kept in FIRMA_DEMO_DIR (README).
+FIRMA_PKCS12 = env_str("OFICIALIA_FIRMA_PKCS12")
+FIRMA_PKCS12_PASSWORD = env_str("OFICIALIA_FIRMA_PKCS12_CLAVE")
+FIRMA_DEMO_DIR = VAR_DIR / "firma-demo"
+# An RFC 3161 time-stamping authority: with it, signatures are PAdES B-LTA; without, B-B with
+# the validation data embedded.
+FIRMA_TSA_URL = env_str("OFICIALIA_FIRMA_TSA_URL")
+FIRMA_TSA_TIMEOUT = env_int("OFICIALIA_FIRMA_TSA_SEGUNDOS", 10)
+# The TSA's CA certificates (PEM), to check its timestamps and embed their chain.
+FIRMA_TSA_CA = env_str("OFICIALIA_FIRMA_TSA_CA")
+# The SAT's certificates name no revocation service: the product asks this OCSP responder about
+# the certificates of citizens' signatures (and reads the CRLs the administración loads).
+FIRMA_OCSP_URL = env_str("OFICIALIA_FIRMA_OCSP_URL")
+FIRMA_OCSP_TIMEOUT = env_int("OFICIALIA_FIRMA_OCSP_SEGUNDOS", 10)
+# Whether a secretaría may send an answer the titular has not signed with their e.firma.
+RESPUESTA_SIN_FIRMA = env_bool("OFICIALIA_RESPUESTA_SIN_FIRMA", False)
+# NOM-151-SCFI-2016 constancias de conservación: the provider's class and its options (JSON).
+NOM151_PROVEEDOR = env_str("OFICIALIA_NOM151_PROVEEDOR", "firmas.constancias.ProveedorLocal")
+NOM151_OPCIONES = env_str("OFICIALIA_NOM151_OPCIONES", "{}")
 
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("interoperabilidad.urls")),
     path("", include("correspondencia.urls")),
+    path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
     path("", include("turnos.urls")),
     path("", include("cuentas.urls")),
     path("", include("portal.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)

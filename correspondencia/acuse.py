@@ -1,11 +1,13 @@
-"""What the acuse PDF shows. Everything comes from stored data, so making it again gives the
-same content."""
+"""What the acuse PDF shows. Everything comes from stored data, so rendering it again gives the
+same content. The signed PDF is made once and stored: a signature carries its own signing time
+(and a timestamp, when a TSA is set), so the stored file is the acuse, and asking for it again
+serves those same bytes (`acuse_generate` does nothing for an acuse already made)."""
 
 import segno
 from django.conf import settings
 from django.urls import reverse
 
-from oficialia import access_codes
+from oficialia import access_codes, firma
 
 from .models import Acuse
 
@@ -26,4 +28,18 @@ def acuse_context(acuse: Acuse) -> dict:
         "verification_url": url,
         "consulta_url": settings.PUBLIC_BASE_URL + reverse("consulta"),
         "qr_svg": segno.make(url, error="m").svg_data_uri(scale=4, border=1),
+        "firma": signature_context(),
+    }
+
+
+def signature_context() -> dict:
+    """Who signs the acuse, printed on it; the signature itself is added to the PDF after."""
+    identity = firma.institution_identity()
+    titular = firma.Titular.of(identity.certificate)
+    return {
+        "nombre": titular.nombre,
+        "emisor": titular.emisor,
+        "numero_serie": titular.numero_serie,
+        "demo": identity.demo,
+        "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
     }

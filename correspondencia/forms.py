@@ -1,7 +1,9 @@
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.mx import curp as stdnum_curp
 from stdnum.mx import rfc as stdnum_rfc
@@ -330,3 +332,27 @@ class TramiteBusquedaForm(forms.Form):
         super().__init__(*args, **kwargs)
         if secretarias is not None:
             self.fields["secretaria"].queryset = secretarias
+
+
+class VerificarPdfForm(forms.Form):
+    archivo = forms.FileField(
+        label="Documento PDF",
+        help_text="El acuse, el oficio de respuesta o cualquier PDF que le haya entregado el "
+        "Ayuntamiento, tal como lo recibió.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,application/pdf"}),
+    )
+
+    def clean_archivo(self):
+        upload = self.cleaned_data["archivo"]
+        if upload.size > settings.MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(
+                f"El archivo pesa {filesizeformat(upload.size)}; el máximo es "
+                f"{filesizeformat(settings.MAX_ATTACHMENT_BYTES)}."
+            )
+        content = upload.read()
+        if not content.startswith(b"%PDF-"):
+            raise forms.ValidationError(
+                "El archivo no es un PDF. Suba el documento PDF tal como lo recibió."
+            )
+        self.cleaned_data["content"] = content
+        return upload

@@ -430,12 +430,20 @@ class Adjunto(models.Model):
     origin = models.CharField(
         "origen", max_length=12, choices=AdjuntoOrigin.choices, default=AdjuntoOrigin.ESCRITO
     )
+    # The verdict on each electronic signature the PDF carried when it was filed
+    # (oficialia.firma.Veredicto as a dict); empty when it carried none. The file itself is
+    # kept byte for byte.
+    firmas = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["escrito", "position"]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def firmas_validas(self) -> bool:
+        return bool(self.firmas) and all(f["estado"] == "valida" for f in self.firmas)
 
 
 class Acuse(models.Model):

@@ -7,6 +7,7 @@ urlpatterns = [
     path("tramites/", views.tramites, name="tramites"),
     path("tramites/catalogo.csv", views.tramites_csv, name="tramites_csv"),
     path("tramites/<slug:slug>/", views.tramite_detalle, name="tramite_detalle"),
+    path("verificar/", views.verificar_pdf, name="verificar_pdf"),
     path("verificar/<str:token>/", views.verificar, name="verificar"),
     path("ventanilla/", views.ventanilla, name="ventanilla"),
     path("ventanilla/nuevo/", views.ventanilla_nuevo, name="ventanilla_nuevo"),

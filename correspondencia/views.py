@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 from oficialia import access_codes, bitacora
 from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
+from oficialia.web import over_limit, rate_limited
 
-from . import selectors, services
+from . import selectors, services, verificacion
 from .acuse import verification_url
-from .forms import TramiteBusquedaForm, VentanillaEscritoForm
+from .forms import TramiteBusquedaForm, VentanillaEscritoForm, VerificarPdfForm
 from .models import Acuse, Channel, Escrito
 
 
@@ -38,6 +39,22 @@ def verificar(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "correspondencia/verificar.html",
         {"escrito": acuse.escrito, "adjuntos": acuse.escrito.adjuntos.count()},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verificar_pdf(request: HttpRequest) -> HttpResponse:
+    """Anyone uploads a PDF and learns whether the ayuntamiento issued it and it is intact."""
+    form = VerificarPdfForm(request.POST or None, request.FILES or None)
+    resultado = None
+    if request.method == "POST":
+        if over_limit(request, "verificar_pdf", settings.RATE_CONSULTA):
+            return rate_limited(request)
+        if form.is_valid():
+            resultado = verificacion.pdf_check(form.cleaned_data["content"])
+    return render(
+        request, "correspondencia/verificar_pdf.html", {"form": form, "resultado": resultado}
     )
 
 

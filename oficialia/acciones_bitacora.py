@@ -52,6 +52,15 @@ class Accion(models.TextChoices):
     TURNO_DEVOLVER = "turno.devolver", "Turno devuelto (no competente)"
     TURNO_RECALCULAR = "turno.recalcular", "Fecha límite recalculada"
     TURNO_CANCELAR = "turno.cancelar", "Turno cancelado por desistimiento"
+    # The answer's oficio: drafted, returned with comments, approved and signed by the titular
+    RESPUESTA_BORRADOR = "respuesta.borrador", "Borrador de respuesta enviado a firma"
+    RESPUESTA_DEVOLVER = "respuesta.devolver", "Borrador de respuesta devuelto con observaciones"
+    RESPUESTA_FIRMAR = "respuesta.firmar", "Respuesta aprobada y firmada con e.firma"
+    # Electronic notification: the petitioner opened an answer or a prevención
+    NOTIFICACION_ELECTRONICA = "notificacion.electronica", "Notificación electrónica (acuse)"
+    # Trust for electronic signatures
+    FIRMA_AUTORIDAD = "firma.autoridad", "Instaló una autoridad certificadora de confianza"
+    FIRMA_CRL = "firma.crl", "Cargó una lista de certificados revocados"
     # The citizen's account and personal data
     CUENTA_REGISTRAR = "cuenta.registrar", "Cuenta ciudadana registrada"
     CUENTA_CONFIRMAR = "cuenta.confirmar", "Cuenta ciudadana confirmada"

@@ -6,6 +6,8 @@ from django.http import FileResponse, Http404, HttpRequest
 
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito
+from notificaciones.models import Medio
+from notificaciones.services import acuse_notificacion_generate, opened_record
 from oficialia.acciones import ActionError
 from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
@@ -26,6 +28,14 @@ def consulta_context(escrito: Escrito) -> dict:
         "rate_form": RateForm(),
         "can_withdraw": escrito.state in WITHDRAWABLE_STATES,
     }
+
+
+def record_opening(context: dict, medio: Medio) -> None:
+    """The page about to be shown makes its answers and open prevenciones known to the
+    petitioner: the first time, that is their electronic notification."""
+    status = context["status"]
+    opened_record(escrito=context["escrito"], respuestas=status.respuestas,
+                  prevenciones=status.open_prevenciones, medio=medio)
 
 
 def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:
@@ -87,3 +97,14 @@ def answer_file_response(escrito, adjunto_id: int) -> FileResponse:
     return FileResponse(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
+
+
+def notification_file_response(escrito: Escrito, acuse_id: int) -> FileResponse:
+    """The signed acuse de notificación electrónica of one of the escrito's answers or
+    prevenciones (made now if the worker has not made it yet)."""
+    found = escrito.acuses_notificacion.filter(pk=acuse_id).first()
+    if found is None:
+        raise Http404
+    acuse = acuse_notificacion_generate(acuse_id=found.pk)
+    return FileResponse(acuse.pdf.open("rb"), filename=f"notificacion-{escrito.folio}.pdf",
+                        content_type="application/pdf")

@@ -13,6 +13,7 @@ from correspondencia.forms import ConsultaForm
 from correspondencia.services import acuse_generate
 from cuentas import selectors, services
 from cuentas.acceso import account_context, cuenta_required
+from notificaciones.models import Medio
 from oficialia.acciones import ActionError
 from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
@@ -21,8 +22,10 @@ from turnos.forms import DesistirForm
 from .consulta import (
     answer_file_response,
     consulta_context,
+    notification_file_response,
     prevencion_answer_from_post,
     rating_from_post,
+    record_opening,
 )
 
 PAGE_SIZE = 20
@@ -84,6 +87,7 @@ def _escrito_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
         "row": row,
         **forms,
     }
+    record_opening(context, Medio.CUENTA)
     return render(request, "cuentas/escrito.html", context)
 
 
@@ -155,3 +159,8 @@ def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
         },
     )
 
+
+
+@cuenta_required
+def escrito_notificacion(request: HttpRequest, folio: str, acuse_id: int) -> FileResponse:
+    return notification_file_response(selectors.escrito_of(request.cuenta, folio), acuse_id)

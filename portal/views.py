@@ -17,6 +17,7 @@ from correspondencia.models import Channel
 from correspondencia.views import acuse_pdf_response
 from cuentas import selectors as cuentas_selectors
 from cuentas import services as cuentas_services
+from notificaciones.models import Medio
 from oficialia import access_codes
 from oficialia.acciones import ActionError
 from oficialia.web import over_limit, rate_limited
@@ -27,8 +28,10 @@ from .consulta import (
     CONSULTA_SESSION_KEY,
     answer_file_response,
     consulta_context,
+    notification_file_response,
     prevencion_answer_from_post,
     rating_from_post,
+    record_opening,
     unlocked_escrito,
 )
 
@@ -132,6 +135,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "escrito": escrito}
     if escrito is not None:
         context.update(consulta_context(escrito))
+        record_opening(context, Medio.CONSULTA)
     return render(request, "correspondencia/consulta.html", context)
 
 
@@ -143,6 +147,7 @@ def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
 
 def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
     context = {"form": ConsultaForm(), **consulta_context(escrito), **forms}
+    record_opening(context, Medio.CONSULTA)
     return render(request, "correspondencia/consulta.html", context)
 
 
@@ -196,3 +201,7 @@ def consulta_desistir(request: HttpRequest, folio: str) -> HttpResponse:
 
 def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> FileResponse:
     return answer_file_response(unlocked_escrito(request, folio), adjunto_id)
+
+
+def consulta_notificacion(request: HttpRequest, folio: str, acuse_id: int) -> FileResponse:
+    return notification_file_response(unlocked_escrito(request, folio), acuse_id)

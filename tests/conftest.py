@@ -71,6 +71,9 @@ def _isolated(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PUBLIC_BASE_URL = "http://testserver"
+    # Most tests answer turnos through turnos.services directly, as the product did before the
+    # titular's e.firma; tests/oficios checks the default (no unsigned answer) explicitly.
+    settings.RESPUESTA_SIN_FIRMA = True
     cache.clear()
     yield
     cache.clear()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
@@ -310,6 +311,10 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
             "tareas": turno.tareas.select_related("assigned_to").prefetch_related("comentarios"),
             "prevenciones": turno.prevenciones.all(),
             "respuesta": getattr(turno, "respuesta", None),
+            "respuesta_sin_firma": settings.RESPUESTA_SIN_FIRMA,
+            "borrador_abierto": turno.borradores.filter(
+                estado__in=["en_revision", "devuelto"]
+            ).first(),
             "assign_form": AssignForm(
                 secretaria_id=turno.secretaria_id,
                 initial={"due_date": turno.due_date},

@@ -16,6 +16,9 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from firmas.constancias import constancia_request
+from firmas.models import Constancia
+from oficialia import firma
 from oficialia.colas import RETRY
 
 from ..models import Acuse
@@ -73,8 +76,12 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         )
         if acuse.is_ready and default_storage.exists(acuse.pdf.name):
             return acuse
-        content = acuse_render_pdf(acuse)
         escrito = acuse.escrito
+        content = firma.sign_pdf(
+            acuse_render_pdf(acuse),
+            reason=f"Acuse de recibo del escrito {escrito.folio}",
+            location=settings.INSTITUTION_NAME,
+        )
         name = f"acuses/{escrito.year}/{escrito.folio}.pdf"
         if default_storage.exists(name):
             default_storage.delete(name)
@@ -82,6 +89,10 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         acuse.pdf_sha256 = hashlib.sha256(content).hexdigest()
         acuse.generated_at = timezone.now()
         acuse.save(update_fields=["pdf", "pdf_sha256", "generated_at"])
+        digest, folio = acuse.pdf_sha256, escrito.folio
+        transaction.on_commit(
+            lambda: constancia_request(documento="acuse", referencia=folio, sha256=digest)
+        )
         if escrito.peticionario.email:
             transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
     return acuse
@@ -137,4 +148,12 @@ def acuses_relay(*, now: datetime | None = None) -> int:
     )
     for acuse_id in unsent.values_list("pk", flat=True)[:500]:
         queued += acuse_email_queue(acuse_id=acuse_id)
+    # An acuse whose NOM-151 constancia was not issued (the provider was down) asks again.
+    without = (
+        Acuse.objects.filter(generated_at__lt=stale)
+        .exclude(pdf_sha256__in=Constancia.objects.filter(documento="acuse").values("sha256"))
+        .values_list("escrito__folio", "pdf_sha256")[:100]
+    )
+    for folio, digest in without:
+        constancia_request(documento="acuse", referencia=folio, sha256=digest)
     return queued

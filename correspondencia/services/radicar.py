@@ -3,6 +3,7 @@ or nothing, once per submission."""
 
 import hashlib
 import json
+import logging
 import secrets
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -11,6 +12,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from firmas.confianza import upload_signatures_check
 from oficialia import access_codes
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
@@ -29,6 +31,8 @@ from ..models import (
 )
 from ..transiciones import transicion_record
 from .acuses import acuse_queue
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -124,6 +128,7 @@ def escrito_file(
     if (existing := _existing_filing(submission_token)) is not None:
         return existing
     moment = received_at or timezone.now()
+    signatures = [upload_signatures_check(item) for item in data.adjuntos]
     stored = store_files(data.adjuntos, moment)
     try:
         result = _escrito_create(
@@ -133,6 +138,7 @@ def escrito_file(
             submission_token=submission_token,
             moment=moment,
             stored=stored,
+            signatures=signatures,
             queue_acuse=queue_acuse,
         )
     except (_AlreadyFiled, IntegrityError) as exc:
@@ -158,6 +164,7 @@ def _escrito_create(
     moment: datetime,
     stored: list[str],
     queue_acuse: bool,
+    signatures: list[list[dict]] | None = None,
 ) -> FilingResult:
     folio = allocate_folio(series=FolioSeries.ESCRITO, moment=moment)
     # Every filing queues on the folio lock, so this check cannot race with a twin request.
@@ -193,9 +200,12 @@ def _escrito_create(
     if captured_by is not None:
         escrito._history_user = captured_by
     escrito.save()
+    signatures = signatures or [[] for _ in stored]
     Adjunto.objects.bulk_create(
-        Adjunto(escrito=escrito, position=position, **item.stored_fields(name))
-        for position, (item, name) in enumerate(zip(data.adjuntos, stored, strict=True))
+        Adjunto(escrito=escrito, position=position, firmas=found, **item.stored_fields(name))
+        for position, (item, name, found) in enumerate(
+            zip(data.adjuntos, stored, signatures, strict=True)
+        )
     )
     acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
     transicion_record(

@@ -11,8 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # Bottom to top. An app may import its own modules and any app of a lower layer.
 LAYERS = [
     {"oficialia"},
+    {"firmas"},  # the trust the administración installs for signatures; NOM-151 constancias
     {"correspondencia"},
     {"turnos"},
+    {"oficios", "notificaciones"},  # the signed answer; the acuse de notificación electrónica
     {"cuentas"},
     {"portal"},
     {"contraloria", "fila", "transparencia", "interoperabilidad"},

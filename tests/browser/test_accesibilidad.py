@@ -127,6 +127,21 @@ def _login_wrong_password(page, base: str, world) -> None:
     expect(page.get_by_role("alert")).to_contain_text("Usuario o contraseña incorrectos")
 
 
+def _verificar_pdf_result(page, base: str, world) -> None:
+    """Upload the escrito's own acuse to /verificar/."""
+    import tempfile
+
+    from correspondencia.services import acuse_generate
+
+    acuse = acuse_generate(acuse_id=world.escrito.acuse.pk)
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as pdf:
+        pdf.write(acuse.pdf.read())
+    page.goto(base + "/verificar/")
+    page.get_by_label("Documento PDF").set_input_files(pdf.name)
+    page.get_by_role("button", name="Verificar").click()
+    expect(page.get_by_test_id("veredicto")).to_contain_text("auténtico e íntegro")
+
+
 def _goto(path: str | Callable) -> Callable:
     def go(page, base: str, world) -> None:
         page.goto(base + (path(world) if callable(path) else path))
@@ -173,6 +188,8 @@ PUBLIC_PAGES = {
         _goto(lambda w: f"/verificar/{w.escrito.acuse.verification_token}/"), needs_escrito=True
     ),
     "verificar-invalido": PublicPage(_goto_error_page("/verificar/no-es-un-codigo/", 404)),
+    "verificar-pdf": PublicPage(_goto("/verificar/")),
+    "verificar-pdf-resultado": PublicPage(_verificar_pdf_result, needs_escrito=True),
     "recibido-vencido": PublicPage(_goto_error_page(f"/escritos/recibido/{uuid.uuid4()}/", 404)),
     "pagina-no-encontrada": PublicPage(_goto_error_page("/no-existe/", 404)),
     "privacidad": PublicPage(_goto("/privacidad/")),

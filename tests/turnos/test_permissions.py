@@ -303,6 +303,42 @@ def _solicitud_arco(w: World) -> dict:
     return {"solicitud_id": solicitud.pk}
 
 
+def _titular_obras(w: World):
+    from oficialia.avisos import staff_of_secretaria
+
+    return staff_of_secretaria(w.turno.secretaria_id, roles=[Role.TITULAR]).first()
+
+
+def _borrador(w: World) -> dict:
+    """A draft answer of the world's turno, waiting for the titular of Obras."""
+    from oficios.models import Borrador
+    from oficios.services import borrador_submit
+
+    borrador = Borrador.objects.filter(turno=w.turno).first() or borrador_submit(
+        turno_id=w.turno.pk, user=_titular_obras(w), texto="Procede.", sense="positiva"
+    )
+    return {"borrador_id": borrador.pk}
+
+
+def _notificacion(w: World) -> dict:
+    """An acuse de notificación electrónica of a prevención of the world's escrito."""
+    from notificaciones.models import AcuseNotificacion, Documento, Medio
+    from turnos.models import Prevencion
+
+    acuse = AcuseNotificacion.objects.filter(escrito=w.escrito).first()
+    if acuse is None:
+        now = timezone.now()
+        prevencion = Prevencion.objects.create(
+            turno=w.turno, requested_by=_titular_obras(w), requested_at=now,
+            texto="Falta la identificación.", answered_at=now,
+        )
+        acuse = AcuseNotificacion.objects.create(
+            escrito=w.escrito, documento=Documento.PREVENCION, prevencion=prevencion,
+            medio=Medio.CONSULTA, abierto_en=now, contenido_sha256="0" * 64,
+        )
+    return {"folio": w.escrito.folio, "acuse_id": acuse.pk}
+
+
 def _account_page(kwargs=NO_ARGS, methods=("GET",), other: int = 200, **extra) -> Rule:
     return Rule(
         kwargs, methods=methods, account=True, anyone=302, owner=200, other_account=other, **extra
@@ -379,6 +415,9 @@ URLS: dict[str, Rule] = {
     "consulta_desistir": Rule(
         _folio, methods=("GET", "POST"), public=True, anyone=404, petitioner=200
     ),
+    "consulta_notificacion": Rule(_notificacion, public=True, anyone=404, petitioner=200),
+    # Anyone checks a PDF the ayuntamiento issued (the upload is not kept).
+    "verificar_pdf": Rule(public=True, methods=("GET", "POST"), anyone=200),
     # The citizen's account: its own doors are public ...
     "cuenta_entrar": Rule(public=True, methods=("GET", "POST"), anyone=200),
     "cuenta_registro": Rule(public=True, methods=("GET", "POST"), anyone=200),
@@ -402,6 +441,9 @@ URLS: dict[str, Rule] = {
     "cuenta_escrito_prevencion": _account_page(_mi_escrito, methods=("POST",), other=404),
     "cuenta_escrito_evaluar": _account_page(_mi_escrito, methods=("POST",), other=404),
     "cuenta_escrito_desistir": _account_page(_mi_escrito, methods=("GET", "POST"), other=404),
+    "cuenta_escrito_notificacion": _account_page(
+        lambda w: {**_mi_escrito(w), "acuse_id": _notificacion(w)["acuse_id"]}, other=404
+    ),
     "cuenta_avisos": _account_page(methods=("GET", "POST")),
     "cuenta_datos": _account_page(methods=("GET", "POST")),
     "cuenta_privacidad": _account_page(methods=("GET", "POST")),
@@ -447,6 +489,18 @@ URLS: dict[str, Rule] = {
         methods=("POST",),
         roles=SECRETARIA,
         hidden_from=AGUA,
+    ),
+    # The answer for the titular's e.firma: the enlace and the titular draft it; only the
+    # titular reviews, returns and signs.
+    "borrador_respuesta": Rule(
+        lambda w: {"turno_id": w.turno.pk}, methods=("GET", "POST"), roles=SECRETARIA,
+        hidden_from=AGUA,
+    ),
+    "borrador_oficio": Rule(_borrador, roles=SECRETARIA, hidden_from=AGUA),
+    "firmas_pendientes": Rule(methods=("GET", "POST"), roles=frozenset({Role.TITULAR})),
+    "borrador_devolver": Rule(
+        _borrador, methods=("POST",), roles=frozenset({Role.TITULAR}),
+        hidden_from=frozenset({"titular_agua"}),
     ),
     # Operativo ------------------------------------------------------------------------------
     "tareas": Rule(roles=frozenset({Role.OPERATIVO})),
@@ -762,6 +816,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     w = world
     client = _client(personas["contraloria"])
     arco = _solicitud_arco(w)  # made before the snapshot: it notifies the administración
+    borrador = _borrador(w)  # likewise: it notifies the titular
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -784,6 +839,9 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("arco_solicitud", arco),
         ("correo_detalle", _correo_pk(w)),
         ("correo_rechazar", _correo_pk(w)),
+        ("borrador_respuesta", {"turno_id": w.turno.pk}),
+        ("firmas_pendientes", {}),
+        ("borrador_devolver", borrador),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito, EscritoState
 from correspondencia.transiciones import escrito_step, transicion_record
+from firmas.confianza import upload_signatures_check
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
@@ -21,14 +22,19 @@ from .comun import lock_escrito, turno_step
 
 def prevencion_answer(*, escrito_id: int, texto: str, files: list[InspectedFile]) -> list:
     """The petitioner answers every open prevención of the escrito; the clocks run again."""
+    signatures = [upload_signatures_check(item) for item in files]
     return with_stored_files(
-        files, lambda stored: _prevencion_answer(escrito_id, texto, files, stored)
+        files, lambda stored: _prevencion_answer(escrito_id, texto, files, stored, signatures)
     )
 
 
 @transaction.atomic
 def _prevencion_answer(
-    escrito_id: int, texto: str, files: list[InspectedFile], stored: list[str]
+    escrito_id: int,
+    texto: str,
+    files: list[InspectedFile],
+    stored: list[str],
+    signatures: list[list[dict]],
 ) -> list[Prevencion]:
     escrito = lock_escrito(escrito_id)
     open_ones = list(
@@ -50,9 +56,10 @@ def _prevencion_answer(
             escrito=escrito,
             position=position + i,
             origin=AdjuntoOrigin.PREVENCION,
+            firmas=found,
             **item.stored_fields(name),
         )
-        for i, (item, name) in enumerate(zip(files, stored, strict=True))
+        for i, (item, name, found) in enumerate(zip(files, stored, signatures, strict=True))
     ]
     calendar = BusinessCalendar()
     for prevencion in open_ones:

@@ -3,6 +3,7 @@ return as not competent."""
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, EscritoState
 from correspondencia.transiciones import escrito_step, transicion_record
+from firmas.constancias import constancia_request
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
@@ -160,9 +162,24 @@ def turno_prevent(*, turno_id: int, user, texto: str) -> Prevencion:
 
 
 def turno_answer(
-    *, turno_id: int, user, texto: str, sense: str, oficio: InspectedFile | None = None
+    *,
+    turno_id: int,
+    user,
+    texto: str,
+    sense: str,
+    oficio: InspectedFile | None = None,
+    signed: bool = False,
 ) -> Respuesta:
-    """Answer a turno para atención in writing, with the sense and the signed oficio."""
+    """Answer a turno para atención in writing, with the sense and the signed oficio.
+
+    Unless OFICIALIA_RESPUESTA_SIN_FIRMA allows it, only an oficio the titular signed with
+    their e.firma is sent (`signed`, set by oficios.services.borradores_sign, which checks it).
+    """
+    if not signed and not settings.RESPUESTA_SIN_FIRMA:
+        raise ActionError(
+            "La respuesta debe llevar la e.firma del titular: envíe el borrador a firma para "
+            "que el titular lo revise y lo firme."
+        )
     return with_stored_files(
         [oficio] if oficio is not None else [],
         lambda stored: _turno_answer(
@@ -204,6 +221,11 @@ def _turno_answer(
             position=escrito.adjuntos.count(),
             origin=AdjuntoOrigin.RESPUESTA,
             **oficio.stored_fields(oficio_name),
+        )
+    if adjunto is not None:
+        digest, folio = adjunto.sha256, escrito.folio
+        transaction.on_commit(
+            lambda: constancia_request(documento="respuesta", referencia=folio, sha256=digest)
         )
     respuesta = Respuesta.objects.create(
         turno=turno,

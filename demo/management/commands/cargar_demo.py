@@ -18,6 +18,7 @@ from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -34,6 +35,11 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
+from demo.efirma import PASSWORD as DEMO_EFIRMA_PASSWORD
+from demo.efirma import demo_efirma_create
+from firmas import confianza
+from firmas.models import AutoridadCertificadora
+from oficialia import firma
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
@@ -633,18 +639,36 @@ class Command(BaseCommand):
         start = now - timedelta(days=HISTORY_DAYS)
         # On a fresh database the staff and the catalogues were there before the first escrito.
         with time_machine.travel(start - timedelta(days=1), tick=False) if fresh else nullcontext():
+            self.load_firma()
             self.load_catalogues()
             self.load_users()
             self.load_fila_catalogue()
         if fresh:
             # The demo petitioners' addresses do not exist: keep their acuses out of the mail.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            # The demo's history predates the titulares' e.firma: its answers go out unsigned.
+            with override_settings(
+                EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+                RESPUESTA_SIN_FIRMA=True,
+            ):
                 self.load_escritos(escritos, random.Random(semilla), start, now - FILA_WINDOW)
         self.load_fila()
         if fresh:
             self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
         else:
             self.stdout.write("Ya hay escritos: no se cargan escritos de demostración.")
+
+    def load_firma(self) -> None:
+        """Without OFICIALIA_FIRMA_PKCS12 the acuses are signed with a demonstration
+        certificate made here once (README, «Firma electrónica»)."""
+        if settings.FIRMA_PKCS12:
+            return
+        path = firma.demo_identity_create()
+        self.stdout.write(f"Certificado de demostración del Ayuntamiento en {path}.")
+        ca, cer, key = demo_efirma_create()
+        if not AutoridadCertificadora.objects.exists():
+            confianza.authority_install(ca.read_bytes())
+        self.stdout.write(f"e.firma de demostración del titular: {cer} y {key} "
+                          f"(contraseña {DEMO_EFIRMA_PASSWORD}).")
 
     @transaction.atomic
     def load_catalogues(self) -> None:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondencia', '0004_peticionario_domicilio'),
+        ('correspondencia', '0005_adjunto_firmas'),
     ]
 
     operations = [

@@ -1,0 +1,140 @@
+"""Recording that the petitioner opened an answer or a prevención, and its signed acuse."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from correspondencia.verificacion import Emitido
+from firmas.constancias import constancia_request
+from oficialia import bitacora, firma
+from oficialia.acciones_bitacora import Accion
+from oficialia.colas import RETRY
+from turnos.models import Prevencion, Respuesta
+
+from .models import AcuseNotificacion, Documento, Medio
+
+logger = logging.getLogger(__name__)
+
+
+def content_digest_of(*, respuesta: Respuesta | None = None,
+                      prevencion: Prevencion | None = None) -> str:
+    """What was made known: the answer's text and, when it has one, its oficio's digest; the
+    prevención's text."""
+    if respuesta is not None:
+        parts = [respuesta.texto, respuesta.get_sense_display(),
+                 respuesta.oficio.sha256 if respuesta.oficio_id else ""]
+    else:
+        parts = [prevencion.texto]
+    return firma.sha256_hex("\n".join(parts).encode())
+
+
+def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> list[int]:
+    """The petitioner sees these answers and prevenciones now: the first opening of each is
+    its electronic notification. Later openings change nothing. Returns the new records."""
+    created = []
+    now = timezone.now()
+    items = [(Documento.RESPUESTA, {"respuesta": r}) for r in respuestas]
+    items += [(Documento.PREVENCION, {"prevencion": p}) for p in prevenciones]
+    for documento, target in items:
+        if AcuseNotificacion.objects.filter(**target).exists():
+            continue
+        try:
+            with transaction.atomic():
+                record = AcuseNotificacion.objects.create(
+                    escrito=escrito, documento=documento, medio=medio, abierto_en=now,
+                    contenido_sha256=content_digest_of(**target), **target,
+                )
+                bitacora.record(
+                    action=Accion.NOTIFICACION_ELECTRONICA, object_type="acusenotificacion",
+                    object_ref=str(record.pk), folio=escrito.folio,
+                    changes={"documento": documento, "medio": str(medio),
+                             "contenido_sha256": record.contenido_sha256},
+                )
+        except IntegrityError:
+            continue  # a twin request recorded it first
+        created.append(record.pk)
+        transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
+    return created
+
+
+@shared_task(name="notificaciones.generate_acuse_notificacion", **RETRY)
+def generate_acuse_notificacion(acuse_id: int) -> None:
+    acuse_notificacion_generate(acuse_id=acuse_id)
+
+
+def acuse_notificacion_queue(*, acuse_id: int) -> None:
+    try:
+        generate_acuse_notificacion.delay(acuse_id)
+    except Exception:
+        # The record (the legal fact) is saved; the PDF is made when first asked for.
+        logger.exception("could not queue the acuse de notificación %s", acuse_id)
+
+
+def acuse_notificacion_generate(*, acuse_id: int) -> AcuseNotificacion:
+    """Render and sign the acuse de notificación once; later calls return it as made."""
+    from weasyprint import HTML
+
+    with transaction.atomic():
+        acuse = (
+            AcuseNotificacion.objects.select_for_update(of=("self",))
+            .select_related("escrito__peticionario", "respuesta__turno__secretaria",
+                            "prevencion__turno__secretaria")
+            .get(pk=acuse_id)
+        )
+        if acuse.generado_en and default_storage.exists(acuse.pdf.name):
+            return acuse
+        target = acuse.respuesta or acuse.prevencion
+        html = render_to_string("notificaciones/acuse_notificacion.html", {
+            "institucion": settings.INSTITUTION_NAME,
+            "acuse": acuse,
+            "escrito": acuse.escrito,
+            "secretaria": target.turno.secretaria,
+            "fecha": timezone.localtime(acuse.abierto_en),
+            "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
+        })
+        content = firma.sign_pdf(
+            HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(),
+            reason=f"Acuse de notificación electrónica del escrito {acuse.escrito.folio}",
+            location=settings.INSTITUTION_NAME,
+        )
+        name = f"notificaciones/{acuse.escrito.year}/{acuse.escrito.folio}-{acuse.pk}.pdf"
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        acuse.pdf.name = default_storage.save(name, ContentFile(content))
+        acuse.pdf_sha256 = firma.sha256_hex(content)
+        acuse.generado_en = timezone.now()
+        acuse.save(update_fields=["pdf", "pdf_sha256", "generado_en"])
+        digest, ref = acuse.pdf_sha256, f"{acuse.escrito.folio}/{acuse.pk}"
+        transaction.on_commit(
+            lambda: constancia_request(documento="notificacion", referencia=ref, sha256=digest)
+        )
+    return acuse
+
+
+def issued_lookup(sha256: str) -> Emitido | None:
+    """/verificar/ recognises an acuse de notificación by its bytes."""
+    acuse = AcuseNotificacion.objects.select_related("escrito").filter(pdf_sha256=sha256).first()
+    if acuse is None:
+        return None
+    return Emitido(f"Acuse de notificación electrónica ({acuse.get_documento_display().lower()})",
+                   acuse.escrito.folio, acuse.contenido_sha256)
+
+
+def notification_dates(escrito) -> dict[str, dict[int, AcuseNotificacion]]:
+    """The electronic notifications of an escrito's answers and prevenciones, by their id."""
+    found = {"respuesta": {}, "prevencion": {}}
+    for acuse in AcuseNotificacion.objects.filter(escrito=escrito):
+        if acuse.respuesta_id:
+            found["respuesta"][acuse.respuesta_id] = acuse
+        else:
+            found["prevencion"][acuse.prevencion_id] = acuse
+    return found
