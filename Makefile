@@ -47,7 +47,7 @@ lint: $(VENV)/.installed
 	$(PY) manage.py makemigrations --check --dry-run
 
 bench: setup
-	$(PY) bench/filing.py
+	$(PY) bench/rapido.py $(BENCH_ARGS)
 
 worker: setup
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -8,7 +8,7 @@ Every variable is listed in `.env.example`.
 
 import hashlib
 import os
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -282,6 +282,51 @@ NOM151_OPCIONES = env_str("OFICIALIA_NOM151_OPCIONES", "{}")
 
 # Article 8 term when the trámite sets none, in business days.
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
+# The state's ceiling for any response term (a trámite's, or a due date fixed by hand), in
+# business days. LFPA art. 17 caps the federal term at three months (about 60 business days);
+# SCJN P./J. 6/2019 upheld fixed state terms such as Veracruz's 45 días hábiles.
+MAX_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES", 60)
+if not 1 <= DEFAULT_TERM_BUSINESS_DAYS <= MAX_TERM_BUSINESS_DAYS:
+    raise ImproperlyConfigured(
+        "OFICIALIA_PLAZO_DIAS_HABILES must be between 1 and OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES"
+    )
+# Prevención (LFPA art. 17-A model): how many per turno ("por una sola vez"), the fraction of
+# the term within which it may be made (3: the first third), the petitioner's business days to
+# answer from its notification, and how many business days before that deadline they are
+# reminded.
+PREVENTION_MAX = env_int("OFICIALIA_PREVENCIONES_MAXIMO", 1)
+PREVENTION_WINDOW_DIVISOR = env_int("OFICIALIA_PREVENCION_FRACCION_PLAZO", 3)
+PREVENTION_ANSWER_DAYS = env_int("OFICIALIA_PREVENCION_PLAZO_DIAS_HABILES", 5)
+PREVENTION_REMINDER_DAYS = env_int("OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES", 1)
+# Prórroga: once per turno, before the term ends, at most this share of the original term
+# (LFPA art. 31: "sin que dicha ampliación exceda en ningún caso de la mitad del plazo").
+EXTENSION_MAX_PERCENT = env_int("OFICIALIA_PRORROGA_MAXIMO_PORCENTAJE", 50)
+# The Oficialía's own term to route what it received, in business days after the legal
+# filing date.
+ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)
+
+
+def parse_hours(name: str, raw: str) -> tuple[time, time]:
+    try:
+        opens, closes = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must look like 09:00-15:00, not {raw!r}") from exc
+    if opens >= closes:
+        raise ImproperlyConfigured(f"{name}: the office must open before it closes ({raw!r})")
+    return opens, closes
+
+
+# Non-working days by law, before any acuerdo (oficialia/calendario.py names the codes). The
+# default is the list of LFPA art. 28; a state whose procedure law lists others sets its own.
+NON_WORKING_DAYS_BASE = env_list(
+    "OFICIALIA_DIAS_INHABILES_BASE",
+    "1-ene,lunes1-feb,lunes3-mar,1-may,5-may,16-sep,lunes3-nov,transmision,25-dic",
+)
+# Office hours: an escrito received at or after closing, or on a non-working day, is presented
+# the next business day.
+OFFICE_HOURS = parse_hours("OFICIALIA_HORARIO", env_str("OFICIALIA_HORARIO", "09:00-15:00"))
+# From this month on, administración is warned while next year has no published calendar.
+CALENDAR_WARNING_MONTH = env_int("OFICIALIA_AVISO_CALENDARIO_MES", 10)
 
 # Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
 # Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
@@ -352,6 +397,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "interoperabilidad.correo.read_mailbox",
         "schedule": float(env_int("OFICIALIA_IMAP_CADA_S", 120)),
         "options": {"expires": 100},
+    },
+    "warn-missing-calendar": {
+        "task": "oficialia.tasks.warn_missing_calendar",
+        "schedule": crontab(hour=7, minute=30),
     },
     "daily-reminders": {
         "task": "turnos.tasks.send_reminders",

@@ -21,8 +21,8 @@ from oficialia.acciones_bitacora import action_label
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
 from oficialia.roles import Role
-from turnos.models import Evaluacion, Respuesta, Turno
-from turnos.plazos import Light, Thresholds
+from turnos.models import Evaluacion, Prevencion, Respuesta, Turno
+from turnos.plazos import Light, Thresholds, UnroutedLate, expired_preventions, unrouted_late
 
 PAGE_SIZE = 50
 # The search says how many entries match up to this many; past it, "more than".
@@ -35,6 +35,7 @@ EXPORT_CHUNK = 2_000
 EXPORT_MAX = 200_000
 # The "user" filter's value for entries without a user: citizens, tasks, failed sign-ins.
 NO_USER = "ninguno"
+
 
 # What each action means, for people. An action not listed here shows its code.
 def role_label(roles: str) -> str:
@@ -307,6 +308,10 @@ class OverdueReport:
     total: int
     turnos: QuerySet[Turno] = field(repr=False)
     lateness: _Lateness = field(repr=False)
+    # Escritos the Oficialía has not routed within its own term (OFICIALIA_PLAZO_TURNADO_...).
+    unrouted: list[UnroutedLate] = field(default_factory=list)
+    # Prevenciones past the petitioner's deadline still waiting for the acuerdo.
+    expired_preventions: list = field(default_factory=list)
 
     def with_lateness(self, turnos) -> list[Vencido]:
         return [Vencido(t, self.lateness.days(t.due_date)) for t in turnos]
@@ -348,11 +353,25 @@ def overdue_report(*, secretaria_id: int | None = None) -> OverdueReport:
         total=sum(s.count for s in secretarias),
         turnos=turnos,
         lateness=lateness,
+        unrouted=unrouted_late(thresholds.today, calendar),
+        expired_preventions=list(
+            Prevencion.objects.filter(expired_preventions(thresholds.today))
+            .select_related("turno__escrito", "turno__secretaria")
+            .order_by("deadline", "pk")[:500]
+        ),
     )
 
 
 def overdue_count() -> int:
-    return _overdue(Thresholds.now()).count()
+    """Overdue turnos, escritos left unrouted past the Oficialía's term, and prevenciones
+    past the petitioner's deadline that still wait for their acuerdo."""
+    calendar = BusinessCalendar()
+    thresholds = Thresholds.now(calendar)
+    return (
+        _overdue(thresholds).count()
+        + len(unrouted_late(thresholds.today, calendar))
+        + Prevencion.objects.filter(expired_preventions(thresholds.today)).count()
+    )
 
 
 # Ratings ---------------------------------------------------------------------------------

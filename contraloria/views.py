@@ -2,6 +2,7 @@
 ratings. Nothing here changes anything; the one write is the bitácora's record of an export.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -114,6 +115,7 @@ def vencidos(request: HttpRequest) -> HttpResponse:
             "secretaria": secretaria,
             "page": page,
             "vencidos": report.with_lateness(page.object_list),
+            "routing_days": settings.ROUTING_TERM_BUSINESS_DAYS,
             "query": _query(request),
         },
     )

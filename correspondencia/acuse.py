@@ -6,8 +6,10 @@ serves those same bytes (`acuse_generate` does nothing for an acuse already made
 import segno
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from oficialia import access_codes, firma
+from oficialia.calendario import BusinessCalendar
 
 from .models import Acuse
 
@@ -16,10 +18,25 @@ def verification_url(acuse: Acuse) -> str:
     return settings.PUBLIC_BASE_URL + reverse("verificar", args=[acuse.verification_token])
 
 
+# Any of the eight masks reads the same; a fixed one spares segno scoring all eight.
+QR_MASK = 2
+
+
+def verification_qr(url: str) -> str:
+    """The verification URL as a PNG QR (a data URI): one small image for WeasyPrint to
+    place, instead of an SVG path of hundreds of modules to parse and draw."""
+    return segno.make_qr(url, error="m", mask=QR_MASK).png_data_uri(scale=4, border=1)
+
+
 def acuse_context(acuse: Acuse) -> dict:
     escrito = acuse.escrito
     url = verification_url(acuse)
+    filed_on = BusinessCalendar().filing_date(escrito.received_at)
     return {
+        # The legal filing date the terms count from, stated beside the moment of reception.
+        "filed_on": filed_on,
+        "filed_later": filed_on != timezone.localtime(escrito.received_at).date(),
+        "office_hours": settings.OFFICE_HOURS,
         "institucion": settings.INSTITUTION_NAME,
         "escrito": escrito,
         "peticionario": escrito.peticionario,
@@ -27,7 +44,7 @@ def acuse_context(acuse: Acuse) -> dict:
         "access_code": access_codes.display(access_codes.unseal(escrito.access_code_sealed)),
         "verification_url": url,
         "consulta_url": settings.PUBLIC_BASE_URL + reverse("consulta"),
-        "qr_svg": segno.make(url, error="m").svg_data_uri(scale=4, border=1),
+        "qr_png": verification_qr(url),
         "firma": signature_context(),
     }
 

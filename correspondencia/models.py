@@ -137,6 +137,18 @@ class Tramite(models.Model):
         return reverse("tramite_detalle", args=[self.slug])
 
     def clean(self):
+        ceiling = settings.MAX_TERM_BUSINESS_DAYS
+        if self.plazo_dias_habiles is not None and not 1 <= self.plazo_dias_habiles <= ceiling:
+            raise ValidationError(
+                {
+                    "plazo_dias_habiles": (
+                        f"El plazo debe ser de 1 a {ceiling} días hábiles: {ceiling} es el "
+                        "máximo legal que fija el Ayuntamiento "
+                        "(OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES). Escriba un plazo menor o pida "
+                        "al área jurídica que revise el máximo."
+                    )
+                }
+            )
         if not self.gratuito and not self.costo.strip():
             raise ValidationError({"costo": "Indique el costo o marque el trámite como gratuito."})
         if self.gratuito and self.costo.strip():
@@ -232,6 +244,7 @@ class EscritoState(models.TextChoices):
     REORIENTADO = "reorientado", "Reorientado a otra autoridad"
     DESISTIDO = "desistido", "Desistido"
     RECHAZADO = "rechazado", "Rechazado (no es un escrito)"
+    NO_PRESENTADO = "no_presentado", "Tenido por no presentado"
 
 
 # States in which the escrito still waits for the ayuntamiento.
@@ -337,6 +350,10 @@ class Escrito(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=EscritoState.PREVENIDO, target=EscritoState.EN_ATENCION)
     def resume(self) -> None:
         """The petitioner answered the prevención; the clock runs again."""
+
+    @transition(field=state, source=EscritoState.PREVENIDO, target=EscritoState.NO_PRESENTADO)
+    def not_presented(self) -> None:
+        """The prevención went unanswered: an acuerdo has the escrito for not presented."""
 
     @transition(
         field=state,

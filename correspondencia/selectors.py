@@ -19,9 +19,12 @@ _DUMMY_HASH = "0" * 64
 
 
 def escrito_for_public_lookup(*, folio: str, code: str) -> Escrito | None:
-    """The escrito named by folio and access code, or None: the two failures look the same."""
+    """The escrito named by folio and access code, or None: the two failures look the same.
+    Its evaluación comes in the same query (the status page asks whether there is one)."""
     escrito = (
-        Escrito.objects.select_related("secretaria_destino", "tramite").filter(folio=folio).first()
+        Escrito.objects.select_related("secretaria_destino", "tramite", "evaluacion")
+        .filter(folio=folio)
+        .first()
     )
     stored = escrito.access_code_hash if escrito else _DUMMY_HASH
     if access_codes.matches(code, stored) and escrito is not None:

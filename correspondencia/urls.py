@@ -8,6 +8,12 @@ urlpatterns = [
     path("tramites/catalogo.csv", views.tramites_csv, name="tramites_csv"),
     path("tramites/<slug:slug>/", views.tramite_detalle, name="tramite_detalle"),
     path("verificar/", views.verificar_pdf, name="verificar_pdf"),
+    path("dias-inhabiles/", views.dias_inhabiles, name="dias_inhabiles"),
+    path(
+        "dias-inhabiles/acuerdo/<int:pk>.pdf",
+        views.acuerdo_inhabil_pdf,
+        name="acuerdo_inhabil_pdf",
+    ),
     path("verificar/<str:token>/", views.verificar, name="verificar"),
     path("ventanilla/", views.ventanilla, name="ventanilla"),
     path("ventanilla/nuevo/", views.ventanilla_nuevo, name="ventanilla_nuevo"),

@@ -5,11 +5,15 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from oficialia import access_codes, bitacora
 from oficialia.acciones_bitacora import Accion
+from oficialia.calendario import BusinessCalendar
+from oficialia.dias_inhabiles import year_calendar
+from oficialia.models import AcuerdoInhabil
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 
@@ -199,3 +203,38 @@ def tramite_requisitos(request: HttpRequest) -> HttpResponse:
     """The checklist of the filing form, again when the person picks another trámite (htmx)."""
     tramite = selectors.tramite_for_filing(request.GET.get("tramite"))
     return render(request, "correspondencia/_tramite_checklist.html", {"tramite": tramite})
+
+
+# The calendar of días inhábiles (public) -----------------------------------------------------
+
+
+def dias_inhabiles(request: HttpRequest) -> HttpResponse:
+    """The current and next year's non-working days, each with the law or acuerdo behind it."""
+    this_year = timezone.localdate().year
+    years = [this_year, this_year + 1]
+    try:
+        chosen = int(request.GET.get("anio", ""))
+    except ValueError:
+        chosen = None
+    if chosen is not None and chosen not in years and 2000 <= chosen <= this_year + 1:
+        years = [chosen]
+    calendar = BusinessCalendar()
+    return render(
+        request,
+        "correspondencia/dias_inhabiles.html",
+        {
+            "years": [year_calendar(year, calendar) for year in years],
+            "office_hours": settings.OFFICE_HOURS,
+        },
+    )
+
+
+def acuerdo_inhabil_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    acuerdo = AcuerdoInhabil.objects.filter(pk=pk).exclude(documento="").first()
+    if acuerdo is None:
+        raise Http404
+    return FileResponse(
+        acuerdo.documento.open("rb"),
+        content_type="application/pdf",
+        filename=f"acuerdo-{acuerdo.pk}.pdf",
+    )

@@ -16,7 +16,7 @@ class NoticeKind(models.TextChoices):
     """The kinds of email notice a citizen may switch off, one per group of states."""
 
     AVANCE = "avance", "Avances: turnado, en atención, devuelto a la Oficialía"
-    PREVENCION = "prevencion", "Prevenciones: cuando le piden información"
+    PREVENCION = "prevencion", "Prevenciones: cuando le piden información (se envían siempre)"
     RESPUESTA = "respuesta", "Respuesta y conclusión"
     CIERRE = "cierre", "Cierre sin respuesta: rechazo, reorientación o desistimiento"
 
@@ -32,6 +32,7 @@ NOTICE_KIND_OF_STATE = {
     EscritoState.RECHAZADO: NoticeKind.CIERRE,
     EscritoState.REORIENTADO: NoticeKind.CIERRE,
     EscritoState.DESISTIDO: NoticeKind.CIERRE,
+    EscritoState.NO_PRESENTADO: NoticeKind.CIERRE,
 }
 
 

@@ -95,9 +95,9 @@ def audit_changes_of(*models) -> None:
 
 def connect() -> None:
     """The kernel's own: the calendar, users and their roles."""
-    from .models import DiaInhabil
+    from .models import AcuerdoInhabil, DiaInhabil
 
-    audit_changes_of(DiaInhabil, User, Group)
+    audit_changes_of(AcuerdoInhabil, DiaInhabil, User, Group)
     m2m_changed.connect(_roles_changed, sender=User.groups.through, dispatch_uid="bitacora-roles")
 
 

@@ -1,21 +1,109 @@
-"""Business days for Article 8 terms.
+"""Business days for Article 8 terms (calendar mechanics; the policy is in turnos.plazos).
 
-A day is not a business day when it is a Saturday or Sunday, a federal rest day of the Ley
-Federal del Trabajo (art. 74, from the `holidays` package), or falls in a día inhábil the
-ayuntamiento published (`DiaInhabil`). A term of N business days counts from the business
-day after reception; days inside a prevención (from the day after it was issued to the day
-it was answered) do not count. Every computation keeps the days it skipped and why, so a
-due date can explain itself.
+A day is not a business day when it is a Saturday or Sunday, a day of the procedure law's own
+list (the setting OFICIALIA_DIAS_INHABILES_BASE; by default the list of LFPA art. 28, which
+most states copy), or falls in a día inhábil the ayuntamiento declared in a published acuerdo
+(`DiaInhabil` with its `AcuerdoInhabil`). An acuerdo may also re-open (habilitar) a day of the
+base list or of another acuerdo. The labour law's rest days (LFT art. 74) are the workers' rest
+days, not the legal basis of a term, and play no part here.
+
+A term of N business days counts from the business day after the legal filing date; days
+inside a prevención (from the day after its notification to the day it was answered) do not
+count. Every computation keeps the days it skipped and why, so a due date can explain itself.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 
-import holidays
+from dateutil.easter import easter
+from django.conf import settings
+from django.utils import timezone
 
 WEEKDAY_NAMES = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+MONTHS = [
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre",
+]  # fmt: skip
+ORDINALS = {1: "primer", 2: "segundo", 3: "tercer", 4: "cuarto"}
+
+# What each code of OFICIALIA_DIAS_INHABILES_BASE names, for the explainer and the public page.
+BASE_DAY_NAMES = {
+    "1-ene": "Año Nuevo",
+    "lunes1-feb": "Día de la Constitución (5 de febrero)",
+    "lunes3-mar": "Natalicio de Benito Juárez (21 de marzo)",
+    "1-may": "Día del Trabajo",
+    "5-may": "Batalla de Puebla",
+    "16-sep": "Día de la Independencia",
+    "2-nov": "Día de Muertos",
+    "lunes3-nov": "Revolución Mexicana (20 de noviembre)",
+    "12-dic": "Día de la Virgen de Guadalupe",
+    "25-dic": "Navidad",
+    "jueves-santo": "Jueves Santo",
+    "viernes-santo": "Viernes Santo",
+    "transmision": "Transmisión del Poder Ejecutivo Federal",
+}
+# LFPA art. 28, second paragraph.
+LFPA_28 = "1-ene,lunes1-feb,lunes3-mar,1-may,5-may,16-sep,lunes3-nov,transmision,25-dic"
+
+
+def _nth_monday(year: int, month: int, n: int) -> date:
+    first = date(year, month, 1)
+    return first + timedelta(days=(7 - first.weekday()) % 7 + 7 * (n - 1))
+
+
+def _transmission(year: int) -> date | None:
+    """The day the Federal Executive changes hands. LFPA art. 28 names "1o. de diciembre de
+    cada seis años, cuando corresponda a la transmisión"; since the 2024 reform of Const.
+    art. 83 the transmission is on 1 October (2024, 2030, ...), so the day follows it."""
+    if year % 6 != 2024 % 6:
+        return None
+    return date(year, 10, 1) if year >= 2024 else date(year, 12, 1)
+
+
+def base_day(code: str, year: int) -> date | None:
+    """The day of `year` a base-list code names (None: not this year)."""
+    code = code.strip().lower()
+    if code == "transmision":
+        return _transmission(year)
+    if code in ("jueves-santo", "viernes-santo"):
+        return easter(year) - timedelta(days=3 if code == "jueves-santo" else 2)
+    head, _, month_code = code.partition("-")
+    month = [m[:3] for m in MONTHS].index(month_code) + 1
+    if head.startswith("lunes"):
+        return _nth_monday(year, month, int(head.removeprefix("lunes")))
+    return date(year, month, int(head))
+
+
+def base_day_name(code: str) -> str:
+    code = code.strip().lower()
+    if code in BASE_DAY_NAMES:
+        return BASE_DAY_NAMES[code]
+    head, _, month_code = code.partition("-")
+    month = MONTHS[[m[:3] for m in MONTHS].index(month_code)]
+    if head.startswith("lunes"):
+        return f"{ORDINALS[int(head.removeprefix('lunes'))]} lunes de {month}"
+    return f"{int(head)} de {month}"
+
+
+def validate_base_codes(codes: Iterable[str]) -> list[str]:
+    """The codes, checked (a typo in the setting must stop the start, not skip a day)."""
+    valid = []
+    for code in codes:
+        code = code.strip().lower()
+        if not code:
+            continue
+        try:
+            base_day(code, 2024)
+            base_day_name(code)
+        except (ValueError, IndexError, KeyError) as exc:
+            raise ValueError(
+                f"OFICIALIA_DIAS_INHABILES_BASE: «{code}» no es un día válido "
+                "(use p. ej. 1-ene, lunes3-mar, 5-may, 2-nov, 12-dic, jueves-santo, transmision)"
+            ) from exc
+        valid.append(code)
+    return valid
 
 
 @dataclass(frozen=True)
@@ -39,43 +127,112 @@ class DueDate:
     start: date | None = None
     due: date | None = None  # None while a prevención is open: the clock is stopped
     skipped: list[SkippedDay] = field(default_factory=list)
+    extended_by: int = 0  # business days of a prórroga, included in `days`
+    extension_reason: str = ""
 
     @property
     def suspended(self) -> bool:
         return self.due is None
 
 
-class BusinessCalendar:
-    """Knows which days are working days. Loads the published días inhábiles once."""
+@dataclass(frozen=True)
+class Declared:
+    """A day or period an acuerdo declared: non-working, or re-opened (`habil`)."""
 
-    def __init__(self, inhabiles: Iterable[tuple[date, date, str]] | None = None):
-        self._given = list(inhabiles) if inhabiles is not None else None
+    start: date
+    end: date
+    descripcion: str
+    habil: bool = False
+
+
+class BusinessCalendar:
+    """Knows which days are working days. Loads the acuerdos' días inhábiles once.
+
+    `inhabiles` (tests, benchmarks) replaces the database: tuples (start, end, descripcion)
+    or (start, end, descripcion, habil). `base` replaces the setting's list of codes.
+    """
+
+    def __init__(
+        self,
+        inhabiles: Iterable[tuple] | None = None,
+        base: Iterable[str] | None = None,
+    ):
+        self._given = [Declared(*row) for row in inhabiles] if inhabiles is not None else None
+        self._base_codes = validate_base_codes(
+            base if base is not None else settings.NON_WORKING_DAYS_BASE
+        )
+        self._base_years: dict[int, dict[date, str]] = {}
 
     @cached_property
-    def _inhabiles(self) -> list[tuple[date, date, str]]:
+    def _declared(self) -> list[Declared]:
         if self._given is not None:
             return self._given
         from .models import DiaInhabil
 
-        return list(DiaInhabil.objects.values_list("start", "end", "descripcion"))
+        return [
+            Declared(
+                start, end, f"{descripcion} (acuerdo {numero})" if numero else descripcion, habil
+            )
+            for start, end, descripcion, habil, numero in DiaInhabil.objects.values_list(
+                "start", "end", "descripcion", "habil", "acuerdo__numero"
+            )
+        ]
 
-    @cached_property
-    def _holidays(self) -> holidays.HolidayBase:
-        return holidays.Mexico(language="es")  # grows by year on lookup
+    def base_days(self, year: int) -> dict[date, str]:
+        """The base list's days of `year`, each with its name."""
+        if year not in self._base_years:
+            days = {}
+            for code in self._base_codes:
+                day = base_day(code, year)
+                if day is not None:
+                    days[day] = base_day_name(code)
+            self._base_years[year] = days
+        return self._base_years[year]
 
     def non_working_reason(self, day: date) -> str | None:
         if day.weekday() >= 5:
             return WEEKDAY_NAMES[day.weekday()].capitalize()
-        holiday = self._holidays.get(day)
-        if holiday:
-            return f"Descanso obligatorio: {holiday}"
-        for start, end, descripcion in self._inhabiles:
-            if start <= day <= end:
-                return f"Día inhábil: {descripcion}"
+        declared = [d for d in self._declared if d.start <= day <= d.end]
+        if any(d.habil for d in declared):
+            return None  # an acuerdo re-opened it
+        base = self.base_days(day.year).get(day)
+        if base:
+            return f"Inhábil por ley: {base}"
+        if declared:
+            return f"Día inhábil: {declared[0].descripcion}"
         return None
 
     def is_business_day(self, day: date) -> bool:
         return self.non_working_reason(day) is None
+
+    def next_business_day(self, day: date) -> date:
+        """`day` itself if it is a business day, otherwise the first one after it."""
+        while not self.is_business_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def filing_date(self, received_at: datetime) -> date:
+        """The legal filing date of something received at `received_at`: that day if it is
+        a business day and the moment falls within office hours (OFICIALIA_HORARIO), else
+        the next business day."""
+        local = timezone.localtime(received_at)
+        day = local.date()
+        closes = settings.OFFICE_HOURS[1]
+        if local.time() >= closes:
+            day += timedelta(days=1)
+        return self.next_business_day(day)
+
+    def year_non_working_days(self, year: int) -> list[tuple[date, str]]:
+        """Every weekday of `year` that is not a business day, with its reason (the public
+        calendar; weekends are left out, they are always non-working)."""
+        day, out = date(year, 1, 1), []
+        while day.year == year:
+            if day.weekday() < 5:
+                reason = self.non_working_reason(day)
+                if reason:
+                    out.append((day, reason))
+            day += timedelta(days=1)
+        return out
 
     def add_business_days(self, day: date, count: int) -> date:
         """The `count`-th business day after `day` (`day` itself when count is 0)."""

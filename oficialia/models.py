@@ -22,16 +22,59 @@ class FolioCounter(models.Model):
         return f"{self.series}-{self.year}: {self.last_number}"
 
 
-class DiaInhabil(models.Model):
-    """A day or range of days the ayuntamiento declared non-working (vacations included).
+class AcuerdoInhabil(models.Model):
+    """The published acuerdo that declares días inhábiles (or re-opens days): its number,
+    date, where and when it was published, and the document itself if uploaded."""
 
-    Weekends and the federal rest days of the Ley Federal del Trabajo (art. 74) are known to
+    numero = models.CharField("número", max_length=60)
+    fecha = models.DateField("fecha del acuerdo")
+    publicacion = models.CharField(
+        "publicado en",
+        max_length=200,
+        help_text=(
+            "Medio de publicación, p. ej. «Gaceta Municipal núm. 12» o «Periódico Oficial "
+            "del Estado»."
+        ),
+    )
+    publicado_el = models.DateField("fecha de publicación")
+    documento = models.FileField("documento (PDF)", upload_to="acuerdos_inhabiles/", blank=True)
+
+    class Meta:
+        ordering = ["-fecha", "-id"]
+        verbose_name = "acuerdo de días inhábiles"
+        verbose_name_plural = "acuerdos de días inhábiles"
+
+    def __str__(self) -> str:
+        return f"Acuerdo {self.numero} del {self.fecha:%d/%m/%Y}"
+
+
+class DiaInhabil(models.Model):
+    """A day or range of days an acuerdo declared non-working (vacations included), or, with
+    `habil`, re-opened as working (a day of the base list or of another acuerdo).
+
+    Weekends and the procedure law's own list (OFICIALIA_DIAS_INHABILES_BASE) are known to
     `oficialia.calendario` and need no row here.
     """
 
+    acuerdo = models.ForeignKey(
+        AcuerdoInhabil,
+        on_delete=models.PROTECT,
+        related_name="dias",
+        null=True,
+        blank=True,
+        help_text="El acuerdo publicado que lo declara.",
+    )
     start = models.DateField("desde")
     end = models.DateField("hasta", help_text="El mismo día si es uno solo.")
     descripcion = models.CharField("descripción", max_length=150)
+    habil = models.BooleanField(
+        "se habilita",
+        default=False,
+        help_text=(
+            "Marque si el acuerdo declara hábiles estos días (aunque la ley los liste como "
+            "inhábiles)."
+        ),
+    )
 
     class Meta:
         ordering = ["-start"]
@@ -44,9 +87,10 @@ class DiaInhabil(models.Model):
         ]
 
     def __str__(self) -> str:
+        prefix = "Hábil " if self.habil else ""
         if self.start == self.end:
-            return f"{self.start:%d/%m/%Y}: {self.descripcion}"
-        return f"{self.start:%d/%m/%Y} a {self.end:%d/%m/%Y}: {self.descripcion}"
+            return f"{prefix}{self.start:%d/%m/%Y}: {self.descripcion}"
+        return f"{prefix}{self.start:%d/%m/%Y} a {self.end:%d/%m/%Y}: {self.descripcion}"
 
 
 class Bitacora(models.Model):

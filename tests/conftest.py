@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
+from datetime import time as dt_time
 from pathlib import Path
 
 import pytest
@@ -74,6 +75,9 @@ def _isolated(settings, tmp_path):
     # Most tests answer turnos through turnos.services directly, as the product did before the
     # titular's e.firma; tests/oficios checks the default (no unsigned answer) explicitly.
     settings.RESPUESTA_SIN_FIRMA = True
+    # Tests that file "now" must not depend on the hour the suite runs: the office is open
+    # all day unless a test of the legal filing date sets its hours (tests/turnos/test_horario.py).
+    settings.OFFICE_HOURS = (dt_time(0, 0), dt_time(23, 59, 59, 999999))
     cache.clear()
     yield
     cache.clear()

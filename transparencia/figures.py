@@ -62,6 +62,7 @@ ARTICLE_8 = [
     ("fuera_de_plazo", "Respondidos fuera de plazo", "c-late"),
     ("pendiente_en_plazo", "Pendientes en plazo", "c-pending"),
     ("pendiente_vencido", "Pendientes vencidos", "c-overdue"),
+    ("prevencion_vencida", "Prevención sin respuesta del peticionario", "c-late"),
 ]
 SENSE_CSS = {
     Sense.POSITIVA: "c-ok",
@@ -202,8 +203,14 @@ def article_8(d: Datos, scope: int | None = None) -> dict[str, int]:
         "fuera_de_plazo": answered.get(LATE, 0),
         "pendiente_en_plazo": 0,
         "pendiente_vencido": 0,
+        "prevencion_vencida": 0,
     }
     for key, n in pending.items():
+        if key.startswith(f"{SUSPENDED}:"):
+            # A prevención: in term while the petitioner may still answer, apart once not.
+            expired = key.split(":", 1)[1] < today
+            out["prevencion_vencida" if expired else "pendiente_en_plazo"] += n
+            continue
         overdue = key not in (SUSPENDED, NO_DUE_DATE) and key < today
         out["pendiente_vencido" if overdue else "pendiente_en_plazo"] += n
     return out
@@ -556,7 +563,8 @@ def fig_article_8(d: Datos) -> Figure:
         "Cumplimiento del artículo 8",
         "Cada turno para atención: respondido dentro o fuera de su plazo en días hábiles, o "
         f"pendiente y, al {d.today:%d/%m/%Y}, todavía en plazo o ya vencido (los suspendidos "
-        "por una prevención cuentan en plazo).",
+        "por una prevención cuentan en plazo mientras el peticionario puede responder; si su "
+        "plazo pasó sin respuesta se cuentan aparte).",
         charts.stacked(
             [
                 Bar(label, counts[key], f"{fmt(counts[key])} · {pct(counts[key], total)}", css)

@@ -10,12 +10,14 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.db import connection, transaction
+
 from correspondencia.models import Channel, EscritoState, PetitionerType
 from turnos.models import Sense
 
 from .figures import GENDER_LABELS, SUPPRESSED, is_suppressed
 from .models import ALL_SCOPE
-from .selectors import Catalogues, monthly_cells, public_escritos
+from .selectors import Catalogues, monthly_cells, public_escritos, public_escritos_copy
 from .services import LATE, ON_TIME
 
 ROWS_PER_CHUNK = 500  # rows joined into one piece of the streamed response
@@ -188,6 +190,15 @@ def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
         yield "".join(writer.writerow([_csv_value(v) for v in row]) for row in chunk)
 
 
+def in_one_transaction(pieces: Iterable[str]) -> Iterator[str]:
+    """Stream `pieces` from inside one transaction. Outside one, Django reads a server-side
+    cursor WITH HOLD, which PostgreSQL fills with every row before it sends the first (about
+    a second for a million escritos); inside, rows flow as they are read. A client that hangs
+    up closes the generator, which rolls the read-only transaction back."""
+    with transaction.atomic():
+        yield from pieces
+
+
 def _batched(rows: Iterable) -> Iterator[list]:
     iterator = iter(rows)
     while chunk := list(itertools.islice(iterator, ROWS_PER_CHUNK)):
@@ -203,6 +214,19 @@ def json_stream(records: Iterable[dict]) -> Iterator[str]:
         yield ("\n" if first else ",\n") + text
         first = False
     yield "\n]\n"
+
+
+def escritos_csv(cat: Catalogues, *, year: int | None = None) -> Iterator[str | bytes]:
+    """escritos.csv, piece by piece. On PostgreSQL, when no catalogue name needs more than
+    being written (no formula to neutralise, no line break), COPY writes the file: about
+    ten times faster than building each row in Python. Otherwise, and on other databases,
+    the rows are built as for the JSON. Both give the same bytes (tests/transparencia)."""
+    names = [*cat.secretarias.values(), *cat.tramites.values()]
+    plain = all(_csv_value(n) == n and "\n" not in n and "\r" not in n for n in names)
+    if connection.vendor == "postgresql" and plain:
+        return (piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year))
+    header = [c.name for c in ESCRITOS_COLUMNS]
+    return csv_stream(header, escritos_rows(cat, year=year))
 
 
 def escritos_rows(cat: Catalogues, *, year: int | None = None) -> Iterator[list]:

@@ -149,7 +149,12 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
                    CASE WHEN r.id IS NOT NULL THEN NULL
                         WHEN e.state NOT IN ({open_escritos})
                           OR t.state NOT IN ({open_turnos}) THEN NULL
-                        WHEN t.state = '{TurnoState.PREVENCION}' THEN '{SUSPENDED}'
+                        WHEN t.state = '{TurnoState.PREVENCION}' THEN coalesce(
+                            '{SUSPENDED}:' || (
+                                SELECT max(pv.deadline)::text FROM turnos_prevencion pv
+                                WHERE pv.turno_id = t.id AND pv.answered_at IS NULL
+                                  AND pv.acuerdo_at IS NULL),
+                            '{SUSPENDED}')
                         ELSE coalesce(t.due_date::text, '{NO_DUE_DATE}') END AS pending,
                    count(*)
             FROM turnos_turno t

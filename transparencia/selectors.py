@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -84,11 +85,20 @@ def datos_read(*, year: int, scope: int, today: date, refreshed_at=None) -> Dato
     )
 
 
+def statistics_key(*, year: int, secretaria: Secretaria | None, mark: Watermark) -> str:
+    """The version of the figures of a year and scope: it changes when the consumer moves a
+    counter (the watermark's generation), at midnight, or when the figures' code changes.
+    The figures and the page's rendered figures are cached under it."""
+    today = timezone.localdate()
+    scope = secretaria.pk if secretaria else ALL_SCOPE
+    return f"transparencia:{FIGURES_VERSION}:{mark.generation}:{today}:{year}:{scope}"
+
+
 def statistics_page(*, year: int, secretaria: Secretaria | None, mark: Watermark) -> Estadisticas:
     """Every figure of the page, from the cache when nothing changed since it was made."""
     today = timezone.localdate()
     scope = secretaria.pk if secretaria else ALL_SCOPE
-    key = f"transparencia:{FIGURES_VERSION}:{mark.generation}:{today}:{year}:{scope}"
+    key = statistics_key(year=year, secretaria=secretaria, mark=mark)
     stats = cache.get(key)
     if stats is None:
         stats = build_figures(
@@ -200,6 +210,61 @@ def public_escritos(*, year: int | None = None, chunk_size: int = 2000) -> Itera
         "business_days",
         "within_term",
     ).iterator(chunk_size=chunk_size)
+
+
+# escritos.csv as PostgreSQL's COPY writes it: the same cells the rows of opendata give
+# (dates as YYYY-MM-DD in Mexico City time, as TruncDate gives them: a date's text with
+# DateStyle ISO, set for the transaction, costs half of to_char; the secretarías of the
+# turnos sorted by code point and joined by " | ", the id when one is unknown; en_plazo as
+# si/no; empty cells for nothing), in the columns of opendata.ESCRITOS_COLUMNS.
+_CSV_COPY = """
+COPY (
+WITH catalogue AS (SELECT jsonb_object_agg(id::text, nombre) AS names
+                     FROM correspondencia_secretaria)
+SELECT p.folio AS folio, p.year AS anio,
+       (p.received_at AT TIME ZONE {tz})::date::text AS fecha_recepcion,
+       p.channel AS medio,
+       (SELECT string_agg(DISTINCT COALESCE(c.names->>(j->>0), j->>0) COLLATE "C", ' | '
+                          ORDER BY COALESCE(c.names->>(j->>0), j->>0) COLLATE "C")
+          FROM jsonb_array_elements(p.turnos) j) AS secretarias,
+       t.nombre AS tramite,
+       p.state AS estado,
+       p.due_date::text AS fecha_limite,
+       (p.answered_at AT TIME ZONE {tz})::date::text AS fecha_respuesta,
+       NULLIF(p.sense, '') AS sentido,
+       p.business_days AS dias_habiles,
+       CASE p.within_term WHEN true THEN 'si' WHEN false THEN 'no' END AS en_plazo
+  FROM transparencia_escritopublico p
+ CROSS JOIN catalogue c
+  LEFT JOIN correspondencia_tramite t ON t.id = p.tramite_id
+ WHERE {year} IS NULL OR p.year = {year}
+ ORDER BY p.escrito_id
+) TO STDOUT WITH (FORMAT csv, HEADER)
+"""
+
+
+def public_escritos_copy(*, year: int | None = None) -> Iterator[bytes]:
+    """escritos.csv straight from PostgreSQL (see _CSV_COPY), as it is produced, with "\n"
+    line ends. PostgreSQL only; the caller checks that no cell needs Python's care."""
+    from psycopg import sql
+
+    statement = sql.SQL(_CSV_COPY).format(
+        tz=sql.Literal(timezone.get_current_timezone_name()),
+        year=sql.Literal(year) + sql.SQL("::integer"),
+    )
+    # COPY hands over one row at a time: they leave in pieces of about 64 KB.
+    piece, size = [], 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL datestyle TO 'ISO, YMD'")
+        with cursor.cursor.copy(statement) as copy:
+            for data in copy:
+                piece.append(data)
+                size += len(data)
+                if size >= 65536:
+                    yield b"".join(piece)
+                    piece, size = [], 0
+    if piece:
+        yield b"".join(piece)
 
 
 def monthly_cells() -> Iterator[tuple[int, int, int, str, str, int]]:

@@ -33,6 +33,7 @@ from oficialia.calendario import BusinessDayCounter
 from turnos.models import (
     OPEN_TURNO_STATES,
     Evaluacion,
+    Prevencion,
     Respuesta,
     Sense,
     Turno,
@@ -80,6 +81,9 @@ class TurnoHecho:
     days: int | None  # business days from reception to the answer
     within: bool | None
     sense: str
+    # The petitioner's deadline of an open prevención: past it, the turno is not "pending in
+    # term" but waits for the acuerdo of no presentado.
+    prevention_deadline: date | None = None
 
     def as_json(self) -> list:
         return [
@@ -90,11 +94,13 @@ class TurnoHecho:
             self.days,
             self.within,
             self.sense,
+            self.prevention_deadline.isoformat() if self.prevention_deadline else None,
         ]
 
     @classmethod
     def from_json(cls, row: list) -> "TurnoHecho":
-        s, state, due, answered, days, within, sense = row
+        s, state, due, answered, days, within, sense, *rest = row
+        deadline = rest[0] if rest else None
         return cls(
             s,
             state,
@@ -103,6 +109,7 @@ class TurnoHecho:
             days,
             within,
             sense,
+            date.fromisoformat(deadline) if deadline else None,
         )
 
 
@@ -196,7 +203,9 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
     sql = f"""
         SELECT e.id, e.folio, e.received_at, e.channel, e.tramite_id, e.state, p.tipo, p.genero,
                t.secretaria_id, t.state, t.due_date, r.answered_at, r.within_term, r.sense,
-               ev.score
+               ev.score,
+               (SELECT max(pv.deadline) FROM {_table(Prevencion)} pv
+                WHERE pv.turno_id = t.id AND pv.answered_at IS NULL AND pv.acuerdo_at IS NULL)
         FROM {_table(Escrito)} e
         JOIN {_table(Peticionario)} p ON p.id = e.peticionario_id
         LEFT JOIN {_table(Turno)} t
@@ -232,6 +241,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         within,
         sense,
         score,
+        prevention_deadline,
     ) in rows:
         if pk not in escritos:
             r_at = _aware(r_at)
@@ -265,6 +275,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
                 taken,
                 None if within is None else bool(within),
                 sense or "",
+                _as_date(prevention_deadline),
             )
         )
     hechos = {}
@@ -420,7 +431,13 @@ def contributions(h: Hecho) -> Iterator[Cell]:
                 yield (y, scope, "plazo", m, ON_TIME if t.within else LATE)
             elif still_open and t.state in OPEN_TURNO_STATES:
                 if t.state == TurnoState.PREVENCION:
-                    key = SUSPENDED
+                    # With its deadline the figures tell a prevención running from one the
+                    # petitioner let expire (read against the day they are shown).
+                    key = (
+                        f"{SUSPENDED}:{t.prevention_deadline}"
+                        if t.prevention_deadline
+                        else SUSPENDED
+                    )
                 else:
                     key = t.due.isoformat() if t.due else NO_DUE_DATE
                 yield (y, scope, "pendiente", 0, key)
@@ -677,3 +694,10 @@ def statistics_catch_up() -> Watermark:
     ).ran:
         mark.refresh_from_db()
     return mark
+
+
+def _as_date(value) -> date | None:
+    """A DATE column as a date (SQLite hands back text)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])

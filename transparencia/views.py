@@ -1,9 +1,12 @@
 """The public statistics page and the open data. Nobody signs in: everything here is
 anonymous by construction (see transparencia/models.py)."""
 
+import time
+
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from correspondencia.models import Secretaria
 
@@ -35,18 +38,34 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
     secretaria = _secretaria(request)
     mark = services.statistics_catch_up()
-    stats = selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+    # The page's content is cached under the figures' version and the minute (the fichas'
+    # waiting times are "real time" to the minute: selectors.FILA_CACHE_SECONDS): its
+    # template was most of the page's time. Everything it reads is read only when it is
+    # rendered again; the first visit of a day still publishes the bitácora's head.
+    lazy = SimpleLazyObject
     return render(
         request,
         "transparencia/estadisticas.html",
         {
-            "stats": stats,
+            "year": year,
             "secretaria": secretaria,
-            "years": selectors.years_available(),
-            "secretarias": selectors.secretarias_for_filter(),
-            "extra_figures": selectors.extra_figures(year=year, secretaria=secretaria),
-            "fila_espera": selectors.fila_wait_statistics(year=year, secretaria=secretaria),
-            "bitacora": selectors.bitacora_head(),
+            "page_key": (
+                selectors.statistics_key(year=year, secretaria=secretaria, mark=mark),
+                int(time.time() // selectors.FILA_CACHE_SECONDS),
+            ),
+            "page_seconds": selectors.FILA_CACHE_SECONDS,
+            "stats": lazy(
+                lambda: selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+            ),
+            "years": lazy(selectors.years_available),
+            "secretarias": lazy(selectors.secretarias_for_filter),
+            "extra_figures": lazy(
+                lambda: selectors.extra_figures(year=year, secretaria=secretaria)
+            ),
+            "fila_espera": lazy(
+                lambda: selectors.fila_wait_statistics(year=year, secretaria=secretaria)
+            ),
+            "bitacora": lazy(selectors.bitacora_head),
         },
     )
 
@@ -76,10 +95,8 @@ def _filename(stem: str, year: int | None, extension: str) -> str:
 def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
     services.statistics_catch_up()
-    header = [c.name for c in opendata.ESCRITOS_COLUMNS]
-    rows = opendata.escritos_rows(selectors.catalogues(), year=year)
     return _download(
-        opendata.csv_stream(header, rows),
+        opendata.in_one_transaction(opendata.escritos_csv(selectors.catalogues(), year=year)),
         filename=_filename("escritos", year, "csv"),
         content_type="text/csv",
     )
@@ -90,7 +107,7 @@ def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     services.statistics_catch_up()
     records = opendata.escritos_records(selectors.catalogues(), year=year)
     return _download(
-        opendata.json_stream(records),
+        opendata.in_one_transaction(opendata.json_stream(records)),
         filename=_filename("escritos", year, "json"),
         content_type="application/json",
     )

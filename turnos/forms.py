@@ -107,7 +107,30 @@ class PreventForm(forms.Form):
         label="Información o documentos que faltan",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=(
-            "El peticionario lo verá en su consulta; el plazo se suspende hasta que responda."
+            "El peticionario lo verá en su consulta y en su correo, con el plazo que tiene para "
+            "responder; el plazo de respuesta se suspende hasta que responda."
+        ),
+    )
+
+
+class ProrrogaForm(forms.Form):
+    days = forms.IntegerField(label="Días hábiles más", min_value=1, max_value=365)
+    reason = forms.CharField(
+        label="Motivo",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="El peticionario verá la nueva fecha límite y este motivo.",
+    )
+
+
+class AcuerdoNoPresentadoForm(forms.Form):
+    texto = forms.CharField(
+        label="Acuerdo",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+        help_text=(
+            "Fundamento y resolutivo: se tiene por no presentado el escrito porque la prevención "
+            "no se respondió en el plazo. Se notifica al peticionario."
         ),
     )
 

@@ -40,6 +40,7 @@ class TurnoState(models.TextChoices):
     DEVUELTO = "devuelto", "Devuelto (no competente)"
     ENTERADO = "enterado", "Enterado"
     CANCELADO = "cancelado", "Cancelado por desistimiento"
+    NO_PRESENTADO = "no_presentado", "Tenido por no presentado"
 
 
 OPEN_TURNO_STATES = [
@@ -162,6 +163,10 @@ class Turno(ConcurrentTransitionMixin, models.Model):
     def give_back(self) -> None:
         """Returned as not competent."""
 
+    @transition(field=state, source=TurnoState.PREVENCION, target=TurnoState.NO_PRESENTADO)
+    def not_presented(self) -> None:
+        """The prevención's deadline passed unanswered: an acuerdo closes the turno."""
+
     @transition(field=state, source=OPEN_TURNO_STATES, target=TurnoState.CANCELADO)
     def cancel(self) -> None:
         """The petitioner withdrew the escrito (desistimiento): nothing is left to do."""
@@ -214,7 +219,9 @@ class TareaComentario(models.Model):
 
 
 class Prevencion(models.Model):
-    """A request to the petitioner for missing information. The term is paused meanwhile."""
+    """A request to the petitioner for missing information (once per turno, within the first
+    part of the term: turnos.plazos). The term is paused from its notification to the answer;
+    unanswered by `deadline`, an acuerdo has the turno for not presented."""
 
     turno = models.ForeignKey(Turno, on_delete=models.PROTECT, related_name="prevenciones")
     requested_by = models.ForeignKey(
@@ -222,6 +229,12 @@ class Prevencion(models.Model):
     )
     requested_at = models.DateTimeField()
     texto = models.TextField("información que se requiere")
+    # When it was made known to the petitioner; None on rows made before it was recorded
+    # (their requested_at stands for it).
+    notified_at = models.DateTimeField("notificada el", null=True, blank=True)
+    deadline = models.DateField("plazo para responder", null=True, blank=True)
+    acuerdo_at = models.DateTimeField("acuerdo de no presentado", null=True, blank=True)
+    acuerdo_texto = models.TextField("texto del acuerdo", blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_text = models.TextField("respuesta del peticionario", blank=True)
     answer_files = models.ManyToManyField(Adjunto, blank=True, related_name="+")
@@ -239,6 +252,23 @@ class Prevencion(models.Model):
 
     def __str__(self) -> str:
         return f"Prevención {self.pk} · {self.turno}"
+
+
+class Prorroga(models.Model):
+    """The one extension of a turno's term: so many business days more, with the reason, made
+    known to the petitioner."""
+
+    turno = models.OneToOneField(Turno, on_delete=models.PROTECT, related_name="prorroga")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    days = models.PositiveSmallIntegerField("días hábiles más")
+    reason = models.TextField("motivo")
+    previous_due_date = models.DateField()
+
+    def __str__(self) -> str:
+        return f"Prórroga {self.days} días · {self.turno}"
 
 
 class Sense(models.TextChoices):
@@ -291,6 +321,9 @@ class ReminderKind(models.TextChoices):
     ONE_DAY = "1_dia", "Vence en 1 día hábil"
     TODAY = "hoy", "Vence hoy"
     OVERDUE = "vencido", "Vencido"
+    # Keyed by the prevención's deadline: to the petitioner before it, to the secretaría after.
+    PREVENCION_AVISO = "prev_aviso", "Prevención: vence el plazo del peticionario"
+    PREVENCION_VENCIDA = "prev_vence", "Prevención vencida sin respuesta"
 
 
 class Recordatorio(models.Model):

@@ -7,17 +7,17 @@ and the citizen's pages call it; none re-derives it.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from correspondencia.models import Escrito
+from correspondencia.models import Escrito, EscritoState
 from oficialia.calendario import BusinessCalendar, DueDate, Pause
 
-from .models import OPEN_TURNO_STATES, ReminderKind, Turno, TurnoKind, TurnoState
+from .models import OPEN_TURNO_STATES, Prevencion, ReminderKind, Turno, TurnoKind, TurnoState
 
 # The bandeja's "por vencer" and the first reminder agree on this.
 DUE_SOON_BUSINESS_DAYS = 3
@@ -38,47 +38,176 @@ LIGHT_LABELS = dict(Light.choices)
 
 
 def term_days(escrito: Escrito) -> int:
-    """The trámite's own term, or the ayuntamiento's default (OFICIALIA_PLAZO_DIAS_HABILES)."""
+    """The trámite's own term, or the ayuntamiento's default (OFICIALIA_PLAZO_DIAS_HABILES),
+    never above the state's ceiling (OFICIALIA_PLAZO_MAXIMO_DIAS_HABILES): a trámite saved
+    before the ceiling was lowered gets the ceiling."""
     if escrito.tramite_id:
-        return escrito.tramite.plazo_dias_habiles
+        return min(escrito.tramite.plazo_dias_habiles, settings.MAX_TERM_BUSINESS_DAYS)
     return settings.DEFAULT_TERM_BUSINESS_DAYS
 
 
-def received_date(escrito: Escrito) -> date:
-    """The day the term counts from (the business day after it is the first one)."""
-    return timezone.localtime(escrito.received_at).date()
+def received_date(escrito: Escrito, calendar: BusinessCalendar | None = None) -> date:
+    """The legal filing date, which the term counts from (the business day after it is the
+    first one): the day of reception, or the next business day when the escrito arrived at or
+    after closing time (OFICIALIA_HORARIO) or on a non-working day."""
+    return (calendar or BusinessCalendar()).filing_date(escrito.received_at)
 
 
 def turno_pauses(turno: Turno) -> list[Pause]:
-    """The prevenciones, as the spans during which the turno's clock stood still."""
-    return [
-        Pause(
-            timezone.localtime(p.requested_at).date(),
-            timezone.localtime(p.answered_at).date() if p.answered_at else None,
+    """The prevenciones, as the spans during which the turno's clock stood still: from the
+    day of its notification to the day of the answer (it runs again the next business day).
+    One closed by an acuerdo of no presentado ends there."""
+    pauses = []
+    for p in turno.prevenciones.all():
+        end = p.answered_at or p.acuerdo_at
+        pauses.append(
+            Pause(prevention_notified_on(p), timezone.localtime(end).date() if end else None)
         )
-        for p in turno.prevenciones.all()
-    ]
+    return pauses
+
+
+# Prevención (LFPA art. 17-A model) -------------------------------------------------------------
+
+
+def prevention_notified_on(prevencion: Prevencion) -> date:
+    """The day the prevención was made known to the petitioner."""
+    return timezone.localtime(prevencion.notified_at or prevencion.requested_at).date()
+
+
+def prevention_window_end(turno: Turno, calendar: BusinessCalendar | None = None) -> date:
+    """The last day a prevención may be made: the first third of the term (the fraction is
+    OFICIALIA_PREVENCION_FRACCION_PLAZO), counted from the legal filing date."""
+    calendar = calendar or BusinessCalendar()
+    days = turno.term_days or term_days(turno.escrito)
+    window = max(1, days // settings.PREVENTION_WINDOW_DIVISOR)
+    return calendar.add_business_days(received_date(turno.escrito, calendar), window)
+
+
+def prevention_error(turno: Turno, *, today: date, calendar: BusinessCalendar | None = None) -> str:
+    """Why this turno may not be prevented today ("" when it may)."""
+    calendar = calendar or BusinessCalendar()
+    made = len(turno.prevenciones.all())
+    if made >= settings.PREVENTION_MAX:
+        times = (
+            "una sola vez" if settings.PREVENTION_MAX == 1 else f"{settings.PREVENTION_MAX} veces"
+        )
+        return (
+            f"Este turno ya tuvo prevención: al peticionario se le puede prevenir {times}. "
+            "Resuelva con la información que tiene."
+        )
+    last = prevention_window_end(turno, calendar)
+    if today > last:
+        return (
+            f"Ya no se puede prevenir: la prevención solo cabe en el primer tercio del plazo, "
+            f"que terminó el {last:%d/%m/%Y}. Resuelva con la información que tiene."
+        )
+    return ""
+
+
+def prevention_deadline(notified_on: date, calendar: BusinessCalendar | None = None) -> date:
+    """The petitioner's last day to answer: OFICIALIA_PREVENCION_PLAZO_DIAS_HABILES business
+    days after the notification."""
+    calendar = calendar or BusinessCalendar()
+    return calendar.add_business_days(notified_on, settings.PREVENTION_ANSWER_DAYS)
+
+
+def prevention_expired(prevencion: Prevencion, *, today: date) -> bool:
+    """Unanswered past its deadline (and not yet closed by an acuerdo)."""
+    return (
+        prevencion.answered_at is None
+        and prevencion.acuerdo_at is None
+        and prevencion.deadline is not None
+        and prevencion.deadline < today
+    )
+
+
+def expired_preventions(today: date) -> Q:
+    """The Prevencion rows past their deadline that still wait for the acuerdo."""
+    return Q(
+        answered_at__isnull=True,
+        acuerdo_at__isnull=True,
+        deadline__lt=today,
+        turno__state=TurnoState.PREVENCION,
+    )
+
+
+def prevention_reminder_due(
+    prevencion: Prevencion, *, today: date, calendar: BusinessCalendar
+) -> bool:
+    """Whether the petitioner is reminded today: the deadline is within
+    OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABILES business days (and not past)."""
+    if prevencion.answered_at or prevencion.acuerdo_at or prevencion.deadline is None:
+        return False
+    horizon = calendar.add_business_days(today, settings.PREVENTION_REMINDER_DAYS)
+    return today <= prevencion.deadline <= horizon
+
+
+def turno_extension(turno: Turno):
+    """The turno's prórroga, if it has one."""
+    try:
+        return turno.prorroga
+    except Turno.prorroga.RelatedObjectDoesNotExist:
+        return None
 
 
 def turno_due(turno: Turno, calendar: BusinessCalendar | None = None) -> DueDate:
-    """How the turno's due date is computed, day by day."""
+    """How the turno's due date is computed, day by day (a prórroga adds its days)."""
     calendar = calendar or BusinessCalendar()
     days = turno.term_days or term_days(turno.escrito)
-    return calendar.due_date(received_date(turno.escrito), days, turno_pauses(turno))
+    extension = turno_extension(turno)
+    extra = extension.days if extension else 0
+    due = calendar.due_date(
+        received_date(turno.escrito, calendar), days + extra, turno_pauses(turno)
+    )
+    if extension:
+        due.extended_by, due.extension_reason = extension.days, extension.reason
+    return due
+
+
+def extension_error(turno: Turno, *, days: int, today: date) -> str:
+    """Why this prórroga is refused ("" when it may be granted)."""
+    if turno_extension(turno) is not None:
+        return "Este turno ya tuvo su prórroga: el plazo se prorroga una sola vez."
+    if turno.due_date is None or turno.state == TurnoState.PREVENCION:
+        return "Mientras el plazo está suspendido por una prevención no se puede prorrogar."
+    if today > turno.due_date:
+        return (
+            f"El plazo terminó el {turno.due_date:%d/%m/%Y}: solo se prorroga antes de que termine."
+        )
+    original = turno.term_days or term_days(turno.escrito)
+    ceiling = max(1, original * settings.EXTENSION_MAX_PERCENT // 100)
+    if not 1 <= days <= ceiling:
+        return (
+            f"La prórroga puede ser de 1 a {ceiling} días hábiles: el "
+            f"{settings.EXTENSION_MAX_PERCENT} % del plazo original de {original} días."
+        )
+    return ""
 
 
 def suggested_due_date(escrito: Escrito, calendar: BusinessCalendar | None = None) -> DueDate:
     """The due date the Oficialía is offered when it routes the escrito."""
     calendar = calendar or BusinessCalendar()
-    return calendar.due_date(received_date(escrito), term_days(escrito))
+    return calendar.due_date(received_date(escrito, calendar), term_days(escrito))
 
 
-def manual_due_date_error(escrito: Escrito, due_date: date, reason: str) -> str:
+def manual_due_date_error(
+    escrito: Escrito, due_date: date, reason: str, calendar: BusinessCalendar | None = None
+) -> str:
     """Why a due date typed by hand is refused ("" when it is acceptable)."""
+    calendar = calendar or BusinessCalendar()
     if not reason.strip():
         return "Para cambiar la fecha límite calculada escriba el motivo."
-    if due_date < received_date(escrito):
-        return "La fecha límite no puede ser anterior a la recepción."
+    filed = received_date(escrito, calendar)
+    if due_date < filed:
+        return "La fecha límite no puede ser anterior a la fecha legal de presentación."
+    ceiling = settings.MAX_TERM_BUSINESS_DAYS
+    days = calendar.count_business_days(filed, due_date)
+    if days > ceiling:
+        latest = calendar.add_business_days(filed, ceiling)
+        return (
+            f"La fecha límite del {due_date:%d/%m/%Y} daría {days} días hábiles, más que el "
+            f"máximo legal de {ceiling}. Elija una fecha hasta el {latest:%d/%m/%Y}."
+        )
     return ""
 
 
@@ -91,6 +220,43 @@ def due_date_after_pause(
         paused = calendar.count_business_days(paused_since, resumed)
         return calendar.add_business_days(turno.due_date, paused)
     return turno_due(turno, calendar).due
+
+
+# The Oficialía's own term: routing ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnroutedLate:
+    """An escrito the Oficialía has not routed within its own term."""
+
+    escrito: Escrito
+    due: date
+    days_late: int  # business days after `due`, up to today
+
+
+def routing_due(escrito: Escrito, calendar: BusinessCalendar | None = None) -> date:
+    """The day by which the Oficialía must route the escrito: OFICIALIA_PLAZO_TURNADO_DIAS_HABILES
+    business days after its legal filing date."""
+    calendar = calendar or BusinessCalendar()
+    return calendar.add_business_days(
+        received_date(escrito, calendar), settings.ROUTING_TERM_BUSINESS_DAYS
+    )
+
+
+def unrouted_late(today: date, calendar: BusinessCalendar | None = None) -> list[UnroutedLate]:
+    """The escritos still waiting to be routed past the Oficialía's term, most late first.
+    Only received escritos: one a secretaría returned is the Oficialía's again, but its own
+    term runs from the return, not from the filing, and is not tracked here."""
+    calendar = calendar or BusinessCalendar()
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
+    late = []
+    for escrito in Escrito.objects.filter(
+        state=EscritoState.RECIBIDO, received_at__lt=midnight
+    ).order_by("received_at", "pk"):
+        due = routing_due(escrito, calendar)
+        if due < today:
+            late.append(UnroutedLate(escrito, due, calendar.count_business_days(due, today)))
+    return late
 
 
 def answered_within_term(turno: Turno, *, on: date) -> bool:

@@ -1,9 +1,14 @@
 """Reads for the inboxes and pages of the turnado, already scoped to the user."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 
+from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
+from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
 
@@ -16,7 +21,7 @@ from .models import (
     TurnoState,
 )
 from .permissions import escritos_visible_to, turnos_scope
-from .plazos import Light, Thresholds, turno_due
+from .plazos import Light, Thresholds, prevention_expired, received_date, turno_due
 
 
 def bandeja(
@@ -59,10 +64,163 @@ def bandeja(
         turnos = turnos.filter(kind=kind)
     if q:
         turnos = turnos.filter(Q(escrito__folio__icontains=q) | Q(escrito__asunto__icontains=q))
-    # Turnos without a due date (para conocimiento) go last on every database: PostgreSQL
-    # puts NULLs last in ascending order, SQLite first. NULLS LAST is PostgreSQL's own default,
-    # so the order still matches turno_bandeja_open_idx.
-    return turnos.order_by(F("due_date").asc(nulls_last=True), "turned_at", "pk")
+    return turnos.order_by(*BANDEJA_ORDER)
+
+
+# Most urgent first; the turnos without a due date (para conocimiento) last on every database:
+# PostgreSQL puts NULLs last in ascending order, SQLite first. NULLS LAST is PostgreSQL's own
+# default, so the order still matches turno_bandeja_open_idx.
+BANDEJA_ORDER = (F("due_date").asc(nulls_last=True), "turned_at", "pk")
+_BANDEJA_REVERSE = (F("due_date").desc(nulls_first=True), "-turned_at", "-pk")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class BandejaCursor:
+    """Where a bandeja page starts or ends, in the bandeja's order: the page after it is one
+    indexed range read (keyset pagination), as cheap on page 2000 as on page 2."""
+
+    due_date: date | None
+    turned_at: datetime
+    pk: int
+
+    @classmethod
+    def of(cls, turno: Turno) -> "BandejaCursor":
+        return cls(turno.due_date, turno.turned_at, turno.pk)
+
+    def encode(self) -> str:
+        due = self.due_date.isoformat() if self.due_date else "-"
+        return f"{due}~{(self.turned_at - _EPOCH) // timedelta(microseconds=1)}~{self.pk}"
+
+    @classmethod
+    def decode(cls, raw: str | None) -> "BandejaCursor | None":
+        """The cursor of a link, or None for anything else (the page then starts over)."""
+        try:
+            due, micros, pk = (raw or "").split("~")
+            return cls(
+                None if due == "-" else date.fromisoformat(due),
+                _EPOCH + timedelta(microseconds=int(micros)),
+                int(pk),
+            )
+        except (ValueError, OverflowError):
+            return None
+
+
+@dataclass
+class BandejaPage:
+    turnos: list
+    number: int
+    num_pages: int
+    count: int
+    next_cursor: str | None
+    previous_cursor: str | None
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+
+def _key(*fields):
+    return Tuple(*(F(f) for f in fields))
+
+
+def _rows_after(turnos: QuerySet, c: BandejaCursor, n: int) -> list:
+    if c.due_date is None:
+        return list(
+            turnos.filter(due_date__isnull=True).filter(
+                TupleGreaterThan(_key("turned_at", "pk"), (c.turned_at, c.pk))
+            )[:n]
+        )
+    rows = list(
+        turnos.filter(
+            TupleGreaterThan(_key("due_date", "turned_at", "pk"), (c.due_date, c.turned_at, c.pk))
+        )[:n]
+    )
+    if len(rows) < n:  # past the last dated turno: the undated ones follow
+        rows += turnos.filter(due_date__isnull=True)[: n - len(rows)]
+    return rows
+
+
+def _rows_before(turnos: QuerySet, c: BandejaCursor, n: int) -> list:
+    backwards = turnos.order_by(*_BANDEJA_REVERSE)
+    if c.due_date is not None:
+        rows = list(
+            backwards.filter(
+                TupleLessThan(_key("due_date", "turned_at", "pk"), (c.due_date, c.turned_at, c.pk))
+            )[:n]
+        )
+    else:
+        rows = list(
+            backwards.filter(due_date__isnull=True).filter(
+                TupleLessThan(_key("turned_at", "pk"), (c.turned_at, c.pk))
+            )[:n]
+        )
+        if len(rows) < n:
+            rows += backwards.filter(due_date__isnull=False)[: n - len(rows)]
+    rows.reverse()
+    return rows
+
+
+def bandeja_page(
+    turnos: QuerySet,
+    *,
+    count: int,
+    size: int,
+    number: str | None = None,
+    after: str | None = None,
+    before: str | None = None,
+) -> BandejaPage:
+    """One page of `turnos` (ordered by BANDEJA_ORDER): the one after the cursor `after`, or
+    before `before` (the links of the page), or else page `number` by OFFSET (what older
+    links and a typed ?pagina= ask for). `number` only labels a page reached by a cursor."""
+    num_pages = max(1, -(-count // size))
+    try:
+        label = min(max(int(number or 1), 1), num_pages)
+    except ValueError:
+        label = 1
+    if (cursor := BandejaCursor.decode(after)) is not None:
+        rows = _rows_after(turnos, cursor, size + 1)
+        has_next, has_previous = len(rows) > size, True
+        rows = rows[:size]
+    elif (cursor := BandejaCursor.decode(before)) is not None:
+        rows = _rows_before(turnos, cursor, size + 1)
+        has_next, has_previous = True, len(rows) > size
+        rows = rows[-size:]
+        if not has_previous:
+            label = 1
+    else:
+        start = (label - 1) * size
+        rows = list(turnos[start : start + size + 1])
+        has_next, has_previous = len(rows) > size, label > 1
+        rows = rows[:size]
+    return BandejaPage(
+        turnos=rows,
+        number=label,
+        num_pages=num_pages,
+        count=count,
+        next_cursor=BandejaCursor.of(rows[-1]).encode() if has_next and rows else None,
+        previous_cursor=BandejaCursor.of(rows[0]).encode() if has_previous and rows else None,
+    )
+
+
+# The traffic light and the page count of a bandeja, kept this long for its other pages: the
+# first page always counts again (and refreshes them); paging on does not recount every
+# open turno of the secretaría for each page.
+BANDEJA_COUNTS_TTL = 120
+
+
+def bandeja_totals(user, thresholds: Thresholds, turnos: QuerySet, *, filters: str, fresh: bool):
+    """(light counts, number of turnos of the filtered list), cached per user and day."""
+    key = f"bandeja:{user.pk}:{thresholds.today}:{thresholds.soon}:{filters}"
+    if not fresh and (cached := cache.get(key)) is not None:
+        return cached
+    totals = (bandeja_counts(user, thresholds), turnos.count())
+    cache.set(key, totals, BANDEJA_COUNTS_TTL)
+    return totals
 
 
 def oficialia_inbox(
@@ -154,6 +312,13 @@ def bandeja_counts(user, thresholds: Thresholds) -> dict[str, int]:
     )
 
 
+def _answer(turno: Turno):
+    try:
+        return turno.respuesta
+    except ObjectDoesNotExist:
+        return None
+
+
 @dataclass
 class PublicStatus:
     """What the petitioner sees on /consulta/ about the routing and the answer."""
@@ -164,33 +329,57 @@ class PublicStatus:
     due: object | None
     evaluacion: object | None
     can_rate: bool
+    filed_on: object = None  # the legal filing date, when it is not the day of reception
+    acuerdos: list = field(default_factory=list)  # prevenciones closed by an acuerdo
+    can_answer_prevencion: bool = False
 
 
 def public_status(escrito: Escrito) -> PublicStatus:
-    from .models import Prevencion, Respuesta
-
+    """Two queries: the escrito's turnos with their answer (and its oficio) and prórroga, and
+    their prevenciones. The turnos are given the escrito already loaded (its trámite decides
+    the term), and the evaluación is read from the escrito when the caller selected it."""
     turnos = list(
-        escrito.turnos.filter(kind=TurnoKind.ATENCION)
-        .select_related("secretaria", "escrito__tramite")
+        escrito.turnos.select_related("secretaria", "respuesta__oficio", "prorroga")
         .prefetch_related("prevenciones")
-        .order_by("turned_at")
+        .order_by("turned_at", "pk")
     )
-    open_turnos = [t for t in turnos if t.state in OPEN_TURNO_STATES]
+    for turno in turnos:
+        turno.escrito = escrito
+    atencion = [t for t in turnos if t.kind == TurnoKind.ATENCION]
+    open_turnos = [t for t in atencion if t.state in OPEN_TURNO_STATES]
     in_charge = [t.secretaria.nombre for t in open_turnos]
-    respuestas = list(
-        Respuesta.objects.filter(turno__escrito=escrito)
-        .select_related("turno__secretaria", "oficio")
-        .order_by("answered_at")
+    respuestas = sorted(
+        (t.respuesta for t in turnos if _answer(t) is not None), key=lambda r: r.answered_at
     )
     due = turno_due(open_turnos[0]) if open_turnos else None
-    evaluacion = getattr(escrito, "evaluacion", None) if hasattr(escrito, "evaluacion") else None
+    try:
+        evaluacion = escrito.evaluacion
+    except ObjectDoesNotExist:
+        evaluacion = None
+    prevenciones = [p for t in turnos for p in t.prevenciones.all()]
+    # A turno cancelled by a desistimiento no longer waits for its prevención.
+    open_prevenciones = sorted(
+        (
+            p
+            for p in prevenciones
+            if p.turno.state == TurnoState.PREVENCION
+            and p.answered_at is None
+            and p.acuerdo_at is None
+        ),
+        key=lambda p: (p.requested_at, p.pk),
+    )
+    today = timezone.localdate()
+    for p in open_prevenciones:
+        p.expired = prevention_expired(p, today=today)
+    filed_on = received_date(escrito)
+    if filed_on == timezone.localtime(escrito.received_at).date():
+        filed_on = None
     return PublicStatus(
         in_charge=in_charge,
-        open_prevenciones=list(
-            # A turno cancelled by a desistimiento no longer waits for its prevención.
-            Prevencion.objects.filter(
-                turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
-            ).select_related("turno__secretaria")
+        open_prevenciones=open_prevenciones,
+        can_answer_prevencion=any(not p.expired for p in open_prevenciones),
+        acuerdos=sorted(
+            (p for p in prevenciones if p.acuerdo_at is not None), key=lambda p: p.acuerdo_at
         ),
         respuestas=respuestas,
         due=due,
@@ -198,4 +387,19 @@ def public_status(escrito: Escrito) -> PublicStatus:
         can_rate=bool(respuestas)
         and evaluacion is None
         and escrito.state in (EscritoState.RESPONDIDO, EscritoState.CONCLUIDO),
+        filed_on=filed_on,
+    )
+
+
+def expired_preventions_of(user, *, today) -> QuerySet:
+    """The prevenciones of the user's turnos whose deadline passed unanswered and that still
+    wait for the acuerdo of no presentado, oldest deadline first."""
+    from .models import Prevencion
+    from .plazos import expired_preventions
+
+    scope = Turno.objects.filter(turnos_scope(user)).values("pk")
+    return (
+        Prevencion.objects.filter(expired_preventions(today), turno__in=scope)
+        .select_related("turno__escrito", "turno__secretaria")
+        .order_by("deadline", "pk")
     )

@@ -19,6 +19,11 @@ urlpatterns = [
         name="adjunto_descargar",
     ),
     path("bandeja/", views.bandeja, name="bandeja"),
+    path(
+        "bandeja/prevenciones-vencidas/",
+        views.prevenciones_vencidas,
+        name="prevenciones_vencidas",
+    ),
     path("turnos/<int:turno_id>/", views.turno_detalle, name="turno_detalle"),
     path("turnos/<int:turno_id>/<str:action>/", views.turno_accion, name="turno_accion"),
     path("tareas/", views.tareas, name="tareas"),

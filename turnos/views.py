@@ -15,12 +15,14 @@ from oficialia.acciones_bitacora import Accion
 from oficialia.models import Notificacion
 from oficialia.roles import Role, role_required, roles_of
 
-from . import selectors, services
+from . import plazos, selectors, services
 from .forms import (
+    AcuerdoNoPresentadoForm,
     AnswerForm,
     AssignForm,
     DueDateForm,
     PreventForm,
+    ProrrogaForm,
     ReasonForm,
     RerouteForm,
     RouteFormSet,
@@ -52,10 +54,11 @@ def _record_view(escrito) -> None:
     )
 
 
-def _query(request: HttpRequest) -> str:
-    """The current filters, for the pagination links."""
+def _query(request: HttpRequest, *paging: str) -> str:
+    """The current filters, for the pagination links (without `pagina` and `paging`)."""
     params = request.GET.copy()
-    params.pop("pagina", None)
+    for name in ("pagina", *paging):
+        params.pop(name, None)
     return params.urlencode()
 
 
@@ -274,8 +277,20 @@ def bandeja(request: HttpRequest) -> HttpResponse:
         "q": request.GET.get("q", "").strip(),
     }
     turnos = selectors.bandeja(request.user, thresholds=thresholds, **params)
-    page = Paginator(turnos, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    for turno in page:
+    filters = _query(request, "despues", "antes")
+    paging = {k: request.GET.get(k) for k in ("pagina", "despues", "antes")}
+    counts, total = selectors.bandeja_totals(
+        request.user, thresholds, turnos, filters=filters, fresh=not any(paging.values())
+    )
+    page = selectors.bandeja_page(
+        turnos,
+        count=total,
+        size=PAGE_SIZE,
+        number=paging["pagina"],
+        after=paging["despues"],
+        before=paging["antes"],
+    )
+    for turno in page.turnos:
         turno.light = thresholds.light(turno)
     return render(
         request,
@@ -283,13 +298,23 @@ def bandeja(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "params": params,
-            "counts": selectors.bandeja_counts(request.user, thresholds),
+            "counts": counts,
             "states": TurnoState.choices,
             "kinds": TurnoKind.choices,
             "light_labels": LIGHT_LABELS,
             "secretaria": getattr(getattr(request.user, "perfil", None), "secretaria", None),
-            "query": _query(request),
+            "query": filters,
         },
+    )
+
+
+@role_required(Role.TITULAR, Role.ENLACE)
+def prevenciones_vencidas(request: HttpRequest) -> HttpResponse:
+    """The turnos whose prevención went unanswered: each waits for its acuerdo."""
+    items = selectors.expired_preventions_of(request.user, today=timezone.localdate())
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request, "turnos/prevenciones_vencidas.html", {"page": page, "query": _query(request)}
     )
 
 
@@ -321,6 +346,20 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
                 prefix="tarea",
             ),
             "prevent_form": PreventForm(prefix="prevencion"),
+            # Why a prevención is not possible any more, and the prevención awaiting its acuerdo.
+            "prevent_error": plazos.prevention_error(turno, today=thresholds.today),
+            "prevent_until": plazos.prevention_window_end(turno),
+            "expired_prevencion": next(
+                (
+                    p
+                    for p in turno.prevenciones.all()
+                    if plazos.prevention_expired(p, today=thresholds.today)
+                ),
+                None,
+            ),
+            "acuerdo_form": AcuerdoNoPresentadoForm(prefix="acuerdo"),
+            "prorroga": plazos.turno_extension(turno),
+            "prorroga_form": ProrrogaForm(prefix="prorroga"),
             "answer_form": AnswerForm(prefix="respuesta"),
             "reason_form": ReasonForm(prefix="devolucion"),
             "timeline": escrito_timeline(escrito, public_only=False),
@@ -364,7 +403,35 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                 lambda: services.turno_prevent(
                     turno_id=turno.pk, user=user, texto=form.cleaned_data["texto"]
                 ),
-                "Prevención enviada al peticionario; el plazo queda suspendido.",
+                "Prevención registrada: el peticionario la ve en su consulta (y en su correo si "
+                "lo dio); el plazo queda suspendido.",
+            )
+        else:
+            messages.error(request, _first_error(form))
+    elif action == "prorrogar":
+        form = ProrrogaForm(request.POST, prefix="prorroga")
+        if form.is_valid():
+            c = form.cleaned_data
+            _run(
+                request,
+                lambda: services.turno_extend(
+                    turno_id=turno.pk, user=user, days=c["days"], reason=c["reason"]
+                ),
+                "Plazo prorrogado: la nueva fecha límite quedó a la vista del peticionario en su "
+                "consulta.",
+            )
+        else:
+            messages.error(request, _first_error(form))
+    elif action == "no-presentado":
+        form = AcuerdoNoPresentadoForm(request.POST, prefix="acuerdo")
+        if form.is_valid():
+            _run(
+                request,
+                lambda: services.turno_not_presented(
+                    turno_id=turno.pk, user=user, texto=form.cleaned_data["texto"]
+                ),
+                "Acuerdo registrado: el turno se tuvo por no presentado y el acuerdo quedó a la "
+                "vista del peticionario en su consulta.",
             )
         else:
             messages.error(request, _first_error(form))
@@ -474,5 +541,3 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 
 # The petitioner, on /consulta/ after giving folio and access code -------------------------
-
-

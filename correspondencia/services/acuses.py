@@ -4,6 +4,7 @@ names are the ones they had in correspondencia.tasks, so queued messages still f
 
 import hashlib
 import logging
+import threading
 from datetime import datetime, timedelta
 
 from celery import shared_task
@@ -44,16 +45,39 @@ def relay_pending_acuses() -> int:
     return acuses_relay()
 
 
-def acuse_queue(*, acuse_id: int) -> bool:
+def acuse_queue(*, acuse_id: int, marked: bool = False) -> bool:
     """Hand the acuse to the worker. Never raises: if the broker is unreachable the acuse
-    stays pending and the relay queues it again; the filing has already been saved."""
+    stays pending and the relay queues it again; the filing has already been saved.
+    `marked`: the caller already set queued_at in its own transaction (a filing does, to
+    spare a second transaction); it is cleared if the task could not be queued."""
     try:
         generate_acuse.delay(acuse_id)
     except Exception:
         logger.exception("could not queue acuse %s; the relay will try again", acuse_id)
+        if marked:
+            Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=None)
         return False
-    Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(queued_at=timezone.now())
+    if not marked:
+        Acuse.objects.filter(pk=acuse_id, generated_at__isnull=True).update(
+            queued_at=timezone.now()
+        )
     return True
+
+
+_local = threading.local()
+
+
+def _font_config():
+    """One WeasyPrint FontConfiguration per thread, kept for the life of the process: making
+    one reads the system's fonts again (about 20 ms, more than laying out the acuse). The
+    acuse declares no @font-face, so nothing accumulates in it and the output of a render
+    does not depend on the ones before (tests check two renders are byte-identical)."""
+    fonts = getattr(_local, "fonts", None)
+    if fonts is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = _local.fonts = FontConfiguration()
+    return fonts
 
 
 def acuse_render_pdf(acuse: Acuse) -> bytes:
@@ -62,7 +86,7 @@ def acuse_render_pdf(acuse: Acuse) -> bytes:
     from ..acuse import acuse_context
 
     html = render_to_string("correspondencia/acuse.html", acuse_context(acuse))
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
 
 
 def acuse_generate(*, acuse_id: int) -> Acuse:

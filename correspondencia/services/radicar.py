@@ -98,10 +98,6 @@ def _submission_digest(escrito: Escrito, adjuntos: list[InspectedFile]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class _AlreadyFiled(Exception):
-    pass
-
-
 def _existing_filing(token: uuid.UUID | None) -> FilingResult | None:
     if token is None:
         return None
@@ -122,11 +118,13 @@ def escrito_file(
 ) -> FilingResult:
     """File an escrito: folio, access code, attachments and a pending acuse, all or nothing.
 
-    A second call with the same `submission_token` returns the escrito the first one made.
+    A second call with the same `submission_token` returns the escrito the first one made:
+    the unique token refuses the second INSERT, even from a twin request running at the same
+    time (it waits for the first to commit), and the escrito the first made is returned. The
+    caller is expected to have looked for the token already (the form view does, before
+    validating), so the token is read again only when a twin won.
     With `queue_acuse=False` the acuse is left to the relay (or made when first downloaded).
     """
-    if (existing := _existing_filing(submission_token)) is not None:
-        return existing
     moment = received_at or timezone.now()
     signatures = [upload_signatures_check(item) for item in data.adjuntos]
     stored = store_files(data.adjuntos, moment)
@@ -141,11 +139,11 @@ def escrito_file(
             signatures=signatures,
             queue_acuse=queue_acuse,
         )
-    except (_AlreadyFiled, IntegrityError) as exc:
+    except IntegrityError:
         delete_files(stored)
         existing = _existing_filing(submission_token)
         if existing is None:
-            raise exc if isinstance(exc, IntegrityError) else RuntimeError("lost filing") from exc
+            raise
         return existing
     except BaseException:
         # Django leaves files on disk when the transaction that referenced them rolls back.
@@ -166,12 +164,12 @@ def _escrito_create(
     queue_acuse: bool,
     signatures: list[list[dict]] | None = None,
 ) -> FilingResult:
-    folio = allocate_folio(series=FolioSeries.ESCRITO, moment=moment)
-    # Every filing queues on the folio lock, so this check cannot race with a twin request.
-    if submission_token and Escrito.objects.filter(submission_token=submission_token).exists():
-        raise _AlreadyFiled
+    # What does not name the folio comes first: the folio counter's row lock is held from
+    # allocate_folio() to the commit, and every other filing waits on it.
     peticionario = Peticionario.objects.create(**asdict(data.peticionario))
     code = access_codes.generate()
+    code_hash, code_sealed = access_codes.hash_code(code), access_codes.seal(code)
+    folio = allocate_folio(series=FolioSeries.ESCRITO, moment=moment)
     escrito = Escrito(
         folio=str(folio),
         year=folio.year,
@@ -191,8 +189,8 @@ def _escrito_create(
         captured_by=captured_by,
         privacy_accepted_at=moment,
         submission_token=submission_token,
-        access_code_hash=access_codes.hash_code(code),
-        access_code_sealed=access_codes.seal(code),
+        access_code_hash=code_hash,
+        access_code_sealed=code_sealed,
     )
     escrito.digest = _submission_digest(escrito, data.adjuntos)
     escrito._change_reason = f"Recibido: {Channel(channel).label}"
@@ -207,7 +205,13 @@ def _escrito_create(
             zip(data.adjuntos, stored, signatures, strict=True)
         )
     )
-    acuse = Acuse.objects.create(escrito=escrito, verification_token=secrets.token_urlsafe(32))
+    # Marked queued in this transaction (no second one after the commit); acuse_queue clears
+    # the mark if the broker refuses the task, so the relay takes it at once.
+    acuse = Acuse.objects.create(
+        escrito=escrito,
+        verification_token=secrets.token_urlsafe(32),
+        queued_at=timezone.now() if queue_acuse else None,
+    )
     transicion_record(
         escrito=escrito,
         action=Accion.ESCRITO_RECIBIR,
@@ -218,7 +222,5 @@ def _escrito_create(
         notify=False,  # the acuse itself tells the petitioner
     )
     if queue_acuse:
-        transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk))
+        transaction.on_commit(lambda: acuse_queue(acuse_id=acuse.pk, marked=True))
     return FilingResult(escrito, code, created=True)
-
-

@@ -164,8 +164,14 @@ def test_the_page_shows_the_figures_and_links_each_turno_to_its_history(desk, tu
         folio = turnos[name].escrito.folio
         assert f'href="/expedientes/{folio}/"' in page
         assert f"?folio={folio}" in page  # and to its bitácora
-    for name in ("prevencion", "respondido", "devuelto", "hoy", "despues"):
+    for name in ("respondido", "devuelto", "hoy", "despues"):
         assert turnos[name].escrito.folio not in page, name
+    # The prevención of 25/05 gave the petitioner until 01/06: past it, it is listed apart,
+    # waiting for the acuerdo, not among the overdue turnos.
+    prevencion = page.split('data-testid="prevenciones-vencidas"')[1].split("</table>")[0]
+    assert turnos["prevencion"].escrito.folio in prevencion and "01/06/2026" in prevencion
+    vencidos = page.split('data-testid="vencidos"')[1].split("</table>")[0]
+    assert turnos["prevencion"].escrito.folio not in vencidos
     history = desk.get(f"/expedientes/{turnos['pendiente'].escrito.folio}/")
     assert history.status_code == 200
     assert f"Turnado a {OBRAS}" in history.content.decode()
@@ -196,4 +202,5 @@ def test_nothing_overdue_says_so(desk, people):
 def test_the_landing_page_counts_the_overdue_turnos(desk, turnos):
     with time_machine.travel(TODAY, tick=False):
         page = desk.get(reverse("contraloria_inicio")).content.decode()
-    assert 'data-testid="vencidos-total">4 <span>vencidos hoy' in page
+    # Four overdue turnos and the prevención the petitioner let expire.
+    assert 'data-testid="vencidos-total">5 <span>vencidos hoy' in page

@@ -6,11 +6,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import DataError, connection
+from django.db import DataError, IntegrityError, connection
 from django.test import Client
 from django.urls import reverse
 
 from correspondencia.models import Escrito
+from oficialia import bitacora
 from oficialia.models import FolioCounter
 from tests.factories import escrito_form_data, file_escrito
 
@@ -58,6 +59,51 @@ def test_filings_that_fail_midway_leave_no_gap(postgres):
     assert all(isinstance(f, DataError) for f in failures)
     assert numbers == list(range(1, 31))
     assert Escrito.objects.count() == 30
+
+
+@pytest.fixture
+def fails_at_commit(postgres):
+    """A deferred constraint trigger that refuses, at COMMIT, any escrito whose subject starts
+    with FALLA: a failure after the folio, the bitácora entry and every other row of the
+    filing were written, the latest a filing can fail."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse_falla() RETURNS trigger LANGUAGE plpgsql AS $$"
+            " BEGIN IF NEW.asunto LIKE 'FALLA%' THEN"
+            " RAISE EXCEPTION 'refused at commit' USING ERRCODE = 'integrity_constraint_violation';"
+            " END IF; RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE CONSTRAINT TRIGGER test_refuse_falla AFTER INSERT ON correspondencia_escrito"
+            " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_refuse_falla()"
+        )
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER test_refuse_falla ON correspondencia_escrito")
+        cursor.execute("DROP FUNCTION test_refuse_falla()")
+
+
+def test_fifty_parallel_filings_failing_midway_and_at_commit_leave_no_gap(fails_at_commit):
+    def work(i):
+        # One in five fails on its INSERT (a subject longer than its column), one in five at
+        # COMMIT (the trigger above): both after the folio was taken.
+        asunto = {0: "x" * 300, 1: f"FALLA {i}"}.get(i % 5, f"Escrito {i}")
+        return file_escrito(asunto=asunto).escrito.number
+
+    results = run_in_threads(50, work)
+    failures = [r for r in results if isinstance(r, Exception)]
+    numbers = sorted(r for r in results if not isinstance(r, Exception))
+    assert len(failures) == 20
+    assert sum(isinstance(f, DataError) for f in failures) == 10
+    assert sum(isinstance(f, IntegrityError) for f in failures) == 10
+    assert numbers == list(range(1, 31))
+    assert Escrito.objects.count() == 30
+    year = datetime.now(MEXICO).year
+    assert FolioCounter.objects.get(series="OP", year=year).last_number == 30
+    assert sorted(Escrito.objects.values_list("folio", flat=True)) == [
+        f"OP-{year}-{n:06d}" for n in range(1, 31)
+    ]
+    assert bitacora.verify().ok
 
 
 def test_the_same_post_sent_ten_times_at_once_makes_one_escrito(postgres):

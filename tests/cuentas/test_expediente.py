@@ -140,7 +140,7 @@ def test_each_escrito_shows_the_light_of_its_most_urgent_open_turno(
 ):
     monday = local(timezone.localdate() - timedelta(days=60))
     overdue = turn(monday)  # a 10 business-day term, long gone
-    paused = turn(monday)
+    paused = turn(timezone.now())  # prevented at once: within the first third of its term
     turno_accept(turno_id=paused.pk, user=titular_obras)
     turno_prevent(turno_id=paused.pk, user=titular_obras, texto="Falta la INE")
     fresh = turn(timezone.now())

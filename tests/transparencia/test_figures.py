@@ -14,7 +14,7 @@ Constitución), 17 March 2025 (Benito Juárez) and 1 January 2026 are rest days.
 | E6  | Mon 05/05                | moral       | SOP     | pending, overdue since 19/05 |
 | E7  | Wed 31/12/2025 23:30     | not given   | SAP     | pending, due today 15/01/2026|
 | E8  | Thu 01/01/2026 00:10     | prefers not | —       | not turned: counts in 2026   |
-| E9  | Mon 02/06                | mujer       | SOP     | prevención: clock stopped    |
+| E9  | Mon 02/06                | mujer       | SOP     | prevención 03/06, unanswered |
 | E10 | Tue 03/06                | dependencia | —       | rejected                     |
 
 Terms are 10 business days (E4: 3, so due 06/03); every answer but E4's is on time.
@@ -203,15 +203,30 @@ def test_article_8_late_and_on_time_answered_and_pending(year_2025):
     assert rows(figures(2025, today=TODAY), "articulo-8") == {
         "Respondidos en plazo": ["5", "55.6\u00a0%"],
         "Respondidos fuera de plazo": ["1", "11.1\u00a0%"],
-        "Pendientes en plazo": ["2", "22.2\u00a0%"],
+        "Pendientes en plazo": ["1", "11.1\u00a0%"],
         "Pendientes vencidos": ["1", "11.1\u00a0%"],
+        # E9: the petitioner's 5 business days to answer ended Tue 10/06/2025.
+        "Prevención sin respuesta del peticionario": ["1", "11.1\u00a0%"],
     }
 
 
 def test_a_pending_turno_becomes_overdue_the_day_after_its_due_date(year_2025):
     table = rows(figures(2025, today=date(2026, 1, 16)), "articulo-8")
-    assert table["Pendientes en plazo"][0] == "1"  # E9 only: its clock is stopped
+    assert table["Pendientes en plazo"][0] == "0"
     assert table["Pendientes vencidos"][0] == "2"  # E6, and now E7
+
+
+def test_a_prevencion_counts_in_term_until_the_petitioners_deadline(year_2025):
+    # E9 was prevented Tue 03/06/2025: the petitioner may answer until Tue 10/06.
+    on_the_deadline = rows(figures(2025, today=date(2025, 6, 10)), "articulo-8")
+    after_it = rows(figures(2025, today=date(2025, 6, 11)), "articulo-8")
+    label = "Prevención sin respuesta del peticionario"
+    assert on_the_deadline[label][0] == "0"
+    assert after_it[label][0] == "1"
+    assert (
+        int(after_it["Pendientes en plazo"][0])
+        == int(on_the_deadline["Pendientes en plazo"][0]) - 1
+    )
 
 
 def test_article_8_of_one_secretaria(year_2025, agua):
@@ -220,6 +235,7 @@ def test_article_8_of_one_secretaria(year_2025, agua):
         "Respondidos fuera de plazo": ["0", "0.0\u00a0%"],
         "Pendientes en plazo": ["1", "50.0\u00a0%"],
         "Pendientes vencidos": ["0", "0.0\u00a0%"],
+        "Prevención sin respuesta del peticionario": ["0", "0.0\u00a0%"],
     }
 
 

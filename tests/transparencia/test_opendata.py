@@ -123,7 +123,8 @@ def test_one_year_has_its_own_address(client, two_escritos, life):
     assert client.get("/transparencia/datos/escritos.csv?anio=dos").status_code == 404
 
 
-def test_the_csv_is_streamed_through_a_server_side_cursor(client, two_escritos, monkeypatch):
+def test_the_rows_are_streamed_through_a_server_side_cursor(client, two_escritos, monkeypatch):
+    # The JSON always builds its records in Python (on PostgreSQL the CSV is COPY's, below).
     monkeypatch.setattr(opendata, "ROWS_PER_CHUNK", 1)
     cursors = []
     chunked = connection.chunked_cursor
@@ -133,14 +134,30 @@ def test_the_csv_is_streamed_through_a_server_side_cursor(client, two_escritos, 
         return chunked()
 
     monkeypatch.setattr(connection, "chunked_cursor", spy)
-    response = client.get("/transparencia/datos/escritos.csv")
+    response = client.get("/transparencia/datos/escritos.json")
     assert isinstance(response, StreamingHttpResponse)
     assert response.streaming
     assert not response.has_header("Content-Length")
     assert not cursors  # nothing read yet: the rows are read while the response is sent
     pieces = list(response.streaming_content)
-    assert len(pieces) == 3  # the header, then one row per piece
+    assert len(pieces) == 4  # "[", then one record per piece, then "]"
     assert cursors  # .iterator(): a named (server-side) cursor on PostgreSQL
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("url", EXPORTS[:2])
+def test_the_escritos_are_read_inside_one_transaction(client, two_escritos, url):
+    """Outside a transaction Django declares the cursor WITH HOLD, and PostgreSQL builds every
+    row before it sends the first; inside one the first rows leave at once."""
+    response = client.get(url)
+    stream = iter(response.streaming_content)
+    outside = connection.in_atomic_block
+    first = next(stream)
+    inside = connection.in_atomic_block
+    rest = list(stream)
+    response.close()
+    assert (outside, inside, connection.in_atomic_block) == (False, True, False)
+    assert b"".join([first, *rest]).count(b"\n") >= 3
 
 
 def test_the_monthly_aggregates_follow_their_dictionary(client, two_escritos):
@@ -264,3 +281,45 @@ def test_an_empty_database_gives_valid_files(client):
 def test_dates_are_iso_in_mexico_city_time(client, two_escritos):
     _, pending = csv_rows(client)
     assert pending["fecha_recepcion"] == date(2025, 12, 31).isoformat()
+
+
+@pytest.fixture
+def awkward_names(two_escritos, life, obras):
+    """Names a CSV must quote (commas, quotes), accents that sort after z by code point, and
+    an escrito turned to two secretarías and one with a trámite."""
+    from correspondencia.models import Secretaria, Tramite
+
+    Secretaria.objects.filter(pk=obras.pk).update(nombre='Obras, "Norte" y Ñandú')
+    tramite = Tramite.objects.get()
+    Tramite.objects.filter(pk=tramite.pk).update(nombre="Licencia; uso de suelo, «mixto»")
+    with time_machine.travel(local(2026, 1, 5, 12), tick=False):
+        yield
+
+
+def python_csv(year=None) -> bytes:
+    from transparencia.selectors import catalogues
+
+    header = [c.name for c in ESCRITOS_COLUMNS]
+    rows = opendata.escritos_rows(catalogues(), year=year)
+    return "".join(opendata.csv_stream(header, rows)).encode()
+
+
+@pytest.mark.parametrize("year", [None, 2025, 2026])
+def test_postgresql_copy_writes_the_same_csv_as_python(postgres, client, awkward_names, year):
+    """On PostgreSQL, COPY writes escritos.csv; it must be byte for byte the file the rows
+    built in Python give (which SQLite serves, and which the JSON shares)."""
+    url = "/transparencia/datos/escritos.csv" + (f"?anio={year}" if year else "")
+    served = body(client, url)
+    assert served == python_csv(year)
+    assert served.count(b"\r\n") == {None: 3, 2025: 3, 2026: 1}[year]
+    if year != 2026:
+        assert '"Obras, ""Norte"" y Ñandú | Secretaría de Agua Potable"'.encode() in served
+
+
+def test_a_name_that_needs_care_is_written_by_python(postgres, client, awkward_names, obras):
+    from correspondencia.models import Secretaria
+
+    Secretaria.objects.filter(pk=obras.pk).update(nombre="Obras\nNorte")
+    served = body(client, "/transparencia/datos/escritos.csv")
+    assert served == python_csv()
+    assert b'"Obras\nNorte' in served

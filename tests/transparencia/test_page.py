@@ -121,3 +121,30 @@ def test_labels_are_escaped_in_the_charts():
     assert "&lt;script&gt;" in svg
     assert 'aria-label="a &quot;b&quot;"' in svg
     assert mark_safe(svg) == svg
+
+
+def test_the_rendered_figures_are_kept_until_the_counters_move(client, life, obras, some_escritos):
+    """Warm, the page neither reads nor draws the figures again: their HTML is cached under
+    the statistics version, which the consumer changes when it moves a counter."""
+    services.statistics_refresh()
+    url = "/transparencia/?anio=2025"
+    first = client.get(url).content.decode()
+    key = selectors.statistics_key(year=2025, secretaria=None, mark=services.watermark())
+    # Without the figures' data in the cache, a warm page still shows them: it reuses the
+    # rendered fragment and never builds the figures.
+    from django.core.cache import cache
+
+    cache.delete(key)
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url).content.decode()
+    assert sections(again) == sections(first)
+    read = [q["sql"] for q in warm.captured_queries if "transparencia_summarycell" in q["sql"]]
+    assert [q for q in read if "DISTINCT" not in q] == []  # only the years of the filter
+    assert cache.get(key) is None
+
+    # A new escrito moves the counters: the next page is drawn again and counts it.
+    total = re.search(r'kpi__value">([\d,\s]+)<', first).group(1)
+    life.live(local(2025, 5, 20), obras, genero="mujer")
+    services.statistics_refresh()
+    fresh = client.get(url).content.decode()
+    assert re.search(r'kpi__value">([\d,\s]+)<', fresh).group(1) != total

@@ -276,9 +276,67 @@ def test_a_page_costs_the_same_queries_with_5_or_60_rows(
     assert len(table_rows(html, testid)) == PAGE_SIZE  # a full page, and more behind it
     assert "Página 1 de" in html
     same_queries(few, many, url)
-    second, html = page_queries(client, f"{url}?pagina=2")
+    second_url = next_link(url, html)
+    second, html = page_queries(client, second_url)
     assert table_rows(html, testid)
-    same_queries(few, second, f"{url}?pagina=2")
+    if url_name == "bandeja":
+        # The next page keeps the first page's traffic light and page count: neither the
+        # lights nor the COUNT(*) of the secretaría's open turnos runs again. (A page that
+        # crosses from the dated turnos to the undated ones reads each part: one more.)
+        assert len(few) - 2 <= len(second) <= len(few) - 1, "\n".join(second)
+        assert not [q for q in second if 'FROM "turnos_turno"' in q and "COUNT(" in q]
+    else:
+        same_queries(few, second, second_url)
+
+
+def next_link(url: str, html: str) -> str:
+    """The URL of the page's "Siguiente" link."""
+    match = re.search(r'href="(\?[^"]*)"[^>]*>Siguiente', html)
+    assert match, "no Siguiente link"
+    return url + match.group(1).replace("&amp;", "&")
+
+
+def previous_link(url: str, html: str) -> str | None:
+    match = re.search(r'href="(\?[^"]*)"[^>]*>← Anterior', html)
+    return url + match.group(1).replace("&amp;", "&") if match else None
+
+
+@pytest.mark.parametrize("filters", ["", "?tipo=atencion", "?estado=todos"])
+def test_the_bandeja_links_walk_the_same_turnos_as_page_numbers(inboxes, titular_obras, filters):
+    """Siguiente and Anterior carry a cursor (keyset pagination, flat at any depth); a typed
+    ?pagina=N (older links) still opens page N; both list the same turnos in the same order,
+    the undated ones (para conocimiento) last."""
+    inboxes.grow_to(MANY)
+    client = Client()
+    client.force_login(titular_obras)
+    url = reverse("bandeja") + filters
+    by_number, by_cursor, pages = [], [], []
+    number = 1
+    while True:
+        sep = "&" if "?" in url else "?"
+        _, html = page_queries(client, f"{url}{sep}pagina={number}")
+        by_number.append(bandeja_rows(html))
+        if ">Siguiente" not in html:
+            break
+        number += 1
+    assert number > 1
+    _, html = page_queries(client, url)
+    while True:
+        by_cursor.append(bandeja_rows(html))
+        assert f"Página {len(by_cursor)} de {number}" in html
+        pages.append(html)
+        if ">Siguiente" not in html:
+            break
+        _, html = page_queries(client, next_link(reverse("bandeja"), html))
+    assert by_cursor == by_number
+    # And back, from the last page to the first.
+    back = [bandeja_rows(html)]
+    while (link := previous_link(reverse("bandeja"), html)) is not None:
+        _, html = page_queries(client, link)
+        back.append(bandeja_rows(html))
+    assert back[::-1] == by_number
+    shown = [pk for rows in by_number for _, pk in rows]
+    assert len(shown) == len(set(shown))
 
 
 @pytest.mark.parametrize("light", ["", "vencido", "por_vencer", "suspendido"])
@@ -336,3 +394,29 @@ def test_the_bandeja_shows_the_traffic_lights(inboxes, titular_obras):
     rows = bandeja_rows(html)
     assert len(rows) == expected_lights(MANY)["vencido"]
     assert {light for light, _ in rows} == {"vencido"}
+
+
+# The queries of each desk page with a full page of rows, pinned: the session, the user, the
+# roles, the profile, the días inhábiles, the rows, the notices, and each page's own counts.
+DESK_QUERIES = {"bandeja": 11, "oficialia_inbox": 9, "tareas": 7}
+# The bandeja's next page (a cursor) reuses the first page's light counts and page count (two
+# fewer); this one crosses from the dated turnos to the undated ones, which reads both (one
+# more).
+BANDEJA_NEXT_QUERIES = 10
+
+
+@pytest.mark.parametrize(("persona", "url_name", "testid"), INBOXES)
+def test_each_desk_page_costs_a_pinned_number_of_queries(
+    request, inboxes, persona, url_name, testid, django_assert_max_num_queries
+):
+    inboxes.grow_to(MANY)
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    url = reverse(url_name)
+    with django_assert_max_num_queries(DESK_QUERIES[url_name]):
+        html = client.get(url).content.decode()
+    assert len(table_rows(html, testid)) == PAGE_SIZE
+    if url_name == "bandeja":
+        with django_assert_max_num_queries(BANDEJA_NEXT_QUERIES):
+            html = client.get(next_link(url, html)).content.decode()
+        assert "Página 2 de" in html

@@ -96,7 +96,7 @@ def test_a_term_skips_independence_day(calendar):
     result = calendar.due_date(date(2026, 9, 14), 5)
     assert result.due == date(2026, 9, 22)
     assert skipped(result) == {
-        date(2026, 9, 16): "Descanso obligatorio: Día de la Independencia",
+        date(2026, 9, 16): "Inhábil por ley: Día de la Independencia",
         date(2026, 9, 19): "Sábado",
         date(2026, 9, 20): "Domingo",
     }
@@ -107,7 +107,10 @@ def test_the_revolution_holiday_is_the_third_monday_of_november(calendar):
     # 20 Nov 2026 (a Friday) is a working day: the rest day moved to the Monday.
     result = calendar.due_date(date(2026, 11, 13), 1)
     assert result.due == date(2026, 11, 17)
-    assert skipped(result)[date(2026, 11, 16)] == "Descanso obligatorio: Día de la Revolución"
+    assert (
+        skipped(result)[date(2026, 11, 16)]
+        == "Inhábil por ley: Revolución Mexicana (20 de noviembre)"
+    )
     assert calendar.is_business_day(date(2026, 11, 20))
 
 
@@ -116,7 +119,7 @@ def test_a_term_skips_christmas(calendar):
     # Sat 26, Sun 27], Mon 28 (4). Christmas Eve is a working day.
     result = calendar.due_date(date(2026, 12, 21), 4)
     assert result.due == date(2026, 12, 28)
-    assert skipped(result)[date(2026, 12, 25)] == "Descanso obligatorio: Navidad"
+    assert skipped(result)[date(2026, 12, 25)] == "Inhábil por ley: Navidad"
     assert calendar.is_business_day(date(2026, 12, 24))
 
 
@@ -128,10 +131,10 @@ def test_a_term_crosses_the_year_boundary(calendar):
     assert result.due == date(2027, 1, 8)
     assert result.start == date(2026, 12, 24)
     assert skipped(result) == {
-        date(2026, 12, 25): "Descanso obligatorio: Navidad",
+        date(2026, 12, 25): "Inhábil por ley: Navidad",
         date(2026, 12, 26): "Sábado",
         date(2026, 12, 27): "Domingo",
-        date(2027, 1, 1): "Descanso obligatorio: Año Nuevo",
+        date(2027, 1, 1): "Inhábil por ley: Año Nuevo",
         date(2027, 1, 2): "Sábado",
         date(2027, 1, 3): "Domingo",
     }
@@ -172,9 +175,9 @@ def test_the_winter_vacation_published_in_the_database_stops_the_term():
     assert reasons[date(2026, 12, 24)] == f"Día inhábil: {WINTER}"
     assert reasons[date(2026, 12, 31)] == f"Día inhábil: {WINTER}"
     # A day that is not working for several reasons gives the most general one.
-    assert reasons[date(2026, 12, 25)] == "Descanso obligatorio: Navidad"
+    assert reasons[date(2026, 12, 25)] == "Inhábil por ley: Navidad"
     assert reasons[date(2026, 12, 26)] == "Sábado"
-    assert reasons[date(2027, 1, 1)] == "Descanso obligatorio: Año Nuevo"
+    assert reasons[date(2027, 1, 1)] == "Inhábil por ley: Año Nuevo"
 
 
 @pytest.mark.django_db
@@ -297,12 +300,12 @@ def test_the_due_date_without_pauses_is_add_business_days(calendar):
     [
         (date(2026, 10, 10), "Sábado"),
         (date(2026, 10, 11), "Domingo"),
-        (date(2026, 9, 16), "Descanso obligatorio: Día de la Independencia"),
-        (date(2027, 2, 1), "Descanso obligatorio: Día de la Constitución"),
-        (date(2027, 3, 15), "Descanso obligatorio: Natalicio de Benito Juárez"),
-        (date(2026, 5, 1), "Descanso obligatorio: Día del Trabajo"),
+        (date(2026, 9, 16), "Inhábil por ley: Día de la Independencia"),
+        (date(2027, 2, 1), "Inhábil por ley: Día de la Constitución (5 de febrero)"),
+        (date(2027, 3, 15), "Inhábil por ley: Natalicio de Benito Juárez (21 de marzo)"),
+        (date(2026, 5, 1), "Inhábil por ley: Día del Trabajo"),
         # Every six years since 2024, the day the new President takes office (a Tuesday).
-        (date(2030, 10, 1), "Descanso obligatorio: Transmisión del Poder Ejecutivo Federal"),
+        (date(2030, 10, 1), "Inhábil por ley: Transmisión del Poder Ejecutivo Federal"),
         (date(2026, 12, 24), None),
         (date(2026, 10, 12), None),
     ],

@@ -14,7 +14,7 @@ Fri 9 (4), Mon 12 (5), Tue 13 (6), Wed 14 (7), Thu 15 (8), Fri 16 (9), Mon 19 (1
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.db import connection, transaction
@@ -101,10 +101,11 @@ def test_every_turno_para_atencion_gets_the_same_due_date_and_a_copy_gets_none(
 
 def test_the_reception_date_is_taken_in_mexico_city_time(turn, settings):
     settings.DEFAULT_TERM_BUSINESS_DAYS = 1
-    # Sun 4 Oct at 20:30 in Mexico City is already Mon 5 Oct 02:30 UTC. Received on Sunday,
-    # day 1 is Mon 5; taken as received on Monday it would have been Tue 6.
-    turno = turn(local(date(2026, 10, 4), 20, 30))
-    assert turno.due_date == MONDAY_5_OCT
+    settings.OFFICE_HOURS = (time(9), time(15))
+    # Mon 5 Oct at 14:30 in Mexico City is 20:30 UTC: before closing time in Mexico City, so
+    # presented Monday and due Tue 6; read as UTC it would be after hours and due Wed 7.
+    turno = turn(local(MONDAY_5_OCT, 14, 30))
+    assert turno.due_date == date(2026, 10, 6)
 
 
 def test_changing_the_computed_due_date_needs_a_reason(receive, turnador, obras):
@@ -136,7 +137,7 @@ def test_choosing_the_computed_date_is_not_a_change(turn):
 
 def test_a_due_date_before_the_reception_is_refused(receive, turnador, obras):
     escrito = receive(local(MONDAY_5_OCT))
-    with pytest.raises(ActionError, match="anterior a la recepción"):
+    with pytest.raises(ActionError, match="anterior a la fecha legal de presentación"):
         escrito_turn(
             escrito_id=escrito.pk,
             user=turnador,

@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -339,6 +340,19 @@ def _notificacion(w: World) -> dict:
     return {"folio": w.escrito.folio, "acuse_id": acuse.pk}
 
 
+def _acuerdo(w):
+    from oficialia.models import AcuerdoInhabil
+
+    return AcuerdoInhabil.objects.get_or_create(
+        numero="AC/1",
+        defaults={
+            "fecha": date(2026, 1, 5),
+            "publicacion": "Gaceta",
+            "publicado_el": date(2026, 1, 6),
+        },
+    )[0]
+
+
 def _account_page(kwargs=NO_ARGS, methods=("GET",), other: int = 200, **extra) -> Rule:
     return Rule(
         kwargs, methods=methods, account=True, anyone=302, owner=200, other_account=other, **extra
@@ -369,6 +383,9 @@ URLS: dict[str, Rule] = {
     ),
     # The catálogo de trámites y servicios, and the checklist the filing form redraws.
     "tramites": Rule(public=True, anyone=200),
+    "dias_inhabiles": Rule(public=True, anyone=200),
+    # An acuerdo without its PDF: public, and 404 for everyone.
+    "acuerdo_inhabil_pdf": Rule(lambda w: {"pk": _acuerdo(w).pk}, public=True, anyone=404),
     "tramite_detalle": Rule(lambda w: {"slug": _tramite(w).slug}, public=True, anyone=200),
     "tramite_requisitos": Rule(public=True, anyone=200),
     "tramites_csv": Rule(public=True, anyone=200),
@@ -483,6 +500,7 @@ URLS: dict[str, Rule] = {
     "notificaciones": Rule(roles=STAFF),
     # Secretaría -----------------------------------------------------------------------------
     "bandeja": Rule(roles=SECRETARIA),
+    "prevenciones_vencidas": Rule(roles=SECRETARIA),
     "turno_detalle": Rule(lambda w: {"turno_id": w.turno.pk}, roles=SECRETARIA, hidden_from=AGUA),
     "turno_accion": Rule(
         lambda w: {"turno_id": w.turno.pk, "action": "aceptar"},

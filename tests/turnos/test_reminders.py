@@ -214,14 +214,28 @@ def test_running_twice_the_same_day_sends_nothing_twice(turno, run_on, mailoutbo
     assert len(mailoutbox) == 2 + 3
 
 
-def test_a_turno_in_prevencion_is_not_reminded(turno, run_on, titular_obras, time_machine):
+def test_a_turno_in_prevencion_gets_no_due_date_reminder_but_its_prevencion_does(
+    turno, run_on, titular_obras, time_machine
+):
     time_machine.move_to(local(date(2026, 10, 8), 12), tick=False)
     turno_accept(turno_id=turno.pk, user=titular_obras)
     turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
-    for day in (date(2026, 10, 14), date(2026, 10, 16), date(2026, 10, 19), date(2026, 10, 20)):
-        assert run_on(day) == 0
-    assert not Recordatorio.objects.exists()
-    assert reminder_notices() == []
+    # The petitioner's deadline: Thu 8 + 5 business days = Thu 15 Oct. Reminded Wed 14
+    # (one business day before); on Fri 16 it is past, and the secretaría hears once.
+    assert [run_on(d) for d in (date(2026, 10, 13), date(2026, 10, 14), date(2026, 10, 15))] == [
+        0,
+        1,
+        0,
+    ]
+    assert [run_on(d) for d in (date(2026, 10, 16), date(2026, 10, 19), date(2026, 10, 20))] == [
+        1,
+        0,
+        0,
+    ]
+    assert set(Recordatorio.objects.values_list("kind", flat=True)) == {
+        "prev_aviso",
+        "prev_vence",
+    }
 
 
 def test_after_the_prevencion_the_reminders_follow_the_new_due_date(
@@ -230,15 +244,15 @@ def test_after_the_prevencion_the_reminders_follow_the_new_due_date(
     time_machine.move_to(local(date(2026, 10, 8), 12), tick=False)
     turno_accept(turno_id=turno.pk, user=titular_obras)
     turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
-    # Answered Tue 20 Oct: Fri 9, Mon 12 .. Fri 16, Mon 19, Tue 20 paused (8 business days).
-    # Due Mon 19 + 8: Tue 20, Wed 21, Thu 22, Fri 23, Mon 26, Tue 27, Wed 28, Thu 29.
-    time_machine.move_to(local(date(2026, 10, 20), 9), tick=False)
+    # Notified Thu 8, answered Wed 14 Oct (within the petitioner's 5 days): Fri 9, Mon 12,
+    # Tue 13, Wed 14 paused (4 business days). Due Mon 19 + 4: Tue 20 .. Fri 23.
+    time_machine.move_to(local(date(2026, 10, 14), 9), tick=False)
     prevencion_answer(escrito_id=turno.escrito_id, texto="Anexo el croquis.", files=[])
-    assert Turno.objects.get(pk=turno.pk).due_date == date(2026, 10, 29)
-    assert run_on(date(2026, 10, 20)) == 0  # not overdue any more
-    assert run_on(date(2026, 10, 26)) == 1  # Tue 27, Wed 28, Thu 29
+    assert Turno.objects.get(pk=turno.pk).due_date == date(2026, 10, 23)
+    assert run_on(date(2026, 10, 15)) == 0  # answered: no prevención reminder either
+    assert run_on(date(2026, 10, 20)) == 1  # Wed 21, Thu 22, Fri 23
     assert list(Recordatorio.objects.values_list("kind", "due_date")) == [
-        ("3_dias", date(2026, 10, 29))
+        ("3_dias", date(2026, 10, 23))
     ]
 
 

@@ -73,6 +73,7 @@ ESCRITO_STATES = [
     "reorientado",
     "desistido",
     "rechazado",
+    "no_presentado",
 ]
 TURNO_STATES = [
     "pendiente",
@@ -83,6 +84,7 @@ TURNO_STATES = [
     "devuelto",
     "enterado",
     "cancelado",
+    "no_presentado",
 ]
 
 # transition method: (the states it may start from, the state it ends in)
@@ -97,6 +99,8 @@ ESCRITO_MACHINE = {
     "return_not_competent": ({"turnado", "en_atencion"}, "no_competente"),
     "conclude": ({"respondido"}, "concluido"),
     "withdraw": ({"recibido", "turnado", "en_atencion", "prevenido"}, "desistido"),
+    # The prevención went unanswered: the acuerdo of no presentado.
+    "not_presented": ({"prevenido"}, "no_presentado"),
 }
 
 BOTH_KINDS = {"atencion", "conocimiento"}
@@ -112,11 +116,12 @@ TURNO_MACHINE = {
     "give_back": ({"pendiente", "aceptado", "en_atencion"}, "devuelto", {"atencion"}),
     # The petitioner withdrew the escrito: every open turno closes.
     "cancel": ({"pendiente", "aceptado", "en_atencion", "prevencion"}, "cancelado", BOTH_KINDS),
+    "not_presented": ({"prevencion"}, "no_presentado", BOTH_KINDS),
 }
 
 # Terminal states: nothing leaves them.
-ESCRITO_FINAL = {"concluido", "reorientado", "desistido", "rechazado"}
-TURNO_FINAL = {"respondido", "devuelto", "enterado", "cancelado"}
+ESCRITO_FINAL = {"concluido", "reorientado", "desistido", "rechazado", "no_presentado"}
+TURNO_FINAL = {"respondido", "devuelto", "enterado", "cancelado", "no_presentado"}
 
 
 def declared(model) -> set[tuple[str, str, str]]:
@@ -346,7 +351,7 @@ def test_turn_routes_to_each_secretaria_and_records_each_step(escrito, turnador,
         ("copia", None, "", "al menos a una secretaría para atención"),
         ("dos_veces", None, "", "una sola vez"),
         ("obras", "otra", "", "escriba el motivo"),
-        ("obras", "antes", "Lo pidió el presidente", "anterior a la recepción"),
+        ("obras", "antes", "Lo pidió el presidente", "anterior a la fecha legal de presentación"),
     ],
 )
 def test_turn_refuses_bad_routes(escrito, turnador, obras, routes, due, reason, match):
@@ -588,7 +593,8 @@ def test_a_prevencion_pauses_the_turno_and_the_escrito_until_the_petitioner_answ
         ("prevenir", None, E.EN_ATENCION, E.PREVENIDO, titular_obras, "Falta la identificación"),
     ]
     assert_recent(steps)
-    # While it waits, the turno can be neither answered, returned nor prevented again.
+    # While it waits, the turno can be neither answered nor returned, and a turno is
+    # prevented only once.
     refused(escrito, lambda: answer(turno, titular_obras), NOT_NOW)
     refused(
         escrito,
@@ -598,7 +604,7 @@ def test_a_prevencion_pauses_the_turno_and_the_escrito_until_the_petitioner_answ
     refused(
         escrito,
         lambda: turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Y el CURP"),
-        NOT_NOW,
+        "una sola vez",
     )
     refused(
         escrito,

@@ -14,7 +14,9 @@ from .secretaria import (
     tarea_progress,
     turno_accept,
     turno_answer,
+    turno_extend,
     turno_give_back,
+    turno_not_presented,
     turno_prevent,
 )
 
@@ -34,7 +36,9 @@ __all__ = [
     "tarea_progress",
     "turno_accept",
     "turno_answer",
+    "turno_extend",
     "turno_give_back",
+    "turno_not_presented",
     "turno_prevent",
     "turno_reroute",
 ]

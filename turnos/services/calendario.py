@@ -40,6 +40,7 @@ def due_dates_recompute(*, reason: str, start: date, end: date) -> int:
         affected.filter(escrito_id__in=escrito_ids)
         .select_for_update(of=("self",))
         .select_related("escrito__tramite")
+        .select_related("prorroga")
         .prefetch_related("prevenciones")
     )
     for turno in turnos:

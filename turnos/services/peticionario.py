@@ -41,12 +41,22 @@ def _prevencion_answer(
         Prevencion.objects.select_for_update(of=("self",))
         # A turno cancelled by a desistimiento no longer waits for its prevención.
         .filter(
-            turno__escrito=escrito, answered_at__isnull=True, turno__state=TurnoState.PREVENCION
+            turno__escrito=escrito,
+            answered_at__isnull=True,
+            acuerdo_at__isnull=True,
+            turno__state=TurnoState.PREVENCION,
         )
         .select_related("turno__secretaria")
     )
     if not open_ones:
         raise ActionError("Este escrito no tiene prevenciones pendientes de respuesta.")
+    today = timezone.localdate()
+    expired = [p for p in open_ones if plazos.prevention_expired(p, today=today)]
+    if expired:
+        raise ActionError(
+            f"El plazo para responder la prevención venció el {expired[0].deadline:%d/%m/%Y}. "
+            "Ya no se puede responder en línea; la secretaría dictará el acuerdo que corresponde."
+        )
     if not texto.strip() and not files:
         raise ActionError("Escriba su respuesta o adjunte los documentos que se le pidieron.")
     now = timezone.now()
@@ -70,7 +80,7 @@ def _prevencion_answer(
         turno = Turno.objects.select_for_update(of=("self",)).get(pk=prevencion.turno_id)
         turno.due_date = plazos.due_date_after_pause(
             turno,
-            paused_since=timezone.localtime(prevencion.requested_at).date(),
+            paused_since=plazos.prevention_notified_on(prevencion),
             resumed=timezone.localdate(),
             calendar=calendar,
         )

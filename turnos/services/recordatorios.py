@@ -4,16 +4,19 @@ to its titular and the contraloría."""
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from correspondencia.transiciones import transicion_record
+from oficialia.acciones_bitacora import Accion
 from oficialia.avisos import staff_notify, staff_of_secretaria, users_with_roles
 from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role
 
 from .. import plazos
-from ..models import Recordatorio, ReminderKind, Turno, TurnoKind, TurnoState
+from ..models import Prevencion, Recordatorio, ReminderKind, Turno, TurnoKind, TurnoState
 
 REMINDER_TEXT = {
     ReminderKind.THREE_DAYS: "vence en 3 días hábiles",
@@ -78,5 +81,59 @@ def reminders_send(*, today: date | None = None) -> int:
                 recipients |= set(staff_of_secretaria(turno.secretaria_id, roles=(Role.TITULAR,)))
                 recipients |= set(users_with_roles(Role.CONTRALORIA))
             staff_notify(recipients, text, url)
+            sent += 1
+    return sent + _prevention_reminders(today, calendar)
+
+
+def _prevention_reminders(today: date, calendar: BusinessCalendar) -> int:
+    """The prevenciones: the petitioner hears before the deadline (a public step of the
+    escrito, so it reaches the account and the email); past it, the secretaría is told to
+    dictate the acuerdo, and the titular with it."""
+    sent = 0
+    horizon = calendar.add_business_days(today, settings.PREVENTION_REMINDER_DAYS)
+    pending = (
+        Prevencion.objects.filter(
+            answered_at__isnull=True,
+            acuerdo_at__isnull=True,
+            deadline__lte=horizon,
+            turno__state=TurnoState.PREVENCION,
+        )
+        .select_related("turno__escrito__peticionario", "turno__secretaria")
+        .order_by("deadline", "pk")
+    )
+    for prevencion in pending:
+        turno = prevencion.turno
+        expired = plazos.prevention_expired(prevencion, today=today)
+        if not expired and not plazos.prevention_reminder_due(
+            prevencion, today=today, calendar=calendar
+        ):
+            continue
+        kind = ReminderKind.PREVENCION_VENCIDA if expired else ReminderKind.PREVENCION_AVISO
+        with transaction.atomic():
+            _, created = Recordatorio.objects.get_or_create(
+                turno=turno,
+                kind=kind,
+                due_date=prevencion.deadline,
+                defaults={"sent_at": timezone.now()},
+            )
+            if not created:
+                continue
+            escrito = turno.escrito
+            if expired:
+                staff_notify(
+                    set(staff_of_secretaria(turno.secretaria_id)),
+                    f"La prevención de {escrito.folio} venció el {prevencion.deadline:%d/%m/%Y} "
+                    "sin respuesta: dicte el acuerdo que lo tiene por no presentado",
+                    reverse("turno_detalle", args=[turno.pk]),
+                )
+            else:
+                transicion_record(
+                    escrito=escrito,
+                    action=Accion.ESCRITO_RECORDAR_PREVENCION,
+                    description=f"Recordatorio: el plazo para responder la prevención vence el "
+                    f"{prevencion.deadline:%d/%m/%Y}",
+                    source=escrito.state,
+                    target=escrito.state,
+                )
             sent += 1
     return sent

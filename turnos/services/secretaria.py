@@ -17,11 +17,14 @@ from oficialia.acciones_bitacora import Accion
 from oficialia.adjuntos import InspectedFile
 from oficialia.archivos import with_stored_files
 from oficialia.avisos import staff_notify, users_with_roles
+from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role, has_role
 
 from .. import plazos
 from ..models import (
+    OPEN_TURNO_STATES,
     Prevencion,
+    Prorroga,
     Respuesta,
     Sense,
     Tarea,
@@ -133,32 +136,162 @@ def tarea_progress(*, tarea_id: int, user, texto: str, state: str) -> Tarea:
 
 @transaction.atomic
 def turno_prevent(*, turno_id: int, user, texto: str) -> Prevencion:
-    """Ask the petitioner for missing information; the turno's clock stops."""
+    """Ask the petitioner for missing information (once, within the first third of the term);
+    the petitioner has a deadline from its notification and the turno's clock stops."""
     escrito, turno = lock_turno(turno_id, user)
     if not texto.strip():
         raise ActionError("Escriba qué información o documentos faltan.")
+    calendar = BusinessCalendar()
+    now = timezone.now()
+    if error := plazos.prevention_error(turno, today=timezone.localdate(), calendar=calendar):
+        raise ActionError(error)
+    # Made known at once: it is shown on /consulta/ and in the account, and emailed when the
+    # petitioner gave an address (the step below announces it).
+    deadline = plazos.prevention_deadline(timezone.localdate(now), calendar)
     turno_step(
         turno,
         "prevent",
         escrito=escrito,
         action=Accion.TURNO_PREVENIR,
-        description=f"{turno.secretaria.nombre} requiere información al peticionario",
+        description=f"{turno.secretaria.nombre} requiere información al peticionario; "
+        f"plazo para responder: {deadline:%d/%m/%Y}",
         actor=user,
         reason=texto.strip(),
     )
     prevencion = Prevencion.objects.create(
-        turno=turno, requested_by=user, requested_at=timezone.now(), texto=texto.strip()
+        turno=turno,
+        requested_by=user,
+        requested_at=now,
+        notified_at=now,
+        deadline=deadline,
+        texto=texto.strip(),
     )
     if escrito.state != EscritoState.PREVENIDO:
         escrito_step(
             escrito,
             "prevent",
             action=Accion.ESCRITO_PREVENIR,
-            description="Prevención: se requiere información; el plazo está suspendido",
+            description=f"Prevención: se requiere información. Tiene hasta el {deadline:%d/%m/%Y}"
+            " para responder; si no responde, su escrito se tendrá por no presentado. Mientras"
+            " tanto el plazo de respuesta está suspendido",
             actor=user,
             reason=texto.strip(),
         )
     return prevencion
+
+
+@transaction.atomic
+def turno_not_presented(*, turno_id: int, user, texto: str) -> Turno:
+    """The written acuerdo that has the turno for not presented, once its prevención went
+    unanswered past the deadline. The acuerdo is a public step, notified to the petitioner."""
+    escrito, turno = lock_turno(turno_id, user)
+    texto = texto.strip()
+    if not texto:
+        raise ActionError("Escriba el acuerdo: sus fundamentos y lo que se resuelve.")
+    prevencion = (
+        Prevencion.objects.select_for_update()
+        .filter(turno=turno, answered_at__isnull=True, acuerdo_at__isnull=True)
+        .first()
+    )
+    today = timezone.localdate()
+    if prevencion is None or turno.state != TurnoState.PREVENCION:
+        raise ActionError("Este turno no tiene una prevención sin responder.")
+    if not plazos.prevention_expired(prevencion, today=today):
+        raise ActionError(
+            f"El plazo del peticionario para responder la prevención vence el "
+            f"{prevencion.deadline:%d/%m/%Y}: hasta que pase no se puede tener por no presentado."
+        )
+    prevencion.acuerdo_at = timezone.now()
+    prevencion.acuerdo_texto = texto
+    prevencion.save(update_fields=["acuerdo_at", "acuerdo_texto"])
+    turno_step(
+        turno,
+        "not_presented",
+        escrito=escrito,
+        action=Accion.TURNO_NO_PRESENTADO,
+        description=f"{turno.secretaria.nombre} lo tuvo por no presentado: la prevención no se "
+        f"respondió a más tardar el {prevencion.deadline:%d/%m/%Y}",
+        actor=user,
+        reason=texto,
+    )
+    others = escrito.turnos.filter(kind=TurnoKind.ATENCION).exclude(pk=turno.pk)
+    still_prevented = others.filter(state=TurnoState.PREVENCION).exists()
+    if escrito.state == EscritoState.PREVENIDO and not still_prevented:
+        states = set(others.values_list("state", flat=True))
+        if states & ({TurnoState.RESPONDIDO} | set(OPEN_TURNO_STATES)):
+            # Another secretaría still works (or answered) its part: the escrito goes on.
+            escrito_step(
+                escrito,
+                "resume",
+                action=Accion.ESCRITO_DESAHOGAR,
+                description=f"{turno.secretaria.nombre} tuvo su parte por no presentada (acuerdo "
+                "por prevención sin responder); las demás áreas continúan",
+                actor=user,
+                reason=texto,
+            )
+            close_escrito_if_done(escrito, user)
+        else:
+            escrito_step(
+                escrito,
+                "not_presented",
+                action=Accion.ESCRITO_NO_PRESENTADO,
+                description="Su escrito se tuvo por no presentado: la prevención no se respondió "
+                f"a más tardar el {prevencion.deadline:%d/%m/%Y}. Consulte el acuerdo",
+                actor=user,
+                reason=texto,
+            )
+    return turno
+
+
+@transaction.atomic
+def turno_extend(*, turno_id: int, user, days: int, reason: str) -> Prorroga:
+    """Extend the turno's term once, before it ends, by `days` business days with a reason;
+    the petitioner is told the new due date."""
+    escrito, turno = lock_turno(turno_id, user)
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Escriba el motivo de la prórroga: el peticionario lo verá.")
+    if turno.kind != TurnoKind.ATENCION or turno.state not in OPEN_TURNO_STATES:
+        raise ActionError("Solo se prorroga el plazo de un turno para atención abierto.")
+    if error := plazos.extension_error(turno, days=days, today=timezone.localdate()):
+        raise ActionError(error)
+    calendar = BusinessCalendar()
+    previous = turno.due_date
+    prorroga = Prorroga.objects.create(
+        turno=turno,
+        granted_by=user,
+        granted_at=timezone.now(),
+        days=days,
+        reason=reason,
+        previous_due_date=previous,
+    )
+    if turno.due_date_reason:
+        new_due = calendar.add_business_days(previous, days)
+    else:
+        new_due = plazos.turno_due(turno, calendar).due
+    Turno.objects.filter(pk=turno.pk).update(due_date=new_due)
+    turno.due_date = new_due
+    transicion_record(
+        escrito=escrito,
+        turno=turno,
+        action=Accion.TURNO_PRORROGAR,
+        description=f"{turno.secretaria.nombre} prorrogó el plazo {days} días hábiles: del "
+        f"{previous:%d/%m/%Y} al {new_due:%d/%m/%Y}",
+        actor=user,
+        reason=reason,
+    )
+    # A public step of the escrito (same state), so the petitioner is told.
+    transicion_record(
+        escrito=escrito,
+        action=Accion.ESCRITO_PRORROGAR,
+        description=f"Prórroga: {turno.secretaria.nombre} responderá a más tardar el "
+        f"{new_due:%d/%m/%Y} (antes {previous:%d/%m/%Y})",
+        actor=user,
+        reason=reason,
+        source=escrito.state,
+        target=escrito.state,
+    )
+    return prorroga
 
 
 def turno_answer(

@@ -15,9 +15,10 @@ import heapq
 import random
 from collections.abc import Iterator
 from contextlib import nullcontext
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import time_machine
+from dateutil.easter import easter
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
@@ -42,8 +43,9 @@ from firmas.models import AutoridadCertificadora
 from oficialia import firma
 from oficialia.adjuntos import inspect_all
 from oficialia.calendario import BusinessCalendar
-from oficialia.models import Bitacora
+from oficialia.models import AcuerdoInhabil, Bitacora, DiaInhabil
 from oficialia.roles import Role
+from turnos import plazos
 from turnos import services as turnos
 from turnos.models import Perfil, Sense, TareaState, Turno, TurnoState
 
@@ -637,6 +639,8 @@ class Command(BaseCommand):
         fresh = not Escrito.objects.exists()
         now = timezone.now()
         start = now - timedelta(days=HISTORY_DAYS)
+        # The published calendar of días inhábiles first: every term below counts with it.
+        self.load_calendario()
         # On a fresh database the staff and the catalogues were there before the first escrito.
         with time_machine.travel(start - timedelta(days=1), tick=False) if fresh else nullcontext():
             self.load_firma()
@@ -669,6 +673,43 @@ class Command(BaseCommand):
             confianza.authority_install(ca.read_bytes())
         self.stdout.write(f"e.firma de demostración del titular: {cer} y {key} "
                           f"(contraseña {DEMO_EFIRMA_PASSWORD}).")
+
+    @transaction.atomic
+    def load_calendario(self) -> None:
+        """An acuerdo of días inhábiles for each year the demo spans and the next one, as a
+        city hall in Guerrero publishes it: Holy Week, 2 de noviembre, 12 de diciembre and a
+        December-January vacation (the law's own days come from OFICIALIA_DIAS_INHABILES_BASE)."""
+        today = timezone.localdate()
+        for year in range(today.year - 2, today.year + 2):
+            signed = date(year - 1, 12, 5)
+            acuerdo, created = AcuerdoInhabil.objects.get_or_create(
+                numero=f"AC/CAB/{year - 1}/{45 + year % 7:03d}",
+                defaults={
+                    "fecha": signed,
+                    "publicacion": "Gaceta Municipal",
+                    "publicado_el": signed + timedelta(days=10),
+                },
+            )
+            if not created:
+                continue
+            holy_thursday = easter(year) - timedelta(days=3)
+            DiaInhabil.objects.bulk_create(
+                DiaInhabil(acuerdo=acuerdo, start=start, end=end, descripcion=text)
+                for start, end, text in [
+                    (
+                        holy_thursday - timedelta(days=3),
+                        holy_thursday + timedelta(days=1),
+                        "Primer periodo vacacional (Semana Santa)",
+                    ),
+                    (date(year, 11, 2), date(year, 11, 2), "Día de Muertos"),
+                    (date(year, 12, 12), date(year, 12, 12), "Día de la Virgen de Guadalupe"),
+                    (
+                        date(year, 12, 21),
+                        date(year + 1, 1, 5),
+                        "Segundo periodo vacacional (invierno)",
+                    ),
+                ]
+            )
 
     @transaction.atomic
     def load_catalogues(self) -> None:
@@ -1003,18 +1044,24 @@ class Command(BaseCommand):
             if prevented_at is None:
                 return
             yield prevented_at
-            turnos.turno_prevent(
-                turno_id=turno.pk,
-                user=worker,
-                texto="Anexe copia de su identificación y el croquis de ubicación.",
-            )
-            moment = prevented_at
-            answered_at = later(rng.randint(1, 6))
-            if answered_at is None or rng.random() < 0.15:
-                return
-            yield answered_at
-            turnos.prevencion_answer(escrito_id=escrito.pk, texto="Anexo lo solicitado.", files=[])
-            moment = answered_at
+            turno.refresh_from_db()
+            # Past the first third of the term the law no longer allows a prevención.
+            if not plazos.prevention_error(turno, today=timezone.localdate()):
+                turnos.turno_prevent(
+                    turno_id=turno.pk,
+                    user=worker,
+                    texto="Anexe copia de su identificación y el croquis de ubicación.",
+                )
+                moment = prevented_at
+                # Most answer within their 5 business days; some let it expire.
+                answered_at = later(rng.randint(1, 5))
+                if answered_at is None or rng.random() < 0.15:
+                    return
+                yield answered_at
+                turnos.prevencion_answer(
+                    escrito_id=escrito.pk, texto="Anexo lo solicitado.", files=[]
+                )
+                moment = answered_at
         turno.refresh_from_db()
         if rng.random() < 0.07:
             return  # never answered: overdue in the bandeja, escalated by the reminders

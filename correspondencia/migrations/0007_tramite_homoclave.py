@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondencia', '0005_adjunto_firmas'),
+        ('correspondencia', '0006_merge_firmas_prevencion'),
     ]
 
     operations = [

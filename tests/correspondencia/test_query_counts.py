@@ -1,0 +1,59 @@
+"""How many SQL queries a filing and a /consulta/ lookup cost, pinned: a change that adds one
+to these paths (a lookup repeated, a relation read row by row, a second transaction) fails
+here instead of showing up as a slower filing under load. The figures are PostgreSQL's; on
+SQLite the bitácora takes no advisory lock, so there are fewer."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from correspondencia.models import Acuse
+from tests.factories import escrito_form_data, file_escrito, pdf_bytes, upload
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# BEGIN; the petitioner and its history row; the folio (one UPDATE ... RETURNING); the escrito
+# and its history row; the attachments; the acuse; the transición; the bitácora's lock, head
+# and entry; COMMIT.
+FILING_QUERIES = 13
+# The filing's, plus the session, the twin check of the form and, run eagerly in tests, the
+# acuse task (lock and read the acuse, its attachments, save it) and the email task.
+FILING_VIEW_QUERIES = 22
+# The escrito with its trámite, destination and evaluación; the timeline; the turnos with
+# their answers; their prevenciones; and the new session row (exists?, BEGIN, INSERT, COMMIT).
+LOOKUP_QUERIES = 8
+LOOKUP_FORM_QUERIES = 1  # the session
+
+
+def test_a_filing_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    file_escrito()  # the folio counter row and the bitácora exist from here on
+    with django_assert_max_num_queries(FILING_QUERIES):
+        file_escrito(attachments=[upload("a.pdf", pdf_bytes())], queue_acuse=False)
+
+
+def test_a_filing_reads_the_submission_token_once_and_marks_the_acuse_queued_inside(client):
+    file_escrito()
+    data = escrito_form_data()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(reverse("escrito_nuevo"), data)
+    assert response.status_code == 302
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert len(sql) <= FILING_VIEW_QUERIES, "\n".join(sql)
+    assert sum('"submission_token" =' in q for q in sql) == 1, "\n".join(sql)
+    # queued_at is written by the filing's own INSERT, not by an UPDATE after the commit.
+    assert not [q for q in sql if q.startswith('UPDATE "correspondencia_acuse" SET "queued_at"')]
+    assert Acuse.objects.get(escrito__submission_token=data["submission_token"]).queued_at
+
+
+def test_a_consulta_costs_a_fixed_number_of_queries(client, django_assert_max_num_queries):
+
+    result = file_escrito()
+    client.get(reverse("consulta"))
+    with django_assert_max_num_queries(LOOKUP_QUERIES):
+        response = client.post(
+            reverse("consulta"), {"folio": result.escrito.folio, "codigo": result.access_code}
+        )
+    assert result.escrito.folio in response.content.decode()
+    with django_assert_max_num_queries(LOOKUP_FORM_QUERIES):
+        assert client.get(reverse("consulta")).status_code == 200
