@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "contraloria",
     "cuentas",
     "portal",
+    "archivo",
     "interoperabilidad",
     "ninja",
     "axes",
@@ -328,6 +329,14 @@ OFFICE_HOURS = parse_hours("OFICIALIA_HORARIO", env_str("OFICIALIA_HORARIO", "09
 # From this month on, administración is warned while next year has no published calendar.
 CALENDAR_WARNING_MONTH = env_int("OFICIALIA_AVISO_CALENDARIO_MES", 10)
 
+# The ventanilla asks before saving a capture with the same petitioner and subject as one
+# received within this many hours (a paper escrito captured twice by mistake).
+VENTANILLA_DUPLICADO_HORAS = env_int("OFICIALIA_DUPLICADO_HORAS", 8)
+
+# Ley General de Archivos, art. 31: the list of each baja documental stays published at
+# least this many years.
+ARCHIVO_BAJA_PUBLICACION_ANIOS = env_int("OFICIALIA_BAJA_PUBLICACION_ANIOS", 7)
+
 # Anti-coyotaje signals (contraloria/signals_selectors.py): what the contraloría's page flags.
 # Ratios are percentages of a median (300 = three times it) so that they stay whole numbers.
 SENAL_PERIODO_DIAS = env_int("OFICIALIA_SENAL_PERIODO_DIAS", 90)
@@ -405,6 +414,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "turnos.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "loan-reminders": {
+        "task": "archivo.tasks.remind_loans",
+        "schedule": crontab(hour=8, minute=5),
     },
 }
 TASK_RETRY_BACKOFF_MAX = 300

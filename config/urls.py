@@ -24,6 +24,7 @@ urlpatterns = [
     path("fila/", include("fila.urls")),
     path("contraloria/", include("contraloria.urls")),
     path("quejas/", include("contraloria.urls_publicas")),
+    path("archivo/", include("archivo.urls")),
 ]
 
 handler403 = "config.views.forbidden"

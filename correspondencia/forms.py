@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import asdict
 
 from django import forms
 from django.conf import settings
@@ -230,6 +231,11 @@ class VentanillaEscritoForm(EscritoForm):
         error_messages={"required": "Confirme que el peticionario conoció el aviso de privacidad."},
     )
 
+    confirmar_duplicado = forms.BooleanField(
+        label="Sí, es otro escrito: registrarlo aunque se parezca al anterior.",
+        required=False,
+    )
+
     field_order = [
         "channel",
         "tipo",
@@ -277,6 +283,57 @@ class VentanillaEscritoForm(EscritoForm):
         data.anexos_descripcion = c.get("anexos_descripcion", "").strip()
         data.ubicacion_original = c["ubicacion_original"].strip()
         return data
+
+
+class VentanillaCorreccionForm(VentanillaEscritoForm):
+    """The captured data of a paper escrito, corrected, with the reason. The scans, the
+    folio and the reception time are not corrected."""
+
+    motivo = forms.CharField(
+        label="Motivo de la corrección",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Queda en el historial del escrito, p. ej. «Se capturó mal el número de fojas».",
+        error_messages={"required": "Escriba por qué corrige la captura."},
+    )
+
+    def __init__(self, *args, escrito=None, **kwargs):
+        if escrito is not None and not kwargs.get("data") and not (args and args[0]):
+            kwargs["initial"] = self.initial_from(escrito)
+        super().__init__(*args, **kwargs)
+        for name in ("adjuntos", "acepto_aviso", "submission_token", "confirmar_duplicado"):
+            del self.fields[name]
+
+    @staticmethod
+    def initial_from(escrito) -> dict:
+        from .services.corregir import ESCRITO_FIELDS, PETICIONARIO_FIELDS
+
+        p = escrito.peticionario
+        initial = {f: getattr(p, f) for f in PETICIONARIO_FIELDS}
+        initial.update({f: getattr(escrito, f) for f in ESCRITO_FIELDS})
+        return initial
+
+    def to_changes(self) -> dict:
+        c = self.cleaned_data
+        data = self.to_data()
+        changes = asdict(data.peticionario)
+        changes.update(
+            channel=c["channel"],
+            numero_oficio=data.numero_oficio,
+            asunto=data.asunto,
+            texto=data.texto,
+            tramite=data.tramite,
+            secretaria_destino=data.secretaria_destino,
+            fojas=data.fojas,
+            anexos=data.anexos,
+            anexos_descripcion=data.anexos_descripcion,
+            ubicacion_original=data.ubicacion_original,
+        )
+        return changes
+
+    def to_data(self) -> EscritoData:
+        self.cleaned_data.setdefault("adjuntos", [])
+        return VentanillaEscritoForm.to_data(self)
 
 
 class ConsultaForm(forms.Form):

@@ -494,3 +494,27 @@ class Acuse(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.generated_at is not None
+
+
+class AcuseAnterior(models.Model):
+    """An acuse replaced by the one re-issued after a correction of the capture.
+
+    Its file and verification token are kept: the QR printed on the paper the petitioner
+    already holds still opens /verificar/, which says the acuse was superseded and when.
+    """
+
+    escrito = models.ForeignKey(Escrito, on_delete=models.PROTECT, related_name="acuses_anteriores")
+    verification_token = models.CharField(max_length=43, unique=True, editable=False)
+    pdf = models.FileField(upload_to="acuses/", max_length=200, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    digest = models.CharField("huella SHA-256 del escrito", max_length=64)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    superseded_at = models.DateTimeField("sustituido el")
+
+    class Meta:
+        ordering = ["escrito", "superseded_at"]
+        verbose_name = "acuse sustituido"
+        verbose_name_plural = "acuses sustituidos"
+
+    def __str__(self) -> str:
+        return f"Acuse sustituido {self.escrito.folio}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from oficialia import access_codes
 from oficialia.text import fold, search_words
 
-from .models import Acuse, Escrito, Secretaria, Tramite, Transicion
+from .models import Acuse, AcuseAnterior, Escrito, Secretaria, Tramite, Transicion
 
 # The page shown right after filing (folio and access code) opens only for this long.
 RECEIPT_PAGE_LIFETIME = timedelta(hours=24)
@@ -53,17 +53,41 @@ def escrito_for_ventanilla(*, folio: str) -> Escrito | None:
     )
 
 
-def escritos_captured_today(*, user, limit: int = 50):
+def escritos_captured_today(*, user):
+    """What the clerk captured today, newest first (the view pages it)."""
     today = timezone.localdate()
     return (
         Escrito.objects.select_related("peticionario", "acuse")
         .filter(captured_by=user, received_at__date=today)
-        .order_by("-received_at")[:limit]
+        .order_by("-received_at", "-pk")
+    )
+
+
+def similar_recent_capture(*, nombre: str, asunto: str, since) -> Escrito | None:
+    """The latest escrito received since `since` with the same petitioner and subject
+    (case aside): a capture made twice by mistake looks like this."""
+    return (
+        Escrito.objects.select_related("peticionario")
+        .filter(
+            received_at__gte=since,
+            peticionario__nombre__iexact=nombre.strip(),
+            asunto__iexact=asunto.strip(),
+        )
+        .order_by("-received_at")
+        .first()
     )
 
 
 def acuse_by_token(*, token: str) -> Acuse | None:
     return Acuse.objects.select_related("escrito").filter(verification_token=token).first()
+
+
+def acuse_anterior_by_token(*, token: str) -> AcuseAnterior | None:
+    return (
+        AcuseAnterior.objects.select_related("escrito__acuse")
+        .filter(verification_token=token)
+        .first()
+    )
 
 
 def escrito_timeline(escrito: Escrito, *, public_only: bool = True) -> list[Transicion]:

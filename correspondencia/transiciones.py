@@ -14,7 +14,7 @@ from oficialia.acciones import apply_transition, save_or_conflict
 from oficialia.acciones_bitacora import Accion
 
 from .models import Escrito, Transicion
-from .signals import paso_publico_registrado
+from .signals import paso_publico_registrado, transicion_registrada
 
 
 def actor_label(user) -> str:
@@ -36,12 +36,13 @@ def transicion_record(
     public: bool = True,
     at: datetime | None = None,
     notify: bool = True,
+    changes: dict | None = None,
 ) -> Transicion:
     """Add a step to the escrito's timeline (or one of its turnos') and to the bitácora.
 
     `action` is the bitácora code; the timeline keeps the part after the dot. A public change
     of the escrito's own state is announced after commit (`paso_publico_registrado`), so the
-    petitioner can be told.
+    petitioner can be told. `changes` adds to what the bitácora entry records.
     """
     action = Accion(action)
     kind, step = action.value.split(".", 1)
@@ -72,8 +73,12 @@ def transicion_record(
             **({"a": target} if target else {}),
             **({"motivo": reason} if reason else {}),
             **({"secretaria": turno.secretaria.nombre} if turno is not None else {}),
+            **(changes or {}),
         },
         actor=actor,
+    )
+    transaction.on_commit(
+        lambda: transicion_registrada.send(sender=Transicion, transicion_id=transicion.pk)
     )
     if notify and public and target and turno is None and escrito.peticionario.email:
         transaction.on_commit(

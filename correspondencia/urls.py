@@ -19,6 +19,11 @@ urlpatterns = [
     path("ventanilla/nuevo/", views.ventanilla_nuevo, name="ventanilla_nuevo"),
     path("ventanilla/escritos/<str:folio>/", views.ventanilla_escrito, name="ventanilla_escrito"),
     path(
+        "ventanilla/escritos/<str:folio>/corregir/",
+        views.ventanilla_corregir,
+        name="ventanilla_corregir",
+    ),
+    path(
         "ventanilla/escritos/<str:folio>/acuse/",
         views.ventanilla_acuse_estado,
         name="ventanilla_acuse_estado",

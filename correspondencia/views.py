@@ -1,7 +1,9 @@
 import csv
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from oficialia import access_codes, bitacora
+from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.calendario import BusinessCalendar
 from oficialia.dias_inhabiles import year_calendar
@@ -19,7 +22,12 @@ from oficialia.web import over_limit, rate_limited
 
 from . import selectors, services, verificacion
 from .acuse import verification_url
-from .forms import TramiteBusquedaForm, VentanillaEscritoForm, VerificarPdfForm
+from .forms import (
+    TramiteBusquedaForm,
+    VentanillaCorreccionForm,
+    VentanillaEscritoForm,
+    VerificarPdfForm,
+)
 from .models import Acuse, Channel, Escrito
 
 
@@ -38,6 +46,11 @@ def acuse_pdf_response(acuse: Acuse, *, inline: bool = True) -> FileResponse:
 def verificar(request: HttpRequest, token: str) -> HttpResponse:
     acuse = selectors.acuse_by_token(token=token)
     if acuse is None:
+        anterior = selectors.acuse_anterior_by_token(token=token)
+        if anterior is not None:
+            return render(
+                request, "correspondencia/verificar_sustituido.html", {"anterior": anterior}
+            )
         return render(request, "correspondencia/verificar_invalido.html", status=404)
     return render(
         request,
@@ -70,34 +83,84 @@ def _captured_escrito(request: HttpRequest, folio: str) -> Escrito:
     return escrito
 
 
+# What the capture form keeps for the next one: a clerk at a desk receives a run of escritos
+# by the same channel that go to the same box.
+SESSION_LAST_CAPTURE = "ventanilla_ultima_captura"
+REMEMBERED_FIELDS = ("channel", "ubicacion_original")
+PAGE_SIZE = 50
+
+
 @role_required(Role.VENTANILLA)
 def ventanilla(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "correspondencia/ventanilla.html",
-        {"escritos": selectors.escritos_captured_today(user=request.user)},
-    )
+    escritos = selectors.escritos_captured_today(user=request.user)
+    page = Paginator(escritos, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "correspondencia/ventanilla.html", {"page": page, "escritos": page})
 
 
 @never_cache
 @role_required(Role.VENTANILLA)
 @require_http_methods(["GET", "POST"])
 def ventanilla_nuevo(request: HttpRequest) -> HttpResponse:
-    form = VentanillaEscritoForm(request.POST or None, request.FILES or None)
+    initial = request.session.get(SESSION_LAST_CAPTURE, {})
+    form = VentanillaEscritoForm(request.POST or None, request.FILES or None, initial=initial)
+    duplicate = None
     if request.method == "POST":
         token = form.data.get("submission_token")
         if filed := selectors.escrito_by_submission_token(token):
             return redirect("ventanilla_escrito", folio=filed.folio)
         if form.is_valid():
-            result = services.escrito_file(
-                data=form.to_data(),
-                channel=Channel(form.cleaned_data["channel"]),
-                captured_by=request.user,
-                submission_token=form.cleaned_data["submission_token"],
+            duplicate = selectors.similar_recent_capture(
+                nombre=form.cleaned_data["nombre"],
+                asunto=form.cleaned_data["asunto"],
+                since=timezone.now() - timedelta(hours=settings.VENTANILLA_DUPLICADO_HORAS),
             )
-            messages.success(request, f"Escrito registrado con el folio {result.escrito.folio}.")
-            return redirect("ventanilla_escrito", folio=result.escrito.folio)
-    return render(request, "correspondencia/ventanilla_nuevo.html", {"form": form})
+            if duplicate is None or form.cleaned_data["confirmar_duplicado"]:
+                result = services.escrito_file(
+                    data=form.to_data(),
+                    channel=Channel(form.cleaned_data["channel"]),
+                    captured_by=request.user,
+                    submission_token=form.cleaned_data["submission_token"],
+                )
+                request.session[SESSION_LAST_CAPTURE] = {
+                    f: form.cleaned_data[f] for f in REMEMBERED_FIELDS
+                }
+                messages.success(
+                    request, f"Escrito registrado con el folio {result.escrito.folio}."
+                )
+                return redirect("ventanilla_escrito", folio=result.escrito.folio)
+    return render(
+        request,
+        "correspondencia/ventanilla_nuevo.html",
+        {"form": form, "duplicate": duplicate},
+    )
+
+
+@never_cache
+@role_required(Role.VENTANILLA)
+@require_http_methods(["GET", "POST"])
+def ventanilla_corregir(request: HttpRequest, folio: str) -> HttpResponse:
+    escrito = _captured_escrito(request, folio)
+    form = VentanillaCorreccionForm(request.POST or None, escrito=escrito)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.escrito_correct(
+                escrito_id=escrito.pk,
+                user=request.user,
+                changes=form.to_changes(),
+                reason=form.cleaned_data["motivo"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Captura corregida. El folio sigue siendo {escrito.folio}; imprima el acuse "
+                "nuevo: el anterior ya dice que fue sustituido.",
+            )
+            return redirect("ventanilla_escrito", folio=escrito.folio)
+    return render(
+        request, "correspondencia/ventanilla_corregir.html", {"form": form, "escrito": escrito}
+    )
 
 
 @never_cache

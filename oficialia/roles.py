@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     OPERATIVO = "operativo", "Personal operativo"
     CONTRALORIA = "contraloria", "Contraloría interna"
     ADMINISTRACION = "administracion", "Administración"
+    ARCHIVOS = "archivos", "Coordinación de Archivos"
 
 
 # Who works a secretaría's turnos (the bandeja, answers, prevenciones): the permission rule
@@ -24,8 +25,9 @@ class Role(models.TextChoices):
 SECRETARIA_ROLES = (Role.TITULAR, Role.ENLACE)
 # Everyone who belongs to a secretaría, the operational staff included.
 SECRETARIA_MEMBERS = (Role.TITULAR, Role.ENLACE, Role.OPERATIVO)
-# Roles that see every escrito: the oficialía routes them, the contraloría reviews them.
-SEE_ALL_ROLES = (Role.OFICIALIA, Role.CONTRALORIA)
+# Roles that see every escrito: the oficialía routes them, the contraloría reviews them, the
+# Coordinación de Archivos keeps their expedientes and originals.
+SEE_ALL_ROLES = (Role.OFICIALIA, Role.CONTRALORIA, Role.ARCHIVOS)
 
 
 def roles_of(user) -> set[str]:

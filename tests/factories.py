@@ -100,6 +100,7 @@ def file_escrito(*, attachments: list | None = None, channel=Channel.EN_LINEA, *
         ),
         asunto=kwargs.pop("asunto", "Solicitud de bacheo"),
         texto=kwargs.pop("texto", "Texto de la solicitud."),
+        fojas=kwargs.pop("fojas", None),
         adjuntos=inspect_all(attachments or []),
     )
     return escrito_file(data=data, channel=channel, **kwargs)

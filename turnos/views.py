@@ -41,6 +41,7 @@ STAFF_ROLES = (
     Role.OPERATIVO,
     Role.CONTRALORIA,
     Role.ADMINISTRACION,
+    Role.ARCHIVOS,
 )
 
 

@@ -9,6 +9,7 @@ from .acuses import (
     acuse_send_email,
     acuses_relay,
 )
+from .corregir import escrito_correct
 from .radicar import (
     EscritoData,
     FilingResult,
@@ -28,6 +29,7 @@ __all__ = [
     "acuse_render_pdf",
     "acuse_send_email",
     "acuses_relay",
+    "escrito_correct",
     "escrito_file",
     "peticionario_datos",
 ]

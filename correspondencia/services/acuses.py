@@ -106,7 +106,11 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
             reason=f"Acuse de recibo del escrito {escrito.folio}",
             location=settings.INSTITUTION_NAME,
         )
-        name = f"acuses/{escrito.year}/{escrito.folio}.pdf"
+        # An acuse issued again after a correction gets a name of its own: the superseded
+        # one keeps its file.
+        version = escrito.acuses_anteriores.count() + 1
+        suffix = f"-v{version}" if version > 1 else ""
+        name = f"acuses/{escrito.year}/{escrito.folio}{suffix}.pdf"
         if default_storage.exists(name):
             default_storage.delete(name)
         acuse.pdf.name = default_storage.save(name, ContentFile(content))

@@ -84,7 +84,11 @@ def test_folios_are_consecutive_across_channels(client, ventanilla_clerk):
     client.post(
         reverse("ventanilla_nuevo"),
         escrito_form_data(
-            channel="correo_postal", fojas=3, anexos=1, ubicacion_original="Archivo, caja 1"
+            channel="correo_postal",
+            fojas=3,
+            anexos=1,
+            ubicacion_original="Archivo, caja 1",
+            asunto="Otro asunto, en papel",  # the same one would be asked about as a twin
         ),
     )
     post_escrito(client)

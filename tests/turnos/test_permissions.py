@@ -87,6 +87,7 @@ def personas(
         "enlace_agua": enlace_agua,
         "contraloria": contraloria_user,
         "administracion": UserFactory(username="adan.admin", roles=[Role.ADMINISTRACION]),
+        "archivos": UserFactory(username="amalia.archivo", roles=[Role.ARCHIVOS]),
         "sin_rol": UserFactory(username="saul.sinrol"),
         # A citizen account (confirmed): no staff role, so no staff page either.
         "ciudadano": citizen_account(CIUDADANO).user,
@@ -195,6 +196,8 @@ ESCRITO_HIDDEN = frozenset(
 )
 SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
 CONTRALORIA = frozenset({Role.CONTRALORIA})
+ARCHIVO_READERS = frozenset({Role.ARCHIVOS, Role.OFICIALIA, Role.CONTRALORIA})
+DESK_PAPER = frozenset({Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS})
 AGUA = frozenset({"titular_agua", "enlace_agua"})
 
 
@@ -221,6 +224,99 @@ def _fila(w: World) -> dict:
         reservada_at=timezone.now(),
     )
     return {"siglas": obras.siglas, "modulo": modulo, "ficha": ficha, "cita": cita}
+
+
+def _archivo(w: World) -> dict:
+    """A default serie and the expediente of the world's escrito. Made when first asked."""
+    from archivo.expedientes import escrito_classify, expediente_of
+    from archivo.instrumentos import SerieData, serie_create
+    from archivo.models import Destino, Fondo, Seccion, SeccionTipo, Serie
+
+    serie = Serie.objects.filter(vigente=True, por_defecto=True).first()
+    if serie is None:
+        fondo = Fondo.objects.create(codigo="AM", nombre="Ayuntamiento")
+        seccion = Seccion.objects.create(
+            fondo=fondo, codigo="AM.3C", nombre="Control de gestión", tipo=SeccionTipo.COMUN
+        )
+        serie = serie_create(
+            data=SerieData(
+                seccion=seccion,
+                codigo="AM.3C.1",
+                nombre="Peticiones",
+                vigencia_tramite=2,
+                vigencia_concentracion=3,
+                destino=Destino.BAJA,
+                por_defecto=True,
+            ),
+            user=None,
+        )
+    expediente = expediente_of(w.escrito.pk) or escrito_classify(escrito_id=w.escrito.pk)
+    return {"serie": serie, "expediente": expediente}
+
+
+def _caja(w: World) -> dict:
+    from archivo.models import Caja, Deposito, Estante
+
+    deposito, _ = Deposito.objects.get_or_create(codigo="AT", defaults={"nombre": "Trámite"})
+    estante, _ = Estante.objects.get_or_create(deposito=deposito, codigo="E01")
+    caja, _ = Caja.objects.get_or_create(estante=estante, codigo="C001")
+    return {"caja_id": caja.pk}
+
+
+def _prestamo(w: World) -> dict:
+    from datetime import timedelta
+
+    from archivo.models import Prestamo
+
+    expediente = _archivo(w)["expediente"]
+    prestamo = Prestamo.objects.filter(expediente=expediente).first()
+    if prestamo is None:
+        prestamo = Prestamo.objects.create(
+            expediente=expediente,
+            solicitante=w.turno.escrito.captured_by,
+            motivo="Consulta",
+            prestado_en=timezone.now(),
+            vence=timezone.localdate() + timedelta(days=3),
+            prestado_por=w.turno.escrito.captured_by,
+        )
+    return {"prestamo_id": prestamo.pk}
+
+
+def _transferencia(w: World) -> dict:
+    from archivo.models import Transferencia, TransferenciaTipo
+
+    user = w.turno.escrito.captured_by
+    transferencia, _ = Transferencia.objects.get_or_create(
+        numero="TP-2026-0001",
+        defaults={
+            "tipo": TransferenciaTipo.PRIMARIA,
+            "fecha": timezone.localdate(),
+            "hecha_por": user,
+        },
+    )
+    transferencia.expedientes.add(_archivo(w)["expediente"])
+    return {"numero": transferencia.numero, "formato": "csv"}
+
+
+def _baja(w: World) -> dict:
+    """A published baja documental (its dictamen and acta are public)."""
+    from archivo.models import BajaDocumental, BajaEstado
+
+    user = w.turno.escrito.captured_by
+    baja, _ = BajaDocumental.objects.get_or_create(
+        numero="BD-2026-0001",
+        defaults={
+            "estado": BajaEstado.PUBLICADA,
+            "dictaminada_en": timezone.now(),
+            "dictaminada_por": user,
+            "publicada_en": timezone.now(),
+        },
+    )
+    return {"numero": baja.numero}
+
+
+def _expediente_numero(w: World) -> dict:
+    return {"numero": _archivo(w)["expediente"].numero}
 
 
 def _fila_siglas(w: World) -> dict:
@@ -330,12 +426,19 @@ def _notificacion(w: World) -> dict:
     if acuse is None:
         now = timezone.now()
         prevencion = Prevencion.objects.create(
-            turno=w.turno, requested_by=_titular_obras(w), requested_at=now,
-            texto="Falta la identificación.", answered_at=now,
+            turno=w.turno,
+            requested_by=_titular_obras(w),
+            requested_at=now,
+            texto="Falta la identificación.",
+            answered_at=now,
         )
         acuse = AcuseNotificacion.objects.create(
-            escrito=w.escrito, documento=Documento.PREVENCION, prevencion=prevencion,
-            medio=Medio.CONSULTA, abierto_en=now, contenido_sha256="0" * 64,
+            escrito=w.escrito,
+            documento=Documento.PREVENCION,
+            prevencion=prevencion,
+            medio=Medio.CONSULTA,
+            abierto_en=now,
+            contenido_sha256="0" * 64,
         )
     return {"folio": w.escrito.folio, "acuse_id": acuse.pk}
 
@@ -511,13 +614,17 @@ URLS: dict[str, Rule] = {
     # The answer for the titular's e.firma: the enlace and the titular draft it; only the
     # titular reviews, returns and signs.
     "borrador_respuesta": Rule(
-        lambda w: {"turno_id": w.turno.pk}, methods=("GET", "POST"), roles=SECRETARIA,
+        lambda w: {"turno_id": w.turno.pk},
+        methods=("GET", "POST"),
+        roles=SECRETARIA,
         hidden_from=AGUA,
     ),
     "borrador_oficio": Rule(_borrador, roles=SECRETARIA, hidden_from=AGUA),
     "firmas_pendientes": Rule(methods=("GET", "POST"), roles=frozenset({Role.TITULAR})),
     "borrador_devolver": Rule(
-        _borrador, methods=("POST",), roles=frozenset({Role.TITULAR}),
+        _borrador,
+        methods=("POST",),
+        roles=frozenset({Role.TITULAR}),
         hidden_from=frozenset({"titular_agua"}),
     ),
     # Operativo ------------------------------------------------------------------------------
@@ -547,6 +654,50 @@ URLS: dict[str, Rule] = {
         roles=CONTRALORIA,
     ),
     "contraloria_senales": Rule(roles=CONTRALORIA),
+    # Archivo: the Coordinación de Archivos keeps it; the oficialía files into it and may
+    # change an expediente's serie; the contraloría reads it. -------------------------------
+    "archivo_cuadro": Rule(roles=ARCHIVO_READERS),
+    "archivo_serie_nueva": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_serie_editar": Rule(
+        lambda w: {"serie_id": _archivo(w)["serie"].pk},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.ARCHIVOS}),
+    ),
+    "archivo_expedientes": Rule(roles=ARCHIVO_READERS),
+    "archivo_expediente": Rule(_expediente_numero, roles=ARCHIVO_READERS),
+    "archivo_caratula": Rule(_expediente_numero, roles=ARCHIVO_READERS),
+    "archivo_expediente_reclasificar": Rule(
+        _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS, Role.OFICIALIA})
+    ),
+    "archivo_expediente_cerrar": Rule(
+        _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
+    ),
+    "archivo_cajas": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_caja_etiqueta": Rule(_caja, roles=frozenset({Role.ARCHIVOS})),
+    "archivo_prestamos": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_prestamo_devolver": Rule(
+        _prestamo, methods=("POST",), roles=frozenset({Role.ARCHIVOS})
+    ),
+    "archivo_transferencias": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_inventario": Rule(_transferencia, roles=frozenset({Role.ARCHIVOS})),
+    "archivo_baja": Rule(_baja, roles=frozenset({Role.ARCHIVOS})),
+    "archivo_baja_accion": Rule(
+        lambda w: {**_baja(w), "accion": "publicar"},
+        methods=("POST",),
+        roles=frozenset({Role.ARCHIVOS}),
+    ),
+    # Public: the published list of bajas documentales (LGA art. 31) and their documents.
+    "archivo_bajas_publicas": Rule(public=True, anyone=200),
+    "archivo_baja_documento": Rule(
+        lambda w: {**_baja(w), "documento": "dictamen"}, public=True, anyone=200
+    ),
+    "archivo_papel": Rule(roles=DESK_PAPER),
+    "archivo_relacion": Rule(roles=DESK_PAPER),
+    "archivo_etiquetas": Rule(roles=DESK_PAPER),
+    "archivo_turnado": Rule(
+        lambda w: {"siglas": w.turno.secretaria.siglas},
+        roles=frozenset({Role.OFICIALIA, Role.ARCHIVOS}),
+    ),
     # Ventanilla: each clerk sees the escritos they captured ---------------------------------
     "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
     "ventanilla_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
@@ -566,6 +717,12 @@ URLS: dict[str, Rule] = {
     ),
     "correo_rechazar": Rule(_correo_pk, methods=("POST",), roles=frozenset({Role.VENTANILLA})),
     "correo_adjunto": Rule(_correo, roles=frozenset({Role.VENTANILLA})),
+    "ventanilla_corregir": Rule(
+        _folio,
+        methods=("GET", "POST"),
+        roles=frozenset({Role.VENTANILLA}),
+        hidden_from=frozenset({"ventanilla_otra"}),
+    ),
     # Fila y citas: the kiosk, the ticket, the board and appointments are public (a ticket or
     # an appointment opens with its token only); a módulo's console is for the titular and the
     # enlaces of its secretaría (Agua's: 404); the schedule of appointments, for each
@@ -778,6 +935,7 @@ def test_objects_of_another_secretaria_or_person_are_not_found(world, personas):
         ("ventanilla", "GET", "ventanilla_escrito", {"folio": w.online.folio}),
         ("ventanilla", "GET", "ventanilla_acuse_estado", {"folio": w.online.folio}),
         ("ventanilla", "GET", "ventanilla_acuse", {"folio": w.online.folio}),
+        ("ventanilla", "GET", "ventanilla_corregir", {"folio": w.online.folio}),
         ("ventanilla", "GET", "escrito_detalle", {"folio": w.online.folio}),
         ("ventanilla_otra", "GET", "ventanilla_escrito", {"folio": w.escrito.folio}),
     ]
@@ -790,6 +948,7 @@ def test_objects_of_another_secretaria_or_person_are_not_found(world, personas):
         "ventanilla_escrito": {"folio": "NO-EXISTE"},
         "ventanilla_acuse_estado": {"folio": "NO-EXISTE"},
         "ventanilla_acuse": {"folio": "NO-EXISTE"},
+        "ventanilla_corregir": {"folio": "NO-EXISTE"},
     }
     for who, method, name, kwargs in cases:
         client = _client(personas[who])
@@ -834,6 +993,9 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     w = world
     client = _client(personas["contraloria"])
     arco = _solicitud_arco(w)  # made before the snapshot: it notifies the administración
+    archivo = _archivo(w)
+    prestamo = _prestamo(w)
+    baja = _baja(w)
     borrador = _borrador(w)  # likewise: it notifies the titular
     before = _snapshot()
     for name, kwargs in (
@@ -851,6 +1013,16 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("turno_returnar", {"turno_id": w.devuelto.pk}),
         ("tarea_detalle", {"tarea_id": w.tarea.pk}),
         ("ventanilla_nuevo", {}),
+        ("ventanilla_corregir", {"folio": w.escrito.folio}),
+        ("archivo_serie_nueva", {}),
+        ("archivo_serie_editar", {"serie_id": archivo["serie"].pk}),
+        ("archivo_expediente_reclasificar", {"numero": archivo["expediente"].numero}),
+        ("archivo_expediente_cerrar", {"numero": archivo["expediente"].numero}),
+        ("archivo_cajas", {}),
+        ("archivo_prestamos", {}),
+        ("archivo_prestamo_devolver", prestamo),
+        ("archivo_transferencias", {}),
+        ("archivo_baja_accion", {**baja, "accion": "ejecutar"}),
         *(("turno_accion", {"turno_id": w.turno.pk, "action": a}) for a in TURNO_ACTIONS),
         ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
         ("fila_horarios", {}),

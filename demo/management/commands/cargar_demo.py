@@ -36,6 +36,7 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
+from demo.archivo import load_instrumentos
 from demo.efirma import PASSWORD as DEMO_EFIRMA_PASSWORD
 from demo.efirma import demo_efirma_create
 from firmas import confianza
@@ -555,6 +556,7 @@ USERS = [
     ("operativo", "Óscar", "Morales", Role.OPERATIVO, "SOP"),
     ("contraloria", "Carmen", "Vega", Role.CONTRALORIA, None),
     ("administracion", "Adriana", "Luna", Role.ADMINISTRACION, None),
+    ("archivo", "Amalia", "Bustos", Role.ARCHIVOS, None),
 ]
 SENSES = ([Sense.POSITIVA, Sense.INFORMATIVA, Sense.PARCIAL, Sense.NEGATIVA], [45, 25, 15, 15])
 ANSWERS = {
@@ -645,6 +647,7 @@ class Command(BaseCommand):
         with time_machine.travel(start - timedelta(days=1), tick=False) if fresh else nullcontext():
             self.load_firma()
             self.load_catalogues()
+            load_instrumentos()
             self.load_users()
             self.load_fila_catalogue()
         if fresh:
@@ -671,8 +674,10 @@ class Command(BaseCommand):
         ca, cer, key = demo_efirma_create()
         if not AutoridadCertificadora.objects.exists():
             confianza.authority_install(ca.read_bytes())
-        self.stdout.write(f"e.firma de demostración del titular: {cer} y {key} "
-                          f"(contraseña {DEMO_EFIRMA_PASSWORD}).")
+        self.stdout.write(
+            f"e.firma de demostración del titular: {cer} y {key} "
+            f"(contraseña {DEMO_EFIRMA_PASSWORD})."
+        )
 
     @transaction.atomic
     def load_calendario(self) -> None:

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondencia', '0006_merge_firmas_prevencion'),
+        ('correspondencia', '0007_merge_acuse_anterior'),
     ]
 
     operations = [

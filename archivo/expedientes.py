@@ -1,0 +1,190 @@
+"""Expedientes: every escrito opens one (or joins an open one) of a serie when it is turned,
+its documents are indexed as they appear, and it is closed, which starts its retention."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from correspondencia.models import Acuse, Adjunto, AdjuntoOrigin, Escrito
+from oficialia import bitacora
+from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
+from oficialia.contadores import next_number
+
+from .indice import documento_add
+from .instrumentos import serie_proposed_for
+from .models import (
+    ContadorExpediente,
+    DocumentoTipo,
+    Expediente,
+    ExpedienteEscrito,
+    ExpedienteEstado,
+    Serie,
+)
+
+ADJUNTO_TIPO = {
+    AdjuntoOrigin.ESCRITO: DocumentoTipo.ESCRITO,
+    AdjuntoOrigin.PREVENCION: DocumentoTipo.PREVENCION,
+    AdjuntoOrigin.RESPUESTA: DocumentoTipo.RESPUESTA,
+}
+
+
+def expediente_of(escrito_id: int) -> Expediente | None:
+    link = (
+        ExpedienteEscrito.objects.select_related("expediente__serie")
+        .filter(escrito_id=escrito_id)
+        .first()
+    )
+    return link.expediente if link else None
+
+
+def _title(escrito: Escrito) -> str:
+    # The carátula is printed and travels: it names the matter, never the person.
+    return f"{escrito.tramite.nombre if escrito.tramite_id else 'Petición'} · {escrito.folio}"
+
+
+@transaction.atomic
+def escrito_classify(
+    *, escrito_id: int, user=None, serie: Serie | None = None, expediente: Expediente | None = None
+) -> Expediente:
+    """Put the escrito in an expediente: `expediente` (an open one) to join it, otherwise a
+    new one of `serie` or, by default, of the serie proposed from its trámite. Does nothing
+    if the escrito already has one."""
+    escrito = (
+        Escrito.objects.select_for_update(of=("self",))
+        .select_related("tramite__secretaria", "secretaria_destino")
+        .get(pk=escrito_id)
+    )
+    if (current := expediente_of(escrito.pk)) is not None:
+        return current
+    if expediente is not None:
+        expediente = Expediente.objects.select_for_update().get(pk=expediente.pk)
+        if expediente.estado != ExpedienteEstado.ABIERTO:
+            raise ActionError("Ese expediente está cerrado: elija uno abierto o abra uno nuevo.")
+        action = Accion.EXPEDIENTE_UNIR
+    else:
+        serie = serie or serie_proposed_for(escrito)
+        if serie is None:
+            raise ActionError(
+                "No hay una serie para este escrito: la Coordinación de Archivos debe marcar "
+                "una serie por defecto en el cuadro de clasificación."
+            )
+        year = timezone.localdate().year
+        number = next_number(ContadorExpediente, "last_number", year=year)
+        expediente = Expediente.objects.create(
+            numero=f"EXP-{year}-{number:06d}",
+            serie=serie,
+            titulo=_title(escrito),
+            clasificacion=serie.ruta,
+            secretaria=escrito.tramite.secretaria
+            if escrito.tramite_id
+            else escrito.secretaria_destino,
+            abierto_en=timezone.localdate(),
+            abierto_por=user,
+        )
+        action = Accion.EXPEDIENTE_ABRIR
+    ExpedienteEscrito.objects.create(escrito=escrito, expediente=expediente)
+    bitacora.record(
+        action=action,
+        object_type="expediente",
+        object_ref=expediente.numero,
+        folio=escrito.folio,
+        changes={"serie": expediente.serie.codigo, "version_serie": expediente.serie.version},
+        actor=user,
+    )
+    escrito_index(escrito_id=escrito.pk)
+    expediente.refresh_from_db()
+    return expediente
+
+
+def escrito_index(*, escrito_id: int) -> int:
+    """Add to the escrito's expediente every document of it not indexed yet (its files, the
+    answer's oficio, the acuse once made). Returns how many were added."""
+    expediente = expediente_of(escrito_id)
+    if expediente is None:
+        return 0
+    escrito = Escrito.objects.get(pk=escrito_id)
+    added = 0
+    for adjunto in Adjunto.objects.filter(escrito_id=escrito_id).order_by("position", "pk"):
+        fecha = escrito.received_at if adjunto.origin == AdjuntoOrigin.ESCRITO else timezone.now()
+        added += bool(
+            documento_add(
+                expediente_id=expediente.pk,
+                tipo=ADJUNTO_TIPO.get(adjunto.origin, DocumentoTipo.OTRO),
+                descripcion=f"{escrito.folio}: {adjunto.original_name}",
+                archivo=adjunto.file.name,
+                fecha=timezone.localtime(fecha).date(),
+                fojas=adjunto.pages,
+                origen=f"adjunto:{adjunto.pk}",
+                sha256=adjunto.sha256,
+            )
+        )
+    acuse = Acuse.objects.filter(escrito_id=escrito_id, generated_at__isnull=False).first()
+    if acuse is not None and acuse.pdf:
+        added += bool(
+            documento_add(
+                expediente_id=expediente.pk,
+                tipo=DocumentoTipo.ACUSE,
+                descripcion=f"Acuse de recibo de {escrito.folio}",
+                archivo=acuse.pdf.name,
+                fecha=timezone.localtime(acuse.generated_at).date(),
+                fojas=1,
+                origen=f"acuse:{acuse.verification_token}",
+                sha256=acuse.pdf_sha256 or None,
+            )
+        )
+    return added
+
+
+@transaction.atomic
+def expediente_reclassify(*, expediente_id: int, serie: Serie, user, motivo: str) -> Expediente:
+    """Move an open expediente to another serie, with the reason."""
+    motivo = " ".join(motivo.split())
+    if not motivo:
+        raise ActionError("Escriba por qué cambia la serie del expediente.")
+    expediente = (
+        Expediente.objects.select_for_update().select_related("serie").get(pk=expediente_id)
+    )
+    if expediente.estado != ExpedienteEstado.ABIERTO:
+        raise ActionError("Un expediente cerrado ya no cambia de serie.")
+    if not serie.vigente:
+        raise ActionError("Elija una serie vigente del cuadro de clasificación.")
+    if serie.pk == expediente.serie_id:
+        raise ActionError("El expediente ya está en esa serie.")
+    before = expediente.serie
+    expediente.serie = serie
+    expediente.clasificacion = serie.ruta
+    expediente.save(update_fields=["serie", "clasificacion"])
+    bitacora.record(
+        action=Accion.EXPEDIENTE_RECLASIFICAR,
+        object_type="expediente",
+        object_ref=expediente.numero,
+        changes={"de": before.codigo, "a": serie.codigo, "motivo": motivo},
+        actor=user,
+    )
+    return expediente
+
+
+@transaction.atomic
+def expediente_close(*, expediente_id: int, user, on: date | None = None) -> Expediente:
+    """Close the expediente: its closing date starts the retention clock (vigencia.py)."""
+    expediente = Expediente.objects.select_for_update().get(pk=expediente_id)
+    if expediente.estado == ExpedienteEstado.CERRADO:
+        raise ActionError("El expediente ya está cerrado.")
+    on = on or timezone.localdate()
+    if on < expediente.abierto_en:
+        raise ActionError("La fecha de cierre no puede ser anterior a la de apertura.")
+    if on > timezone.localdate():
+        raise ActionError("La fecha de cierre no puede ser futura.")
+    expediente.estado = ExpedienteEstado.CERRADO
+    expediente.cerrado_en = on
+    expediente.save(update_fields=["estado", "cerrado_en"])
+    bitacora.record(
+        action=Accion.EXPEDIENTE_CERRAR,
+        object_type="expediente",
+        object_ref=expediente.numero,
+        changes={"cerrado_en": on.isoformat()},
+        actor=user,
+    )
+    return expediente

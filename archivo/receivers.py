@@ -1,0 +1,39 @@
+"""What the archive hears from the escrito's app: each step of an escrito's life."""
+
+import logging
+
+from django.dispatch import receiver
+
+from correspondencia.models import Transicion
+from correspondencia.signals import transicion_registrada
+from oficialia.acciones import ActionError
+
+from .expedientes import escrito_classify, escrito_index
+from .originales import original_link_from_capture
+
+logger = logging.getLogger(__name__)
+
+# The step that opens the expediente: when the oficialía turns the escrito (LGA art. 29,
+# control de gestión), it is classified in the serie proposed from its trámite.
+CLASSIFY_ON = {"turnar"}
+
+
+@receiver(transicion_registrada, dispatch_uid="archivo-expediente")
+def _on_transicion(sender, transicion_id: int, **kwargs) -> None:
+    step = (
+        Transicion.objects.filter(pk=transicion_id)
+        .values("escrito_id", "action", "turno_id")
+        .first()
+    )
+    if step is None:
+        return
+    try:
+        if step["action"] == "recibir":
+            original_link_from_capture(escrito_id=step["escrito_id"])
+        elif step["action"] in CLASSIFY_ON and step["turno_id"] is None:
+            escrito_classify(escrito_id=step["escrito_id"])
+        else:
+            escrito_index(escrito_id=step["escrito_id"])
+    except (ActionError, FileNotFoundError):
+        # The step itself is committed; the expediente page shows what is missing.
+        logger.exception("could not file escrito %s in its expediente", step["escrito_id"])

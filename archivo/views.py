@@ -1,0 +1,506 @@
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from correspondencia.models import Secretaria
+from oficialia import bitacora
+from oficialia.acciones import ActionError
+from oficialia.acciones_bitacora import Accion
+from oficialia.roles import Role, role_required
+
+from . import disposicion, escritorio, indice, vigencia
+from .caratula import caratula_pdf
+from .expedientes import expediente_close, expediente_reclassify
+from .forms import CajaForm, PrestamoForm, ReclasificarForm, SerieForm
+from .instrumentos import cuadro, serie_create, serie_data_of, serie_revise
+from .models import (
+    BajaDocumental,
+    Caja,
+    Deposito,
+    Estante,
+    Expediente,
+    ExpedienteEstado,
+    Prestamo,
+    Serie,
+    Transferencia,
+    TransferenciaTipo,
+)
+from .originales import prestamo_open, prestamo_return
+
+# Who reads the archive: the archivists keep it, the oficialía files into it, the
+# contraloría reviews it.
+READERS = (Role.ARCHIVOS, Role.OFICIALIA, Role.CONTRALORIA)
+PAGE_SIZE = 50
+
+
+@role_required(*READERS)
+def cuadro_view(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "archivo/cuadro.html",
+        {"secciones": cuadro(), "puede_editar": Role.ARCHIVOS in _roles(request)},
+    )
+
+
+def _roles(request: HttpRequest) -> set[str]:
+    from oficialia.roles import roles_of
+
+    return roles_of(request.user)
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def serie_nueva(request: HttpRequest) -> HttpResponse:
+    form = SerieForm(request.POST or None, initial={"valor_administrativo": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            serie = serie_create(data=form.to_data(), user=request.user)
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Serie {serie.codigo} agregada al cuadro.")
+            return redirect("archivo_cuadro")
+    return render(request, "archivo/serie_form.html", {"form": form, "serie": None})
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def serie_editar(request: HttpRequest, serie_id: int) -> HttpResponse:
+    serie = Serie.objects.filter(pk=serie_id).select_related("seccion").first()
+    if serie is None:
+        raise Http404
+    if request.method == "POST":
+        form = SerieForm(request.POST)
+    else:
+        data = serie_data_of(serie)
+        form = SerieForm(initial={**data.__dict__, "tramites": data.tramites})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = serie_revise(
+                serie_id=serie.pk,
+                data=form.to_data(),
+                user=request.user,
+                motivo=form.cleaned_data["motivo"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Serie {new.codigo}: versión {new.version} vigente.")
+            return redirect("archivo_cuadro")
+    versiones = Serie.objects.filter(linaje=serie.linaje).order_by("-version")
+    return render(
+        request, "archivo/serie_form.html", {"form": form, "serie": serie, "versiones": versiones}
+    )
+
+
+@role_required(*READERS)
+def expedientes(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    estado = request.GET.get("estado", "")
+    items = Expediente.objects.select_related("serie", "secretaria").order_by("-numero")
+    if q:
+        items = items.filter(numero__icontains=q) | items.filter(
+            escritos__escrito__folio__icontains=q
+        )
+        items = items.distinct()
+    if estado in ExpedienteEstado.values:
+        items = items.filter(estado=estado)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "archivo/expedientes.html",
+        {"page": page, "q": q, "estado": estado, "estados": ExpedienteEstado.choices},
+    )
+
+
+def _expediente(numero: str) -> Expediente:
+    expediente = (
+        Expediente.objects.select_related("serie__seccion__fondo", "secretaria", "serie__padre")
+        .filter(numero=numero)
+        .first()
+    )
+    if expediente is None:
+        raise Http404
+    return expediente
+
+
+@role_required(*READERS)
+def expediente_detalle(request: HttpRequest, numero: str) -> HttpResponse:
+    expediente = _expediente(numero)
+    roles = _roles(request)
+    return render(
+        request,
+        "archivo/expediente.html",
+        {
+            "expediente": expediente,
+            "documentos": expediente.documentos.order_by("orden"),
+            "escritos": expediente.escritos.select_related("escrito").order_by(
+                "escrito__received_at"
+            ),
+            "prestamo": expediente.prestamos.filter(devuelto_en__isnull=True)
+            .select_related("solicitante")
+            .first(),
+            "fallas": indice.verify(expediente),
+            "fin_tramite": vigencia.fin_tramite(expediente),
+            "fin_concentracion": vigencia.fin_concentracion(expediente),
+            "form": ReclasificarForm(),
+            "puede_reclasificar": bool(roles & {Role.ARCHIVOS, Role.OFICIALIA}),
+            "puede_cerrar": Role.ARCHIVOS in roles,
+        },
+    )
+
+
+@role_required(Role.ARCHIVOS, Role.OFICIALIA)
+@require_POST
+def expediente_reclasificar(request: HttpRequest, numero: str) -> HttpResponse:
+    expediente = _expediente(numero)
+    form = ReclasificarForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Elija la serie nueva y escriba el motivo del cambio.")
+        return redirect("archivo_expediente", numero=numero)
+    try:
+        expediente_reclassify(
+            expediente_id=expediente.pk,
+            serie=form.cleaned_data["serie"],
+            user=request.user,
+            motivo=form.cleaned_data["motivo"],
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Expediente reclasificado.")
+    return redirect("archivo_expediente", numero=numero)
+
+
+@role_required(Role.ARCHIVOS)
+@require_POST
+def expediente_cerrar(request: HttpRequest, numero: str) -> HttpResponse:
+    expediente = _expediente(numero)
+    try:
+        expediente_close(expediente_id=expediente.pk, user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Expediente cerrado: desde hoy corre su plazo de conservación.")
+    return redirect("archivo_expediente", numero=numero)
+
+
+@role_required(*READERS)
+def caratula(request: HttpRequest, numero: str) -> HttpResponse:
+    expediente = _expediente(numero)
+    response = HttpResponse(caratula_pdf(expediente), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="caratula-{expediente.numero}.pdf"'
+    return response
+
+
+# The desk's paper ---------------------------------------------------------------------------
+
+DESK_ROLES = (Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS)
+
+
+def _day(request: HttpRequest) -> date:
+    raw = request.GET.get("fecha", "")
+    try:
+        return date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@role_required(*DESK_ROLES)
+def papel(request: HttpRequest) -> HttpResponse:
+    """The day's paper: the relación, the stickers and the turnado slips."""
+    day = _day(request)
+    return render(
+        request,
+        "archivo/papel.html",
+        {
+            "day": day,
+            "mias": escritorio.paper_received(day=day, clerk=request.user).count(),
+            "todas": escritorio.paper_received(day=day).count(),
+            "formatos": escritorio.LABEL_FORMATS.values(),
+            "secretarias": Secretaria.objects.filter(
+                turnos__turned_at__range=escritorio.day_bounds(day)
+            )
+            .annotate(n=Count("turnos"))
+            .order_by("nombre"),
+            "puede_turnado": bool(_roles(request) & {Role.OFICIALIA, Role.ARCHIVOS}),
+        },
+    )
+
+
+@role_required(*DESK_ROLES)
+def relacion(request: HttpRequest) -> HttpResponse:
+    day = _day(request)
+    clerk = None if request.GET.get("por") == "dia" else request.user
+    rows = escritorio.relacion_rows(escritorio.paper_received(day=day, clerk=clerk))
+    stem = f"relacion-{day:%Y-%m-%d}" + (f"-{clerk.get_username()}" if clerk else "")
+    bitacora.record(
+        action=Accion.ARCHIVO_IMPRIMIR,
+        object_type="relacion",
+        object_ref=stem,
+        changes={"escritos": len(rows)},
+    )
+    if request.GET.get("formato") == "csv":
+        response = HttpResponse(
+            escritorio.relacion_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return response
+    return _pdf_response(escritorio.relacion_pdf(day=day, clerk=clerk, rows=rows), f"{stem}.pdf")
+
+
+@role_required(Role.OFICIALIA, Role.ARCHIVOS)
+def turnado(request: HttpRequest, siglas: str) -> HttpResponse:
+    secretaria = Secretaria.objects.filter(siglas=siglas).first()
+    if secretaria is None:
+        raise Http404
+    day = _day(request)
+    return _pdf_response(
+        escritorio.turnado_pdf(day=day, secretaria=secretaria),
+        f"turnado-{secretaria.siglas}-{day:%Y-%m-%d}.pdf",
+    )
+
+
+@role_required(*DESK_ROLES)
+def etiquetas(request: HttpRequest) -> HttpResponse:
+    """«Recibido» stickers: the named folios, or the clerk's paper captures of the day. A
+    ventanilla clerk prints only their own captures."""
+    formato = escritorio.LABEL_FORMATS.get(request.GET.get("formato", ""), None)
+    formato = formato or escritorio.LABEL_FORMATS["hoja"]
+    folios = request.GET.getlist("folio")
+    only_mine = not (_roles(request) & {Role.OFICIALIA, Role.ARCHIVOS})
+    if folios:
+        escritos = escritorio.paper_received_by_folio(folios=folios)
+        if only_mine:
+            escritos = escritos.filter(captured_by=request.user)
+        escritos = list(escritos)
+        if not escritos:
+            raise Http404
+    else:
+        clerk = None if (request.GET.get("por") == "dia" and not only_mine) else request.user
+        escritos = list(escritorio.paper_received(day=_day(request), clerk=clerk))
+    return _pdf_response(
+        escritorio.etiquetas_pdf(escritos=escritos, formato=formato),
+        f"etiquetas-{formato.key}.pdf",
+    )
+
+
+# Paper originals: boxes and loans -------------------------------------------------------------
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def cajas(request: HttpRequest) -> HttpResponse:
+    form = CajaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        estante, _ = Estante.objects.get_or_create(
+            deposito=c["deposito"], codigo=c["estante"].strip().upper()
+        )
+        caja, created = Caja.objects.get_or_create(
+            estante=estante,
+            codigo=c["codigo"].strip().upper(),
+            defaults={"descripcion": c["descripcion"]},
+        )
+        if created:
+            messages.success(request, f"Caja {caja.etiqueta} agregada.")
+            return redirect("archivo_cajas")
+        form.add_error("codigo", f"Ya existe la caja {caja.etiqueta}.")
+    depositos = Deposito.objects.prefetch_related("estantes__cajas__originales")
+    return render(request, "archivo/cajas.html", {"form": form, "depositos": depositos})
+
+
+@role_required(Role.ARCHIVOS)
+def caja_etiqueta(request: HttpRequest, caja_id: int) -> HttpResponse:
+    caja = Caja.objects.select_related("estante__deposito").filter(pk=caja_id).first()
+    if caja is None:
+        raise Http404
+    return _pdf_response(escritorio.caja_label_pdf(caja), f"caja-{caja.etiqueta}.pdf")
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def prestamos(request: HttpRequest) -> HttpResponse:
+    form = PrestamoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            prestamo_open(
+                expediente_id=c["expediente"].pk,
+                solicitante=c["solicitante"],
+                motivo=c["motivo"],
+                vence=c["vence"],
+                user=request.user,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Préstamo de {c['expediente'].numero} registrado.")
+            return redirect("archivo_prestamos")
+    ledger = Prestamo.objects.select_related(
+        "expediente", "solicitante", "prestado_por", "recibido_por"
+    )
+    if request.GET.get("ver") == "abiertos":
+        ledger = ledger.filter(devuelto_en__isnull=True)
+    page = Paginator(ledger, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(
+        request,
+        "archivo/prestamos.html",
+        {"form": form, "page": page, "today": timezone.localdate()},
+    )
+
+
+@role_required(Role.ARCHIVOS)
+@require_POST
+def prestamo_devolver(request: HttpRequest, prestamo_id: int) -> HttpResponse:
+    if not Prestamo.objects.filter(pk=prestamo_id).exists():
+        raise Http404
+    try:
+        prestamo = prestamo_return(prestamo_id=prestamo_id, user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Devolución de {prestamo.expediente.numero} registrada.")
+    return redirect("archivo_prestamos")
+
+
+# Transfers and disposal ----------------------------------------------------------------------
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def transferencias(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        ids = [int(v) for v in request.POST.getlist("expediente") if v.isdecimal()]
+        accion = request.POST.get("accion")
+        try:
+            if accion == "primaria":
+                done = disposicion.transfer_make(
+                    tipo=TransferenciaTipo.PRIMARIA, expediente_ids=ids, user=request.user
+                )
+            elif accion == "secundaria":
+                done = disposicion.transfer_make(
+                    tipo=TransferenciaTipo.SECUNDARIA, expediente_ids=ids, user=request.user
+                )
+            elif accion == "baja":
+                baja = disposicion.baja_dictaminar(expediente_ids=ids, user=request.user)
+                messages.success(request, f"Baja {baja.numero} dictaminada: revísela y publíquela.")
+                return redirect("archivo_baja", numero=baja.numero)
+            else:
+                raise ActionError("Elija qué hacer con los expedientes.")
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Transferencia {done.numero} hecha: imprima su inventario.")
+        return redirect("archivo_transferencias")
+    today = timezone.localdate()
+    listas = []
+    for clave, titulo, boton, items, end in (
+        ("primaria", "Vigencia en trámite cumplida: transferencia primaria",
+         "Transferir al archivo de concentración", disposicion.due_primary(), vigencia.fin_tramite),
+        ("secundaria", "Conservación cumplida, destino histórico: transferencia secundaria",
+         "Transferir al archivo histórico", disposicion.due_secondary(),
+         vigencia.fin_concentracion),
+        ("baja", "Conservación cumplida, destino baja", "Dictaminar la baja documental",
+         disposicion.due_baja(), vigencia.fin_concentracion),
+    ):  # fmt: skip
+        for e in items:
+            e.vence = end(e)
+        listas.append({"clave": clave, "titulo": titulo, "boton": boton, "expedientes": items})
+    return render(
+        request,
+        "archivo/transferencias.html",
+        {
+            "today": today,
+            "listas": listas,
+            "transferencias": Transferencia.objects.all()[:50],
+            "bajas": BajaDocumental.objects.all()[:50],
+        },
+    )
+
+
+@role_required(Role.ARCHIVOS)
+def inventario(request: HttpRequest, numero: str, formato: str) -> HttpResponse:
+    transferencia = Transferencia.objects.filter(numero=numero).first()
+    if transferencia is None or formato not in ("pdf", "csv"):
+        raise Http404
+    if formato == "csv":
+        rows = disposicion.inventory_rows(
+            transferencia.expedientes.select_related("serie").order_by("numero")
+        )
+        response = HttpResponse(
+            disposicion.inventory_csv(rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="inventario-{numero}.csv"'
+        return response
+    return _pdf_response(
+        disposicion.transfer_inventory_pdf(transferencia), f"inventario-{numero}.pdf"
+    )
+
+
+def _baja(numero: str) -> BajaDocumental:
+    baja = BajaDocumental.objects.filter(numero=numero).first()
+    if baja is None:
+        raise Http404
+    return baja
+
+
+@role_required(Role.ARCHIVOS)
+def baja_detalle(request: HttpRequest, numero: str) -> HttpResponse:
+    baja = _baja(numero)
+    return render(
+        request, "archivo/baja.html", {"baja": baja, "hasta": disposicion.publicada_hasta(baja)}
+    )
+
+
+@role_required(Role.ARCHIVOS)
+@require_POST
+def baja_accion(request: HttpRequest, numero: str, accion: str) -> HttpResponse:
+    baja = _baja(numero)
+    services = {"publicar": disposicion.baja_publicar, "ejecutar": disposicion.baja_ejecutar}
+    if accion not in services:
+        raise Http404
+    try:
+        services[accion](baja_id=baja.pk, user=request.user)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Baja publicada." if accion == "publicar" else "Documentos suprimidos."
+        )
+    return redirect("archivo_baja", numero=numero)
+
+
+def baja_documento(request: HttpRequest, numero: str, documento: str) -> HttpResponse:
+    """The dictamen and the acta: public once published (within its term), and always for
+    the Coordinación de Archivos."""
+    baja = BajaDocumental.objects.filter(numero=numero).first()
+    staff = request.user.is_authenticated and Role.ARCHIVOS in _roles(request)
+    public = baja is not None and baja in disposicion.bajas_publicas()
+    if baja is None or documento not in ("dictamen", "acta") or not (staff or public):
+        raise Http404
+    render_pdf = (
+        disposicion.baja_dictamen_pdf if documento == "dictamen" else disposicion.baja_acta_pdf
+    )
+    return _pdf_response(render_pdf(baja), f"{documento}-{numero}.pdf")
+
+
+def bajas_publicas(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "archivo/bajas_publicas.html",
+        {"bajas": disposicion.bajas_publicas(), "anios": settings.ARCHIVO_BAJA_PUBLICACION_ANIOS},
+    )
