@@ -51,3 +51,21 @@ def retention_ended(escrito_id: int) -> bool:
             estado__in=[BajaEstado.PUBLICADA, BajaEstado.EJECUTADA]
         ).exists()
     )
+
+
+def retention_ends(escrito) -> date | None:
+    """The archive's answer to correspondencia.retencion (the default of the setting
+    OFICIALIA_FIN_CONSERVACION): the day the baja documental holding the escrito's expediente
+    was published, or None while no published baja holds it, so blocked personal data is
+    suppressed only through the archival disposal (LGPDPPSO; LGA arts. 31, 116, 121)."""
+    from .models import BajaEstado
+
+    published = (
+        ExpedienteEscrito.objects.filter(
+            escrito_id=escrito.pk,
+            expediente__bajas__estado__in=[BajaEstado.PUBLICADA, BajaEstado.EJECUTADA],
+        )
+        .values_list("expediente__bajas__publicada_en", flat=True)
+        .first()
+    )
+    return timezone.localdate(published) if published else None

@@ -62,6 +62,35 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 # The address printed on acuses (QR code, verification link) and in email links. It is on
 # paper for years. `make run ADDR=host:port` sets it to that address.
 PUBLIC_BASE_URL = env_str("OFICIALIA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long the link that confirms adding an escrito to an account (sent to the escrito's
+# email) stays valid.
+LINK_CONFIRMATION_HOURS = env_int("OFICIALIA_VINCULO_HORAS", 48)
+# When the archival retention of an escrito ends (after it, the personal data that an ARCO
+# cancellation blocked may be suppressed): a dotted path to a function escrito -> date | None,
+# so the archive's catálogo de disposición documental can answer. The default counts
+# OFICIALIA_CONSERVACION_ANOS from the escrito's closing; 0 (the default) means the catálogo
+# has not been configured and nothing is ever suppressed.
+ARCHIVAL_RETENTION_ENDS = env_str(
+    "OFICIALIA_FIN_CONSERVACION", "archivo.vigencia.retention_ends"
+)
+ARCHIVAL_RETENTION_YEARS = env_int("OFICIALIA_CONSERVACION_ANOS", 0)
+# Retention of addresses (LGPDPPSO: data kept only as long as its purpose needs). The
+# bitácora keeps each client address only as an HMAC-SHA256 keyed with BITACORA_IP_KEY
+# (contraloría still sees that two entries share an address); BITACORA_IP_RETENTION_DAYS > 0
+# keeps the address itself that many days apart from the chain. Failed sign-in records
+# (django-axes) are deleted after LOGIN_RECORDS_RETENTION_DAYS.
+BITACORA_IP_KEY = (
+    env_str("OFICIALIA_BITACORA_IP_CLAVE")
+    or hashlib.sha256(f"bitacora-ip:{SECRET_KEY}".encode()).hexdigest()
+)
+BITACORA_IP_RETENTION_DAYS = env_int("OFICIALIA_BITACORA_IP_DIAS", 0)
+LOGIN_RECORDS_RETENTION_DAYS = env_int("OFICIALIA_INTENTOS_RETENCION_DIAS", 90)
+# ARCO requests (LGPDPPSO, DOF 20/03/2025), in business days: the answer, its one extension,
+# carrying out a procedente answer, and how early the Unidad de Transparencia is reminded.
+ARCO_ANSWER_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_RESPUESTA_DIAS", 20)
+ARCO_EXTENSION_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_AMPLIACION_DIAS", 10)
+ARCO_EXECUTION_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_EFECTIVIDAD_DIAS", 15)
+ARCO_REMINDER_BUSINESS_DAYS = env_int("OFICIALIA_ARCO_RECORDATORIO_DIAS", 3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -111,12 +140,19 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Staff sign-in: after AXES_FAILURE_LIMIT failures an account is locked, and so is an
-# address, each on its own (trying many accounts from one place, or one account from many).
-# Every failed attempt is kept (AccessAttempt and AccessFailureLog, in the admin).
+# Sign-in lockout (oficialia/intentos.py): a pair (account, address) is locked after
+# AXES_FAILURE_LIMIT failures; the account from any address after LOGIN_ACCOUNT_FAILURE_LIMIT;
+# an address alone (many accounts behind one city-hall proxy) only after the far higher
+# LOGIN_ADDRESS_FAILURE_LIMIT. Failures count over AXES_COOLOFF_TIME, and the lock lasts that
+# long after the last one. Every failed attempt is kept (AccessAttempt, AccessFailureLog).
 AXES_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS_CUENTA", 20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("OFICIALIA_LOGIN_INTENTOS_DIRECCION", 100)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("OFICIALIA_LOGIN_BLOQUEO_MIN", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
+AXES_HANDLER = "oficialia.intentos.PerAccountHandler"
+AXES_LOCKOUT_CALLABLE = "oficialia.intentos.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "oficialia.net.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/bloqueado.html"
 AXES_RESET_ON_SUCCESS = True
@@ -419,6 +455,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "archivo.tasks.remind_loans",
         "schedule": crontab(hour=8, minute=5),
     },
+    "personal-data-retention": {
+        "task": "oficialia.tasks.purge_expired_records",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "arco-reminders": {
+        "task": "cuentas.tasks.send_arco_reminders",
+        "schedule": crontab(hour=8, minute=10),
+    },
 }
 TASK_RETRY_BACKOFF_MAX = 300
 
@@ -445,6 +489,8 @@ IMAP_POLL_SECONDS = env_int("OFICIALIA_IMAP_CADA_S", 120)
 IMAP_TIMEOUT = env_int("OFICIALIA_IMAP_TIMEOUT_S", 30)
 
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts this long; expired ones are deleted by the daily retention task.
+SESSION_COOKIE_AGE = env_int("OFICIALIA_SESION_HORAS", 12) * 3600
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = (

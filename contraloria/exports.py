@@ -54,7 +54,7 @@ def row(entry: Bitacora) -> list[str]:
             entry.actor_id or "",
             entry.role,
             entry.secretaria,
-            entry.ip or "",
+            entry.address_label,
             entry.action,
             action_label(entry.action),
             entry.object_type,

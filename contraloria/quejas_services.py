@@ -183,6 +183,8 @@ def _step(
         # must not carry their name.
         actor=actor,
         actor_label=None if actor is not None else f"Denunciante ({queja.folio})",
+        # An anonymous complainant leaves no address at all, not even its keyed hash.
+        keep_address=actor is not None or not queja.is_anonymous,
     )
     return transicion
 

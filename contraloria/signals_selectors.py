@@ -168,6 +168,9 @@ def contact_signals(period: Period, thresholds: Thresholds) -> list[ContactSigna
     start, end = period.bounds
     escritos = (
         Escrito.objects.filter(received_at__gte=start, received_at__lt=end)
+        # A blocked petitioner's data is out of every use (ARCO cancellation), these
+        # groupings by name and contact included.
+        .filter(peticionario__bloqueado_at__isnull=True)
         .select_related("peticionario")
         .only(
             "folio",
@@ -180,6 +183,7 @@ def contact_signals(period: Period, thresholds: Thresholds) -> list[ContactSigna
             "peticionario__telefono",
             "peticionario__curp",
             "peticionario__rfc",
+            "peticionario__bloqueado_at",
         )
         .order_by("received_at", "pk")
     )
@@ -269,7 +273,14 @@ def capture_signals(period: Period, thresholds: Thresholds) -> list[CaptureSigna
                 received_at__lt=day_start + timedelta(days=1),
             )
             .select_related("peticionario")
-            .only("folio", "received_at", "asunto", "peticionario__nombre")
+            .only(
+                "folio",
+                "received_at",
+                "asunto",
+                "peticionario__nombre",
+                "peticionario__tipo",
+                "peticionario__bloqueado_at",
+            )
             .order_by("received_at")[:EVIDENCE_SHOWN]
         )
         found.append(CaptureSignal(clerks[clerk_id], day, n, peers, median, escritos))

@@ -135,9 +135,10 @@ class EscritoForm(forms.Form):
         help_text="PDF, JPEG o PNG. Puede elegir varios.",
     )
     acepto_aviso = forms.BooleanField(
-        label="He leído el aviso de privacidad y acepto el tratamiento de mis datos.",
+        # An acknowledgement, not consent: filing a petition needs none (LGPDPPSO art. 16).
+        label="He leído el aviso de privacidad",
         error_messages={
-            "required": "Para presentar el escrito debe aceptar el aviso de privacidad."
+            "required": "Para presentar el escrito marque que leyó el aviso de privacidad."
         },
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)

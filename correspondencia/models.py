@@ -222,12 +222,49 @@ class Peticionario(models.Model):
     rfc = models.CharField("RFC", max_length=13, blank=True)
     domicilio = models.CharField("domicilio", max_length=300, blank=True)
     genero = models.CharField("género", max_length=20, choices=Gender.choices, blank=True)
+    # ARCO cancellation is a blocking first (LGPDPPSO): the data stays, untouched, in the
+    # escrito, its acuse and its files (public archive documents), but it is out of every
+    # use: staff pages show it masked, exports, open data and searches leave it out. It is
+    # suppressed only when the archival retention of the escrito ends.
+    bloqueado_at = models.DateTimeField("datos bloqueados el", null=True, blank=True)
+    suprimido_at = models.DateTimeField("datos suprimidos el", null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "peticionario"
         verbose_name_plural = "peticionarios"
+
+    def __str__(self) -> str:
+        return self.visible.nombre
+
+    @property
+    def is_blocked(self) -> bool:
+        return self.bloqueado_at is not None
+
+    @property
+    def visible(self) -> "Peticionario | PeticionarioBloqueado":
+        """What a staff page may show: the data, or the mask when it is blocked."""
+        return PeticionarioBloqueado(self) if self.is_blocked else self
+
+
+class PeticionarioBloqueado:
+    """The mask a staff page shows in place of a blocked petitioner: the kind of petitioner
+    (the figures count it) and nothing that identifies the person."""
+
+    nombre = "[Datos bloqueados por cancelación ARCO]"
+    email = telefono = curp = rfc = domicilio = genero = ""
+    is_blocked = True
+
+    def __init__(self, peticionario: Peticionario) -> None:
+        self.tipo = peticionario.tipo
+        self._peticionario = peticionario
+
+    def get_tipo_display(self) -> str:
+        return self._peticionario.get_tipo_display()
+
+    def get_genero_display(self) -> str:
+        return ""
 
     def __str__(self) -> str:
         return self.nombre

@@ -80,7 +80,15 @@ def transicion_record(
     transaction.on_commit(
         lambda: transicion_registrada.send(sender=Transicion, transicion_id=transicion.pk)
     )
-    if notify and public and target and turno is None and escrito.peticionario.email:
+    petitioner = escrito.peticionario
+    if (
+        notify
+        and public
+        and target
+        and turno is None
+        and petitioner.email
+        and not petitioner.is_blocked
+    ):
         transaction.on_commit(
             lambda: paso_publico_registrado.send(sender=Transicion, transicion_id=transicion.pk)
         )

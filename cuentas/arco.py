@@ -177,14 +177,3 @@ def personal_data_pdf(data: dict) -> bytes:
         {"data": data, "institucion": settings.INSTITUTION_NAME},
     )
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-
-
-def cancelled_document_pdf(at) -> bytes:
-    """The page that stands in for a file whose personal data were cancelled."""
-    from weasyprint import HTML
-
-    html = render_to_string(
-        "cuentas/documento_cancelado_pdf.html",
-        {"at": at, "institucion": settings.INSTITUTION_NAME},
-    )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

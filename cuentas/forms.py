@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from correspondencia.forms import validate_curp, validate_rfc
 from correspondencia.models import PetitionerType
 
-from .models import Cuenta, NoticeKind
+from .models import ArcoKind, Cuenta, NoticeKind
 from .services import normalize_email
 
 User = get_user_model()
@@ -207,11 +207,15 @@ class CancelacionForm(forms.Form):
 
 
 class ResolverForm(forms.Form):
-    """The administración's decision on an ARCO request."""
+    """The Unidad de Transparencia's answer to an ARCO request."""
 
     decision = forms.ChoiceField(
         label="Decisión",
-        choices=[("aplicar", "Procede: aplicarla"), ("improcedente", "Improcedente")],
+        choices=[
+            ("aplicar", "Procedente: hacerla efectiva ahora"),
+            ("procedente", "Procedente: hacerla efectiva después (dentro del plazo)"),
+            ("improcedente", "Improcedente"),
+        ],
         widget=forms.RadioSelect,
     )
     resolucion = forms.CharField(
@@ -222,3 +226,42 @@ class ResolverForm(forms.Form):
         help_text="Obligatoria si es improcedente: el fundamento y el motivo. "
         "No escriba datos personales: se conserva después de una cancelación.",
     )
+
+
+class DesvincularForm(forms.Form):
+    vinculo = forms.IntegerField(widget=forms.HiddenInput)
+    motivo = forms.CharField(
+        label="Motivo",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Por ejemplo: lo agregó un gestor; el peticionario se identificó en ventanilla.",
+    )
+
+
+class ArcoPapelForm(forms.Form):
+    """An ARCO request presented on paper at the ventanilla."""
+
+    derecho = forms.ChoiceField(
+        label="Derecho que ejerce", choices=ArcoKind.choices, widget=forms.RadioSelect
+    )
+    titular_nombre = forms.CharField(
+        label="Nombre del titular",
+        max_length=250,
+        help_text="Identificado en ventanilla con identificación oficial.",
+    )
+    titular_contacto = forms.CharField(
+        label="Correo o domicilio para notificarle la respuesta", max_length=300
+    )
+    folios = forms.CharField(
+        label="Folios de los escritos a los que se refiere",
+        required=False,
+        max_length=500,
+        help_text="Separados por espacios o comas, p. ej. OP-2026-000123.",
+    )
+    detalle = forms.CharField(
+        label="Lo que pide", max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    nombre = forms.CharField(label="Nombre corregido", required=False, max_length=250)
+    telefono = forms.CharField(label="Teléfono corregido", required=False, max_length=20)
+    curp = forms.CharField(label="CURP corregida", required=False, max_length=18)
+    rfc = forms.CharField(label="RFC corregido", required=False, max_length=13)

@@ -82,6 +82,9 @@ class Cuenta(models.Model):
 class LinkHow(models.TextChoices):
     PRESENTADO = "presentado", "Presentado con la cuenta"
     AGREGADO = "agregado", "Agregado con folio y código de acceso"
+    CONFIRMADO = "confirmado", "Agregado con folio, código y confirmación por correo"
+    RECLAMADO = "reclamado", "Reclamado de otra cuenta con folio, código y confirmación"
+    OFICIALIA = "oficialia", "Vinculado en la Oficialía con identificación"
 
 
 class EscritoVinculado(models.Model):
@@ -103,22 +106,66 @@ class EscritoVinculado(models.Model):
         return f"{self.cuenta} · {self.escrito_id}"
 
 
+class ConfirmacionVinculo(models.Model):
+    """A pending request to put an escrito in an account, waiting for the confirmation sent to
+    the email written on the escrito. Folio and access code alone are not proof: a gestor who
+    filed for others holds many. Only the SHA-256 of the link's token is kept."""
+
+    cuenta = models.ForeignKey(Cuenta, on_delete=models.CASCADE, related_name="confirmaciones")
+    escrito = models.ForeignKey(
+        "correspondencia.Escrito", on_delete=models.CASCADE, related_name="+"
+    )
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "confirmación de vínculo"
+        verbose_name_plural = "confirmaciones de vínculo"
+
+    def __str__(self) -> str:
+        return f"{self.cuenta} · {self.escrito_id}"
+
+
 class ArcoKind(models.TextChoices):
+    ACCESO = "acceso", "Acceso"
     RECTIFICACION = "rectificacion", "Rectificación"
     CANCELACION = "cancelacion", "Cancelación"
+    OPOSICION = "oposicion", "Oposición"
+
+
+class ArcoChannel(models.TextChoices):
+    CUENTA = "cuenta", "Desde la cuenta ciudadana"
+    VENTANILLA = "ventanilla", "En papel, en ventanilla"
 
 
 class ArcoState(models.TextChoices):
-    PENDIENTE = "pendiente", "Pendiente"
+    PENDIENTE = "pendiente", "En trámite"
+    PROCEDENTE = "procedente", "Procedente, por hacerse efectiva"
     ATENDIDA = "atendida", "Atendida"
     IMPROCEDENTE = "improcedente", "Improcedente"
 
 
 class SolicitudArco(models.Model):
-    """A request to rectify or cancel the account's personal data, resolved by the
-    administración. (Access is immediate: the citizen downloads it.)"""
+    """A request to exercise a right over personal data (access, rectification, cancellation,
+    opposition), received by the Unidad de Transparencia from an account or on paper at the
+    ventanilla, with its receipt folio and its legal terms (cuentas.plazos_arco)."""
 
-    cuenta = models.ForeignKey(Cuenta, on_delete=models.PROTECT, related_name="solicitudes")
+    folio = models.CharField("folio", max_length=20, blank=True)
+    channel = models.CharField(
+        "medio", max_length=12, choices=ArcoChannel.choices, default=ArcoChannel.CUENTA
+    )
+    cuenta = models.ForeignKey(
+        Cuenta, on_delete=models.PROTECT, related_name="solicitudes", null=True, blank=True
+    )
+    # On paper: who asks (identified at the ventanilla), where to notify, and the escritos
+    # the request is about.
+    titular_nombre = models.CharField("titular", max_length=250, blank=True)
+    titular_contacto = models.CharField(
+        "correo o domicilio para notificar", max_length=300, blank=True
+    )
+    folios = models.JSONField("escritos a los que se refiere", default=list, blank=True)
     kind = models.CharField("derecho", max_length=14, choices=ArcoKind.choices)
     detalle = models.TextField("lo que pide")
     # Rectification: the corrected values the citizen gave (nombre, telefono, curp, rfc).
@@ -127,7 +174,10 @@ class SolicitudArco(models.Model):
         "estado", max_length=12, choices=ArcoState.choices, default=ArcoState.PENDIENTE
     )
     requested_at = models.DateTimeField("solicitada el", db_index=True)
-    resolved_at = models.DateTimeField("resuelta el", null=True, blank=True)
+    answer_due = models.DateField("plazo para responder", null=True, blank=True)
+    extended_at = models.DateTimeField("plazo ampliado el", null=True, blank=True)
+    extension_reason = models.TextField("motivo de la ampliación", blank=True)
+    resolved_at = models.DateTimeField("respondida el", null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -136,6 +186,12 @@ class SolicitudArco(models.Model):
         related_name="+",
     )
     resolucion = models.TextField("respuesta al titular", blank=True)
+    notified_at = models.DateTimeField("respuesta notificada el", null=True, blank=True)
+    notification_channel = models.CharField("notificada por", max_length=120, blank=True)
+    execution_due = models.DateField("plazo para hacerla efectiva", null=True, blank=True)
+    executed_at = models.DateTimeField("hecha efectiva el", null=True, blank=True)
+    # The due date the Unidad was last reminded of (one reminder per term).
+    reminded_due = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "pk"]
@@ -147,8 +203,11 @@ class SolicitudArco(models.Model):
                 fields=["cuenta", "kind"],
                 condition=models.Q(state="pendiente"),
                 name="one_pending_arco_request_per_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["folio"], condition=~models.Q(folio=""), name="unique_arco_folio"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.pk}"
+        return self.folio or f"{self.get_kind_display()} {self.pk}"

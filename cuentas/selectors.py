@@ -13,7 +13,14 @@ from oficialia.calendario import BusinessCalendar
 from turnos.models import OPEN_TURNO_STATES, Turno, TurnoKind, TurnoState
 from turnos.plazos import Light, Thresholds, suggested_due_date
 
-from .models import NOTICE_KIND_OF_STATE, ArcoState, Cuenta, NoticeKind, SolicitudArco
+from .models import (
+    NOTICE_KIND_OF_STATE,
+    ArcoState,
+    Cuenta,
+    EscritoVinculado,
+    NoticeKind,
+    SolicitudArco,
+)
 
 # The order in which one light hides another when an escrito has several open turnos.
 LIGHT_SEVERITY = [Light.OVERDUE, Light.DUE_SOON, Light.ON_TIME, Light.PAUSED]
@@ -167,17 +174,25 @@ def arco_requests_of(cuenta: Cuenta) -> QuerySet[SolicitudArco]:
     return cuenta.solicitudes.order_by("-requested_at", "-pk")
 
 
-def arco_requests_pending() -> QuerySet[SolicitudArco]:
+def arco_requests_open() -> QuerySet[SolicitudArco]:
+    """Received and not yet carried out: pending an answer, or procedente."""
     return (
-        SolicitudArco.objects.filter(state=ArcoState.PENDIENTE)
+        SolicitudArco.objects.filter(state__in=[ArcoState.PENDIENTE, ArcoState.PROCEDENTE])
         .select_related("cuenta")
         .order_by("requested_at", "pk")
     )
 
 
+def arco_request_escritos(solicitud: SolicitudArco) -> QuerySet[Escrito]:
+    """The escritos a request is about: the account's, or those named on paper."""
+    if solicitud.cuenta_id:
+        return escritos_of(solicitud.cuenta)
+    return Escrito.objects.filter(folio__in=solicitud.folios).order_by("-received_at", "-pk")
+
+
 def arco_requests_resolved(limit: int = 50) -> QuerySet[SolicitudArco]:
     return (
-        SolicitudArco.objects.exclude(state=ArcoState.PENDIENTE)
+        SolicitudArco.objects.filter(state__in=[ArcoState.ATENDIDA, ArcoState.IMPROCEDENTE])
         .select_related("cuenta", "resolved_by")
         .order_by("-resolved_at", "-pk")[:limit]
     )
@@ -188,3 +203,30 @@ def arco_request(solicitud_id: int) -> SolicitudArco:
     if solicitud is None:
         raise Http404
     return solicitud
+
+
+# The Oficialía's view of the links ---------------------------------------------------------
+
+
+@dataclass
+class LinkRow:
+    vinculo: EscritoVinculado
+    email_matches: bool
+
+
+def links_for_staff(folio: str, limit: int = 50) -> list[LinkRow]:
+    """The links of escritos whose folio contains `folio` (the latest first, when empty),
+    each saying whether the account's address is the one written on the escrito."""
+    links = EscritoVinculado.objects.select_related("cuenta", "escrito__peticionario").order_by(
+        "-linked_at", "-pk"
+    )
+    if folio:
+        links = links.filter(escrito__folio__icontains=folio)
+    return [
+        LinkRow(
+            link,
+            bool(link.cuenta.email)
+            and link.cuenta.email == link.escrito.peticionario.email.strip().lower(),
+        )
+        for link in links[:limit]
+    ]

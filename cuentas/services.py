@@ -7,20 +7,18 @@ entries name the account by number, never by its email or the citizen's name: th
 is append-only, so what goes in there could never be cancelled.
 """
 
+import hashlib
 import logging
 import secrets
-import uuid
+from dataclasses import dataclass
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Replace
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -30,34 +28,24 @@ from django.utils.http import urlsafe_base64_encode
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import (
     OPEN_ESCRITO_STATES,
-    Acuse,
-    Adjunto,
     Escrito,
     Peticionario,
-    Transicion,
 )
-from correspondencia.services import acuse_queue
 from correspondencia.transiciones import transicion_record
 from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
-from oficialia.archivos import delete_files
 from oficialia.avisos import staff_notify, users_with_roles
 from oficialia.colas import RETRY
-from oficialia.models import Notificacion
+from oficialia.folios import FolioSeries, allocate_folio
 from oficialia.roles import Role, has_role
-from turnos.models import (
-    Evaluacion,
-    Prevencion,
-    Respuesta,
-    Tarea,
-    TareaComentario,
-    Turno,
-)
 
+from . import plazos_arco
 from .models import (
+    ArcoChannel,
     ArcoKind,
     ArcoState,
+    ConfirmacionVinculo,
     Cuenta,
     EscritoVinculado,
     LinkHow,
@@ -70,8 +58,6 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 USERNAME_PREFIX = "ciudadano-"
-# What a cancelled text reads afterwards.
-REDACTED = "[Dato cancelado]"
 # The petitioner fields a rectification may correct (their names in Peticionario).
 RECTIFIABLE_FIELDS = {"nombre": "Nombre", "telefono": "Teléfono", "curp": "CURP", "rfc": "RFC"}
 # The same words whether the folio does not exist or the code is wrong.
@@ -314,54 +300,409 @@ def escrito_link_if_signed_in(*, user, escrito_id: int) -> None:
         escrito_link(cuenta_id=cuenta.pk, escrito_id=escrito_id, how=LinkHow.PRESENTADO)
 
 
-def escrito_add(*, cuenta_id: int, folio: str, code: str) -> Escrito:
-    """Add an escrito filed before (or without) the account, proving it with folio and access
-    code. A wrong code and an unknown folio get the same message."""
+@dataclass(frozen=True)
+class AddResult:
+    """What adding an escrito did: linked it at once, or sent a confirmation to `sent_to`
+    (the escrito's email, masked)."""
+
+    escrito: Escrito
+    linked: bool
+    sent_to: str = ""
+
+
+def mask_email(address: str) -> str:
+    """ "lupita@example.com" → "l*****@e******.com": enough to recognise one's own address."""
+    local, _, domain = address.partition("@")
+    name, dot, tld = domain.rpartition(".")
+
+    def hide(part: str) -> str:
+        return part[:1] + "*" * max(len(part) - 1, 1)
+
+    return f"{hide(local)}@{hide(name)}{dot}{tld}"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def escrito_add(*, cuenta_id: int, folio: str, code: str) -> AddResult:
+    """Add an escrito filed before (or without) the account. Folio and access code are not
+    enough (a gestor who filed for others holds many): the escrito goes in at once only when
+    its email is the account's own confirmed address; otherwise a confirmation link is sent
+    to the email written on the escrito, and only the account that asked can use it. An
+    escrito without an email is linked at the Oficialía, by staff who see an identification.
+    A wrong code and an unknown folio get the same message."""
     escrito = correspondencia_selectors.escrito_for_public_lookup(folio=folio, code=code)
     if escrito is None:
         raise ActionError(WRONG_FOLIO_OR_CODE)
-    escrito_link(cuenta_id=cuenta_id, escrito_id=escrito.pk, how=LinkHow.AGREGADO)
+    cuenta = _lock_cuenta(cuenta_id)
+    link = EscritoVinculado.objects.filter(escrito=escrito).first()
+    if link is not None and link.cuenta_id == cuenta.pk:
+        return AddResult(escrito, linked=True)
+    contact = normalize_email(escrito.peticionario.email)
+    if cuenta.is_verified and contact and contact == cuenta.email:
+        _link_or_claim(cuenta, escrito, how=LinkHow.AGREGADO)
+        return AddResult(escrito, linked=True)
+    if not contact:
+        raise ActionError(
+            "Este escrito no tiene un correo electrónico al cual enviar la confirmación. Para "
+            "agregarlo a su cuenta acuda a la Oficialía de Partes con su acuse y una "
+            "identificación oficial."
+        )
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    confirmacion = ConfirmacionVinculo.objects.create(
+        cuenta=cuenta,
+        escrito=escrito,
+        token_sha256=_token_hash(token),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.LINK_CONFIRMATION_HOURS),
+    )
+    _record(Accion.CUENTA_PEDIR_VINCULO, cuenta, folio=escrito.folio)
+    transaction.on_commit(lambda: _queue(send_link_confirmation_email, confirmacion.pk, token))
+    return AddResult(escrito, linked=False, sent_to=mask_email(contact))
+
+
+@shared_task(name="cuentas.tasks.send_link_confirmation_email", **RETRY)
+def send_link_confirmation_email(confirmacion_id: int, token: str) -> None:
+    link_confirmation_email_send(confirmacion_id=confirmacion_id, token=token)
+
+
+def link_confirmation_email_send(*, confirmacion_id: int, token: str) -> bool:
+    """Send the confirmation link to the email written on the escrito (never to the account
+    that asked, which may not be the petitioner's)."""
+    confirmacion = ConfirmacionVinculo.objects.select_related("escrito__peticionario").get(
+        pk=confirmacion_id
+    )
+    address = confirmacion.escrito.peticionario.email
+    if confirmacion.confirmed_at or not address:
+        return False
+    context = {
+        "folio": confirmacion.escrito.folio,
+        "link": settings.PUBLIC_BASE_URL + reverse("cuenta_escrito_confirmar", args=[token]),
+        "hours": settings.LINK_CONFIRMATION_HOURS,
+    }
+    send_mail(
+        subject=f"Confirme que agrega el escrito {confirmacion.escrito.folio} a una cuenta",
+        message=render_to_string("cuentas/email/confirmar_vinculo.txt", context),
+        from_email=None,
+        recipient_list=[address],
+    )
+    return True
+
+
+LINK_CONFIRMATION_INVALID = (
+    "El enlace de confirmación no es válido o ya venció. Agregue el escrito otra vez desde "
+    "«Mis escritos» para recibir uno nuevo."
+)
+
+
+@transaction.atomic
+def escrito_link_confirm(*, cuenta_id: int, token: str) -> Escrito:
+    """The confirmation link was opened inside the account that asked: the escrito goes into
+    it, moved from another account if it was there (both are told)."""
+    confirmacion = (
+        ConfirmacionVinculo.objects.select_for_update()
+        .filter(token_sha256=_token_hash(token), confirmed_at__isnull=True)
+        .first()
+    )
+    if confirmacion is None or confirmacion.expires_at <= timezone.now():
+        raise ActionError(LINK_CONFIRMATION_INVALID)
+    if confirmacion.cuenta_id != cuenta_id:
+        raise ActionError(
+            "Este enlace confirma una solicitud hecha desde otra cuenta. Entre con la cuenta "
+            "desde la que pidió agregar el escrito, o si usted no lo pidió, no haga nada: el "
+            "escrito no se agregará."
+        )
+    cuenta = _lock_cuenta(cuenta_id)
+    escrito = confirmacion.escrito
+    confirmacion.confirmed_at = timezone.now()
+    confirmacion.save(update_fields=["confirmed_at"])
+    link = EscritoVinculado.objects.filter(escrito=escrito).first()
+    if link is None or link.cuenta_id != cuenta.pk:
+        _link_or_claim(cuenta, escrito, how=LinkHow.CONFIRMADO)
     return escrito
 
 
-# ARCO: requests ----------------------------------------------------------------------------
+def _link_or_claim(cuenta: Cuenta, escrito: Escrito, *, how: LinkHow) -> EscritoVinculado:
+    """Link the escrito to the account, proven; if another account holds it, move it and
+    tell both accounts by email."""
+    escrito = Escrito.objects.select_for_update(of=("self",)).get(pk=escrito.pk)
+    link = EscritoVinculado.objects.select_for_update().filter(escrito=escrito).first()
+    if link is None:
+        link = EscritoVinculado.objects.create(
+            cuenta=cuenta, escrito=escrito, how=how, linked_at=timezone.now()
+        )
+        _record(Accion.CUENTA_AGREGAR_ESCRITO, cuenta, folio=escrito.folio, changes={"como": how})
+        return link
+    if link.cuenta_id == cuenta.pk:
+        return link
+    previous = link.cuenta_id
+    link.cuenta = cuenta
+    link.how = LinkHow.RECLAMADO
+    link.linked_at = timezone.now()
+    link.save(update_fields=["cuenta", "how", "linked_at"])
+    _record(
+        Accion.CUENTA_RECLAMAR_ESCRITO,
+        cuenta,
+        folio=escrito.folio,
+        changes={"de_cuenta": previous, "a_cuenta": cuenta.pk},
+    )
+    folio = escrito.folio
+    transaction.on_commit(lambda: _queue(send_link_notice_email, previous, folio, "perdido"))
+    transaction.on_commit(lambda: _queue(send_link_notice_email, cuenta.pk, folio, "reclamado"))
+    return link
+
+
+@shared_task(name="cuentas.tasks.send_link_notice_email", **RETRY)
+def send_link_notice_email(cuenta_id: int, folio: str, kind: str) -> None:
+    link_notice_email_send(cuenta_id=cuenta_id, folio=folio, kind=kind)
+
+
+LINK_NOTICE_SUBJECTS = {
+    "perdido": "El escrito {folio} ya no está en su cuenta",
+    "reclamado": "El escrito {folio} quedó en su cuenta",
+    "desvinculado": "La Oficialía quitó el escrito {folio} de su cuenta",
+}
+
+
+def link_notice_email_send(*, cuenta_id: int, folio: str, kind: str, reason: str = "") -> bool:
+    """Tell an account that an escrito moved into or out of it."""
+    cuenta = Cuenta.objects.get(pk=cuenta_id)
+    if cuenta.cancelled_at or not cuenta.email:
+        return False
+    send_mail(
+        subject=LINK_NOTICE_SUBJECTS[kind].format(folio=folio),
+        message=render_to_string(
+            "cuentas/email/vinculo_cambiado.txt",
+            {
+                "folio": folio,
+                "kind": kind,
+                "reason": reason,
+                "entrar": settings.PUBLIC_BASE_URL + reverse("cuenta_entrar"),
+            },
+        ),
+        from_email=None,
+        recipient_list=[cuenta.email],
+    )
+    return True
+
+
+@shared_task(name="cuentas.tasks.send_unlink_notice_email", **RETRY)
+def send_unlink_notice_email(cuenta_id: int, folio: str, reason: str) -> None:
+    link_notice_email_send(cuenta_id=cuenta_id, folio=folio, kind="desvinculado", reason=reason)
+
+
+@transaction.atomic
+def escrito_link_at_desk(*, user, folio: str, email: str, reason: str) -> EscritoVinculado:
+    """Staff of the Oficialía put an escrito in an account after seeing the petitioner's
+    identification (an escrito without email, or a claim made in person), with the reason,
+    on record. If another account held it, it moves and both are told."""
+    if not has_role(user, Role.OFICIALIA):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Escriba cómo se identificó el peticionario.")
+    escrito = Escrito.objects.filter(folio=folio.strip().upper()).first()
+    cuenta = Cuenta.objects.filter(
+        email=normalize_email(email), verified_at__isnull=False, cancelled_at__isnull=True
+    ).first()
+    if escrito is None or cuenta is None:
+        raise ActionError("Revise el folio y el correo de la cuenta (una cuenta confirmada).")
+    cuenta = _lock_cuenta(cuenta.pk)
+    link = _link_or_claim(cuenta, escrito, how=LinkHow.OFICIALIA)
+    bitacora.record(
+        action=Accion.CUENTA_VINCULAR_OFICIALIA,
+        object_type="cuenta",
+        object_ref=str(cuenta.pk),
+        folio=escrito.folio,
+        changes={"motivo": reason},
+        actor=user,
+    )
+    return link
+
+
+@transaction.atomic
+def escrito_unlink(*, vinculo_id: int, user, reason: str) -> str:
+    """Staff of the Oficialía take an escrito out of an account (a link made by someone who
+    was not the petitioner), with the reason, on record. Returns the folio."""
+    if not has_role(user, Role.OFICIALIA):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ActionError("Escriba por qué se quita el escrito de la cuenta.")
+    link = (
+        EscritoVinculado.objects.select_for_update(of=("self",))
+        .select_related("escrito", "cuenta")
+        .filter(pk=vinculo_id)
+        .first()
+    )
+    if link is None:
+        raise ActionError("Ese vínculo ya no existe.")
+    folio, cuenta = link.escrito.folio, link.cuenta
+    link.delete()
+    bitacora.record(
+        action=Accion.CUENTA_DESVINCULAR,
+        object_type="cuenta",
+        object_ref=str(cuenta.pk),
+        folio=folio,
+        changes={"motivo": reason},
+        actor=user,
+    )
+    transaction.on_commit(lambda: _queue(send_unlink_notice_email, cuenta.pk, folio, reason))
+    return folio
+
+
+# ARCO: requests (the Unidad de Transparencia) ---------------------------------------------
+
+ARCO_STAFF = (Role.TRANSPARENCIA,)
+ARCO_INTAKE = (Role.TRANSPARENCIA, Role.VENTANILLA)
+
+
+def _clean_rectification(kind: str, rectificacion: dict | None) -> dict:
+    values = {
+        k: v.strip()
+        for k, v in (rectificacion or {}).items()
+        if k in RECTIFIABLE_FIELDS and v and v.strip()
+    }
+    if kind == ArcoKind.RECTIFICACION and not values:
+        raise ActionError("Escriba al menos un dato corregido.")
+    return values if kind == ArcoKind.RECTIFICACION else {}
+
+
+def _arco_new(**fields) -> SolicitudArco:
+    """Create the request with its receipt folio (its own series) and its answer term."""
+    now = timezone.now()
+    folio = allocate_folio(series=FolioSeries.ARCO, moment=now)
+    solicitud = SolicitudArco.objects.create(
+        folio=str(folio),
+        requested_at=now,
+        answer_due=plazos_arco.answer_due(now),
+        **fields,
+    )
+    staff_notify(
+        users_with_roles(*ARCO_STAFF),
+        f"Nueva solicitud ARCO {solicitud.folio}: "
+        f"{ArcoKind(solicitud.kind).label.lower()}, responder a más tardar el "
+        f"{solicitud.answer_due:%d/%m/%Y}",
+        reverse("arco_solicitud", args=[solicitud.pk]),
+    )
+    return solicitud
 
 
 @transaction.atomic
 def arco_request_create(
     *, cuenta_id: int, kind: ArcoKind, detalle: str, rectificacion: dict | None = None
 ) -> SolicitudArco:
-    """Ask the administración to rectify or cancel the account's personal data."""
+    """A citizen asks, from the account, to exercise a right over the account's data."""
     cuenta = _lock_cuenta(cuenta_id)
     if kind not in ArcoKind.values:
-        raise ActionError("Elija qué derecho ejerce: rectificación o cancelación.")
-    values = {
-        k: v.strip() for k, v in (rectificacion or {}).items() if k in RECTIFIABLE_FIELDS and v
-    }
+        raise ActionError("Elija qué derecho ejerce.")
     if not detalle.strip():
         raise ActionError("Escriba qué pide y por qué.")
-    if kind == ArcoKind.RECTIFICACION and not values:
-        raise ActionError("Escriba al menos un dato corregido.")
+    values = _clean_rectification(kind, rectificacion)
     if SolicitudArco.objects.filter(cuenta=cuenta, kind=kind, state=ArcoState.PENDIENTE).exists():
         raise ActionError("Ya tiene una solicitud de este tipo en trámite; espere su respuesta.")
-    solicitud = SolicitudArco.objects.create(
+    solicitud = _arco_new(
         cuenta=cuenta,
+        channel=ArcoChannel.CUENTA,
         kind=kind,
         detalle=detalle.strip(),
-        rectificacion=values if kind == ArcoKind.RECTIFICACION else {},
-        requested_at=timezone.now(),
+        rectificacion=values,
     )
     # The fields named, never their values nor the text: the bitácora cannot forget them.
     _record(
         Accion.ARCO_SOLICITAR,
         cuenta,
-        changes={"solicitud": solicitud.pk, "derecho": kind, "campos": sorted(values)},
+        changes={
+            "solicitud": solicitud.folio,
+            "derecho": kind,
+            "campos": sorted(values),
+        },
     )
-    staff_notify(
-        users_with_roles(Role.ADMINISTRACION),
-        f"Nueva solicitud ARCO de {ArcoKind(kind).label.lower()} (núm. {solicitud.pk})",
-        reverse("arco_solicitud", args=[solicitud.pk]),
+    return solicitud
+
+
+@transaction.atomic
+def arco_request_register(
+    *,
+    user,
+    kind: ArcoKind,
+    titular_nombre: str,
+    titular_contacto: str,
+    detalle: str,
+    folios: list[str],
+    rectificacion: dict | None = None,
+) -> SolicitudArco:
+    """A request presented on paper at the ventanilla (the titular identified in person):
+    the clerk or the Unidad captures it and hands over the receipt folio."""
+    if not has_role(user, *ARCO_INTAKE):
+        raise PermissionDenied
+    if kind not in ArcoKind.values:
+        raise ActionError("Elija qué derecho ejerce.")
+    if not titular_nombre.strip() or not titular_contacto.strip() or not detalle.strip():
+        raise ActionError("Escriba el nombre del titular, dónde notificarle y qué pide.")
+    folios = sorted({f.strip().upper() for f in folios if f.strip()})
+    known = set(Escrito.objects.filter(folio__in=folios).values_list("folio", flat=True))
+    if unknown := [f for f in folios if f not in known]:
+        raise ActionError(f"No existen estos folios: {', '.join(unknown)}.")
+    if kind in (ArcoKind.RECTIFICACION, ArcoKind.CANCELACION) and not folios:
+        raise ActionError("Anote el folio de cada escrito al que se refiere la solicitud.")
+    solicitud = _arco_new(
+        channel=ArcoChannel.VENTANILLA,
+        titular_nombre=titular_nombre.strip(),
+        titular_contacto=titular_contacto.strip(),
+        kind=kind,
+        detalle=detalle.strip(),
+        folios=folios,
+        rectificacion=_clean_rectification(kind, rectificacion),
     )
+    bitacora.record(
+        action=Accion.ARCO_SOLICITAR,
+        object_type="solicitud_arco",
+        object_ref=solicitud.folio,
+        changes={"derecho": kind, "medio": ArcoChannel.VENTANILLA, "escritos": folios},
+        actor=user,
+    )
+    return solicitud
+
+
+def _lock_solicitud(solicitud_id: int, user) -> SolicitudArco:
+    if not has_role(user, *ARCO_STAFF):
+        raise PermissionDenied
+    return (
+        SolicitudArco.objects.select_for_update(of=("self",))
+        .select_related("cuenta")
+        .get(pk=solicitud_id)
+    )
+
+
+def _arco_record(solicitud: SolicitudArco, action: Accion, user, **changes) -> None:
+    bitacora.record(
+        action=action,
+        object_type="solicitud_arco",
+        object_ref=solicitud.folio,
+        changes={"derecho": solicitud.kind, **changes},
+        actor=user,
+    )
+
+
+@transaction.atomic
+def arco_request_extend(*, solicitud_id: int, user, reason: str) -> SolicitudArco:
+    """Extend the answer's term, once, with the reason (it is notified with the answer)."""
+    solicitud = _lock_solicitud(solicitud_id, user)
+    if solicitud.state != ArcoState.PENDIENTE:
+        raise ActionError("Solo se amplía el plazo de una solicitud en trámite.")
+    if solicitud.extended_at:
+        raise ActionError("El plazo de respuesta ya se amplió una vez; no puede ampliarse más.")
+    if not reason.strip():
+        raise ActionError("Escriba por qué se amplía el plazo.")
+    solicitud.extended_at = timezone.now()
+    solicitud.extension_reason = reason.strip()
+    solicitud.answer_due = plazos_arco.answer_due(solicitud.requested_at, extended=True)
+    solicitud.save(update_fields=["extended_at", "extension_reason", "answer_due"])
+    _arco_record(solicitud, Accion.ARCO_AMPLIAR, user, vence=solicitud.answer_due.isoformat())
     return solicitud
 
 
@@ -373,58 +714,151 @@ def arco_request_resolve(
     accept: bool,
     resolucion: str,
     rectificacion: dict | None = None,
+    execute: bool = True,
 ) -> SolicitudArco:
-    """Resolve a request: apply it (rectify, or cancel the data: `cuenta_data_cancel`) or
-    declare it improcedente with the reason. The citizen is told by email."""
-    if not has_role(user, Role.ADMINISTRACION):
-        raise PermissionDenied
-    solicitud = (
-        SolicitudArco.objects.select_for_update(of=("self",))
-        .select_related("cuenta")
-        .get(pk=solicitud_id)
-    )
+    """Answer a request: procedente (and, with `execute`, carry it out at once) or
+    improcedente with the reason. An account's answer is notified by email at once (the
+    term to carry it out counts from there); a paper request's notification is recorded
+    by the Unidad (`arco_answer_notify`)."""
+    solicitud = _lock_solicitud(solicitud_id, user)
     if solicitud.state != ArcoState.PENDIENTE:
-        raise ActionError("Esta solicitud ya fue resuelta.")
+        raise ActionError("Esta solicitud ya fue respondida.")
     resolucion = resolucion.strip()
-    address = solicitud.cuenta.email
-    changes: dict = {"solicitud": solicitud.pk, "derecho": solicitud.kind}
-    if not accept:
-        if not resolucion:
-            raise ActionError("Escriba el fundamento y motivo por el que es improcedente.")
-        solicitud.state = ArcoState.IMPROCEDENTE
-    elif solicitud.kind == ArcoKind.RECTIFICACION:
-        values = {
-            k: v.strip()
-            for k, v in (rectificacion or solicitud.rectificacion).items()
-            if k in RECTIFIABLE_FIELDS and v and v.strip()
-        }
-        if not values:
-            raise ActionError("No hay datos corregidos que aplicar.")
-        changes["campos"] = sorted(values)
-        changes["escritos"] = _rectify(solicitud.cuenta, values, user)
-        solicitud.rectificacion = values
-        solicitud.state = ArcoState.ATENDIDA
-    else:
-        changes["escritos"] = cuenta_data_cancel(cuenta_id=solicitud.cuenta_id, user=user)
-        solicitud.state = ArcoState.ATENDIDA
+    if not accept and not resolucion:
+        raise ActionError("Escriba el fundamento y motivo por el que es improcedente.")
+    if accept and solicitud.kind == ArcoKind.RECTIFICACION:
+        solicitud.rectificacion = _clean_rectification(
+            solicitud.kind, rectificacion or solicitud.rectificacion
+        )
+    solicitud.state = ArcoState.PROCEDENTE if accept else ArcoState.IMPROCEDENTE
     solicitud.resolved_at = timezone.now()
     solicitud.resolved_by = user
     solicitud.resolucion = resolucion
-    # Not a full save: a cancellation has already emptied the request's own text.
     solicitud.save(
         update_fields=["state", "rectificacion", "resolved_at", "resolved_by", "resolucion"]
     )
-    changes["resultado"] = solicitud.state
-    bitacora.record(
-        action=Accion.ARCO_RESOLVER,
-        object_type="cuenta",
-        object_ref=str(solicitud.cuenta_id),
-        changes=changes,
-        actor=user,
-    )
+    _arco_record(solicitud, Accion.ARCO_RESPONDER, user, resultado=solicitud.state)
+    # Read before a cancellation erases it from the account.
+    address = solicitud.cuenta.email if solicitud.cuenta else ""
+    if solicitud.channel == ArcoChannel.CUENTA:
+        _arco_notify(solicitud, user, channel="Correo electrónico de la cuenta ciudadana")
+    if accept and execute:
+        _arco_execute(solicitud, user)
     if address:
         transaction.on_commit(lambda: _queue(send_arco_resolution_email, solicitud.pk, address))
     return solicitud
+
+
+def _arco_notify(solicitud: SolicitudArco, user, *, channel: str, at=None) -> None:
+    solicitud.notified_at = at or timezone.now()
+    solicitud.notification_channel = channel
+    if solicitud.state == ArcoState.PROCEDENTE:
+        solicitud.execution_due = plazos_arco.execution_due(solicitud.notified_at)
+    solicitud.save(update_fields=["notified_at", "notification_channel", "execution_due"])
+    _arco_record(solicitud, Accion.ARCO_NOTIFICAR, user, medio=channel)
+
+
+@transaction.atomic
+def arco_answer_notify(*, solicitud_id: int, user, channel: str, at=None) -> SolicitudArco:
+    """Record how and when the answer of a paper request was notified to the titular."""
+    solicitud = _lock_solicitud(solicitud_id, user)
+    if solicitud.resolved_at is None:
+        raise ActionError("Primero registre la respuesta.")
+    if solicitud.notified_at:
+        raise ActionError("La notificación de la respuesta ya está registrada.")
+    if not channel.strip():
+        raise ActionError("Escriba cómo se notificó (en persona, por correo certificado...).")
+    _arco_notify(solicitud, user, channel=channel.strip(), at=at)
+    return solicitud
+
+
+@transaction.atomic
+def arco_request_execute(*, solicitud_id: int, user) -> SolicitudArco:
+    """Carry out a procedente request (within its term)."""
+    solicitud = _lock_solicitud(solicitud_id, user)
+    if solicitud.state != ArcoState.PROCEDENTE:
+        raise ActionError("Solo se hace efectiva una solicitud procedente.")
+    _arco_execute(solicitud, user)
+    return solicitud
+
+
+def _paper_escritos(solicitud: SolicitudArco) -> list[Escrito]:
+    return list(
+        Escrito.objects.select_for_update(of=("self",))
+        .filter(folio__in=solicitud.folios)
+        .select_related("peticionario")
+        .order_by("pk")
+    )
+
+
+def _arco_execute(solicitud: SolicitudArco, user) -> None:
+    """Each right's effect:
+    - access: the data is delivered (an account downloads it; on paper the Unidad hands
+      over a copy) and the delivery is recorded;
+    - rectification: the corrected values go to the petitioner of each escrito concerned;
+    - cancellation: a bloqueo (`cuenta_data_cancel`, or `escrito_data_block` on paper);
+    - opposition: the treatment opposed stops: an account's optional email notices are
+      switched off (the petition itself needs no consent, LGPDPPSO art. 16)."""
+    changes: dict = {}
+    escritos = _lock_escritos(solicitud.cuenta) if solicitud.cuenta else _paper_escritos(solicitud)
+    if solicitud.kind == ArcoKind.RECTIFICACION:
+        changes["escritos"] = _rectify(escritos, solicitud.rectificacion, user)
+        changes["campos"] = sorted(solicitud.rectificacion)
+    elif solicitud.kind == ArcoKind.CANCELACION:
+        if solicitud.cuenta:
+            changes["escritos"] = cuenta_data_cancel(cuenta_id=solicitud.cuenta_id, user=user)
+        else:
+            _refuse_open(escritos)
+            for escrito in escritos:
+                escrito_data_block(escrito=escrito, user=user)
+            changes["escritos"] = [e.folio for e in escritos]
+    elif solicitud.kind == ArcoKind.OPOSICION and solicitud.cuenta:
+        Cuenta.objects.filter(pk=solicitud.cuenta_id).update(
+            **{f"notify_{kind}": False for kind in NoticeKind.values}
+        )
+        changes["avisos_por_correo"] = "desactivados"
+    solicitud.state = ArcoState.ATENDIDA
+    solicitud.executed_at = timezone.now()
+    solicitud.save(update_fields=["state", "executed_at"])
+    _arco_record(solicitud, Accion.ARCO_RESOLVER, user, resultado=solicitud.state, **changes)
+
+
+# ARCO: reminders ---------------------------------------------------------------------------
+
+
+@shared_task(name="cuentas.tasks.send_arco_reminders", **RETRY)
+def send_arco_reminders() -> int:
+    return arco_reminders_send()
+
+
+def arco_reminders_send(*, today=None) -> int:
+    """Remind the Unidad de Transparencia of each term about to end (or ended): once per
+    term. Returns how many reminders went out."""
+    from oficialia.calendario import BusinessCalendar
+
+    today = today or timezone.localdate()
+    calendar = BusinessCalendar()
+    staff = list(users_with_roles(*ARCO_STAFF))
+    sent = 0
+    for solicitud in SolicitudArco.objects.filter(
+        state__in=[ArcoState.PENDIENTE, ArcoState.PROCEDENTE]
+    ):
+        if not plazos_arco.reminder_due(solicitud, today=today, calendar=calendar):
+            continue
+        due = plazos_arco.current_due(solicitud)
+        what = "responder" if solicitud.state == ArcoState.PENDIENTE else "hacer efectiva"
+        when = "venció" if due < today else "vence"
+        with transaction.atomic():
+            updated = SolicitudArco.objects.filter(pk=solicitud.pk).exclude(reminded_due=due)
+            if not updated.update(reminded_due=due):
+                continue
+            staff_notify(
+                staff,
+                f"Solicitud ARCO {solicitud.folio}: el plazo para {what} {when} el {due:%d/%m/%Y}",
+                reverse("arco_solicitud", args=[solicitud.pk]),
+            )
+        sent += 1
+    return sent
 
 
 def arco_resolution_email_send(*, solicitud_id: int, address: str) -> None:
@@ -448,11 +882,11 @@ def _lock_escritos(cuenta: Cuenta) -> list[Escrito]:
     )
 
 
-def _rectify(cuenta: Cuenta, values: dict, user) -> list[str]:
-    """Correct the petitioner data of every escrito of the account. The Peticionario's
-    history keeps the old values: it is the record of the rectification."""
+def _rectify(escritos: list[Escrito], values: dict, user) -> list[str]:
+    """Correct the petitioner data of the escritos. The Peticionario's history keeps the old
+    values: it is the record of the rectification."""
     folios = []
-    for escrito in _lock_escritos(cuenta):
+    for escrito in escritos:
         peticionario = escrito.peticionario
         for field, value in values.items():
             setattr(peticionario, field, value)
@@ -472,46 +906,38 @@ def _rectify(cuenta: Cuenta, values: dict, user) -> list[str]:
 
 
 def cuenta_data_cancel(*, cuenta_id: int, user) -> list[str]:
-    """Cancel the personal data of a citizen account (ARCO), keeping what the figures count.
+    """Cancel the personal data of a citizen account (ARCO): a blocking, then, for the
+    account itself, a deletion. Runs in the caller's transaction (`arco_request_resolve`);
+    returns the folios whose petitioner data was blocked.
 
-    Only when none of the account's escritos is still in process: an escrito without its text
-    and its petitioner could not be answered (the citizen may withdraw it first). Returns the
-    folios anonymised. Runs in the caller's transaction (`arco_request_resolve`).
+    Only when none of the account's escritos is still in process: an escrito whose
+    petitioner is out of every use could not be answered (the citizen may withdraw it first).
 
-    Kept, because the statistics, the open data and the archive count them: each escrito's
-    folio (year and number), channel, dates, state, trámite, secretaría, fojas and number of
-    anexos; the petitioner's type (física, moral, dependencia) and gender, anonymous figures
-    once the name is gone; the turnos with their dates, states and due dates; each answer's
-    sense, date and whether it was on time; the rating's score; the timeline's steps (what
-    happened and when); each attachment's size, pages, origin and SHA-256; the escrito's
-    digest and access code (they identify the submission, not the person).
+    The escritos are public archive documents (Ley General de Archivos; altering them outside
+    the archival disposal is an offence, arts. 116 and 121), so NOTHING in them changes: not
+    the escrito, its attachments, the answer, the oficio, the acuse or any stored file. The
+    petitioner's data on each is marked blocked (`Peticionario.bloqueado_at`): staff pages
+    show it masked, exports, open data and searches leave it out, and no notice is sent to
+    it. It is suppressed only when the archival retention of the escrito ends, by the
+    `suprimir_datos_bloqueados` command.
 
-    Removed (emptied, or replaced by REDACTED where a text is required):
-    - the petitioner of each escrito: name, email, phone, CURP and RFC, in the row and in
-      every historical version of it;
-    - the escrito's subject, text, número de oficio and description of anexos, in the row and
-      in its history, and the subject where the staff notifications quote it;
-    - every free text written about it: the reasons of its timeline steps, the turnos'
-      instructions and reasons for a changed due date (and their history), the tasks and
-      their comments (and history), the prevenciones and the petitioner's answers, the
-      answers' texts, the rating's comment;
-    - the files: the petitioner's attachments, the answers to prevenciones and the answer
-      oficios are replaced by a one-page PDF saying the document was cancelled, named
-      "documento-N.pdf"; the acuse PDF is deleted and made again from the anonymised data;
-    - the account: its email (in the Cuenta and in the User), the saved petitioner data, the
-      texts of its ARCO requests, the password (unusable) and the account itself (inactive),
-      and django-axes' records of its sign-ins (with their IP addresses).
-
-    Not touched: the bitácora. It is append-only (a database trigger refuses UPDATE and
-    DELETE, and its hash chain would break), and it is the record that this cancellation
-    happened. It never receives the petitioner's name, email, phone, CURP or the escrito's
-    text (the account is named by number, its username is an opaque handle), but it keeps
-    the actions of the account with their dates and IP addresses, and copies the free-text
-    reason of each timeline step as it was written. Emails already sent are outside the
-    system.
+    The account is not an archive document and is deleted at once: its email (in the Cuenta
+    and in the User), the saved petitioner data and notice preferences, its links to
+    escritos, pending link confirmations, the password (unusable, the user inactive) and
+    django-axes' records of its sign-ins. The bitácora is append-only and records that this
+    happened; it never held the petitioner's name, email, phone or CURP.
     """
     cuenta = _lock_cuenta(cuenta_id)
     escritos = _lock_escritos(cuenta)
+    _refuse_open(escritos)
+    now = timezone.now()
+    for escrito in escritos:
+        escrito_data_block(escrito=escrito, user=user, now=now)
+    _cuenta_delete_data(cuenta, now)
+    return [e.folio for e in escritos]
+
+
+def _refuse_open(escritos: list[Escrito]) -> None:
     open_ones = [e.folio for e in escritos if e.state in OPEN_ESCRITO_STATES]
     if open_ones:
         raise ActionError(
@@ -519,122 +945,43 @@ def cuenta_data_cancel(*, cuenta_id: int, user) -> list[str]:
             + ", ".join(open_ones)
             + "): el peticionario puede desistirse de ellos, o espere a que se respondan."
         )
-    now = timezone.now()
-    old_files: list[str] = []
-    placeholder = None
-    for escrito in escritos:
-        files, placeholder = _escrito_anonymise(escrito, user, now, placeholder)
-        old_files += files
-    _cuenta_anonymise(cuenta, now)
-    acuse_ids = list(Acuse.objects.filter(escrito__in=escritos).values_list("pk", flat=True))
-
-    def after_commit() -> None:
-        # The old files go first: a new acuse is written under the same name. Made again
-        # from the anonymised data (and not emailed: there is no address any more).
-        delete_files(old_files)
-        for acuse_id in acuse_ids:
-            acuse_queue(acuse_id=acuse_id)
-
-    transaction.on_commit(after_commit)
-    return [e.folio for e in escritos]
 
 
-def _redact(queryset, *fields: str) -> None:
-    """Replace each non-empty value of `fields` with REDACTED."""
-    for field in fields:
-        queryset.exclude(**{field: ""}).update(**{field: REDACTED})
-
-
-def _escrito_anonymise(escrito: Escrito, user, now, placeholder: str | None):
-    old_asunto = escrito.asunto
-    peticionario_fields = {
-        "nombre": REDACTED,
-        "email": "",
-        "telefono": "",
-        "curp": "",
-        "rfc": "",
-        "domicilio": "",
-    }
-    Peticionario.objects.filter(pk=escrito.peticionario_id).update(**peticionario_fields)
-    Peticionario.history.filter(id=escrito.peticionario_id).update(**peticionario_fields)
-    escrito_fields = {
-        "asunto": REDACTED,
-        "texto": "",
-        "numero_oficio": "",
-        "anexos_descripcion": "",
-    }
-    Escrito.objects.filter(pk=escrito.pk).update(**escrito_fields)
-    Escrito.history.filter(id=escrito.pk).update(**escrito_fields)
-
-    _redact(Transicion.objects.filter(escrito=escrito), "reason")
-    turnos = Turno.objects.filter(escrito=escrito)
-    _redact(turnos, "instruccion", "due_date_reason")
-    _redact(Turno.history.filter(escrito_id=escrito.pk), "instruccion", "due_date_reason")
-    _redact(Tarea.objects.filter(turno__escrito=escrito), "descripcion")
-    _redact(Tarea.history.filter(turno__escrito_id=escrito.pk), "descripcion")
-    _redact(TareaComentario.objects.filter(tarea__turno__escrito=escrito), "texto")
-    _redact(Prevencion.objects.filter(turno__escrito=escrito), "texto", "answer_text")
-    _redact(Respuesta.objects.filter(turno__escrito=escrito), "texto")
-    Evaluacion.objects.filter(escrito=escrito).update(comentario="")
-    if old_asunto:
-        Notificacion.objects.filter(texto__contains=escrito.folio).update(
-            texto=Replace(F("texto"), Value(f"«{old_asunto}»"), Value(f"«{REDACTED}»"))
-        )
-
-    old_files: list[str] = []
-    adjuntos = list(Adjunto.objects.filter(escrito=escrito).order_by("position", "pk"))
-    if adjuntos:
-        if placeholder is None:
-            placeholder = _cancelled_document(now)
-        for adjunto in adjuntos:
-            if adjunto.file.name and adjunto.file.name != placeholder:
-                old_files.append(adjunto.file.name)
-            Adjunto.objects.filter(pk=adjunto.pk).update(
-                file=placeholder,
-                original_name=f"documento-{adjunto.position + 1}.pdf",
-                content_type="application/pdf",
-            )
-    acuse = Acuse.objects.filter(escrito=escrito).first()
-    if acuse is not None:
-        if acuse.pdf.name:
-            old_files.append(acuse.pdf.name)
-        Acuse.objects.filter(pk=acuse.pk).update(
-            pdf="", pdf_sha256="", generated_at=None, queued_at=None
-        )
-
+def escrito_data_block(*, escrito: Escrito, user, now=None) -> None:
+    """Block the petitioner data of one escrito (ARCO cancellation) without changing a byte
+    of it. An update, not a save: the Peticionario's history would copy the data again."""
+    Peticionario.objects.filter(pk=escrito.peticionario_id, bloqueado_at__isnull=True).update(
+        bloqueado_at=now or timezone.now()
+    )
     transicion_record(
         escrito=escrito,
         action=Accion.ESCRITO_CANCELAR_DATOS,
-        description="Datos personales cancelados a solicitud del titular (derechos ARCO)",
+        description="Datos del peticionario bloqueados a solicitud del titular (cancelación ARCO)",
         actor=user,
+        public=False,
+        notify=False,
     )
-    return old_files, placeholder
 
 
-def _cancelled_document(now) -> str:
-    """Store the one-page PDF that stands in for each cancelled file; returns its name. If
-    the transaction rolls back, the orphan sweeper removes it."""
-    from .arco import cancelled_document_pdf
-
-    local = timezone.localtime(now)
-    name = f"adjuntos/{local:%Y/%m}/{uuid.uuid4().hex}.pdf"
-    return default_storage.save(name, ContentFile(cancelled_document_pdf(now)))
-
-
-def _cuenta_anonymise(cuenta: Cuenta, now) -> None:
+def _cuenta_delete_data(cuenta: Cuenta, now) -> None:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     user = cuenta.user
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=user.username).delete()
-    SolicitudArco.objects.filter(cuenta=cuenta).update(detalle=REDACTED, rectificacion={})
-    _redact(SolicitudArco.objects.filter(cuenta=cuenta), "resolucion")
+    EscritoVinculado.objects.filter(cuenta=cuenta).delete()
+    ConfirmacionVinculo.objects.filter(cuenta=cuenta).delete()
     Cuenta.objects.filter(pk=cuenta.pk).update(
         email="",
         nombre="",
         telefono="",
         curp="",
         domicilio="",
+        notify_avance=True,
+        notify_prevencion=True,
+        notify_respuesta=True,
+        notify_cierre=True,
+        notices_seen_at=None,
         cancelled_at=now,
     )
     # An update, not a save: the audit of User changes would copy the old email into the

@@ -3,6 +3,7 @@
 from .avisos import notify_petitioner, relay_petitioner_notices
 from .services import (
     send_account_exists_email,
+    send_arco_reminders,
     send_arco_resolution_email,
     send_verification_email,
 )
@@ -11,6 +12,7 @@ __all__ = [
     "notify_petitioner",
     "relay_petitioner_notices",
     "send_account_exists_email",
+    "send_arco_reminders",
     "send_arco_resolution_email",
     "send_verification_email",
 ]

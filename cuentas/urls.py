@@ -31,8 +31,13 @@ urlpatterns = [
     path("mi-cuenta/privacidad/", views.privacidad, name="cuenta_privacidad"),
     path("mi-cuenta/privacidad/mis-datos.json", views.mis_datos_json, name="cuenta_mis_datos_json"),
     path("mi-cuenta/privacidad/mis-datos.pdf", views.mis_datos_pdf, name="cuenta_mis_datos_pdf"),
-    # The administración resolves the ARCO requests.
+    # The Oficialía sees and undoes the links of escritos to accounts.
+    path("oficialia/vinculos/", views.vinculos, name="oficialia_vinculos"),
+    # The administración lifts sign-in locks, with a reason.
+    path("accesos/bloqueados/", views.accesos_bloqueados, name="accesos_bloqueados"),
+    # The Unidad de Transparencia receives and answers the ARCO requests.
     path("datos-personales/solicitudes/", views.arco_solicitudes, name="arco_solicitudes"),
+    path("datos-personales/solicitudes/nueva/", views.arco_nueva, name="arco_nueva"),
     path(
         "datos-personales/solicitudes/<int:solicitud_id>/",
         views.arco_solicitud,

@@ -15,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
@@ -23,19 +23,21 @@ from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from oficialia import bitacora
+from oficialia import bitacora, intentos
 from oficialia.acciones_bitacora import Accion
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 from turnos.services import ActionError
 
-from . import arco, selectors, services
+from . import arco, plazos_arco, selectors, services
 from .acceso import account_context, cuenta_required
 from .forms import (
+    ArcoPapelForm,
     AvisosForm,
     CancelacionForm,
     CuentaPasswordResetForm,
     DatosForm,
+    DesvincularForm,
     EntrarForm,
     RectificacionForm,
     ReenviarForm,
@@ -313,43 +315,98 @@ def mis_datos_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# The administración resolves the ARCO requests ----------------------------------------------
+# The Unidad de Transparencia receives and answers the ARCO requests -------------------------
 
 
-@role_required(Role.ADMINISTRACION)
+@role_required(Role.TRANSPARENCIA)
 def arco_solicitudes(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cuentas/arco_solicitudes.html",
         {
-            "pendientes": selectors.arco_requests_pending(),
+            "abiertas": selectors.arco_requests_open(),
             "resueltas": selectors.arco_requests_resolved(),
+            "today": timezone.localdate(),
         },
     )
 
 
 @never_cache
-@role_required(Role.ADMINISTRACION)
+@role_required(Role.TRANSPARENCIA, Role.VENTANILLA)
 @require_http_methods(["GET", "POST"])
-def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
-    solicitud = selectors.arco_request(solicitud_id)
-    form = ResolverForm(request.POST or None)
+def arco_nueva(request: HttpRequest) -> HttpResponse:
+    """A request presented on paper at the ventanilla: captured, with its receipt folio."""
+    form = ArcoPapelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            services.arco_request_resolve(
-                solicitud_id=solicitud.pk,
+            solicitud = services.arco_request_register(
                 user=request.user,
-                accept=form.cleaned_data["decision"] == "aplicar",
-                resolucion=form.cleaned_data["resolucion"],
+                kind=data["derecho"],
+                titular_nombre=data["titular_nombre"],
+                titular_contacto=data["titular_contacto"],
+                detalle=data["detalle"],
+                folios=data["folios"].replace(",", " ").split(),
+                rectificacion={k: data.get(k, "") for k in services.RECTIFIABLE_FIELDS},
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"Solicitud {solicitud.pk} resuelta.")
-            return redirect("arco_solicitudes")
-    # The page shows the petitioner data of the account's escritos: that goes on record.
+            return render(request, "cuentas/arco_recibida.html", {"solicitud": solicitud})
+    return render(request, "cuentas/arco_nueva.html", {"form": form})
+
+
+ARCO_ACTIONS = {
+    "responder": "Respuesta registrada.",
+    "ampliar": "Plazo de respuesta ampliado.",
+    "notificar": "Notificación registrada.",
+    "efectiva": "Solicitud hecha efectiva.",
+}
+
+
+@never_cache
+@role_required(Role.TRANSPARENCIA)
+@require_http_methods(["GET", "POST"])
+def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
+    solicitud = selectors.arco_request(solicitud_id)
+    action = request.POST.get("accion", "responder") if request.method == "POST" else ""
+    form = ResolverForm(request.POST if action == "responder" else None)
+    error = ""
+    if action in ARCO_ACTIONS:
+        try:
+            if action == "responder":
+                if not form.is_valid():
+                    raise ActionError("Elija la decisión.")
+                decision = form.cleaned_data["decision"]
+                services.arco_request_resolve(
+                    solicitud_id=solicitud.pk,
+                    user=request.user,
+                    accept=decision != "improcedente",
+                    execute=decision == "aplicar",
+                    resolucion=form.cleaned_data["resolucion"],
+                )
+            elif action == "ampliar":
+                services.arco_request_extend(
+                    solicitud_id=solicitud.pk,
+                    user=request.user,
+                    reason=request.POST.get("motivo", ""),
+                )
+            elif action == "notificar":
+                services.arco_answer_notify(
+                    solicitud_id=solicitud.pk,
+                    user=request.user,
+                    channel=request.POST.get("medio", ""),
+                )
+            else:
+                services.arco_request_execute(solicitud_id=solicitud.pk, user=request.user)
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, f"{solicitud.folio}: {ARCO_ACTIONS[action]}")
+            return redirect("arco_solicitud", solicitud_id=solicitud.pk)
+    # The page shows the petitioner data of the escritos concerned: that goes on record.
     bitacora.record(
-        action=Accion.DATOS_VER, object_type="cuenta", object_ref=str(solicitud.cuenta_id)
+        action=Accion.DATOS_VER, object_type="solicitud_arco", object_ref=solicitud.folio
     )
     return render(
         request,
@@ -357,12 +414,85 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
         {
             "solicitud": solicitud,
             "form": form,
+            "error": error,
+            "due": plazos_arco.current_due(solicitud),
             "escritos": selectors.escritos_with_lights(
-                selectors.escritos_of(solicitud.cuenta).select_related("peticionario")
+                selectors.arco_request_escritos(solicitud).select_related("peticionario")
             ),
             "corregidos": [
                 (services.RECTIFIABLE_FIELDS.get(field, field), value)
                 for field, value in solicitud.rectificacion.items()
             ],
         },
+    )
+
+
+# The Oficialía's view of which escritos are in which accounts ------------------------------
+
+
+@never_cache
+@role_required(Role.OFICIALIA)
+@require_http_methods(["GET", "POST"])
+def vinculos(request: HttpRequest) -> HttpResponse:
+    """Find an escrito's link to an account by folio, and undo it with a reason."""
+    folio = request.GET.get("folio", "").strip().upper()
+    if request.method == "POST" and request.POST.get("accion") == "vincular":
+        try:
+            services.escrito_link_at_desk(
+                user=request.user,
+                folio=request.POST.get("folio", ""),
+                email=request.POST.get("correo", ""),
+                reason=request.POST.get("motivo", ""),
+            )
+        except ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            folio = request.POST["folio"].strip().upper()
+            messages.success(request, f"El escrito {folio} quedó en la cuenta.")
+            return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
+    form = DesvincularForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("accion") != "vincular" and form.is_valid():
+        try:
+            folio = services.escrito_unlink(
+                vinculo_id=form.cleaned_data["vinculo"],
+                user=request.user,
+                reason=form.cleaned_data["motivo"],
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"El escrito {folio} ya no está en ninguna cuenta.")
+            return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
+    return render(
+        request,
+        "cuentas/vinculos.html",
+        {"folio": folio, "rows": selectors.links_for_staff(folio), "form": form},
+    )
+
+
+# The administración lifts sign-in locks --------------------------------------------------
+
+
+@never_cache
+@role_required(Role.ADMINISTRACION)
+@require_http_methods(["GET", "POST"])
+def accesos_bloqueados(request: HttpRequest) -> HttpResponse:
+    error = ""
+    if request.method == "POST":
+        try:
+            intentos.access_unlock(
+                user=request.user,
+                reason=request.POST.get("motivo", ""),
+                username=request.POST.get("cuenta", "").strip(),
+                ip_address=request.POST.get("direccion", "").strip(),
+            )
+        except ActionError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, "Acceso desbloqueado; quedó en la bitácora.")
+            return redirect("accesos_bloqueados")
+    return render(
+        request,
+        "cuentas/accesos_bloqueados.html",
+        {"locks": intentos.current_locks(), "error": error},
     )

@@ -13,6 +13,7 @@ class Accion(models.TextChoices):
     SESION_ENTRAR = "sesion.entrar", "Inicio de sesión"
     SESION_SALIR = "sesion.salir", "Cierre de sesión"
     SESION_FALLIDA = "sesion.fallida", "Intento fallido de inicio de sesión"
+    SESION_DESBLOQUEAR = "sesion.desbloquear", "Desbloqueó el acceso de una cuenta o dirección"
     USUARIO_ROLES = "usuario.roles", "Cambió los roles de un usuario"
     # Catalogues (any model handed to oficialia.auditoria.audit_changes_of)
     CATALOGO_AGREGAR = "catalogo.agregar", "Agregó a un catálogo"
@@ -73,8 +74,19 @@ class Accion(models.TextChoices):
     CUENTA_DATOS = "cuenta.datos", "Cambió los datos de su cuenta"
     CUENTA_AVISOS = "cuenta.avisos", "Cambió sus preferencias de avisos"
     CUENTA_AGREGAR_ESCRITO = "cuenta.agregar_escrito", "Agregó un escrito a su cuenta"
+    CUENTA_PEDIR_VINCULO = "cuenta.pedir_vinculo", "Pidió agregar un escrito (confirmación enviada)"
+    CUENTA_RECLAMAR_ESCRITO = "cuenta.reclamar_escrito", "Reclamó un escrito de otra cuenta"
+    CUENTA_DESVINCULAR = "cuenta.desvincular", "Quitó un escrito de una cuenta"
+    CUENTA_VINCULAR_OFICIALIA = (
+        "cuenta.vincular_oficialia",
+        "Vinculó un escrito a una cuenta en la Oficialía",
+    )
     ARCO_SOLICITAR = "arco.solicitar", "Solicitud ARCO presentada"
     ARCO_RESOLVER = "arco.resolver", "Solicitud ARCO resuelta"
+    ARCO_AMPLIAR = "arco.ampliar", "Plazo de respuesta ARCO ampliado"
+    ARCO_RESPONDER = "arco.responder", "Solicitud ARCO respondida"
+    ARCO_NOTIFICAR = "arco.notificar", "Respuesta ARCO notificada"
+    DATOS_SUPRIMIR = "datos.suprimir", "Suprimió datos bloqueados al terminar su conservación"
     ARCO_ACCESO = "arco.acceso", "Entregó los datos personales (acceso ARCO)"
     # Quejas y denuncias
     QUEJA_RECIBIR = "queja.recibir", "Queja o denuncia recibida"

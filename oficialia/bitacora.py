@@ -13,18 +13,20 @@ writer that raced the first fails with "database is locked" instead of forking t
 
 import contextvars
 import hashlib
+import hmac
 import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .acciones_bitacora import Accion
-from .models import Bitacora, BitacoraCabeza
+from .models import Bitacora, BitacoraCabeza, BitacoraIP
 from .net import client_ip
 
 GENESIS = "0" * 64
@@ -100,6 +102,8 @@ def entry_hash(prev_hash: str, entry: Bitacora) -> str:
         "folio": entry.folio,
         "changes": entry.changes,
     }
+    if entry.ip_hmac:  # only entries written since the keyed hash: older ones hash as before
+        content["ip_hmac"] = entry.ip_hmac
     canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
@@ -119,13 +123,18 @@ def record(
     changes: dict | None = None,
     actor=_UNSET,
     actor_label: str | None = None,
+    keep_address: bool = True,
 ) -> Bitacora:
     """Append an entry. The actor defaults to the user of the current request; with no
     user it is the citizen (named by the folio) in a request, or the system in a task.
 
     `action` must be a code of the vocabulary (oficialia.acciones_bitacora.Accion): an
     unknown one raises ValueError, so no entry is ever written that the contraloría cannot
-    read."""
+    read.
+
+    The client address goes in only as its keyed hash (`ip_hmac`), and, when
+    BITACORA_IP_RETENTION_DAYS is set, for that long in BitacoraIP. With
+    `keep_address=False` (an anonymous complaint) not even the hash is kept."""
     action = Accion(action)
     ctx = _context.get()
     if actor is _UNSET:
@@ -138,7 +147,7 @@ def record(
         label = f"Ciudadano ({folio})" if folio else "Ciudadano"
     else:
         label = "Sistema"
-    ip = ctx.ip if ctx else None
+    ip = ctx.ip if ctx and keep_address else None
     if ip:
         ip = str(ipaddress.ip_address(ip))
     entry = Bitacora(
@@ -147,7 +156,8 @@ def record(
         actor_label=(actor_label or label)[:150],
         role=role[:120],
         secretaria=secretaria[:150],
-        ip=ip,
+        ip=None,
+        ip_hmac=ip_keyed_hash(ip) if ip else "",
         action=action.value,
         object_type=object_type[:30],
         object_ref=str(object_ref)[:60],
@@ -162,7 +172,20 @@ def record(
         entry.prev_hash = last or GENESIS
         entry.hash = entry_hash(entry.prev_hash, entry)
         entry.save(force_insert=True)
+        if ip and settings.BITACORA_IP_RETENTION_DAYS > 0:
+            BitacoraIP.objects.create(
+                entry=entry,
+                ip=ip,
+                expires_at=entry.at + timedelta(days=settings.BITACORA_IP_RETENTION_DAYS),
+            )
     return entry
+
+
+def ip_keyed_hash(ip: str) -> str:
+    """HMAC-SHA256 of the address with BITACORA_IP_KEY: equal addresses, equal hashes; no
+    way back to the address without the key (a plain hash of the IPv4 space is reversed
+    in minutes)."""
+    return hmac.new(settings.BITACORA_IP_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
 
 
 @dataclass

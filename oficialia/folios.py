@@ -19,6 +19,7 @@ from .models import FolioCounter
 class FolioSeries(models.TextChoices):
     ESCRITO = "OP", "Escritos"
     QUEJA = "QD", "Quejas y denuncias"
+    ARCO = "DP", "Solicitudes de derechos ARCO (datos personales)"
 
 
 @dataclass(frozen=True)

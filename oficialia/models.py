@@ -115,7 +115,11 @@ class Bitacora(models.Model):
     actor_label = models.CharField(max_length=150)
     role = models.CharField(max_length=120, blank=True)
     secretaria = models.CharField(max_length=150, blank=True)
+    # Entries before the keyed hash kept the address itself; new ones keep only
+    # ip_hmac (HMAC-SHA256 with BITACORA_IP_KEY): two entries from one address still match,
+    # but the address cannot be read back. BitacoraIP may keep it for a set time.
     ip = models.GenericIPAddressField(null=True, blank=True)
+    ip_hmac = models.CharField(max_length=64, blank=True)
     action = models.CharField(max_length=40)
     object_type = models.CharField(max_length=30, blank=True)
     object_ref = models.CharField(max_length=60, blank=True)
@@ -150,6 +154,34 @@ class Bitacora(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+    @property
+    def address_label(self) -> str:
+        """What the contraloría reads: the address of an old entry, or a short tag of its
+        keyed hash (equal tags, same address)."""
+        if self.ip:
+            return self.ip
+        return f"#{self.ip_hmac[:10]}" if self.ip_hmac else ""
+
+
+class BitacoraIP(models.Model):
+    """The client address of a bitácora entry, kept apart (the entry is append-only) for
+    BITACORA_IP_RETENTION_DAYS and then deleted by the retention task."""
+
+    # No database constraint: a foreign key to the append-only bitácora would add trigger
+    # events on its rows (and the bitácora is never deleted from anyway).
+    entry = models.OneToOneField(
+        Bitacora, on_delete=models.DO_NOTHING, db_constraint=False, related_name="ip_kept"
+    )
+    ip = models.GenericIPAddressField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "dirección de una entrada de bitácora"
+        verbose_name_plural = "direcciones de la bitácora"
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.ip}"
 
 
 class BitacoraCabeza(models.Model):

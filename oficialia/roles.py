@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     CONTRALORIA = "contraloria", "Contraloría interna"
     ADMINISTRACION = "administracion", "Administración"
     ARCHIVOS = "archivos", "Coordinación de Archivos"
+    TRANSPARENCIA = "transparencia", "Unidad de Transparencia"
 
 
 # Who works a secretaría's turnos (the bandeja, answers, prevenciones): the permission rule

@@ -29,3 +29,18 @@ def search_words(query: str, *, limit: int = 8) -> list[str]:
         if word not in STOPWORDS and word not in words:
             words.append(word)
     return words[:limit]
+
+
+MASK = "[dato bloqueado]"
+
+
+def mask_terms(text: str, terms: list[str]) -> str:
+    """Replace every occurrence of `terms` (case-insensitive, longest first) with MASK, also
+    where HTML escaping changed them."""
+    from django.utils.html import escape
+
+    variants = {v for term in terms if term for v in (term, escape(term))}
+    if not variants:
+        return text
+    pattern = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    return re.sub(pattern, MASK, text, flags=re.IGNORECASE)

@@ -66,7 +66,7 @@ def escrito_agregar(request: HttpRequest) -> HttpResponse:
     form = ConsultaForm(request.POST, prefix="agregar")
     if form.is_valid():
         try:
-            escrito = services.escrito_add(
+            added = services.escrito_add(
                 cuenta_id=request.cuenta.pk,
                 folio=form.cleaned_data["folio"],
                 code=form.cleaned_data["codigo"],
@@ -74,9 +74,39 @@ def escrito_agregar(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
+            folio = added.escrito.folio
+            if added.linked:
+                messages.success(request, f"El escrito {folio} quedó en «Mis escritos».")
+                return redirect("cuenta_escrito", folio=folio)
+            messages.info(
+                request,
+                f"Para agregar el escrito {folio} le enviamos un enlace de confirmación al "
+                f"correo anotado en el escrito ({added.sent_to}). Ábralo desde esta misma "
+                "cuenta; el escrito aparecerá aquí en cuanto lo confirme.",
+            )
+            return redirect("cuenta_escritos")
+    return _escritos_page(request, form)
+
+
+@cuenta_required
+@require_http_methods(["GET", "POST"])
+def escrito_confirmar(request: HttpRequest, token: str) -> HttpResponse:
+    """The link emailed to the escrito's address. A page with a button first (mail scanners
+    open links), the link on its POST."""
+    error = ""
+    if request.method == "POST":
+        try:
+            escrito = services.escrito_link_confirm(cuenta_id=request.cuenta.pk, token=token)
+        except ActionError as exc:
+            error = str(exc)
+        else:
             messages.success(request, f"El escrito {escrito.folio} quedó en «Mis escritos».")
             return redirect("cuenta_escrito", folio=escrito.folio)
-    return _escritos_page(request, form)
+    return render(
+        request,
+        "cuentas/confirmar_vinculo.html",
+        {**account_context(request, "escritos"), "error": error},
+    )
 
 
 def _escrito_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
@@ -158,7 +188,6 @@ def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
             "back": reverse("cuenta_escrito", args=[folio]),
         },
     )
-
 
 
 @cuenta_required

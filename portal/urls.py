@@ -36,6 +36,11 @@ urlpatterns = [
         mis_escritos.escrito_agregar,
         name="cuenta_escrito_agregar",
     ),
+    path(
+        "mi-cuenta/escritos/confirmar/<str:token>/",
+        mis_escritos.escrito_confirmar,
+        name="cuenta_escrito_confirmar",
+    ),
     path("mi-cuenta/escritos/<str:folio>/", mis_escritos.escrito, name="cuenta_escrito"),
     path(
         "mi-cuenta/escritos/<str:folio>/acuse.pdf",

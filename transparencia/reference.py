@@ -83,7 +83,8 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
                 SELECT extract(year FROM {local})::int AS y, extract(month FROM {local})::int AS m,
                        {local}::date AS d, e.channel, p.tipo,
                        CASE WHEN p.tipo <> 'fisica' THEN NULL
-                            WHEN p.genero IN ({genders}) THEN p.genero
+                            WHEN p.bloqueado_at IS NULL AND p.genero IN ({genders})
+                                THEN p.genero
                             ELSE '{NOT_SPECIFIED}' END AS genero,
                        coalesce(e.tramite_id::text, '') AS tramite
                 FROM correspondencia_escrito e

@@ -201,7 +201,8 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         return {}
     where, params = _ids_clause("e.id", ids)
     sql = f"""
-        SELECT e.id, e.folio, e.received_at, e.channel, e.tramite_id, e.state, p.tipo, p.genero,
+        SELECT e.id, e.folio, e.received_at, e.channel, e.tramite_id, e.state, p.tipo,
+               CASE WHEN p.bloqueado_at IS NULL THEN p.genero ELSE '' END,
                t.secretaria_id, t.state, t.due_date, r.answered_at, r.within_term, r.sense,
                ev.score,
                (SELECT max(pv.deadline) FROM {_table(Prevencion)} pv

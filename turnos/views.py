@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from correspondencia.bloqueo import mask_blocked_petitioner
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
 from oficialia import bitacora
@@ -42,6 +43,7 @@ STAFF_ROLES = (
     Role.CONTRALORIA,
     Role.ADMINISTRACION,
     Role.ARCHIVOS,
+    Role.TRANSPARENCIA,
 )
 
 
@@ -133,7 +135,7 @@ def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
         )
         if ok:
             return redirect("oficialia_inbox")
-    return render(
+    response = render(
         request,
         "turnos/oficialia_escrito.html",
         {
@@ -147,6 +149,7 @@ def oficialia_escrito(request: HttpRequest, folio: str) -> HttpResponse:
             "adjuntos": escrito.adjuntos.all(),
         },
     )
+    return mask_blocked_petitioner(escrito, response)
 
 
 @require_POST
@@ -221,7 +224,7 @@ def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
     )
     for turno in turnos:
         turno.light = thresholds.light(turno)
-    return render(
+    response = render(
         request,
         "turnos/escrito_detalle.html",
         {
@@ -232,6 +235,7 @@ def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
             "light_labels": LIGHT_LABELS,
         },
     )
+    return mask_blocked_petitioner(escrito, response)
 
 
 @role_required(*STAFF_ROLES)
@@ -326,7 +330,7 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
     turno.light = thresholds.light(turno)
     escrito = turno.escrito
     _record_view(escrito)
-    return render(
+    response = render(
         request,
         "turnos/turno_detalle.html",
         {
@@ -367,6 +371,7 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
             "adjuntos": escrito.adjuntos.all(),
         },
     )
+    return mask_blocked_petitioner(escrito, response)
 
 
 @require_POST
@@ -535,6 +540,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         (Role.OPERATIVO, "tareas"),
         (Role.VENTANILLA, "ventanilla"),
         (Role.CONTRALORIA, "contraloria_inicio"),
+        (Role.TRANSPARENCIA, "arco_solicitudes"),
     ):
         if str(role) in roles:
             return redirect(target)

@@ -144,7 +144,10 @@ def acuse_send_email(*, acuse_id: int) -> bool:
             .get(pk=acuse_id)
         )
         escrito = acuse.escrito
-        if acuse.email_sent_at or not acuse.is_ready or not escrito.peticionario.email:
+        petitioner = escrito.peticionario
+        if acuse.email_sent_at or not acuse.is_ready or not petitioner.email:
+            return False
+        if petitioner.is_blocked:  # ARCO cancellation: the data is out of every use
             return False
         context = {"escrito": escrito, "consulta_url": f"{settings.PUBLIC_BASE_URL}/consulta/"}
         message = EmailMessage(

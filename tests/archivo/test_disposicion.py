@@ -14,8 +14,16 @@ from pypdf import PdfReader
 
 from archivo import disposicion, indice, vigencia
 from archivo.expedientes import escrito_classify, escrito_index
-from archivo.models import BajaEstado, Custodia, Expediente, ExpedienteEstado, TransferenciaTipo
+from archivo.models import (
+    BajaDocumental,
+    BajaEstado,
+    Custodia,
+    Expediente,
+    ExpedienteEstado,
+    TransferenciaTipo,
+)
 from correspondencia.models import Adjunto
+from correspondencia.retencion import retention_ends
 from correspondencia.services import acuse_generate
 from oficialia.acciones import ActionError
 
@@ -117,8 +125,14 @@ def test_a_baja_suppresses_files_only_after_its_publication(
     dictamen = reverse("archivo_baja_documento", args=[baja.numero, "dictamen"])
     assert client.get(dictamen).status_code == 404
 
+    escrito = expediente.escritos.get().escrito
+    assert retention_ends(escrito) is None  # blocked personal data is kept until then
     disposicion.baja_publicar(baja_id=baja.pk, user=archivista)
     assert vigencia.retention_ended(escrito_id)
+    # By default the personal-data suppression asks the archive: from the publication on.
+    assert retention_ends(escrito) == timezone.localtime(
+        BajaDocumental.objects.get(pk=baja.pk).publicada_en
+    ).date()
     assert baja.numero in client.get(reverse("archivo_bajas_publicas")).content.decode()
     text = PdfReader(io.BytesIO(client.get(dictamen).content)).pages[0].extract_text()
     assert expediente.numero in text and "Rosa" not in text and "Bache" not in text

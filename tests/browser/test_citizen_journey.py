@@ -113,7 +113,7 @@ def test_the_form_fits_a_phone_and_explains_errors_in_spanish(live_server, new_p
     expect(asunto).to_have_css("border-top-color", BAD_RED)
     expect(page.get_by_text("Escriba el texto de su petición o adjunte el escrito")).to_be_visible()
     expect(
-        page.get_by_text("Para presentar el escrito debe aceptar el aviso de privacidad.")
+        page.get_by_text("Para presentar el escrito marque que leyó el aviso de privacidad.")
     ).to_be_visible()
     expect(page.get_by_label("Nombre completo o razón social")).to_have_value("José Luis Martínez")
     expect(asunto).to_have_value("")

@@ -68,7 +68,7 @@ def test_a_citizen_opens_an_account_files_and_follows_the_escrito(
     obras = SecretariaFactory(nombre="Secretaría de Obras Públicas", siglas="SOP")
     turnador = staff_member("tomas.turnador", "oficialia", None)
     titular = staff_member("olga.titular", "titular", obras)
-    administracion = UserFactory(username="adan.admin", roles=["administracion"])
+    unidad = UserFactory(username="tania.transparencia", roles=["transparencia"])
 
     # Create the account -------------------------------------------------------------------
     page.goto(base + "/mi-cuenta/entrar/")
@@ -204,28 +204,29 @@ def test_a_citizen_opens_an_account_files_and_follows_the_escrito(
     assert data["escritos"][0]["folio"] == folio
     assert data["cuenta"]["datos_guardados"]["curp"] == CURP
 
-    # Ask for a rectification; the administración applies it ------------------------------------
+    # Ask for a rectification; the Unidad de Transparencia applies it ---------------------------
     rectificacion = page.locator("form").filter(has_text="Pedir la rectificación")
     rectificacion.get_by_label("¿Qué está mal y dónde?").fill("Mi apellido materno lleva acento.")
     rectificacion.get_by_label("Nombre correcto").fill("María Guadalupe Hernández Ruíz")
     rectificacion.get_by_role("button", name="Pedir la rectificación").click()
     expect(page.get_by_text("Recibimos su solicitud")).to_be_visible()
-    expect(page.get_by_test_id("solicitudes")).to_contain_text("Rectificación · Pendiente")
+    expect(page.get_by_test_id("solicitudes")).to_contain_text("Rectificación · En trámite")
 
     admin = new_page(DESKTOP)
     admin.goto(base + "/cuenta/entrar/")
-    admin.get_by_label("Nombre de usuario").fill(administracion.username)
+    admin.get_by_label("Nombre de usuario").fill(unidad.username)
     admin.get_by_label("Contraseña").fill("contraseña-de-prueba")
     admin.get_by_role("button", name="Entrar").click()
     admin.goto(base + "/datos-personales/solicitudes/")
-    admin.get_by_role("link", name="Resolver").click()
+    admin.get_by_role("link", name="Atender").click()
     expect(admin.get_by_role("heading", level=1)).to_have_text("Rectificación de datos personales")
     expect(admin.get_by_text(folio)).to_be_visible()
-    admin.get_by_label("Procede: aplicarla").check()
+    admin.get_by_label("Procedente: hacerla efectiva ahora").check()
     admin.get_by_label("Respuesta al titular").fill("Se corrigió el nombre en sus escritos.")
     screenshot(admin, "50-arco-resolver")
-    admin.get_by_role("button", name="Resolver la solicitud").click()
-    expect(admin.get_by_text(re.compile(r"^Solicitud \d+ resuelta\.$"))).to_be_visible()
+    admin.get_by_role("button", name="Registrar la respuesta").click()
+    registrada = re.compile(r"^DP-\d{4}-\d{6}: Respuesta registrada\.$")
+    expect(admin.get_by_text(registrada)).to_be_visible()
     screenshot(admin, "51-arco-solicitudes")
     escrito.peticionario.refresh_from_db()
     assert escrito.peticionario.nombre == "María Guadalupe Hernández Ruíz"

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from contraloria import selectors
 from oficialia import bitacora
+from oficialia.bitacora import ip_keyed_hash
 from oficialia.models import Bitacora
 
 from .desk import F1, FORMULA, OBRAS, make_people, newest_first, write_log
@@ -76,7 +77,7 @@ def test_each_row_has_time_actor_role_secretaria_address_action_object_changes_a
         "Id de usuario": str(entry.actor_id),
         "Rol": "titular",
         "Secretaría": OBRAS,
-        "Dirección IP": "198.51.100.7",
+        "Dirección IP": f"#{ip_keyed_hash('198.51.100.7')[:10]}",
         "Acción": "turno.accept",
         "Descripción de la acción": "Turno aceptado",
         "Objeto": "turno",

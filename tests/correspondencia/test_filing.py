@@ -157,7 +157,7 @@ def test_size_caps_per_file_and_per_escrito_are_enforced(client, settings, media
         ({"tipo": "moral", "rfc": "ABC12"}, "El RFC no es válido"),
         ({"tipo": "dependencia", "numero_oficio": ""}, "número de oficio"),
         ({"texto": ""}, "Escriba el texto de su petición o adjunte"),
-        ({"acepto_aviso": ""}, "debe aceptar el aviso de privacidad"),
+        ({"acepto_aviso": ""}, "marque que leyó el aviso de privacidad"),
         ({"email": "no-es-correo"}, "correo electrónico válida"),
         ({"nombre": ""}, "Este campo es obligatorio"),
     ],

@@ -70,3 +70,9 @@ def lupita_client(lupita) -> Client:
 @pytest.fixture
 def administracion(db):
     return UserFactory(username="adan.admin", first_name="Adán", roles=["administracion"])
+
+
+@pytest.fixture
+def unidad(db):
+    """Tania, of the Unidad de Transparencia: she answers the ARCO requests."""
+    return UserFactory(username="tania.transparencia", first_name="Tania", roles=["transparencia"])

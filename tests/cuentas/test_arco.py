@@ -1,30 +1,42 @@
 """Personal data (LGPDPPSO), from the account: access (JSON and PDF), rectification and
 cancellation requests that the administración resolves, and what a cancellation leaves."""
 
+import hashlib
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import models
+from django.forms.models import model_to_dict
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from correspondencia.models import Escrito, EscritoState, Peticionario, Transicion
+from correspondencia.models import (
+    Acuse,
+    Adjunto,
+    Escrito,
+    Peticionario,
+    Transicion,
+)
 from correspondencia.services import acuse_generate
-from cuentas.models import ArcoKind, ArcoState, Cuenta, SolicitudArco
-from cuentas.services import REDACTED, arco_request_create, arco_request_resolve
+from cuentas.models import ArcoKind, ArcoState, Cuenta, EscritoVinculado, SolicitudArco
+from cuentas.services import arco_request_create, arco_request_resolve
 from oficialia.adjuntos import inspect_all
 from oficialia.models import Bitacora
 from tests.factories import escrito_form_data, pdf_bytes, upload
 from transparencia.models import EscritoPublico, SummaryCell
-from transparencia.services import statistics_rebuild, statistics_refresh
+from transparencia.services import statistics_refresh
+from turnos.models import Respuesta
 from turnos.services import (
     ActionError,
     Route,
@@ -94,7 +106,7 @@ def test_the_citizen_downloads_all_the_data_as_json_and_pdf(lupita, lupita_clien
 
 
 def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_account(
-    lupita, lupita_client, administracion, django_capture_on_commit_callbacks
+    lupita, lupita_client, unidad, django_capture_on_commit_callbacks
 ):
     first = file_as_lupita(lupita_client)
     second = file_as_lupita(lupita_client, asunto="Poda de árbol")
@@ -113,8 +125,9 @@ def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_accoun
     solicitud = SolicitudArco.objects.get()
     assert solicitud.rectificacion == {"nombre": "María Guadalupe Hernández Ruíz"}
     asked = Bitacora.objects.get(action="arco.solicitar")
+    assert solicitud.folio == f"DP-{timezone.localdate().year}-000001"
     assert asked.changes == {
-        "solicitud": solicitud.pk,
+        "solicitud": solicitud.folio,
         "derecho": "rectificacion",
         "campos": ["nombre"],
     }
@@ -123,11 +136,11 @@ def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_accoun
     )
     assert "Ya tiene una solicitud de este tipo" in again.content.decode()
 
-    staff = signed_in_staff(administracion)
+    staff = signed_in_staff(unidad)
     page = staff.get(reverse("arco_solicitud", args=[solicitud.pk]))
     assert page.status_code == 200
     assert first.folio in page.content.decode()
-    assert Bitacora.objects.filter(action="datos.ver", actor=administracion).exists()
+    assert Bitacora.objects.filter(action="datos.ver", actor=unidad).exists()
     with django_capture_on_commit_callbacks(execute=True):
         response = staff.post(
             reverse("arco_solicitud", args=[solicitud.pk]),
@@ -140,9 +153,9 @@ def test_a_rectification_is_asked_for_and_applied_to_every_escrito_of_the_accoun
         # The history keeps what was corrected.
         assert peticionario.history.order_by("history_date").first().nombre == LUPITA["nombre"]
         step = Transicion.objects.get(escrito=escrito, action="rectificar")
-        assert step.actor == administracion
+        assert step.actor == unidad
     solicitud.refresh_from_db()
-    assert (solicitud.state, solicitud.resolved_by) == (ArcoState.ATENDIDA, administracion)
+    assert (solicitud.state, solicitud.resolved_by) == (ArcoState.ATENDIDA, unidad)
     resolved = Bitacora.objects.get(action="arco.resolver")
     assert resolved.changes["campos"] == ["nombre"] and resolved.changes["resultado"] == "atendida"
     (notice,) = [
@@ -158,7 +171,7 @@ def signed_in_staff(user) -> Client:
 
 
 def test_a_request_declared_improcedente_needs_the_reason_and_is_resolved_once(
-    lupita, administracion, titular_obras
+    lupita, unidad, titular_obras
 ):
     solicitud = arco_request_create(
         cuenta_id=lupita.pk,
@@ -171,26 +184,22 @@ def test_a_request_declared_improcedente_needs_the_reason_and_is_resolved_once(
             solicitud_id=solicitud.pk, user=titular_obras, accept=False, resolucion="No"
         )
     with pytest.raises(ActionError, match="fundamento"):
-        arco_request_resolve(
-            solicitud_id=solicitud.pk, user=administracion, accept=False, resolucion=" "
-        )
+        arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=False, resolucion=" ")
     arco_request_resolve(
         solicitud_id=solicitud.pk,
-        user=administracion,
+        user=unidad,
         accept=False,
         resolucion="La CURP que envió es la misma que ya tenemos.",
     )
     assert SolicitudArco.objects.get().state == ArcoState.IMPROCEDENTE
-    with pytest.raises(ActionError, match="ya fue resuelta"):
-        arco_request_resolve(
-            solicitud_id=solicitud.pk, user=administracion, accept=True, resolucion=""
-        )
+    with pytest.raises(ActionError, match="ya fue respondida"):
+        arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
 
 
 # Cancellation ------------------------------------------------------------------------------
 
 
-def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client, administracion):
+def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client, unidad):
     escrito = file_as_lupita(lupita_client)
     response = lupita_client.post(
         reverse("cuenta_privacidad"), {"derecho": "cancelacion", "canc-detalle": "Ya no uso"}
@@ -201,7 +210,7 @@ def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client
         {"derecho": "cancelacion", "canc-detalle": "Ya no uso la cuenta", "canc-confirmo": "on"},
     )
     solicitud = SolicitudArco.objects.get(kind=ArcoKind.CANCELACION)
-    response = signed_in_staff(administracion).post(
+    response = signed_in_staff(unidad).post(
         reverse("arco_solicitud", args=[solicitud.pk]), {"decision": "aplicar"}
     )
     assert response.status_code == 200
@@ -282,7 +291,7 @@ def a_whole_life(
     obras,
     titular_obras,
     operativo_obras,
-    administracion,
+    unidad,
     settings,
     django_capture_on_commit_callbacks,
 ):
@@ -343,7 +352,7 @@ def a_whole_life(
     )
     arco_request_resolve(
         solicitud_id=rectificacion.pk,
-        user=administracion,
+        user=unidad,
         accept=True,
         resolucion="Se confirmó el teléfono de Lupita.",
     )
@@ -352,104 +361,184 @@ def a_whole_life(
     return escrito, retirado
 
 
-def test_cancellation_removes_every_personal_string_and_keeps_the_figures(
+def stored_files(root: Path) -> dict[str, str]:
+    """Every stored file, by path, with the SHA-256 of its bytes."""
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def records_of(escrito: Escrito) -> dict:
+    """Every column of the escrito, its attachments, answers, acuse and timeline."""
+    escrito = Escrito.objects.get(pk=escrito.pk)
+    return {
+        "escrito": model_to_dict(escrito),
+        "adjuntos": [model_to_dict(a) for a in Adjunto.objects.filter(escrito=escrito)],
+        "respuestas": [model_to_dict(r) for r in Respuesta.objects.filter(turno__escrito=escrito)],
+        "acuse": model_to_dict(Acuse.objects.get(escrito=escrito)),
+        "transiciones": [
+            model_to_dict(t) for t in Transicion.objects.filter(escrito=escrito).order_by("pk")
+        ],
+    }
+
+
+IDENTIFYING = [LUPITA["nombre"], "lupita@example.com", LUPITA["telefono"], LUPITA["curp"]]
+
+
+def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
     a_whole_life,
     lupita,
     lupita_client,
-    administracion,
+    unidad,
+    turnador,
+    titular_obras,
+    contraloria_user,
     settings,
     django_capture_on_commit_callbacks,
 ):
-    escrito, _retirado = a_whole_life
-    assert personal_strings_in_database(skip={Bitacora})  # the test sees them before
+    escrito, retirado = a_whole_life
+    media = Path(settings.MEDIA_ROOT)
+    files_before = stored_files(media)
+    assert len(files_before) == 5  # the INE, the prevención's answer, the oficio, two acuses
+    records_before = {e.pk: records_of(e) for e in (escrito, retirado)}
     statistics_refresh(wait=True)
     before = figures()
-    assert escrito.folio in [row[0] for row in before[1]]
-    received_at = Escrito.objects.get(pk=escrito.pk).received_at
-    staff = signed_in_staff(administracion)
+    contraloria = signed_in_staff(contraloria_user)
+    page = contraloria.get(reverse("escrito_detalle", args=[escrito.folio])).content.decode()
+    assert LUPITA["nombre"] in page  # the pages show her before
 
     lupita_client.post(
         reverse("cuenta_privacidad"),
-        {
-            "derecho": "cancelacion",
-            "canc-detalle": "Borren mis datos, Lupita",
-            "canc-confirmo": "on",
-        },
+        {"derecho": "cancelacion", "canc-detalle": "Cancelen mis datos", "canc-confirmo": "on"},
     )
     solicitud = SolicitudArco.objects.get(kind=ArcoKind.CANCELACION)
     with django_capture_on_commit_callbacks(execute=True):
-        response = staff.post(
+        response = signed_in_staff(unidad).post(
             reverse("arco_solicitud", args=[solicitud.pk]),
             {"decision": "aplicar", "resolucion": "Procede la cancelación."},
         )
     assert response.status_code == 302
 
-    # Nothing personal remains, in any table or file, outside the bitácora.
-    assert personal_strings_in_database(skip={Bitacora}) == []
-    assert personal_strings_in_files(Path(settings.MEDIA_ROOT)) == []
+    # Every byte of every stored file, and every column of the escrito, its attachments,
+    # answers and acuse are as they were; the timeline only gained the blocking step.
+    assert stored_files(media) == files_before
+    for e in (escrito, retirado):
+        after = records_of(e)
+        added = after["transiciones"][len(records_before[e.pk]["transiciones"]) :]
+        assert [t["action"] for t in added] == ["cancelar_datos"]
+        after["transiciones"] = after["transiciones"][: -len(added)]
+        assert after == records_before[e.pk]
+    # The data is kept, blocked.
+    peticionario = Peticionario.objects.get(escritos=escrito)
+    assert peticionario.nombre == LUPITA["nombre"] and peticionario.bloqueado_at is not None
 
-    # What the figures count is intact: the same counters, the same public records.
-    statistics_refresh(wait=True)
-    assert figures() == before
-    statistics_rebuild()
-    assert figures() == before
-    kept = Escrito.objects.select_related("peticionario").get(pk=escrito.pk)
-    assert (kept.folio, kept.received_at, kept.state) == (
-        escrito.folio,
-        received_at,
-        EscritoState.CONCLUIDO,
-    )
-    assert (kept.peticionario.tipo, kept.peticionario.genero) == ("fisica", "mujer")
-    assert kept.peticionario.nombre == REDACTED and kept.asunto == REDACTED
-    assert [a.original_name for a in kept.adjuntos.order_by("position")] == [
-        "documento-1.pdf",
-        "documento-2.pdf",
-        "documento-3.pdf",
-    ]
-    placeholder = kept.adjuntos.first().file.read()
-    assert "Documento cancelado" in pdf_text(placeholder)
-    # The acuse was made again, without her data.
-    acuse = kept.acuse
-    acuse.refresh_from_db()
-    assert acuse.is_ready and escrito.folio in pdf_text(acuse.pdf.read())
-    assert Transicion.objects.filter(escrito=kept, action="cancelar_datos").exists()
-
-    # The bitácora is append-only and was not rewritten: the petitioner's name, email, phone,
-    # CURP and address were never written there; what it keeps are the free-text reasons
-    # of the timeline's steps, copied as written ("motivo").
-    for entry in Bitacora.objects.all():
-        text = json.dumps(entry.changes, ensure_ascii=False) + entry.actor_label + entry.object_ref
-        leaks = [p for p in PERSONAL if p.lower() in text.lower()]
-        if leaks:
-            assert "motivo" in entry.changes, (entry.action, entry.changes)
-            assert all(p.lower() in entry.changes["motivo"].lower() for p in leaks), entry.changes
-    for personal in ("María Guadalupe Hernández Ruiz", "lupita@example.com", "HERM850101MGRRZR07"):
+    for personal in IDENTIFYING:
         assert not Bitacora.objects.filter(changes__icontains=personal).exists()
-    assert (
-        Bitacora.objects.filter(action="arco.resolver", changes__resultado="atendida").count() == 2
-    )
 
-    # The account is closed: it cannot sign in. (A failed sign-in is recorded in the
-    # bitácora with what was typed, like any other: the one way a person puts text there.)
+    # No staff page, export, open data or search shows or finds her.
+    staff_pages = [
+        (contraloria, reverse("escrito_detalle", args=[escrito.folio])),
+        (contraloria, reverse("escrito_detalle", args=[retirado.folio])),
+        (signed_in_staff(turnador), reverse("escrito_detalle", args=[escrito.folio])),
+        (signed_in_staff(turnador), reverse("oficialia_escrito", args=[escrito.folio])),
+        (signed_in_staff(titular_obras), reverse("turno_detalle", args=[escrito.turnos.get().pk])),
+        (signed_in_staff(titular_obras), reverse("bandeja") + "?estado=todos&q=Hernández"),
+        (signed_in_staff(unidad), reverse("arco_solicitud", args=[solicitud.pk])),
+        (contraloria, reverse("contraloria_senales")),
+        (contraloria, reverse("contraloria_bitacora_csv")),
+        (Client(), reverse("transparencia_escritos_csv")),
+        (Client(), reverse("transparencia_escritos_json")),
+    ]
+    for client, url in staff_pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode()
+        leaks = [p for p in IDENTIFYING if p.lower() in text.lower()]
+        assert leaks == [], (url, leaks)
+    detail = contraloria.get(reverse("escrito_detalle", args=[escrito.folio])).content.decode()
+    assert "Datos bloqueados" in detail and escrito.folio in detail
+    # The answer's text and the turno's instruction named her; the page masks her name,
+    # the records keep it.
+    turno_page = signed_in_staff(titular_obras).get(
+        reverse("turno_detalle", args=[escrito.turnos.get().pk])
+    )
+    text = turno_page.content.decode()
+    assert "la luminaria se repuso" in text and "[dato bloqueado]" in text
+
+    # Open data: the same records, without her gender; the counters follow.
+    statistics_refresh(wait=True)
+    _cells, after_public = figures()
+    assert [row[:5] + row[6:] for row in after_public] == [row[:5] + row[6:] for row in before[1]]
+    assert {row[5] for row in after_public if row[0] in (escrito.folio, retirado.folio)} == {
+        "no_especificado"
+    }
+
+    # The account's data went at once: closed, no email, no links, no sign-in.
     cuenta = Cuenta.objects.select_related("user").get(pk=lupita.pk)
-    assert cuenta.cancelled_at and not cuenta.user.is_active
+    assert cuenta.cancelled_at and not cuenta.user.is_active and cuenta.email == ""
+    assert (cuenta.nombre, cuenta.curp, cuenta.user.email) == ("", "", "")
     assert not cuenta.user.has_usable_password()
+    assert not EscritoVinculado.objects.filter(cuenta=cuenta).exists()
     assert lupita_client.get(reverse("cuenta_escritos")).status_code == 302
     login = Client().post(
         reverse("cuenta_entrar"), {"username": "lupita@example.com", "password": PASSWORD}
     )
     assert login.status_code == 200
     solicitud.refresh_from_db()
-    assert solicitud.state == ArcoState.ATENDIDA and solicitud.detalle == REDACTED
+    assert solicitud.state == ArcoState.ATENDIDA
     notice = mail.outbox[-1]
-    assert notice.to == ["lupita@example.com"] and "cuenta quedó cerrada" in notice.body
+    assert notice.to == ["lupita@example.com"] and "bloqueados" in notice.body
+
+
+def test_blocked_data_is_suppressed_only_past_archival_retention_and_only_when_asked(
+    a_whole_life, lupita, unidad, settings
+):
+    escrito, retirado = a_whole_life
+    media = Path(settings.MEDIA_ROOT)
+    solicitud = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
+    arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
+    files = stored_files(media)
+
+    def run(*args) -> str:
+        out = io.StringIO()
+        call_command("suprimir_datos_bloqueados", *args, stdout=out)
+        return out.getvalue()
+
+    # The rule by years after closing (the archive's baja is tested in tests/archivo). With no
+    # years configured retention never ends: nothing is suppressed, even when asked.
+    settings.ARCHIVAL_RETENTION_ENDS = "correspondencia.retencion.retention_ends_by_years"
+    settings.ARCHIVAL_RETENTION_YEARS = 0
+    assert "de 0 escrito(s); 2 bloqueado(s)" in run("--aplicar")
+    settings.ARCHIVAL_RETENTION_YEARS = 2
+    assert "de 0 escrito(s)" in run()
+    with time_machine.travel(timezone.now() + timedelta(days=2 * 366)):
+        report = run()  # dry-run by default
+        assert escrito.folio in report and "Nada cambió" in report
+        assert Peticionario.objects.get(escritos=escrito).nombre == LUPITA["nombre"]
+        assert not Bitacora.objects.filter(action="datos.suprimir").exists()
+        report = run("--aplicar")
+        assert "Se suprimieron los datos de 2 escrito(s)" in report
+    for e in (escrito, retirado):
+        p = Peticionario.objects.get(escritos=e)
+        assert (p.nombre, p.email, p.curp, p.telefono) == ("[Datos suprimidos]", "", "", "")
+        assert p.suprimido_at is not None
+        assert not Peticionario.history.filter(id=p.pk, nombre=LUPITA["nombre"]).exists()
+    assert set(
+        Bitacora.objects.filter(action="datos.suprimir").values_list("folio", flat=True)
+    ) == {escrito.folio, retirado.folio}
+    # The documents themselves are the archive's to dispose of (baja documental).
+    assert stored_files(media) == files
+    assert "de 0 escrito(s)" in run("--aplicar")
 
 
 def test_after_a_cancellation_the_address_may_open_a_new_account(
-    lupita, administracion, django_capture_on_commit_callbacks
+    lupita, unidad, django_capture_on_commit_callbacks
 ):
     solicitud = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
-    arco_request_resolve(solicitud_id=solicitud.pk, user=administracion, accept=True, resolucion="")
+    arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
     client = Client()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -465,11 +554,9 @@ def test_after_a_cancellation_the_address_may_open_a_new_account(
     assert "Confirme su correo" in mail.outbox[-1].subject
 
 
-def test_the_staff_list_shows_pending_requests_to_the_administracion(
-    lupita, administracion, titular_obras
-):
+def test_the_staff_list_shows_pending_requests_to_the_administracion(lupita, unidad, titular_obras):
     arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
-    page = signed_in_staff(administracion).get(reverse("arco_solicitudes"))
+    page = signed_in_staff(unidad).get(reverse("arco_solicitudes"))
     assert page.status_code == 200
     assert "Cancelación" in page.content.decode()
     assert signed_in_staff(titular_obras).get(reverse("arco_solicitudes")).status_code == 403

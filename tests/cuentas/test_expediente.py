@@ -203,8 +203,8 @@ def add(client: Client, folio: str, code: str, address: str = "198.51.100.3"):
     )
 
 
-def test_an_escrito_filed_before_is_added_with_folio_and_access_code(lupita_client, lupita):
-    filed = file_escrito(asunto="Poda de árbol", queue_acuse=False)
+def test_an_escrito_filed_before_with_the_accounts_email_is_added_at_once(lupita_client, lupita):
+    filed = file_escrito(asunto="Poda de árbol", email="Lupita@Example.com", queue_acuse=False)
     code = access_codes.display(filed.access_code).lower()
     response = add(lupita_client, f" {filed.escrito.folio.lower()} ", code)
     assert response.status_code == 302
@@ -227,17 +227,9 @@ def test_a_wrong_code_and_an_unknown_folio_get_the_same_answer(lupita_client, lu
     assert not EscritoVinculado.objects.exists()
 
 
-def test_an_escrito_of_another_account_stays_there(lupita_client, lupita, beto):
-    filed = file_escrito(queue_acuse=False)
-    link(beto, filed.escrito)
-    response = add(lupita_client, filed.escrito.folio, filed.access_code)
-    assert "ya está en otra cuenta" in response.content.decode()
-    assert EscritoVinculado.objects.get().cuenta == beto
-
-
 def test_adding_by_folio_and_code_is_rate_limited(lupita_client, lupita, settings):
     settings.CLIENT_IP_HEADER = ""
-    filed = file_escrito(queue_acuse=False)
+    filed = file_escrito(email="lupita@example.com", queue_acuse=False)
     for _ in range(10):
         assert add(lupita_client, filed.escrito.folio, "AAAAA-AAAAA").status_code == 200
     response = add(lupita_client, filed.escrito.folio, filed.access_code)

@@ -207,6 +207,19 @@ def cita_data(servicio, **overrides) -> dict:
     }
 
 
+def test_the_appointment_form_has_a_short_notice_naming_the_responsable(
+    licencias, horario, settings
+):
+    settings.INSTITUTION_NAME = "H. Ayuntamiento de Pachuca de Soto"
+    settings.INSTITUTION_ADDRESS = "Plaza General Pedro María Anaya 1, Centro, 42000"
+    with at(local(MONDAY_BEFORE, 12)):
+        page = text(Client().get(reverse("fila_cita_nueva", args=["SOP"])))
+    notice = page[page.index("Aviso de privacidad") :][:2000]
+    assert "H. Ayuntamiento de Pachuca de Soto" in notice
+    assert "Plaza General Pedro María Anaya 1, Centro, 42000" in notice
+    assert "derechos de acceso, rectificación, cancelación y oposición" in notice
+
+
 def test_a_citizen_books_an_appointment_and_gets_its_code(licencias, horario):
     url = reverse("fila_cita_nueva", args=["SOP"])
     with at(local(MONDAY_BEFORE, 12)):

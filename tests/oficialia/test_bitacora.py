@@ -42,7 +42,7 @@ def test_an_online_filing_is_recorded_with_the_citizen_folio_and_address(client)
     assert entry.actor is None
     assert entry.actor_label.startswith("Ciudadano (OP-")
     assert entry.folio == entry.actor_label[len("Ciudadano (") : -1]
-    assert entry.ip == "203.0.113.9"
+    assert entry.ip is None and entry.ip_hmac == bitacora.ip_keyed_hash("203.0.113.9")
     assert entry.changes["a"] == "recibido"
 
 

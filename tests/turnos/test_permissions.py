@@ -30,7 +30,7 @@ from contraloria.quejas_services import QuejaData, queja_file
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Escrito, Transicion
 from oficialia import access_codes
 from oficialia.adjuntos import inspect_all
-from oficialia.models import Notificacion
+from oficialia.models import Bitacora, Notificacion
 from oficialia.roles import Role
 from tests.cuentas.conftest import citizen_account, signed_in
 from tests.factories import UserFactory, file_escrito, pdf_bytes, upload
@@ -88,6 +88,7 @@ def personas(
         "contraloria": contraloria_user,
         "administracion": UserFactory(username="adan.admin", roles=[Role.ADMINISTRACION]),
         "archivos": UserFactory(username="amalia.archivo", roles=[Role.ARCHIVOS]),
+        "transparencia": UserFactory(username="tania.transparencia", roles=[Role.TRANSPARENCIA]),
         "sin_rol": UserFactory(username="saul.sinrol"),
         # A citizen account (confirmed): no staff role, so no staff page either.
         "ciudadano": citizen_account(CIUDADANO).user,
@@ -190,9 +191,16 @@ def _folio(w: World) -> dict:
 
 # An escrito's page: every staff role, but only the escritos each one may see. Agua never
 # had a turno of it, Otilia has no task on it, Víctor did not capture it, and the
-# administración sees no escritos at all.
+# administración and the Unidad de Transparencia see no escritos here at all.
 ESCRITO_HIDDEN = frozenset(
-    {"titular_agua", "enlace_agua", "operativo_obras_2", "ventanilla_otra", "administracion"}
+    {
+        "titular_agua",
+        "enlace_agua",
+        "operativo_obras_2",
+        "ventanilla_otra",
+        "administracion",
+        "transparencia",
+    }
 )
 SECRETARIA = frozenset({Role.TITULAR, Role.ENLACE})
 CONTRALORIA = frozenset({Role.CONTRALORIA})
@@ -389,7 +397,7 @@ def _mi_oficio(w: World) -> dict:
 
 
 def _solicitud_arco(w: World) -> dict:
-    """A cancellation request of the citizen account, waiting for the administración."""
+    """A cancellation request of the citizen account, waiting for the Unidad de Transparencia."""
     from cuentas.models import ArcoKind, SolicitudArco
     from cuentas.services import arco_request_create
 
@@ -555,6 +563,9 @@ URLS: dict[str, Rule] = {
     # ... and the rest is the account's, each escrito its holder's -------------------------
     "cuenta_escritos": _account_page(),
     "cuenta_escrito_agregar": _account_page(methods=("POST",)),
+    "cuenta_escrito_confirmar": _account_page(
+        lambda w: {"token": "no-vale"}, methods=("GET", "POST")
+    ),
     "cuenta_escrito": _account_page(_mi_escrito, other=404),
     "cuenta_escrito_acuse": _account_page(_mi_escrito, other=404),
     "cuenta_escrito_respuesta": _account_page(_mi_oficio, other=404),
@@ -569,11 +580,17 @@ URLS: dict[str, Rule] = {
     "cuenta_privacidad": _account_page(methods=("GET", "POST")),
     "cuenta_mis_datos_json": _account_page(),
     "cuenta_mis_datos_pdf": _account_page(),
-    # The administración resolves the ARCO requests of the accounts -------------------------
-    "arco_solicitudes": Rule(roles=frozenset({Role.ADMINISTRACION})),
+    # The Unidad de Transparencia receives and answers the ARCO requests -------------------------
+    "arco_solicitudes": Rule(roles=frozenset({Role.TRANSPARENCIA})),
     "arco_solicitud": Rule(
-        _solicitud_arco, methods=("GET", "POST"), roles=frozenset({Role.ADMINISTRACION})
+        _solicitud_arco, methods=("GET", "POST"), roles=frozenset({Role.TRANSPARENCIA})
     ),
+    "arco_nueva": Rule(
+        methods=("GET", "POST"), roles=frozenset({Role.TRANSPARENCIA, Role.VENTANILLA})
+    ),
+    # The Oficialía sees and undoes the links of escritos to accounts ----------------------
+    "oficialia_vinculos": Rule(methods=("GET", "POST"), roles=frozenset({Role.OFICIALIA})),
+    "accesos_bloqueados": Rule(methods=("GET", "POST"), roles=frozenset({Role.ADMINISTRACION})),
     # Any signed-in user: sent on to the inbox of their role (or the home page). -------------
     "staff_home": Rule(signed_in=True, ok=(302,)),
     # Oficialía ------------------------------------------------------------------------------
@@ -1029,6 +1046,9 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("arco_solicitud", arco),
         ("correo_detalle", _correo_pk(w)),
         ("correo_rechazar", _correo_pk(w)),
+        ("oficialia_vinculos", {}),
+        ("accesos_bloqueados", {}),
+        ("arco_nueva", {}),
         ("borrador_respuesta", {"turno_id": w.turno.pk}),
         ("firmas_pendientes", {}),
         ("borrador_devolver", borrador),
@@ -1152,51 +1172,87 @@ def test_the_right_password_signs_in(sign_in, titular_obras):
     assert response.status_code == 302 and response.signed_in
 
 
-def test_wrong_passwords_for_one_account_lock_it_from_every_address(
-    settings, sign_in, titular_obras, enlace_obras
+OFFICE = "192.0.2.10"  # the city hall's shared proxy: every clerk signs in from it
+
+
+def test_a_clerks_five_typos_do_not_block_a_colleague_behind_the_same_address(
+    settings, sign_in, titular_obras, enlace_obras, turnador
 ):
     assert settings.AXES_FAILURE_LIMIT == LIMIT
-    addresses = [f"203.0.113.{i}" for i in range(1, LIMIT + 1)]
-    responses = [sign_in(titular_obras.username, "equivocada", a) for a in addresses]
+    responses = [sign_in(titular_obras.username, "equivocada", OFFICE) for _ in range(LIMIT)]
     for response in responses[:-1]:
         assert_wrong_password(response)
     assert_locked(responses[-1])  # the failure that reaches the limit is answered locked
-    # The right password, from an address never seen: still locked.
-    assert_locked(sign_in(titular_obras.username, PASSWORD, "198.51.100.77"))
-    # It is the account that is locked, not those addresses: someone else signs in there.
-    assert sign_in(enlace_obras.username, PASSWORD, addresses[0]).signed_in
-
-    failures = AccessFailureLog.objects.order_by("attempt_time", "pk")
-    assert [f.ip_address for f in failures[:LIMIT]] == addresses
-    assert {f.username for f in failures} == {titular_obras.username}
+    # Olga, from the office, is locked even with the right password, and told until when.
+    locked = sign_in(titular_obras.username, PASSWORD, OFFICE)
+    assert_locked(locked)
+    retry = timezone.localtime(timezone.now() + settings.AXES_COOLOFF_TIME)
+    assert f"a partir de las {retry:%H:%M}" in locked.content.decode()
+    # Her colleagues behind the same address sign in.
+    assert sign_in(enlace_obras.username, PASSWORD, OFFICE).signed_in
+    assert sign_in(turnador.username, PASSWORD, OFFICE).signed_in
+    failures = AccessFailureLog.objects.filter(username=titular_obras.username)
     assert failures.filter(locked_out=True).exists()
     assert all(f.path_info == LOGIN_PATH for f in failures)
 
 
-def test_wrong_passwords_from_one_address_lock_that_address(
-    sign_in, titular_obras, enlace_obras, titular_agua, turnador
+def test_an_account_tried_from_many_addresses_is_locked_from_everywhere(
+    settings, sign_in, titular_obras, enlace_obras
 ):
-    address = "192.0.2.10"
-    usernames = [
-        titular_obras.username,
-        enlace_obras.username,
-        turnador.username,
-        "no.existe",
-        "administrador",
-    ]
-    responses = [sign_in(u, "equivocada", address) for u in usernames]
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 8
+    addresses = [f"203.0.113.{i}" for i in range(1, 9)]
+    responses = [sign_in(titular_obras.username, "equivocada", a) for a in addresses]
+    for response in responses[:-1]:
+        assert_wrong_password(response)
+    assert_locked(responses[-1])
+    # The right password, from an address never seen: still locked.
+    assert_locked(sign_in(titular_obras.username, PASSWORD, "198.51.100.77"))
+    # It is the account that is locked, not those addresses.
+    assert sign_in(enlace_obras.username, PASSWORD, addresses[0]).signed_in
+
+
+def test_a_password_spray_from_one_address_is_still_stopped(
+    settings, sign_in, titular_agua, enlace_obras
+):
+    """One or two passwords against many accounts from one place: no pair and no account
+    reaches its limit, the address does."""
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    attacker = "198.51.100.66"
+    usernames = [f"usuario.{i}" for i in range(11)] + [enlace_obras.username]
+    responses = [sign_in(u, "Verano2026!", attacker) for u in usernames]
     for response in responses[:-1]:
         assert_wrong_password(response)
     assert_locked(responses[-1])
     # From that address even the right password of an untried account is refused ...
-    assert_locked(sign_in(titular_agua.username, PASSWORD, address))
-    # ... while that account, and the accounts that were tried once, work from elsewhere.
+    assert_locked(sign_in(titular_agua.username, PASSWORD, attacker))
+    # ... while the accounts work from elsewhere.
     assert sign_in(titular_agua.username, PASSWORD, "192.0.2.11").signed_in
-    assert sign_in(titular_obras.username, PASSWORD, "192.0.2.12").signed_in
-
-    logged = AccessFailureLog.objects.filter(ip_address=address)
+    assert sign_in(enlace_obras.username, PASSWORD, "192.0.2.12").signed_in
+    logged = AccessFailureLog.objects.filter(ip_address=attacker)
     assert set(logged.values_list("username", flat=True)) >= set(usernames)
-    assert logged.filter(locked_out=True).exists()
+
+
+def test_the_administracion_unlocks_an_account_with_a_reason(sign_in, titular_obras):
+    for _ in range(LIMIT):
+        sign_in(titular_obras.username, "equivocada", OFFICE)
+    assert_locked(sign_in(titular_obras.username, PASSWORD, OFFICE))
+    admin = UserFactory(username="adan.admin", roles=["administracion"])
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("accesos_bloqueados"))
+    assert [c[0] for c in page.context["locks"]["cuentas"]] == [titular_obras.username]
+    refused = client.post(reverse("accesos_bloqueados"), {"cuenta": titular_obras.username})
+    assert refused.status_code == 200 and "Escriba por qué" in refused.content.decode()
+    assert_locked(sign_in(titular_obras.username, PASSWORD, OFFICE))
+    done = client.post(
+        reverse("accesos_bloqueados"),
+        {"cuenta": titular_obras.username, "motivo": "Se identificó en persona"},
+    )
+    assert done.status_code == 302
+    assert sign_in(titular_obras.username, PASSWORD, OFFICE).signed_in
+    entry = Bitacora.objects.get(action="sesion.desbloquear")
+    assert entry.object_ref == titular_obras.username and entry.actor == admin
+    assert entry.changes["motivo"] == "Se identificó en persona"
 
 
 def test_every_failed_attempt_is_recorded(sign_in, titular_obras):

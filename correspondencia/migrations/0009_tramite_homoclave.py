@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('correspondencia', '0007_merge_acuse_anterior'),
+        ('correspondencia', '0008_merge_bloqueo'),
     ]
 
     operations = [
