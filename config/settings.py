@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "cuentas",
     "portal",
     "archivo",
+    "interoperabilidad",
+    "ninja",
     "axes",
     "csp",
     "django_otp",
@@ -141,6 +143,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "interoperabilidad.middleware.ApiBitacoraMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -499,6 +502,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oficialia.tasks.publish_bitacora_head",
         "schedule": crontab(hour=0, minute=5),
     },
+    "relay-webhooks": {
+        "task": "interoperabilidad.webhooks.relay_webhooks",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "read-mailbox": {
+        "task": "interoperabilidad.correo.read_mailbox",
+        "schedule": float(env_int("OFICIALIA_IMAP_CADA_S", 120)),
+        "options": {"expires": 100},
+    },
     "warn-missing-calendar": {
         "task": "oficialia.tasks.warn_missing_calendar",
         "schedule": crontab(hour=7, minute=30),
@@ -521,6 +534,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 TASK_RETRY_BACKOFF_MAX = 300
+
+# The API for other government offices (/api/v1/): calls per token (django-ratelimit syntax).
+API_RATE = env_str("OFICIALIA_API_RATE", "120/m")
+# Webhooks: the first retry after WEBHOOK_BACKOFF_BASE seconds, doubling up to
+# WEBHOOK_BACKOFF_MAX; a delivery gives up after WEBHOOK_MAX_ATTEMPTS; a URL that fails
+# WEBHOOK_PAUSE_AFTER times in a row is paused and its institution told by email.
+WEBHOOK_BACKOFF_BASE = env_int("OFICIALIA_WEBHOOK_BACKOFF_S", 30)
+WEBHOOK_BACKOFF_MAX = env_int("OFICIALIA_WEBHOOK_BACKOFF_MAX_S", 6 * 60 * 60)
+WEBHOOK_MAX_ATTEMPTS = env_int("OFICIALIA_WEBHOOK_INTENTOS", 10)
+WEBHOOK_PAUSE_AFTER = env_int("OFICIALIA_WEBHOOK_PAUSAR_TRAS", 20)
+WEBHOOK_TIMEOUT = env_int("OFICIALIA_WEBHOOK_TIMEOUT_S", 10)
+# Allow webhook URLs on loopback or private addresses (a test, or an intranet deployment).
+WEBHOOK_ALLOW_PRIVATE = env_bool("OFICIALIA_WEBHOOK_PERMITIR_INTERNAS", False)
+# Email intake: the IMAP mailbox the beat reads every IMAP_POLL_SECONDS. No host, no reading.
+IMAP_HOST = env_str("OFICIALIA_IMAP_HOST")
+IMAP_PORT = env_int("OFICIALIA_IMAP_PORT", 993)
+IMAP_SSL = env_bool("OFICIALIA_IMAP_SSL", True)
+IMAP_USER = env_str("OFICIALIA_IMAP_USUARIO")
+IMAP_PASSWORD = env_str("OFICIALIA_IMAP_CONTRASENA")
+IMAP_FOLDER = env_str("OFICIALIA_IMAP_CARPETA", "INBOX")
+IMAP_POLL_SECONDS = env_int("OFICIALIA_IMAP_CADA_S", 120)
+IMAP_TIMEOUT = env_int("OFICIALIA_IMAP_TIMEOUT_S", 30)
 
 SESSION_COOKIE_HTTPONLY = True
 # A session lasts this long; expired ones are deleted by the daily retention task.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from interoperabilidad.api import api
 from oficialia import segundo_factor
 
 from . import views
@@ -23,6 +24,8 @@ urlpatterns = [
     ),
     path("cuenta/segundo-factor/codigos/", segundo_factor.codigos, name="segundo_factor_codigos"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("interoperabilidad.urls")),
     path("", include("correspondencia.urls")),
     path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
     path("", include("turnos.urls")),

@@ -33,6 +33,7 @@ class TramiteAdmin(admin.ModelAdmin):
 
     list_display = [
         "nombre",
+        "homoclave",
         "secretaria",
         "plazo_dias_habiles",
         "costo_display",
@@ -43,7 +44,7 @@ class TramiteAdmin(admin.ModelAdmin):
     list_editable = ["activo"]
     list_filter = ["activo", "gratuito", "secretaria"]
     list_select_related = ["secretaria"]
-    search_fields = ["nombre", "palabras_clave", "search_text"]
+    search_fields = ["nombre", "homoclave", "palabras_clave", "search_text"]
     autocomplete_fields = ["secretaria"]
     prepopulated_fields = {"slug": ["nombre"]}
     inlines = [TramiteRequisitoInline]
@@ -53,6 +54,7 @@ class TramiteAdmin(admin.ModelAdmin):
         (None, {"fields": ["nombre", "secretaria", "descripcion", "palabras_clave", "activo"]}),
         ("Plazo y costo", {"fields": ["plazo_dias_habiles", "gratuito", "costo"]}),
         ("Fundamento legal", {"fields": ["fundamento"]}),
+        ("Catálogo nacional de trámites y servicios", {"fields": ["homoclave"]}),
         ("Dirección pública", {"fields": ["slug"], "classes": ["collapse"]}),
     ]
 

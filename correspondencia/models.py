@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -83,6 +84,22 @@ class Tramite(models.Model):
         blank=True,
         help_text="Otras palabras con que la gente lo busca, p. ej. «permiso de obra, barda».",
     )
+    # The key of the trámite in the national catálogo de trámites y servicios (Ley General de
+    # Mejora Regulatoria), so other offices can name it the same way.
+    homoclave = models.CharField(
+        "homoclave",
+        max_length=40,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9]+(-[A-Z0-9]+)+$",
+                "Escriba la homoclave como aparece en el catálogo nacional: mayúsculas, "
+                "números y guiones, p. ej. «MUN-OBR-001-A».",
+            )
+        ],
+        help_text="Clave del trámite en el Catálogo Nacional de Regulaciones, Trámites y "
+        "Servicios, si ya está inscrito.",
+    )
     activo = models.BooleanField(
         default=True, help_text="Solo los trámites activos aparecen en el catálogo y el formulario."
     )
@@ -94,6 +111,13 @@ class Tramite(models.Model):
         ordering = ["nombre"]
         verbose_name = "trámite"
         verbose_name_plural = "trámites"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["homoclave"],
+                condition=~models.Q(homoclave=""),
+                name="unique_tramite_homoclave",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.nombre
@@ -101,7 +125,9 @@ class Tramite(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self._unique_slug()
-        self.search_text = fold(" ".join([self.nombre, self.palabras_clave, self.descripcion]))
+        self.search_text = fold(
+            " ".join([self.nombre, self.homoclave, self.palabras_clave, self.descripcion])
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_text", "slug"}

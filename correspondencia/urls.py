@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("escritos/nuevo/requisitos/", views.tramite_requisitos, name="tramite_requisitos"),
     path("tramites/", views.tramites, name="tramites"),
+    path("tramites/catalogo.csv", views.tramites_csv, name="tramites_csv"),
     path("tramites/<slug:slug>/", views.tramite_detalle, name="tramite_detalle"),
     path("verificar/", views.verificar_pdf, name="verificar_pdf"),
     path("dias-inhabiles/", views.dias_inhabiles, name="dias_inhabiles"),

@@ -1,3 +1,4 @@
+import csv
 from datetime import timedelta
 
 from django.conf import settings
@@ -227,6 +228,31 @@ def tramites(request: HttpRequest) -> HttpResponse:
             "tramites": selectors.tramites_catalogo(query=query, secretaria=secretaria),
         },
     )
+
+
+def tramites_csv(request: HttpRequest) -> HttpResponse:
+    """The public catálogo as open data, with each trámite's homoclave of the national
+    catálogo de trámites y servicios, so other offices can match it to their own."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="catalogo-de-tramites.csv"'
+    response.write("\ufeff")  # spreadsheets read the accents right with a BOM
+    writer = csv.writer(response)
+    writer.writerow(
+        ["homoclave", "nombre", "secretaria", "plazo_dias_habiles", "costo", "fundamento", "url"]
+    )
+    for tramite in selectors.tramites_catalogo(query="", secretaria=None):
+        writer.writerow(
+            [
+                tramite.homoclave,
+                tramite.nombre,
+                tramite.secretaria.nombre,
+                tramite.plazo_dias_habiles,
+                tramite.costo_display,
+                tramite.fundamento,
+                settings.PUBLIC_BASE_URL + tramite.get_absolute_url(),
+            ]
+        )
+    return response
 
 
 def tramite_detalle(request: HttpRequest, slug: str) -> HttpResponse:

@@ -119,6 +119,10 @@ class Accion(models.TextChoices):
     CITA_AGENDAR = "cita.agendar", "Cita agendada"
     CITA_CANCELAR = "cita.cancelar", "Cita cancelada"
     CITA_LLEGADA = "cita.llegada", "Llegada a una cita registrada"
+    # Other government offices: the API and the email intake
+    API_LLAMADA = "api.llamada", "Llamada a la API de una institución"
+    CORREO_RADICAR = "correo.radicar", "Correo recibido registrado como escrito"
+    CORREO_RECHAZAR = "correo.rechazar", "Correo recibido rechazado"
 
 
 def action_label(code: str) -> str:

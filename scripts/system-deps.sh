@@ -2,7 +2,8 @@
 # Checks the system libraries Oficialía needs and installs only what is missing when it can
 # (root with apt-get); otherwise it names the missing packages in one message and stops.
 #   scripts/system-deps.sh run    WeasyPrint: Pango, HarfBuzz subsetting, fonts
-#   scripts/system-deps.sh test   the above, plus Chromium, poppler and npm for the tests
+#   scripts/system-deps.sh test   the above, plus Chromium, poppler and npm for the tests, and
+#                                 dovecot (an IMAP server) for the email intake's
 #
 # Each listing is read whole into a variable before it is searched: piping it into
 # `grep -q` under `set -o pipefail` lets grep close the pipe at the first match, the lister
@@ -29,6 +30,8 @@ if [ "$purpose" = test ]; then
   have_command pdftoppm || missing+=(poppler-utils)
   # npm installs axe-core, the accessibility checker of the browser tests.
   have_command npm || missing+=(npm)
+  # The email intake's tests read a real IMAP mailbox: a dovecot the tests start themselves.
+  [ -x /usr/sbin/dovecot ] || have_command dovecot || missing+=(dovecot-imapd)
 fi
 
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -17,7 +17,7 @@ LAYERS = [
     {"oficios", "notificaciones"},  # the signed answer; the acuse de notificación electrónica
     {"cuentas"},
     {"portal"},
-    {"contraloria", "fila", "transparencia", "archivo"},
+    {"contraloria", "fila", "transparencia", "archivo", "interoperabilidad"},
     {"demo"},
     {"config"},
 ]

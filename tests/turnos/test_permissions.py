@@ -340,6 +340,38 @@ def _tramite(w: World):
     )[0]
 
 
+def _correo(w: World) -> dict:
+    """A message of the email intake waiting in the ventanilla's queue, with its PDF."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from interoperabilidad.models import Buzon, CorreoEntrante
+
+    correo = CorreoEntrante.objects.first()
+    if correo is None:
+        buzon = Buzon.objects.create(clave="oficialia@imap/INBOX", uidvalidity=1, last_uid=1)
+        correo = CorreoEntrante.objects.create(
+            buzon=buzon,
+            uidvalidity=1,
+            uid=1,
+            raw_sha256="0" * 64,
+            remitente="vecino@example.com",
+            asunto="Luminaria fundida",
+            recibido_en=timezone.now(),
+            leido_en=timezone.now(),
+        )
+        name = default_storage.save("correo/prueba.pdf", ContentFile(pdf_bytes()))
+        correo.adjuntos.create(
+            file=name, original_name="foto.pdf", content_type="application/pdf", size=1,
+            sha256="0" * 64,
+        )
+    return {"pk": correo.pk, "adjunto_id": correo.adjuntos.get().pk}
+
+
+def _correo_pk(w: World) -> dict:
+    return {"pk": _correo(w)["pk"]}
+
+
 CIUDADANO = "ciudadana@example.com"  # the "ciudadano" persona's account
 
 
@@ -474,6 +506,25 @@ URLS: dict[str, Rule] = {
     "acuerdo_inhabil_pdf": Rule(lambda w: {"pk": _acuerdo(w).pk}, public=True, anyone=404),
     "tramite_detalle": Rule(lambda w: {"slug": _tramite(w).slug}, public=True, anyone=200),
     "tramite_requisitos": Rule(public=True, anyone=200),
+    "tramites_csv": Rule(public=True, anyone=200),
+    # The API for other government offices: a bearer token or nothing. A signed-in person
+    # is nobody to it (401); the schema and its docs page are public; the root is a 404.
+    "api-v1:api-root": Rule(public=True, anyone=404),
+    "api-v1:openapi-json": Rule(public=True, anyone=200),
+    "api-v1:openapi-view": Rule(public=True, anyone=200),
+    "api-v1:escritos": Rule(public=True, methods=("POST",), anyone=401),
+    "api-v1:escritos_lista": Rule(public=True, anyone=401),
+    "api-v1:escrito_acuse": Rule(_folio, public=True, anyone=401),
+    "api-v1:escrito_documento": Rule(
+        lambda w: {"folio": w.escrito.folio, "documento_id": w.oficio.pk}, public=True, anyone=401
+    ),
+    "api-v1:escrito_prevencion": Rule(_folio, public=True, methods=("POST",), anyone=401),
+    "api-v1:escrito_detalle": Rule(_folio, public=True, anyone=401),
+    "api-v1:tramites": Rule(public=True, anyone=401),
+    "api-v1:webhooks": Rule(public=True, anyone=401),
+    "api-v1:webhooks_alta": Rule(public=True, methods=("POST",), anyone=401),
+    # DELETE only: the walk's GET is refused for its method before any token is asked for.
+    "api-v1:webhook_baja": Rule(lambda w: {"webhook_id": 1}, public=True, anyone=405),
     # Quejas y denuncias: anyone files one (anonymously or not) and reads its resolution
     # with folio and code; the receipt page opens with the token only the filing browser has.
     "queja_nueva": Rule(public=True, methods=("GET", "POST"), anyone=200),
@@ -685,6 +736,13 @@ URLS: dict[str, Rule] = {
     "ventanilla_acuse": Rule(
         _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
     ),
+    # The email intake's review queue: every ventanilla clerk works the same mailbox.
+    "correo_bandeja": Rule(roles=frozenset({Role.VENTANILLA})),
+    "correo_detalle": Rule(
+        _correo_pk, methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})
+    ),
+    "correo_rechazar": Rule(_correo_pk, methods=("POST",), roles=frozenset({Role.VENTANILLA})),
+    "correo_adjunto": Rule(_correo, roles=frozenset({Role.VENTANILLA})),
     "ventanilla_corregir": Rule(
         _folio,
         methods=("GET", "POST"),
@@ -724,18 +782,19 @@ def project_urls() -> dict[str, str]:
     """Every URL pattern of the project (name → route), except Django's admin."""
     found: dict[str, str] = {}
 
-    def walk(patterns, prefix: str) -> None:
+    def walk(patterns, prefix: str, namespace: str) -> None:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
                 if route == "admin/":
                     continue  # the admin guards itself; see test_the_admin_is_for_staff_only
-                walk(pattern.url_patterns, route)
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, route, inner)
             elif isinstance(pattern, URLPattern):
                 # An unnamed pattern is listed by its route, so it cannot slip through either.
-                found[pattern.name or route] = route
+                found[f"{namespace}{pattern.name}" if pattern.name else route] = route
 
-    walk(get_resolver().url_patterns, "")
+    walk(get_resolver().url_patterns, "", "")
     return found
 
 
@@ -994,6 +1053,8 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("fila_consola_accion", {"modulo_id": _fila(w)["modulo"].pk, "action": "llamar"}),
         ("fila_horarios", {}),
         ("arco_solicitud", arco),
+        ("correo_detalle", _correo_pk(w)),
+        ("correo_rechazar", _correo_pk(w)),
         ("oficialia_vinculos", {}),
         ("accesos_bloqueados", {}),
         ("arco_nueva", {}),
