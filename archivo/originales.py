@@ -66,11 +66,11 @@ def original_place(
 
 def original_link_from_capture(*, escrito_id: int) -> UbicacionOriginal | None:
     """At capture: if the ventanilla typed a box's label as the place, link the original."""
-    escrito = Escrito.objects.filter(pk=escrito_id).only("ubicacion_original").first()
-    if escrito is None or UbicacionOriginal.objects.filter(escrito_id=escrito_id).exists():
-        return None
-    place = place_from_text(escrito.ubicacion_original)
-    if place is None:
+    # values_list, not only(): the escrito's FSM mixin would read its deferred state again.
+    written = Escrito.objects.filter(pk=escrito_id).values_list("ubicacion_original", flat=True)
+    # An online filing has no paper: nothing more to look up.
+    place = place_from_text(written.first() or "")
+    if place is None or UbicacionOriginal.objects.filter(escrito_id=escrito_id).exists():
         return None
     caja, legajo = place
     ubicacion, _ = UbicacionOriginal.objects.get_or_create(

@@ -18,6 +18,10 @@
     form.setAttribute("data-enviando", "");
   });
 
+  // A warning that must be read first (a capture identical to a recent one) takes the focus.
+  var first = document.querySelector("[data-autofocus]");
+  if (first) { first.focus(); }
+
   // A filing is sent once: the button says so and goes quiet; errors get the focus.
   var sending = document.querySelectorAll("form[data-enviando]");
   sending.forEach(function (form) {

@@ -14,12 +14,14 @@ from tests.factories import escrito_form_data, file_escrito, pdf_bytes, upload
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # BEGIN; the petitioner and its history row; the folio (one UPDATE ... RETURNING); the escrito
-# and its history row; the attachments; the acuse; the transición; the bitácora's lock, head
-# and entry; COMMIT.
-FILING_QUERIES = 13
+# and its history row; the attachments; the acuse; the transición; the bitácora's lock, head,
+# entry and end marker; COMMIT; then, after the commit, the archive reads the step and the
+# place of the paper original (none for an online filing).
+FILING_QUERIES = 16
 # The filing's, plus the session, the twin check of the form and, run eagerly in tests, the
-# acuse task (lock and read the acuse, its attachments, save it) and the email task.
-FILING_VIEW_QUERIES = 22
+# acuse task (lock and read the acuse, the calendar, its attachments, earlier acuses, save it,
+# its NOM-151 constancia) and the email task.
+FILING_VIEW_QUERIES = 29
 # The escrito with its trámite, destination and evaluación; the timeline; the turnos with
 # their answers; their prevenciones; and the new session row (exists?, BEGIN, INSERT, COMMIT).
 LOOKUP_QUERIES = 8

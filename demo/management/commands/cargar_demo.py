@@ -642,10 +642,10 @@ class Command(BaseCommand):
         fresh = not Escrito.objects.exists()
         now = timezone.now()
         start = now - timedelta(days=HISTORY_DAYS)
-        # The published calendar of días inhábiles first: every term below counts with it.
-        self.load_calendario()
-        # On a fresh database the staff and the catalogues were there before the first escrito.
+        # On a fresh database the staff and the catalogues were there before the first escrito,
+        # the published calendar of días inhábiles first: every term below counts with it.
         with time_machine.travel(start - timedelta(days=1), tick=False) if fresh else nullcontext():
+            self.load_calendario(today=timezone.localdate(now))
             self.load_firma()
             self.load_catalogues()
             load_instrumentos()
@@ -681,11 +681,10 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def load_calendario(self) -> None:
+    def load_calendario(self, *, today: date) -> None:
         """An acuerdo of días inhábiles for each year the demo spans and the next one, as a
         city hall in Guerrero publishes it: Holy Week, 2 de noviembre, 12 de diciembre and a
         December-January vacation (the law's own days come from OFICIALIA_DIAS_INHABILES_BASE)."""
-        today = timezone.localdate()
         for year in range(today.year - 2, today.year + 2):
             signed = date(year - 1, 12, 5)
             acuerdo, created = AcuerdoInhabil.objects.get_or_create(
