@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import json
 import logging
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,16 +40,18 @@ class ConstanciaEmitida:
     emitida_en: dt.datetime
 
 
-class Proveedor:
-    """What every NOM-151 provider offers."""
+class Proveedor(ABC):
+    """What every NOM-151 provider offers: a real one is a subclass naming its service."""
 
     nombre = ""
 
+    @abstractmethod
     def solicitar(self, sha256: str) -> ConstanciaEmitida:
-        raise NotImplementedError
+        """Ask for the constancia de conservación of a document with this digest."""
 
+    @abstractmethod
     def verificar(self, datos: bytes, sha256: str) -> bool:
-        raise NotImplementedError
+        """Whether `datos` is a valid constancia for that digest."""
 
 
 class ProveedorLocal(Proveedor):
