@@ -143,7 +143,7 @@ def test_stable_public_urls():
 def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json()["dependencias"]["base_de_datos"]["estado"] == "ok"
 
 
 def test_public_forms_are_protected_against_csrf(filed):

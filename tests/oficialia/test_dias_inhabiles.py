@@ -174,8 +174,8 @@ def test_the_demo_loads_a_realistic_calendar(time_machine):
     time_machine.move_to("2026-12-04 12:00 -06:00")
     from demo.management.commands.cargar_demo import Command
 
-    Command().load_calendario()
-    Command().load_calendario()  # twice: nothing doubles
+    Command().load_calendario(today=date(2026, 12, 4))
+    Command().load_calendario(today=date(2026, 12, 4))  # twice: nothing doubles
     assert AcuerdoInhabil.objects.count() == 4  # 2024 .. 2027
     calendar = BusinessCalendar()
     for day in [
