@@ -151,7 +151,8 @@ class ErrorValidacion(Schema):
     errores: list[CampoError]
 
 
-ERRORES = {401: Error, 403: Error, 404: Error, 422: ErrorValidacion, 429: Error}
+# 400: a request no view can safely read (a NUL byte in a field), refused before the API.
+ERRORES = {400: Error, 401: Error, 403: Error, 404: Error, 422: ErrorValidacion, 429: Error}
 
 
 class OficioIn(Schema):

@@ -8,7 +8,7 @@ only ASCII digits: `str.isdigit()` says yes to "²" and `int()` then fails.
 
 import logging
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
@@ -54,6 +54,9 @@ def hostile_reason(request: HttpRequest) -> str | None:
 
 
 def bad_request(request: HttpRequest, reason: str) -> HttpResponse:
+    """The reason as a page, or as the API's JSON error for a program calling /api/."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detalle": reason}, status=400)
     return render(request, "400.html", {"reason": reason}, status=400)
 
 
