@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -296,6 +298,12 @@ OPEN_ESCRITO_STATES = [
 
 class Escrito(ConcurrentTransitionMixin, models.Model):
     folio = models.CharField(max_length=20, unique=True)
+    # The escrito's name in the open data: random, so it says nothing of the folio, the
+    # date or the order of filing; stable, so a row can be followed from one download to
+    # the next. The folio is printed on the acuse and never published.
+    public_id = models.UUIDField(
+        "identificador público", default=uuid.uuid4, unique=True, editable=False
+    )
     year = models.PositiveSmallIntegerField(editable=False)
     number = models.PositiveIntegerField(editable=False)
     channel = models.CharField("medio de recepción", max_length=20, choices=Channel.choices)

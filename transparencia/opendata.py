@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from correspondencia.models import Channel, EscritoState, PetitionerType
-from oficialia.hojas import safe_cell
+from oficialia.hojas import BOM, safe_cell
 from turnos.models import Sense
 
 from .figures import GENDER_LABELS, SUPPRESSED, is_suppressed
@@ -43,9 +43,10 @@ def _codes(choices) -> str:
 
 ESCRITOS_COLUMNS = [
     Column(
-        "folio",
-        "texto",
-        "Folio del escrito, OP-AAAA-NNNNNN. Sin el código de acceso no permite consultar nada.",
+        "id_publico",
+        "texto (UUID)",
+        "Identificador público del escrito: al azar, el mismo en cada descarga. No es el "
+        "folio ni se deduce de él; el folio solo lo conoce el peticionario.",
     ),
     Column("anio", "entero", "Año de recepción (hora de la Ciudad de México)."),
     Column("fecha_recepcion", "fecha (AAAA-MM-DD)", "Día en que se recibió."),
@@ -137,7 +138,7 @@ def _day(value) -> str | None:
 def escrito_record(row: tuple, cat: Catalogues) -> dict:
     """One EscritoPublico row (selectors.public_escritos) as the open data publishes it."""
     (
-        folio,
+        public_id,
         year,
         received_at,
         channel,
@@ -151,7 +152,7 @@ def escrito_record(row: tuple, cat: Catalogues) -> dict:
         within,
     ) = row
     return {
-        "folio": folio,
+        "id_publico": str(public_id),
         "anio": year,
         "fecha_recepcion": _day(received_at),
         "medio": channel,
@@ -186,7 +187,7 @@ class _Echo:
 
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(header)
+    yield BOM + writer.writerow(header)
     for chunk in _batched(rows):
         yield "".join(writer.writerow([_csv_value(v) for v in row]) for row in chunk)
 
@@ -221,13 +222,27 @@ def escritos_csv(cat: Catalogues, *, year: int | None = None) -> Iterator[str | 
     """escritos.csv, piece by piece. On PostgreSQL, when no catalogue name needs more than
     being written (no formula to neutralise, no line break), COPY writes the file: about
     ten times faster than building each row in Python. Otherwise, and on other databases,
-    the rows are built as for the JSON. Both give the same bytes (tests/transparencia)."""
+    the rows are built as for the JSON. Both give the same bytes (tests/transparencia),
+    the BOM first (oficialia.hojas.BOM)."""
     names = [*cat.secretarias.values(), *cat.tramites.values()]
     plain = all(_csv_value(n) == n and "\n" not in n and "\r" not in n for n in names)
     if connection.vendor == "postgresql" and plain:
-        return (piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year))
+        return _bom_first(
+            piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year)
+        )
     header = [c.name for c in ESCRITOS_COLUMNS]
     return csv_stream(header, escritos_rows(cat, year=year))
+
+
+def _bom_first(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """The BOM travels with the first rows, not ahead of them: the first byte a client gets
+    still means the rows are coming (bench/rapido.py measures it)."""
+    first = True
+    for piece in pieces:
+        yield BOM.encode() + piece if first else piece
+        first = False
+    if first:
+        yield BOM.encode()
 
 
 def escritos_rows(cat: Catalogues, *, year: int | None = None) -> Iterator[list]:

@@ -197,7 +197,7 @@ def public_escritos(*, year: int | None = None, chunk_size: int = 2000) -> Itera
     if year is not None:
         rows = rows.filter(year=year)
     return rows.values_list(
-        "folio",
+        "public_id",
         "year",
         TruncDate("received_at"),
         "channel",
@@ -221,7 +221,7 @@ _CSV_COPY = """
 COPY (
 WITH catalogue AS (SELECT jsonb_object_agg(id::text, nombre) AS names
                      FROM correspondencia_secretaria)
-SELECT p.folio AS folio, p.year AS anio,
+SELECT p.public_id::text AS id_publico, p.year AS anio,
        (p.received_at AT TIME ZONE {tz})::date::text AS fecha_recepcion,
        p.channel AS medio,
        (SELECT string_agg(DISTINCT COALESCE(c.names->>(j->>0), j->>0) COLLATE "C", ' | '
