@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import ceil
 
+from django.conf import settings
 from django.utils.safestring import SafeString
 
 from correspondencia.models import Channel, Gender, PetitionerType
@@ -39,11 +40,9 @@ DAYS_SHOWN = 90
 TOP_TRAMITES = 15
 TOP_MONTHS = 5
 
-# Small counts: a cut by gender or by type of petitioner of one secretaría in one month
-# below this is published as SUPPRESSED, so nobody can be singled out.
-SMALL_COUNT = 5
-SUPPRESSED = "< 5"
-SUPPRESSED_METRICS = frozenset({"genero", "tipo"})
+# A withheld figure of a cut by person (transparencia/reserva.py) reads as this, whether it
+# was small or withheld so that a small one cannot be computed back.
+SUPPRESSED = "reservado"
 
 GENDER_LABELS = {
     Gender.MUJER: "Mujer",
@@ -70,12 +69,6 @@ SENSE_CSS = {
     Sense.PARCIAL: "c-late",
     Sense.INFORMATIVA: "c-pending",
 }
-
-
-def is_suppressed(metric: str, scope: int, month: int, n: int) -> bool:
-    """The rule of the issue, in one place: a cell of a cut by gender or type, of a single
-    secretaría and month, under SMALL_COUNT."""
-    return metric in SUPPRESSED_METRICS and scope != ALL_SCOPE and month != 0 and n < SMALL_COUNT
 
 
 def fmt(n: int) -> str:
@@ -120,6 +113,9 @@ class Datos:
     secretarias: dict[int, tuple[str, str]]  # id → (nombre, siglas)
     tramites: dict[int, str]  # id → nombre (at least the ones ranked)
     refreshed_at: datetime | None = None
+    # The withheld cells of the cuts by person of `scope`: (month, metric, key), month 0
+    # for the year (transparencia/reserva.py).
+    hidden: frozenset[tuple[int, str, str]] = frozenset()
 
     def month_key(self, metric: str, year: int | None = None) -> dict[tuple[int, str], int]:
         return self.cells.get((year or self.year, metric), {})
@@ -129,6 +125,9 @@ class Datos:
         for (_, key), n in self.month_key(metric, year).items():
             out[key] += n
         return out
+
+    def shown(self, metric: str, month: int, key: str, n: int) -> str:
+        return SUPPRESSED if (month, metric, key) in self.hidden else fmt(n)
 
     def by_month(self, metric: str, year: int | None = None) -> dict[int, int]:
         out: dict[int, int] = defaultdict(int)
@@ -401,21 +400,46 @@ def fig_per_channel(d: Datos) -> Figure:
 
 
 def _month_cut(d: Datos, metric: str, categories: list[tuple[str, str]], caption: str) -> Table:
-    """Months by categories of one metric; small cells suppressed for a single secretaría."""
+    """Months by categories of one metric, the withheld cells withheld."""
     cells = d.month_key(metric)
     rows = []
     for m in range(1, _last_month(d) + 1):
         row = [MONTHS_SHORT[m - 1].capitalize()]  # short: the table must fit a phone
         for key, _ in categories:
-            n = cells.get((m, key), 0)
-            row.append(SUPPRESSED if is_suppressed(metric, d.scope, m, n) else fmt(n))
+            row.append(d.shown(metric, m, key, cells.get((m, key), 0)))
         rows.append(row)
     return Table(caption, ["Mes", *[label for _, label in categories]], rows)
 
 
-def fig_gender(d: Datos) -> Figure:
-    counts = d.by_key("genero")
+def _person_bars(d: Datos, metric: str, categories: list[tuple[str, str]]) -> list[Bar]:
+    """A withheld figure has no bar: its length would tell it."""
+    counts = d.by_key(metric)
+    return [
+        Bar(label, 0, SUPPRESSED)
+        if (0, metric, k) in d.hidden
+        else Bar(label, counts.get(k, 0), fmt(counts.get(k, 0)))
+        for k, label in categories
+    ]
+
+
+def _person_rows(
+    d: Datos, metric: str, categories: list[tuple[str, str]], total_hidden: bool
+) -> list[list[str]]:
+    """The year's table of a cut by person: a withheld figure keeps its percentage too, and
+    when the total is withheld no percentage is shown (with the visible figures it would
+    give the total back)."""
+    counts = d.by_key(metric)
     total = sum(counts.values())
+    rows = []
+    for k, label in categories:
+        n = counts.get(k, 0)
+        hidden = (0, metric, k) in d.hidden
+        share = "—" if total_hidden else (SUPPRESSED if hidden else pct(n, total))
+        rows.append([label, d.shown(metric, 0, k, n), share])
+    return rows
+
+
+def fig_gender(d: Datos) -> Figure:
     categories = list(GENDER_LABELS.items())
     return Figure(
         "por-genero",
@@ -423,27 +447,24 @@ def fig_gender(d: Datos) -> Figure:
         "Escritos de personas físicas por género del peticionario (las personas morales y las "
         "dependencias no tienen género).",
         charts.bars(
-            [Bar(label, counts.get(k, 0), fmt(counts.get(k, 0))) for k, label in categories],
+            _person_bars(d, "genero", categories),
             label="Peticionarios por género; los datos están en la tabla",
         ),
         Table(
             f"Escritos de personas físicas por género, {d.year}",
             ["Género", "Escritos", "%"],
-            [
-                [label, fmt(counts.get(k, 0)), pct(counts.get(k, 0), total)]
-                for k, label in categories
-            ],
+            _person_rows(
+                d, "genero", categories, total_hidden=(0, "tipo", PetitionerType.FISICA) in d.hidden
+            ),
         ),
         extra_tables=[
             _month_cut(d, "genero", categories, f"Por mes y género, {d.year}"),
         ],
-        note=_suppression_note(d),
+        note=_suppression_note(d, "genero"),
     )
 
 
 def fig_type(d: Datos) -> Figure:
-    counts = d.by_key("tipo")
-    total = sum(counts.values())
     categories = [(t.value, t.label) for t in PetitionerType]
     short = [(t.value, TYPE_SHORT[t.value]) for t in PetitionerType]
     return Figure(
@@ -451,28 +472,27 @@ def fig_type(d: Datos) -> Figure:
         "Quién pide: personas, empresas y dependencias",
         "Escritos por tipo de peticionario.",
         charts.bars(
-            [Bar(label, counts.get(k, 0), fmt(counts.get(k, 0))) for k, label in categories],
+            _person_bars(d, "tipo", categories),
             label="Peticionarios por tipo; los datos están en la tabla",
         ),
         Table(
             f"Escritos por tipo de peticionario, {d.year}",
             ["Tipo", "Escritos", "%"],
-            [
-                [label, fmt(counts.get(k, 0)), pct(counts.get(k, 0), total)]
-                for k, label in categories
-            ],
+            _person_rows(d, "tipo", categories, total_hidden=False),
         ),
         extra_tables=[_month_cut(d, "tipo", short, f"Por mes y tipo, {d.year}")],
-        note=_suppression_note(d),
+        note=_suppression_note(d, "tipo"),
     )
 
 
-def _suppression_note(d: Datos) -> str:
-    if not d.scope:
+def _suppression_note(d: Datos, metric: str) -> str:
+    if not any(m == metric for _, m, _ in d.hidden):
         return ""
     return (
-        f"En la tabla por mes, las cifras menores de {SMALL_COUNT} se publican como "
-        f"“{SUPPRESSED}” para que nadie pueda ser identificado."
+        f"«{SUPPRESSED.capitalize()}»: cifra que no se publica para que nadie pueda ser "
+        f"identificado: las de 1 a {settings.TRANSPARENCIA_CIFRA_MINIMA - 1} escritos, y las "
+        "que permitirían calcularlas restando otras cifras publicadas (el total del mes o del "
+        "año, las demás secretarías)."
     )
 
 

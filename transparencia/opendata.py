@@ -16,9 +16,9 @@ from correspondencia.models import Channel, EscritoState, PetitionerType
 from oficialia.hojas import BOM, safe_cell
 from turnos.models import Sense
 
-from .figures import GENDER_LABELS, SUPPRESSED, is_suppressed
+from .figures import GENDER_LABELS, SUPPRESSED
 from .models import ALL_SCOPE
-from .selectors import Catalogues, monthly_cells, public_escritos, public_escritos_copy
+from .selectors import Catalogues, monthly_cells, public_escritos, public_escritos_copy, withheld
 from .services import LATE, ON_TIME
 
 ROWS_PER_CHUNK = 500  # rows joined into one piece of the streamed response
@@ -109,9 +109,12 @@ MONTHLY_COLUMNS = [
     ),
     Column(
         "valor",
-        "entero o «< 5»",
-        f"Cuántos. Por género o tipo de una sola secretaría en un "
-        f"mes, las cifras menores de 5 se publican como «{SUPPRESSED}».",
+        f"entero o «{SUPPRESSED}»",
+        f"Cuántos. Por tipo de peticionario y por género, «{SUPPRESSED}» es una cifra que no "
+        "se publica para que nadie pueda ser identificado: las menores que el mínimo "
+        "(OFICIALIA_CIFRA_MINIMA, 5 si no se cambia) y las que permitirían calcularlas "
+        "restando otras cifras publicadas (el total del mes o del año, las demás secretarías). "
+        "Son las mismas que en la página de estadísticas.",
     ),
 ]
 
@@ -257,13 +260,19 @@ def escritos_records(cat: Catalogues, *, year: int | None = None) -> Iterator[di
         yield escrito_record(row, cat)
 
 
-def monthly_records(siglas: dict[int, tuple[str, str]]) -> Iterator[dict]:
-    """The monthly aggregates, small counts suppressed (figures.is_suppressed)."""
+def monthly_records(
+    siglas: dict[int, tuple[str, str]], *, generation: int | None = None
+) -> Iterator[dict]:
+    """The monthly aggregates, the withheld cells of the cuts by person withheld
+    (selectors.withheld: the same as on the page)."""
+    hidden: dict[int, frozenset] = {}
 
     def group(cell):
         return cell[:3]
 
     for (year, month, scope), cells in itertools.groupby(monthly_cells(), key=group):
+        if year not in hidden:
+            hidden = {year: withheld(year, generation=generation)}
         found: dict[str, dict[str, int]] = {}
         for *_, metric, key, n in cells:
             found.setdefault(metric, {})[key] = n
@@ -285,5 +294,5 @@ def monthly_records(siglas: dict[int, tuple[str, str]]) -> Iterator[dict]:
                     "secretaria": name,
                     "indicador": indicator,
                     "categoria": key,
-                    "valor": SUPPRESSED if is_suppressed(metric, scope, month, n) else n,
+                    "valor": SUPPRESSED if (scope, month, metric, key) in hidden[year] else n,
                 }
