@@ -5,6 +5,7 @@
 GROUP BY over the raw tables (reference.py), so both roads end in the very same figures.
 """
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -244,7 +245,13 @@ def fig_per_month(d: Datos) -> Figure:
     rows = []
     for m in range(1, 13):
         now, before = first[m - 1], second[m - 1]
-        if now is None:
+        running = d.year == d.today.year and m == upto
+        if running:
+            # A month under way against the same days of the year before, not its whole.
+            last_day = min(d.today.day, monthrange(d.year - 1, m)[1])
+            same_days = _days_sum(d, d.year - 1, m, last_day)
+            change = _change(_days_sum(d, d.year, m, last_day), same_days).strip(" ()") or "—"
+        elif now is None:
             change = "—"
         elif before:
             change = f"{100 * (now - before) / before:+.1f}\u00a0%"
@@ -256,7 +263,13 @@ def fig_per_month(d: Datos) -> Figure:
     return Figure(
         "por-mes",
         f"Por mes: {d.year} contra {d.year - 1}",
-        "Cada mes junto al mismo mes del año anterior.",
+        "Cada mes junto al mismo mes del año anterior."
+        + (
+            f" El cambio de {MONTHS[upto - 1]}, en curso, compara del 1 al {d.today.day} de "
+            "ambos años."
+            if d.year == d.today.year
+            else ""
+        ),
         charts.paired_columns(
             [m[0].upper() for m in MONTHS_SHORT],
             first,
@@ -646,21 +659,56 @@ def fig_rating(d: Datos) -> Figure:
     )
 
 
+def _days_sum(d: Datos, year: int, month: int, last_day: int) -> int:
+    """Escritos received from the 1st to `last_day` of a month (read from the day counters)."""
+    cells = d.cells.get((year, "dia"), {})
+    return sum(n for (m, day), n in cells.items() if m == month and int(day[8:10]) <= last_day)
+
+
+def _change(now: int, before: int) -> str:
+    return f" ({100 * (now - before) / before:+.1f}\u00a0%)" if before else ""
+
+
+def _span(first_month: str, last_day: int, whole: bool) -> str:
+    if whole:
+        return f"{first_month} completo"
+    return f"el 1 de {first_month}" if last_day == 1 else f"del 1 al {last_day} de {first_month}"
+
+
+def month_kpi(d: Datos) -> Kpi:
+    """This month against the month before and the same month a year before, over the same
+    span of days: the 1st to today in the current month (a month under way is never set
+    against a whole one); whole months for a year gone by."""
+    month = _last_month(d)
+    whole = d.year != d.today.year
+    last_day = monthrange(d.year, month)[1] if whole else d.today.day
+    now = _days_sum(d, d.year, month, last_day)
+    py, pm = (d.year, month - 1) if month > 1 else (d.year - 1, 12)
+    prev_last = monthrange(py, pm)[1] if whole else min(last_day, monthrange(py, pm)[1])
+    before = _days_sum(d, py, pm, prev_last)
+    ago_last = min(last_day, monthrange(d.year - 1, month)[1])
+    year_ago = _days_sum(d, d.year - 1, month, ago_last)
+    name = MONTHS[month - 1]
+    label = _span(f"{name} de {d.year}", last_day, whole)
+    before_label = _span(f"{MONTHS[pm - 1]} de {py}", prev_last, whole)
+    ago_label = _span(f"{name} de {d.year - 1}", ago_last, whole)
+    return Kpi(
+        label[0].upper() + label[1:],
+        fmt(now),
+        f"{before_label[0].upper() + before_label[1:]}: {fmt(before)}{_change(now, before)}; "
+        f"{ago_label}: {fmt(year_ago)}{_change(now, year_ago)}",
+    )
+
+
 def kpis(d: Datos) -> list[Kpi]:
     per_month = d.by_month("mes")
-    last_year = d.by_month("mes", d.year - 1)
-    month = _last_month(d)
-    now, before = per_month.get(month, 0), last_year.get(month, 0)
-    compare = f"{MONTHS[month - 1]} de {d.year - 1}: {fmt(before)}"
-    if before:
-        compare += f" ({100 * (now - before) / before:+.1f}\u00a0%)"
     histogram = _histogram(d.by_key("dias"))
     median = percentile(histogram, 0.5)
     a8 = article_8(d)
     answered = a8["en_plazo"] + a8["fuera_de_plazo"]
     return [
         Kpi(f"Escritos recibidos en {d.year}", fmt(sum(per_month.values()))),
-        Kpi(f"En {MONTHS[month - 1]} de {d.year}", fmt(now), compare),
+        month_kpi(d),
         Kpi(
             "Respondidos en plazo",
             pct(a8["en_plazo"], answered),
