@@ -508,6 +508,11 @@ class Adjunto(models.Model):
         return bool(self.firmas) and all(f["estado"] == "valida" for f in self.firmas)
 
 
+# 2: the closing line no longer attributes "nadie puede cobrarle" to Article 8 of the
+# Constitution, which says nothing of the kind.
+ACUSE_TEMPLATE_VERSION = 2
+
+
 class Acuse(models.Model):
     """The acuse de recibo of an escrito: made in the background after the filing commits.
 
@@ -517,6 +522,11 @@ class Acuse(models.Model):
     """
 
     escrito = models.OneToOneField(Escrito, on_delete=models.PROTECT, related_name="acuse")
+    # The wording of templates/correspondencia/acuse.html this acuse was made with: an acuse
+    # made again (its file lost) must come out as the petitioner holds it.
+    template_version = models.PositiveSmallIntegerField(
+        default=ACUSE_TEMPLATE_VERSION, editable=False
+    )
     verification_token = models.CharField(max_length=43, unique=True, editable=False)
     pdf = models.FileField(upload_to="acuses/", max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)

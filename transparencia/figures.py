@@ -593,7 +593,7 @@ def fig_article_8(d: Datos) -> Figure:
     total = sum(counts.values())
     return Figure(
         "articulo-8",
-        "Cumplimiento del artículo 8",
+        "Respuestas dentro del plazo",
         "Cada turno para atención: respondido dentro o fuera de su plazo en días hábiles, o "
         f"pendiente y, al {d.today:%d/%m/%Y}, todavía en plazo o ya vencido (los suspendidos "
         "por una prevención cuentan en plazo mientras el peticionario puede responder; si su "
@@ -603,7 +603,7 @@ def fig_article_8(d: Datos) -> Figure:
                 Bar(label, counts[key], f"{fmt(counts[key])} · {pct(counts[key], total)}", css)
                 for key, label, css in ARTICLE_8
             ],
-            label="Cumplimiento del artículo 8; los datos están en la tabla",
+            label="Respuestas dentro y fuera del plazo; los datos están en la tabla",
         ),
         Table(
             f"Turnos para atención por cumplimiento del plazo, escritos de {d.year}",
