@@ -44,6 +44,7 @@ TOP_MONTHS = 5
 # A withheld figure of a cut by person (transparencia/reserva.py) reads as this, whether it
 # was small or withheld so that a small one cannot be computed back.
 SUPPRESSED = "reservado"
+SUPPRESSED_SHORT = "res."  # in the tables by month, which must fit a phone
 
 GENDER_LABELS = {
     Gender.MUJER: "Mujer",
@@ -127,8 +128,10 @@ class Datos:
             out[key] += n
         return out
 
-    def shown(self, metric: str, month: int, key: str, n: int) -> str:
-        return SUPPRESSED if (month, metric, key) in self.hidden else fmt(n)
+    def shown(self, metric: str, month: int, key: str, n: int, *, short: bool = False) -> str:
+        if (month, metric, key) in self.hidden:
+            return SUPPRESSED_SHORT if short else SUPPRESSED
+        return fmt(n)
 
     def by_month(self, metric: str, year: int | None = None) -> dict[int, int]:
         out: dict[int, int] = defaultdict(int)
@@ -419,7 +422,7 @@ def _month_cut(d: Datos, metric: str, categories: list[tuple[str, str]], caption
     for m in range(1, _last_month(d) + 1):
         row = [MONTHS_SHORT[m - 1].capitalize()]  # short: the table must fit a phone
         for key, _ in categories:
-            row.append(d.shown(metric, m, key, cells.get((m, key), 0)))
+            row.append(d.shown(metric, m, key, cells.get((m, key), 0), short=True))
         rows.append(row)
     return Table(caption, ["Mes", *[label for _, label in categories]], rows)
 
@@ -502,7 +505,8 @@ def _suppression_note(d: Datos, metric: str) -> str:
     if not any(m == metric for _, m, _ in d.hidden):
         return ""
     return (
-        f"«{SUPPRESSED.capitalize()}»: cifra que no se publica para que nadie pueda ser "
+        f"«{SUPPRESSED.capitalize()}» («{SUPPRESSED_SHORT}» en la tabla por mes): cifra que "
+        "no se publica para que nadie pueda ser "
         f"identificado: las de 1 a {settings.TRANSPARENCIA_CIFRA_MINIMA - 1} escritos, y las "
         "que permitirían calcularlas restando otras cifras publicadas (el total del mes o del "
         "año, las demás secretarías)."
