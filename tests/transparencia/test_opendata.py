@@ -258,7 +258,14 @@ def test_no_personal_data_leaves_in_any_download_or_page(client, life, obras, tu
         escrito_reject(escrito_id=rejected.pk, user=turnador, reason=planted["motivo"])
     with time_machine.travel(local(2025, 3, 10, 12), tick=False):
         services.statistics_refresh()
-        public = [body(client, url) for url in EXPORTS]
+        public = [
+            body(client, url)
+            for url in [
+                *EXPORTS,
+                "/transparencia/datos/bitacora.csv",
+                "/transparencia/datos/bitacora.json",
+            ]
+        ]
         public += [
             client.get(url).content
             for url in [
