@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.html import escape
@@ -185,8 +185,8 @@ def _postgres(docs: QuerySet, words: list[str], folio: FolioParcial | None):
             + SearchRank(F("vector"), query, normalization=Value(32))
             + TrigramWordSimilarity(Value(phrase), "nombre")
         )
-    elif folio is None:
-        match = Q()  # filters alone
+    elif folio is None:  # filters alone: newest first
+        return docs.annotate(rank=Value(0.0)).order_by("-escrito__received_at"), None
     ranked = docs.filter(match).annotate(rank=rank).order_by("-rank", "-escrito__received_at")
     return ranked, query
 
@@ -195,7 +195,14 @@ def _headlines(pks: list[int], query: SearchQuery) -> dict[int, SafeString]:
     if not pks:
         return {}
     text = Concat(
-        "titulo", Value("\n"), "cuerpo", Value("\n"), "seguimiento", Value("\n"), "adjuntos"
+        "titulo",
+        Value("\n"),
+        "cuerpo",
+        Value("\n"),
+        "seguimiento",
+        Value("\n"),
+        "adjuntos",
+        output_field=TextField(),
     )
     options = {
         "start_sel": START,
@@ -226,7 +233,7 @@ def _sqlite(docs: QuerySet, words: list[str], folio: FolioParcial | None) -> Que
             every &= Q(plano__contains=word)
         match |= every
     elif folio is None:
-        match = Q()
+        return docs.annotate(rank=Value(0.0)).order_by("-escrito__received_at")
     rank = Case(
         When(_folio_q(folio), then=Value(10.0)), default=Value(0.0), output_field=FloatField()
     )

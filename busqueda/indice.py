@@ -74,15 +74,20 @@ def reindex_on_commit(escrito_id: int | None) -> None:
     escrito in one transaction make one rebuild (a rollback drops it with them)."""
     if escrito_id is None:
         return
-    for _sids, func, _robust in connection.run_on_commit:
-        if getattr(func, "busqueda_escrito", None) == escrito_id:
-            return
+    if already_scheduled("busqueda_escrito", escrito_id):
+        return
 
     def run() -> None:
+        run.busqueda_escrito = None  # done: a later change schedules its own
         escrito_reindex(escrito_id=escrito_id)
 
     run.busqueda_escrito = escrito_id
     transaction.on_commit(run)
+
+
+def already_scheduled(mark: str, escrito_id: int) -> bool:
+    """Whether a callback for this escrito waits for the current transaction's commit."""
+    return any(getattr(f, mark, None) == escrito_id for _s, f, _r in connection.run_on_commit)
 
 
 def reindex_all(*, batch: int = 500) -> int:

@@ -18,13 +18,14 @@ from io import BytesIO
 from pathlib import Path
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import transaction
 from pypdf import PdfReader
 
 from correspondencia.models import Adjunto
 from oficialia.adjuntos import JPEG, PDF, PNG
 from oficialia.colas import RETRY
 
+from .indice import already_scheduled
 from .models import TextoAdjunto, TextoMethod, TextoState
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,11 @@ def ocr_status() -> tuple[bool, str]:
     if OCR_LANGUAGE not in (langs.stdout + langs.stderr).split():
         return False, OCR_OFF
     return True, "OCR activo (tesseract, español)."
+
+
+def ocr_health() -> dict:
+    available, reason = ocr_status()
+    return {"estado": "activo" if available else "desactivado", "detalle": reason}
 
 
 def is_signed(adjunto: Adjunto, content: bytes) -> bool:
@@ -188,11 +194,11 @@ def texts_queue(*, escrito_id: int) -> int:
 def texts_queue_on_commit(escrito_id: int | None) -> None:
     if escrito_id is None:
         return
-    for _sids, func, _robust in connection.run_on_commit:
-        if getattr(func, "busqueda_textos", None) == escrito_id:
-            return
+    if already_scheduled("busqueda_textos", escrito_id):
+        return
 
     def run() -> None:
+        run.busqueda_textos = None
         texts_queue(escrito_id=escrito_id)
 
     run.busqueda_textos = escrito_id

@@ -16,12 +16,25 @@ from tests.factories import UserFactory, file_escrito
 from turnos.models import Sense
 from turnos.services import Route, escrito_turn, turno_accept, turno_answer
 
-# Real commits: the search document is written after the commit, as in production.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
+
+_capture = None
+
+
+@pytest.fixture(autouse=True)
+def _commits(django_capture_on_commit_callbacks):
+    """The search document is written after each commit: every helper below commits."""
+    global _capture
+    _capture = django_capture_on_commit_callbacks
+
+
+def committed(fn, *args, **kwargs):
+    with _capture(execute=True):
+        return fn(*args, **kwargs)
 
 
 def filed(**kwargs):
-    return file_escrito(queue_acuse=False, **kwargs).escrito
+    return committed(file_escrito, queue_acuse=False, **kwargs).escrito
 
 
 def folios(user, text, filtros=None) -> list[str]:
@@ -30,7 +43,9 @@ def folios(user, text, filtros=None) -> list[str]:
 
 def routed(turnador, secretaria, **kwargs):
     escrito = filed(**kwargs)
-    (turno,) = escrito_turn(escrito_id=escrito.pk, user=turnador, routes=[Route(secretaria=secretaria)])
+    (turno,) = committed(
+        escrito_turn, escrito_id=escrito.pk, user=turnador, routes=[Route(secretaria=secretaria)]
+    )
     return escrito, turno
 
 
@@ -68,8 +83,9 @@ def test_the_petitioner_is_found_by_name(turnador):
 
 def test_the_answer_is_searched_too(turnador, titular_obras, obras):
     escrito, turno = routed(turnador, obras, asunto="Alumbrado")
-    turno_accept(turno_id=turno.pk, user=titular_obras)
-    turno_answer(
+    committed(turno_accept, turno_id=turno.pk, user=titular_obras)
+    committed(
+        turno_answer,
         turno_id=turno.pk,
         user=titular_obras,
         texto="Se instaló una luminaria nueva en el poste señalado.",
@@ -100,8 +116,9 @@ def test_a_snippet_never_lets_the_petitioners_html_through(client, turnador):
     "persona", ["titular_agua", "enlace_agua", "operativo_obras", "ventanilla_clerk"]
 )
 def test_no_persona_finds_an_escrito_it_may_not_see(request, turnador, obras, persona):
-    escrito, _ = routed(turnador, obras, asunto="Socavón en la avenida Insurgentes",
-                        nombre="Hermenegildo Zaragoza")
+    escrito, _ = routed(
+        turnador, obras, asunto="Socavón en la avenida Insurgentes", nombre="Hermenegildo Zaragoza"
+    )
     user = request.getfixturevalue(persona)
     for text in ("socavon", "insurgentes", "zaragoza", escrito.folio, escrito.folio[3:]):
         assert folios(user, text) == [], text
@@ -131,8 +148,9 @@ def test_the_oficialia_and_the_contraloria_find_every_escrito(
 
 
 def test_the_administracion_searches_what_the_admin_shows_it(turnador):
-    administracion = UserFactory(username="adriana", roles=["administracion"], is_staff=True,
-                                 is_superuser=True)
+    administracion = UserFactory(
+        username="adriana", roles=["administracion"], is_staff=True, is_superuser=True
+    )
     escrito = filed(asunto="Socavón")
     assert folios(administracion, "socavon") == [escrito.folio]
     plain = UserFactory(username="alguien", roles=["administracion"])
@@ -146,7 +164,7 @@ def test_a_blocked_petitioner_is_never_matched(turnador):
         texto="Yo, Rigoberta Quintanilla, solicito la poda del árbol.",
     )
     assert folios(turnador, "quintanilla") == [escrito.folio]
-    escrito_data_block(escrito=escrito, user=turnador)
+    committed(escrito_data_block, escrito=escrito, user=turnador)
     assert folios(turnador, "quintanilla") == []
     assert folios(turnador, "rigoberta") == []
     assert folios(turnador, "poda arbol") == [escrito.folio]
