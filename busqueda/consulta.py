@@ -146,12 +146,20 @@ def search(user, text: str, filtros: Filtros | None = None, *, page: int = 1) ->
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
     if connection.vendor == "postgresql":
-        ranked, query = _postgres(docs, words, folio)
+        matched, rank, query = _postgres(docs, words, folio)
     else:
-        ranked, query = _sqlite(docs, words, folio), None
-    count = ranked.values("pk")[: COUNT_CAP + 1].count()
+        matched, query = _sqlite(docs, words, folio), None
+        rank = None if folio is None else _folio_first(folio)
+    # Counted up to the cap over the indexes alone, without ranking anything.
+    count = matched.order_by().values("pk")[: COUNT_CAP + 1].count()
+    if rank is None or count > COUNT_CAP:
+        # Too broad to rank every match (or nothing to rank by): the newest first, which the
+        # index on received_at serves while it reads only the first page's rows.
+        ordered = matched.annotate(rank=Value(0.0)).order_by("-escrito__received_at", "-pk")
+    else:
+        ordered = matched.annotate(rank=rank).order_by("-rank", "-escrito__received_at", "-pk")
     rows = list(
-        ranked.select_related(
+        ordered.defer("vector", "plano").select_related(
             "escrito__peticionario", "escrito__tramite", "escrito__secretaria_destino"
         )[offset : offset + PAGE_SIZE]
     )
@@ -174,9 +182,12 @@ def tsquery_text(words: list[str]) -> str:
 
 
 def _postgres(docs: QuerySet, words: list[str], folio: FolioParcial | None):
+    """(the matching documents, how to rank them or None, the text search query or None)."""
     query = SearchQuery(tsquery_text(words), search_type="raw", config=CONFIG) if words else None
+    if query is None and folio is None:
+        return docs, None, None  # filters alone
     match = _folio_q(folio)
-    rank = Case(When(match, then=Value(10.0)), default=Value(0.0), output_field=FloatField())
+    rank = _folio_first(folio)
     if query is not None:
         phrase = " ".join(words)
         match |= Q(vector=query) | Q(nombre__trigram_word_similar=phrase)
@@ -185,10 +196,7 @@ def _postgres(docs: QuerySet, words: list[str], folio: FolioParcial | None):
             + SearchRank(F("vector"), query, normalization=Value(32))
             + TrigramWordSimilarity(Value(phrase), "nombre")
         )
-    elif folio is None:  # filters alone: newest first
-        return docs.annotate(rank=Value(0.0)).order_by("-escrito__received_at"), None
-    ranked = docs.filter(match).annotate(rank=rank).order_by("-rank", "-escrito__received_at")
-    return ranked, query
+    return docs.filter(match), rank, query
 
 
 def _headlines(pks: list[int], query: SearchQuery) -> dict[int, SafeString]:
@@ -225,7 +233,14 @@ def _marked(raw: str) -> SafeString:
     return mark_safe(safe)
 
 
+def _folio_first(folio: FolioParcial) -> Case:
+    return Case(
+        When(_folio_q(folio), then=Value(10.0)), default=Value(0.0), output_field=FloatField()
+    )
+
+
 def _sqlite(docs: QuerySet, words: list[str], folio: FolioParcial | None) -> QuerySet:
+    """The matching documents; the newest first (a folio's own escrito first)."""
     match = _folio_q(folio)
     if words:
         every = Q()
@@ -233,11 +248,8 @@ def _sqlite(docs: QuerySet, words: list[str], folio: FolioParcial | None) -> Que
             every &= Q(plano__contains=word)
         match |= every
     elif folio is None:
-        return docs.annotate(rank=Value(0.0)).order_by("-escrito__received_at")
-    rank = Case(
-        When(_folio_q(folio), then=Value(10.0)), default=Value(0.0), output_field=FloatField()
-    )
-    return docs.filter(match).annotate(rank=rank).order_by("-rank", "-escrito__received_at")
+        return docs
+    return docs.filter(match)
 
 
 def _python_snippet(doc: DocumentoBusqueda, words: list[str]) -> SafeString | None:
