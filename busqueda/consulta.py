@@ -257,27 +257,32 @@ def _python_snippet(doc: DocumentoBusqueda, words: list[str]) -> SafeString | No
     the folded text, cut from the original (folding keeps one character per letter here)."""
     if not words:
         return None
-    for source in (doc.titulo, doc.cuerpo, doc.seguimiento, doc.adjuntos):
+    best, best_hits, best_score = "", [], 0
+    # The text with the most of the words; the escrito's own text before its asunto.
+    for source in (doc.cuerpo, doc.seguimiento, doc.adjuntos, doc.titulo):
         source = " ".join(source.split())
         folded = _fold_keep_length(source)
-        hits = [(m.start(), m.end()) for w in words for m in re.finditer(re.escape(w), folded)]
-        if not hits:
+        hits = [(m.start(), m.end(), w) for w in words for m in re.finditer(re.escape(w), folded)]
+        score = len({w for _a, _b, w in hits})
+        if score > best_score:
+            best, best_hits, best_score = source, hits, score
+    if not best_hits:
+        return None
+    source = best
+    hits = sorted((a, b) for a, b, _w in best_hits)
+    first = hits[0][0]
+    start = source.rfind(" ", 0, first - 60) + 1 if first > 60 else 0
+    end = min(len(source), start + 220)
+    out, cursor = [], start
+    for a, b in hits:
+        if a < cursor or b > end:
             continue
-        hits.sort()
-        first = hits[0][0]
-        start = max(source.rfind(" ", 0, max(first - 80, 0)) + 1, 0) if first > 80 else 0
-        end = min(len(source), first + 160)
-        out, cursor = [], start
-        for a, b in hits:
-            if a < cursor or b > end:
-                continue
-            out.append(escape(source[cursor:a]) + "<mark>" + escape(source[a:b]) + "</mark>")
-            cursor = b
-        out.append(escape(source[cursor:end]))
-        prefix = "… " if start > 0 else ""
-        suffix = " …" if end < len(source) else ""
-        return mark_safe(prefix + "".join(out) + suffix)
-    return None
+        out.append(escape(source[cursor:a]) + "<mark>" + escape(source[a:b]) + "</mark>")
+        cursor = b
+    out.append(escape(source[cursor:end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(source) else ""
+    return mark_safe(prefix + "".join(out) + suffix)  # escaped piece by piece above
 
 
 def _fold_keep_length(text: str) -> str:
