@@ -172,7 +172,7 @@ def extract_adjunto_text(adjunto_id: int) -> None:
 def texts_queue(*, escrito_id: int) -> int:
     """Queue the text extraction of the escrito's attachments that have none yet; returns
     how many. Never raises: an attachment whose task could not be queued stays pending and
-    `extraer_textos` picks it up."""
+    `manage.py reindexar_busqueda --textos-omitidos` picks it up."""
     new = list(
         Adjunto.objects.filter(escrito_id=escrito_id, texto_extraido__isnull=True).values_list(
             "pk", flat=True

@@ -222,3 +222,17 @@ def test_the_public_may_not_search(client):
     citizen = UserFactory(username="ciudadano")
     client.force_login(citizen)
     assert client.get(reverse("busqueda"), {"q": "x"}).status_code == 403
+
+
+def test_the_command_rebuilds_every_document(turnador):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    escrito = filed(asunto="Socavón")
+    DocumentoBusqueda.objects.all().delete()
+    assert folios(turnador, "socavon") == []
+    out = StringIO()
+    call_command("reindexar_busqueda", stdout=out)
+    assert folios(turnador, "socavon") == [escrito.folio]
+    assert "1 escritos indexados" in out.getvalue()
