@@ -7,6 +7,7 @@ every free text (the escrito's, the answers', the attachments'), so no search ma
 """
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from correspondencia.bloqueo import blocked_terms
 from correspondencia.models import Escrito
@@ -66,7 +67,14 @@ def escrito_reindex(*, escrito_id: int) -> None:
     escrito = Escrito.objects.select_related("peticionario").filter(pk=escrito_id).first()
     if escrito is None:
         return
-    DocumentoBusqueda.objects.update_or_create(escrito=escrito, defaults=document_fields(escrito))
+    fields = document_fields(escrito)
+    # One INSERT ... ON CONFLICT DO UPDATE: no read first, no transaction of its own.
+    DocumentoBusqueda.objects.bulk_create(
+        [DocumentoBusqueda(escrito=escrito, updated_at=timezone.now(), **fields)],
+        update_conflicts=True,
+        unique_fields=["escrito"],
+        update_fields=[*fields, "updated_at"],
+    )
 
 
 def reindex_on_commit(escrito_id: int | None) -> None:

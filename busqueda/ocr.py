@@ -19,13 +19,14 @@ from pathlib import Path
 
 from celery import shared_task
 from django.db import transaction
+from django.utils import timezone
 from pypdf import PdfReader
 
 from correspondencia.models import Adjunto
 from oficialia.adjuntos import JPEG, PDF, PNG
 from oficialia.colas import RETRY
 
-from .indice import already_scheduled
+from .indice import already_scheduled, reindex_on_commit
 from .models import TextoAdjunto, TextoMethod, TextoState
 
 logger = logging.getLogger(__name__)
@@ -157,11 +158,12 @@ def adjunto_text_extract(*, adjunto_id: int) -> TextoAdjunto | None:
     except Exception as exc:
         logger.exception("could not extract the text of adjunto %s", adjunto_id)
         state, method, text, reason = TextoState.ERROR, "", "", f"{type(exc).__name__}: {exc}"[:250]
-    texto, _ = TextoAdjunto.objects.update_or_create(
-        adjunto=adjunto,
-        defaults={"state": state, "method": method, "texto": text, "motivo": reason[:250]},
-    )
-    return texto
+    values = {"state": state, "method": method, "texto": text, "motivo": reason[:250]}
+    if not TextoAdjunto.objects.filter(adjunto=adjunto).update(**values, updated_at=timezone.now()):
+        TextoAdjunto.objects.create(adjunto=adjunto, **values)
+    if text:
+        reindex_on_commit(adjunto.escrito_id)
+    return TextoAdjunto(adjunto=adjunto, **values)
 
 
 @shared_task(**RETRY)

@@ -9,7 +9,6 @@ from correspondencia.models import Adjunto, Escrito, Peticionario, Transicion
 from turnos.models import Prevencion, Respuesta, Turno
 
 from .indice import reindex_on_commit
-from .models import TextoAdjunto
 from .ocr import texts_queue_on_commit
 
 
@@ -50,10 +49,3 @@ def _turno_text_saved(sender, instance, **kwargs) -> None:
 def _adjunto_saved(sender, instance: Adjunto, created: bool, **kwargs) -> None:
     if created:
         texts_queue_on_commit(instance.escrito_id)
-
-
-@receiver(post_save, sender=TextoAdjunto, dispatch_uid="busqueda-texto-adjunto")
-def _texto_saved(sender, instance: TextoAdjunto, **kwargs) -> None:
-    reindex_on_commit(
-        Adjunto.objects.filter(pk=instance.adjunto_id).values_list("escrito_id", flat=True).first()
-    )

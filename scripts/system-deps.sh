@@ -27,7 +27,7 @@ have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 { have_command fc-list && [[ ${fonts,,} == *dejavusans* ]]; } || missing+=(fonts-dejavu-core fontconfig)
 # OCR of scanned attachments (ocrmypdf drives tesseract); without them the product says OCR is off.
 have_command tesseract || missing+=(tesseract-ocr)
-[ -n "$(ls /usr/share/tesseract-ocr/*/tessdata/spa.traineddata 2>/dev/null)" ] || missing+=(tesseract-ocr-spa)
+compgen -G '/usr/share/tesseract-ocr/*/tessdata/spa.traineddata' >/dev/null || missing+=(tesseract-ocr-spa)
 if [ "$purpose" = test ]; then
   have_command chromium || [ -x /usr/bin/chromium ] || missing+=(chromium)
   have_command pdftoppm || missing+=(poppler-utils)
