@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -77,7 +77,8 @@ def busqueda_guardar(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*SEARCH_ROLES)
 def busqueda_borrar(request: HttpRequest, pk: int) -> HttpResponse:
-    guardada = get_object_or_404(BusquedaGuardada, pk=pk, user=request.user)
-    guardada.delete()
-    messages.success(request, f"Búsqueda «{guardada.nombre}» borrada.")
+    """Delete one of the user's own saved searches (another's is never touched)."""
+    deleted, _ = BusquedaGuardada.objects.filter(pk=pk, user=request.user).delete()
+    if deleted:
+        messages.success(request, "Búsqueda guardada borrada.")
     return redirect("busqueda")
