@@ -390,6 +390,10 @@ PREVENTION_REMINDER_DAYS = env_int("OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABIL
 # Prórroga: once per turno, before the term ends, at most this share of the original term
 # (LFPA art. 31: "sin que dicha ampliación exceda en ningún caso de la mitad del plazo").
 EXTENSION_MAX_PERCENT = env_int("OFICIALIA_PRORROGA_MAXIMO_PORCENTAJE", 50)
+# Notification by estrados (a notice posted at the city hall and on its site) is allowed only
+# where the state's procedure law provides it (LFPA art. 37 model: when the address is unknown
+# or the person cannot be found). Off by default: electronic or personal notification.
+NOTIFICATION_ESTRADOS = env_bool("OFICIALIA_NOTIFICACION_ESTRADOS", False)
 # The Oficialía's own term to route what it received, in business days after the legal
 # filing date.
 ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)

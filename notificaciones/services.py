@@ -21,7 +21,8 @@ from oficialia.colas import RETRY
 from oficialia.pdf import render_pdf
 from turnos.models import Prevencion, Respuesta
 
-from .models import AcuseNotificacion, Documento, Medio
+from .models import AcuseNotificacion, Documento, Medio, NotificacionPeticionario
+from .practica import opening_complete, shown_complete
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +74,12 @@ def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> l
                         "contenido_sha256": record.contenido_sha256,
                     },
                 )
+                opening_complete(acuse=record)
         except IntegrityError:
             continue  # a twin request recorded it first
         created.append(record.pk)
         transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
+    shown_complete(escrito=escrito, medio=medio, at=now)
     return created
 
 
@@ -140,10 +143,22 @@ def acuse_notificacion_generate(*, acuse_id: int) -> AcuseNotificacion:
 
 
 def issued_lookup(sha256: str) -> Emitido | None:
-    """/verificar/ recognises an acuse de notificación by its bytes."""
+    """/verificar/ recognises an acuse de notificación or a cédula de notificación by its
+    bytes."""
     acuse = AcuseNotificacion.objects.select_related("escrito").filter(pdf_sha256=sha256).first()
     if acuse is None:
-        return None
+        cedula = (
+            NotificacionPeticionario.objects.select_related("escrito")
+            .filter(cedula_sha256=sha256)
+            .first()
+        )
+        if cedula is None:
+            return None
+        return Emitido(
+            f"Cédula de notificación ({cedula.get_acto_display().lower()})",
+            cedula.escrito.folio,
+            cedula.cedula_sha256,
+        )
     return Emitido(
         f"Acuse de notificación electrónica ({acuse.get_documento_display().lower()})",
         acuse.escrito.folio,
