@@ -35,8 +35,10 @@ def record_opening(context: dict, medio: Medio) -> None:
     """The page about to be shown makes its answers and open prevenciones known to the
     petitioner: the first time, that is their electronic notification."""
     status = context["status"]
-    opened_record(escrito=context["escrito"], respuestas=status.respuestas,
-                  prevenciones=status.open_prevenciones, medio=medio)
+    if opened_record(escrito=context["escrito"], respuestas=status.respuestas,
+                     prevenciones=status.open_prevenciones, medio=medio):
+        # Notified just now: the page shows the dates (and the prevención's deadline) it set.
+        context["status"] = public_status(context["escrito"])
 
 
 def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:
