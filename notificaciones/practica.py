@@ -382,9 +382,8 @@ def diligencia_register(
         en=timezone.localtime(at).isoformat(),
         recibio=notificacion.recibio_nombre,
     )
-    if resultado == Resultado.PUBLICADA:
-        _complete(notificacion, at, user)
-    elif resultado == Resultado.ENTREGADA and notificacion.escaneo:
+    delivered = resultado == Resultado.ENTREGADA and notificacion.escaneo
+    if resultado == Resultado.PUBLICADA or delivered:
         _complete(notificacion, at, user)
     return notificacion
 

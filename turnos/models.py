@@ -296,12 +296,12 @@ class Respuesta(models.Model):
     # Measured on the notification date (turnos.plazos.answered_within_term).
     within_term = models.BooleanField("en plazo", null=True)
 
+    def __str__(self) -> str:
+        return f"Respuesta · {self.turno}"
+
     @property
     def pending_notification(self) -> bool:
         return self.within_term is None
-
-    def __str__(self) -> str:
-        return f"Respuesta · {self.turno}"
 
 
 class Evaluacion(models.Model):
