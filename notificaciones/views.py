@@ -50,8 +50,7 @@ def _render(request, notificacion, **forms) -> HttpResponse:
         ),
         "escaneo_form": forms.get("escaneo_form") or EscaneoForm(prefix="escaneo"),
     }
-    status = 400 if forms else 200
-    return render(request, "notificaciones/detalle.html", context, status=status)
+    return render(request, "notificaciones/detalle.html", context)
 
 
 @role_required(*practica.QUEUE_ROLES)
@@ -71,20 +70,26 @@ def cedula(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(*practica.QUEUE_ROLES)
-def escaneo(request: HttpRequest, pk: int) -> HttpResponse:
-    """The signed scan, POSTed to upload it, or downloaded with GET."""
+def escaneo_descargar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed cédula as it was scanned back."""
     notificacion = _get(pk)
-    if request.method != "POST":
-        if not notificacion.escaneo:
-            raise Http404
-        extension = {"application/pdf": "pdf", "image/png": "png"}.get(
-            notificacion.escaneo_content_type, "jpg"
-        )
-        return uploaded_file_response(
-            notificacion.escaneo.open("rb"),
-            filename=f"cedula-firmada-{notificacion.escrito.folio}-{notificacion.pk}.{extension}",
-            content_type=notificacion.escaneo_content_type,
-        )
+    if not notificacion.escaneo:
+        raise Http404
+    extension = {"application/pdf": "pdf", "image/png": "png"}.get(
+        notificacion.escaneo_content_type, "jpg"
+    )
+    return uploaded_file_response(
+        notificacion.escaneo.open("rb"),
+        filename=f"cedula-firmada-{notificacion.escrito.folio}-{notificacion.pk}.{extension}",
+        content_type=notificacion.escaneo_content_type,
+    )
+
+
+@require_POST
+@role_required(*practica.QUEUE_ROLES)
+def escaneo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the signed scan of the cédula."""
+    notificacion = _get(pk)
     form = EscaneoForm(request.POST, request.FILES, prefix="escaneo")
     if not form.is_valid():
         return _render(request, notificacion, escaneo_form=form)
