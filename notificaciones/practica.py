@@ -25,8 +25,8 @@ from oficialia.avisos import staff_notify, users_with_roles
 from oficialia.pdf import render_pdf
 from oficialia.roles import Role
 from turnos import services as turnos_services
+from turnos.actos import acto_por_notificar
 from turnos.models import Prevencion, Prorroga, Respuesta
-from turnos.signals import acto_por_notificar
 
 from .models import (
     PERSONAL_CHANNELS,
@@ -78,7 +78,8 @@ def pending_sentence(notificacion: NotificacionPeticionario) -> str:
     return "pendiente de publicar en los estrados"
 
 
-def _announce(notificacion: NotificacionPeticionario, event: str) -> None:
+def announce(notificacion: NotificacionPeticionario, event: str) -> None:
+    """Tell the apps above (the archive) after commit that this notification has news."""
     pk, escrito_id = notificacion.pk, notificacion.escrito_id
     transaction.on_commit(
         lambda: notificacion_registrada.send(
@@ -144,7 +145,7 @@ def notificacion_create(
             f"{escrito.folio}",
             reverse("notificacion_detalle", args=[notificacion.pk]),
         )
-    _announce(notificacion, "creada")
+    announce(notificacion, "creada")
     return notificacion
 
 
@@ -194,7 +195,7 @@ def _complete(notificacion: NotificacionPeticionario, at: datetime, user=None) -
         user,
         notificada_en=timezone.localtime(at).isoformat(),
     )
-    _announce(notificacion, "practicada")
+    announce(notificacion, "practicada")
 
 
 # Electronic: the petitioner opened it ----------------------------------------------------------
@@ -327,7 +328,7 @@ def cedula_generate(*, notificacion_id: int, user=None) -> NotificacionPeticiona
         notificacion.cedula_generada_en = timezone.now()
         notificacion.save(update_fields=["cedula", "cedula_sha256", "cedula_generada_en"])
         _record(Accion.NOTIFICACION_CEDULA, notificacion, user, sha256=notificacion.cedula_sha256)
-        _announce(notificacion, "cedula")
+        announce(notificacion, "cedula")
     return notificacion
 
 
@@ -417,7 +418,7 @@ def _escaneo_upload(notificacion_id: int, user, scan: InspectedFile, name: str):
     if not notificacion.is_done:
         _complete(notificacion, notificacion.diligencia_en, user)
     else:
-        _announce(notificacion, "escaneo")
+        announce(notificacion, "escaneo")
     return notificacion
 
 

@@ -22,7 +22,7 @@ from oficialia.pdf import render_pdf
 from turnos.models import Prevencion, Respuesta
 
 from .models import AcuseNotificacion, Documento, Medio, NotificacionPeticionario
-from .practica import opening_complete, shown_complete
+from .practica import announce, opening_complete, shown_complete
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +43,19 @@ def content_digest_of(
     return firma.sha256_hex("\n".join(parts).encode())
 
 
-def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> list[int]:
+def opened_record(
+    *, escrito, respuestas=(), prevenciones=(), medio: Medio, queue_pdf: bool = True
+) -> list[int]:
     """The petitioner sees these answers and prevenciones now: the first opening of each is
-    its electronic notification. Later openings change nothing. Returns the new records."""
+    its electronic notification. Later openings change nothing. Returns the new records.
+    Without `queue_pdf` the signed acuse is made when first asked for (the demo's history)."""
     created = []
     now = timezone.now()
     items = [(Documento.RESPUESTA, {"respuesta": r}) for r in respuestas]
     items += [(Documento.PREVENCION, {"prevencion": p}) for p in prevenciones]
     for documento, target in items:
+        if next(iter(target.values())).notified_at is not None:
+            continue  # already made known (in person, by estrados): opening it again is not
         if AcuseNotificacion.objects.filter(**target).exists():
             continue
         try:
@@ -78,7 +83,8 @@ def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> l
         except IntegrityError:
             continue  # a twin request recorded it first
         created.append(record.pk)
-        transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
+        if queue_pdf:
+            transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
     shown_complete(escrito=escrito, medio=medio, at=now)
     return created
 
@@ -139,6 +145,8 @@ def acuse_notificacion_generate(*, acuse_id: int) -> AcuseNotificacion:
         transaction.on_commit(
             lambda: constancia_request(documento="notificacion", referencia=ref, sha256=digest)
         )
+        for notificacion in NotificacionPeticionario.objects.filter(acuse_electronico=acuse):
+            announce(notificacion, "acuse")
     return acuse
 
 

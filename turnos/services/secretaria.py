@@ -21,6 +21,7 @@ from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role, has_role
 
 from .. import plazos
+from ..actos import act_announce
 from ..models import (
     OPEN_TURNO_STATES,
     Prevencion,
@@ -34,7 +35,6 @@ from ..models import (
     TurnoKind,
     TurnoState,
 )
-from ..signals import act_announce
 from .comun import close_escrito_if_done, lock_turno, turno_step
 
 
