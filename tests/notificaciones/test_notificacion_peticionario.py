@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from archivo.expedientes import expediente_of
+from archivo.expedientes import escrito_classify, expediente_of
 from contraloria.selectors import overdue_count, overdue_report
 from correspondencia import verificacion
 from correspondencia.models import Channel
@@ -42,6 +42,7 @@ from turnos.services import (
     turno_prevent,
 )
 
+from ..archivo.conftest import archivista, bacheo, cuadro, licencia  # noqa: F401
 from ..turnos.conftest import local
 
 pytestmark = pytest.mark.django_db
@@ -343,16 +344,17 @@ def test_the_signed_scan_is_checked_by_its_content(
 
 
 def test_the_archive_files_the_cedula_and_its_signed_scan(
-    paper, titular_obras, ventanilla_clerk, time_machine, django_capture_on_commit_callbacks
+    paper, titular_obras, ventanilla_clerk, time_machine, django_capture_on_commit_callbacks,
+    cuadro,  # noqa: F811 (the fixture imported above)
 ):
     result, turno = paper
+    escrito_classify(escrito_id=result.escrito.pk, serie=cuadro["servicios"])
     at(time_machine, 7)
     answer(turno, titular_obras)
     notificacion = NotificacionPeticionario.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
         deliver(notificacion, ventanilla_clerk, timezone.now())
     expediente = expediente_of(result.escrito.pk)
-    assert expediente is not None  # opened when the oficialía routed it
     origins = set(expediente.documentos.values_list("origen", flat=True))
     assert {f"cedula:{notificacion.pk}", f"cedula-firmada:{notificacion.pk}"} <= origins
 
