@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from oficialia.adjuntos import ACCEPT, inspect
 
-from .models import Resultado
+from .models import Canal, Resultado
 from .practica import channels_allowed
 
 
@@ -45,6 +45,16 @@ class DiligenciaForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, canal: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # A personal notification is delivered or not; one by estrados is posted.
+        offered = (
+            [Resultado.PUBLICADA]
+            if canal == Canal.ESTRADOS
+            else [Resultado.ENTREGADA, Resultado.NO_LOCALIZADO]
+        )
+        self.fields["resultado"].choices = [(r.value, r.label) for r in offered]
 
     def clean(self):
         data = super().clean()

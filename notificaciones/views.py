@@ -46,6 +46,7 @@ def _render(request, notificacion, **forms) -> HttpResponse:
         "diligencia_form": forms.get("diligencia_form")
         or DiligenciaForm(
             prefix="diligencia",
+            canal=notificacion.canal,
             initial={"fecha": now.date(), "hora": now.time().replace(second=0, microsecond=0)},
         ),
         "escaneo_form": forms.get("escaneo_form") or EscaneoForm(prefix="escaneo"),
@@ -132,7 +133,7 @@ def accion(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             return _render(request, notificacion, canal_form=form)
         messages.success(request, "Medio de notificación cambiado.")
     elif action == "diligencia":
-        form = DiligenciaForm(request.POST, prefix="diligencia")
+        form = DiligenciaForm(request.POST, prefix="diligencia", canal=notificacion.canal)
         if not form.is_valid():
             return _render(request, notificacion, diligencia_form=form)
         c = form.cleaned_data

@@ -122,7 +122,8 @@ def test_an_answer_is_notified_at_the_ventanilla_with_a_signed_cedula(
     respuesta = Respuesta.objects.get(turno=turno)
     assert respuesta.within_term is True
     assert respuesta.notified_at.astimezone(MX).date().isoformat() == "2026-10-19"
-    titular.reload()
+    sign_in(titular, base, titular_obras)  # days later: a new session
+    titular.goto(f"{base}/turnos/{turno.pk}/")
     expect(titular.get_by_test_id("fecha-notificacion")).to_contain_text(
         "Notificada el 19/10/2026 12:30 (personal, en la ventanilla); en plazo"
     )

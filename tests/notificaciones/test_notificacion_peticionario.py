@@ -30,6 +30,7 @@ from notificaciones.models import (
 from oficialia import firma
 from oficialia.acciones import ActionError
 from oficialia.adjuntos import inspect
+from tests.conftest import ARTIFACTS
 from tests.factories import file_escrito, image_bytes, notify_electronically, pdf_bytes, upload
 from turnos.models import Respuesta
 from turnos.plazos import turno_due
@@ -288,9 +289,10 @@ def test_the_cedula_is_a_signed_pdf_that_verificar_recognises(
                           check=True).stdout
     assert result.escrito.folio in text and "Cédula de notificación" in text
     assert "Se autoriza la poda" in text and "Firma de quien recibe" in text
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf),
-                    str(tmp_path / "cedula")], check=True)
-    assert (tmp_path / "cedula-1.png").stat().st_size > 5_000
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf),
+                    str(ARTIFACTS / "cedula-notificacion")], check=True)
+    assert (ARTIFACTS / "cedula-notificacion-1.png").stat().st_size > 5_000
 
 
 def test_nobody_found_leaves_it_pending_and_a_scan_needs_a_delivery(
