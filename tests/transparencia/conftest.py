@@ -103,7 +103,7 @@ class Life:
         sense: str,
         texto: str = "Respuesta.",
         *,
-        notified: datetime | None | bool = True,
+        notified: datetime | bool = True,
     ) -> None:
         """Answer at `when`; the petitioner opens it then (`notified` True), at another
         moment, or not yet (False)."""
