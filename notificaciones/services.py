@@ -22,7 +22,7 @@ from oficialia.pdf import render_pdf
 from turnos.models import Prevencion, Respuesta
 
 from .models import AcuseNotificacion, Documento, Medio, NotificacionPeticionario
-from .practica import announce, opening_complete, shown_complete
+from .practica import announce, opening_complete
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,6 @@ def opened_record(
         created.append(record.pk)
         if queue_pdf:
             transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
-    shown_complete(escrito=escrito, medio=medio, at=now)
     return created
 
 

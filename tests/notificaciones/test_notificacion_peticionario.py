@@ -150,6 +150,22 @@ def test_the_electronic_notification_is_the_opening_and_its_acuse_is_the_evidenc
     assert respuesta.within_term is True
 
 
+def test_a_prorroga_is_notified_electronically_when_the_petitioner_opens_the_escrito(
+    client, online, titular_obras, time_machine
+):
+    result, turno = online
+    at(time_machine, 7)
+    prorroga = turno_extend(turno_id=turno.pk, user=titular_obras, days=3, reason="Visita")
+    notificacion = NotificacionPeticionario.objects.get(prorroga=prorroga)
+    assert notificacion.estado == EstadoNotificacion.PENDIENTE
+    at(time_machine, 8, 16)
+    client.post(reverse("consulta"), {"folio": result.escrito.folio,
+                                      "codigo": result.access_code})
+    notificacion.refresh_from_db()
+    assert notificacion.is_done and notificacion.notificada_en == local(date(2026, 10, 8), 16)
+    assert notificacion.medio_electronico == "consulta"
+
+
 def test_staff_change_the_channel_with_a_reason_and_estrados_only_where_the_law_allows(
     paper, titular_obras, turnador, settings, time_machine
 ):
