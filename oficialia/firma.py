@@ -355,19 +355,19 @@ def institution_identity() -> Identidad:
 
 
 def _timestamper():
-    if not settings.FIRMA_TSA_URL:
+    if not settings.TSA_URL:
         return None
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
-    return HTTPTimeStamper(settings.FIRMA_TSA_URL, timeout=settings.FIRMA_TSA_TIMEOUT)
+    return HTTPTimeStamper(settings.TSA_URL, timeout=settings.TSA_TIMEOUT)
 
 
 def tsa_roots() -> list[x509.Certificate]:
-    """The certificates that vouch for the TSA (OFICIALIA_FIRMA_TSA_CA, a PEM file): its
+    """The certificates that vouch for the TSA (OFICIALIA_TSA_CA, a PEM file): its
     timestamps are checked, and their chain embedded, as the signature's own."""
-    if not settings.FIRMA_TSA_CA:
+    if not settings.TSA_CA:
         return []
-    return x509.load_pem_x509_certificates(Path(settings.FIRMA_TSA_CA).read_bytes())
+    return x509.load_pem_x509_certificates(Path(settings.TSA_CA).read_bytes())
 
 
 def _validation_context(
@@ -447,7 +447,7 @@ def sign_pdf(
     timestamp: bool = True,
 ) -> bytes:
     """PAdES signature over the whole PDF, with the chain and its revocation data in the
-    document (DSS) so it verifies offline years later, and, when OFICIALIA_FIRMA_TSA_URL is
+    document (DSS) so it verifies offline years later, and, when OFICIALIA_TSA_URL is
     set, an RFC 3161 signature timestamp plus a document timestamp (PAdES B-LTA).
 
     Idempotent: a PDF this identity already signed comes back unchanged."""
