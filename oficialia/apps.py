@@ -10,6 +10,11 @@ class OficialiaConfig(AppConfig):
 
         auditoria.connect()
 
+        from . import replica
+
+        if replica.configured():
+            replica.install()
+
         from django.conf import settings
         from PIL import Image
 

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from correspondencia.models import Secretaria, Tramite
+from oficialia.replica import read_alias
 
 from .figures import Datos, Estadisticas, Figure, build_figures
 from .models import ALL_SCOPE, EscritoPublico, SummaryCell, Watermark
@@ -254,7 +255,8 @@ def public_escritos_copy(*, year: int | None = None) -> Iterator[bytes]:
     )
     # COPY hands over one row at a time: they leave in pieces of about 64 KB.
     piece, size = [], 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL datestyle TO 'ISO, YMD'")
         with cursor.cursor.copy(statement) as copy:
             for data in copy:
