@@ -570,6 +570,7 @@ IMAP_POLL_SECONDS = env_int("OFICIALIA_IMAP_CADA_S", 120)
 IMAP_TIMEOUT = env_int("OFICIALIA_IMAP_TIMEOUT_S", 30)
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "oficialia.sesiones"  # Django's database sessions, created in one INSERT
 # A session lasts this long; expired ones are deleted by the daily retention task.
 SESSION_COOKIE_AGE = env_int("OFICIALIA_SESION_HORAS", 12) * 3600
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
