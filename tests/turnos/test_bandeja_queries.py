@@ -422,9 +422,9 @@ def test_each_desk_page_costs_a_pinned_number_of_queries(
         assert "Página 2 de" in html
 
 
-# The other pages a desk opens every day, pinned with the inboxes full: the notices, the oficialía's search, one turno and one expediente from the inbox, and the
-# contraloría's reports. Each counts the session, the user, the roles and the notices, then
-# its own reads; none grows with the rows around it.
+# The other pages a desk opens every day, pinned with the inboxes full: the notices, the
+# oficialía's search, one turno and one expediente from the inbox, and the contraloría's
+# reports. Each counts the session, the user, the roles and the notices, then its own reads.
 DESK_PAGE_QUERIES = {
     "notificaciones": 5,
     "oficialia_busqueda": 8,
