@@ -2,7 +2,7 @@
 
 `DATABASE_REPLICA_URL` adds the database alias "replica" and `ReplicaRouter`. Nothing reads
 from it unless a view asks: `@replica_reads` marks the views whose reads may be a little
-behind (the statistics page, the open data, the contraloría's reports, the staff search).
+behind (the statistics page, the open data, the contraloría's reports, the staff searches).
 Inside such a view the router sends reads to the replica, except:
 
 - when the request has written on the primary (the statistics consumer catching up, the
