@@ -205,6 +205,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming replica (hot standby) of the same database: the statistics page, the
+# open data, the contraloría's reports and the staff search read from it (oficialia/replica.py),
+# unless it is more than OFICIALIA_REPLICA_MAX_LAG seconds behind; everything else, the primary.
+REPLICA_MAX_LAG = env_int("OFICIALIA_REPLICA_MAX_LAG", 30)
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["oficialia.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -565,6 +577,7 @@ IMAP_POLL_SECONDS = env_int("OFICIALIA_IMAP_CADA_S", 120)
 IMAP_TIMEOUT = env_int("OFICIALIA_IMAP_TIMEOUT_S", 30)
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "oficialia.sesiones"  # Django's database sessions, created in one INSERT
 # A session lasts this long; expired ones are deleted by the daily retention task.
 SESSION_COOKIE_AGE = env_int("OFICIALIA_SESION_HORAS", 12) * 3600
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)

@@ -20,6 +20,7 @@ from correspondencia.models import Secretaria
 from oficialia.acciones_bitacora import action_label
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
+from oficialia.replica import read_connection
 from oficialia.roles import Role
 from turnos.models import Evaluacion, Prevencion, Respuesta, Turno
 from turnos.plazos import (
@@ -248,7 +249,7 @@ def _distinct(column: str) -> list:
         )
         SELECT value FROM v WHERE value IS NOT NULL
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
 

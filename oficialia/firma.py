@@ -181,14 +181,47 @@ class Identidad:
         return self.chain[-1] if self.chain else self.certificate
 
     def signer(self):
-        from pyhanko.sign import signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-        return signers.SimpleSigner(
+        return _loaded_key_signer_class()(
+            private_key=self.private_key,
             signing_cert=_asn1_cert(self.certificate),
             signing_key=_asn1_key(self.private_key),
             cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in self.chain]),
         )
+
+
+@functools.cache
+def _loaded_key_signer_class():
+    """pyHanko's SimpleSigner parses the private key again (with OpenSSL's RSA key checks)
+    for every raw signature, twice per PDF (a trial signature sizes the reserved space): most
+    of an acuse's time. This one signs with the key already loaded; the signature (PKCS#1
+    v1.5, deterministic) is the same bytes."""
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class LoadedKeySigner(signers.SimpleSigner):
+        def __init__(self, *, private_key, **kwargs):
+            super().__init__(**kwargs)
+            self.loaded_key = private_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algorithm = mechanism.signature_algo
+            except ValueError:
+                algorithm = mechanism["algorithm"].native
+            key, digest = self.loaded_key, get_pyca_cryptography_hash(digest_algorithm)
+            if algorithm == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), digest)
+            if algorithm == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, signature_algorithm=ECDSA(digest))
+            return super().sign_raw(data, digest_algorithm)
+
+    return LoadedKeySigner
 
 
 def identity_from_pkcs12(data: bytes, password: str, *, demo: bool = False) -> Identidad:

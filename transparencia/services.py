@@ -579,9 +579,13 @@ class RefreshResult:
 
 
 def watermark() -> Watermark:
-    mark, _ = Watermark.objects.get_or_create(
-        name=WATERMARK_NAME, defaults={"version": FIGURES_VERSION}
-    )
+    """The figures' watermark, read where the figures are read (the replica, in a view that
+    reads from one: the page's key and its figures are then of the same moment)."""
+    mark = Watermark.objects.filter(name=WATERMARK_NAME).first()
+    if mark is None:
+        mark, _ = Watermark.objects.get_or_create(
+            name=WATERMARK_NAME, defaults={"version": FIGURES_VERSION}
+        )
     return mark
 
 

@@ -15,6 +15,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.descargas import uploaded_file_response
 from oficialia.models import Notificacion
+from oficialia.replica import replica_reads
 from oficialia.roles import Role, role_required, roles_of
 
 from . import plazos, selectors, services
@@ -90,6 +91,9 @@ def _notice(done: str):
 # Oficialía -------------------------------------------------------------------------------
 
 
+# The search may read from the replica; the work list it filters, read right after routing
+# an escrito, stays on the primary so the clerk sees what they just did.
+@replica_reads(when=lambda request: bool(request.GET.get("q", "").strip()))
 @role_required(Role.OFICIALIA)
 def oficialia_inbox(request: HttpRequest) -> HttpResponse:
     params = {
