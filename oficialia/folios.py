@@ -6,6 +6,7 @@ because the slow work (hashing and storing files) happens before the transaction
 This module is the folio rule: its series and its format.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,3 +45,22 @@ def allocate_folio(*, series: str, moment: datetime) -> Folio:
     year = folio_year(moment)
     number = next_number(FolioCounter, "last_number", series=series, year=year)
     return Folio(series=series, year=year, number=number)
+
+
+_SHORT_FOLIO = re.compile(
+    r"^\s*(?:(?P<series>[A-Za-z]{2})\s*-\s*)?(?:(?P<year>\d{4})\s*-\s*)?(?P<number>\d{1,9})\s*$"
+)
+
+
+def parse_folio(text: str, *, series: str = FolioSeries.ESCRITO, today=None) -> str | None:
+    """The full folio a person meant when typing `text`: `OP-2026-000123`, `op-2026-123`,
+    `2026-123` or `123` (the current year's). None when `text` is not a folio at all.
+
+    Staff type folios from paper, over the phone, from memory: every zero is not typed.
+    """
+    match = _SHORT_FOLIO.match(text or "")
+    if match is None:
+        return None
+    typed_series = (match["series"] or series).upper()
+    year = int(match["year"]) if match["year"] else (today or timezone.localdate()).year
+    return str(Folio(series=typed_series, year=year, number=int(match["number"])))

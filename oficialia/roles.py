@@ -35,7 +35,26 @@ def roles_of(user) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
     # Read on every request (not cached on the session) so a role taken away applies at once.
-    return set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    # A suplente also holds, while the suplencia is in force, the secretaría roles of the
+    # person they stand in for (oficialia.suplencias): still one query.
+    from django.contrib.auth.models import Group
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    standing_in = Q(
+        name__in=[str(r) for r in SECRETARIA_ROLES],
+        user__suplencias_dadas__suplente=user,
+        user__suplencias_dadas__desde__lte=today,
+        user__suplencias_dadas__hasta__gte=today,
+        user__suplencias_dadas__terminada_en__isnull=True,
+    )
+    return set(
+        Group.objects.filter(name__in=Role.values)
+        .filter(Q(user=user) | standing_in)
+        .values_list("name", flat=True)
+        .distinct()
+    )
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -277,11 +277,27 @@ class Sense(models.TextChoices):
     PARCIAL = "parcial", "Parcial"
     INFORMATIVA = "informativa", "Informativa"
 
+    @classmethod
+    def sentido(cls, value: str) -> str:
+        """The sense as it agrees with «sentido» (masculine): «sentido positivo»; the labels
+        agree with «respuesta»."""
+        return {
+            cls.POSITIVA: "positivo",
+            cls.NEGATIVA: "negativo",
+            cls.PARCIAL: "parcial",
+            cls.INFORMATIVA: "informativo",
+        }.get(value, str(value))
+
 
 class Respuesta(models.Model):
     turno = models.OneToOneField(Turno, on_delete=models.PROTECT, related_name="respuesta")
     texto = models.TextField()
     sense = models.CharField("sentido", max_length=12, choices=Sense.choices)
+
+    @property
+    def sentido(self) -> str:
+        return Sense.sentido(self.sense)
+
     oficio = models.ForeignKey(
         Adjunto, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

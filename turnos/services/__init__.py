@@ -6,6 +6,7 @@ from oficialia.acciones import ActionError
 
 from .calendario import due_dates_recompute
 from .comun import Route
+from .lote import Fallo, Lote, escritos_turn, turnos_accept, turnos_assign
 from .oficialia import escrito_reject, escrito_reorient, escrito_turn, turno_reroute
 from .peticionario import WITHDRAWABLE_STATES, escrito_rate, escrito_withdraw, prevencion_answer
 from .recordatorios import reminders_send
@@ -23,6 +24,8 @@ from .secretaria import (
 __all__ = [
     "WITHDRAWABLE_STATES",
     "ActionError",
+    "Fallo",
+    "Lote",
     "Route",
     "due_dates_recompute",
     "escrito_rate",
@@ -30,6 +33,7 @@ __all__ = [
     "escrito_reorient",
     "escrito_turn",
     "escrito_withdraw",
+    "escritos_turn",
     "prevencion_answer",
     "reminders_send",
     "tarea_assign",
@@ -41,4 +45,6 @@ __all__ = [
     "turno_not_presented",
     "turno_prevent",
     "turno_reroute",
+    "turnos_accept",
+    "turnos_assign",
 ]
