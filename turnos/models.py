@@ -293,11 +293,6 @@ class Respuesta(models.Model):
     turno = models.OneToOneField(Turno, on_delete=models.PROTECT, related_name="respuesta")
     texto = models.TextField()
     sense = models.CharField("sentido", max_length=12, choices=Sense.choices)
-
-    @property
-    def sentido(self) -> str:
-        return Sense.sentido(self.sense)
-
     oficio = models.ForeignKey(
         Adjunto, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -309,6 +304,10 @@ class Respuesta(models.Model):
 
     def __str__(self) -> str:
         return f"Respuesta · {self.turno}"
+
+    @property
+    def sentido(self) -> str:
+        return Sense.sentido(self.sense)
 
 
 class Evaluacion(models.Model):

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_POST
 from correspondencia.bloqueo import mask_blocked_petitioner
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
-from oficialia import bitacora
+from oficialia import bitacora, suplencias
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
+from oficialia.avisos import notifications_mark_read
 from oficialia.descargas import uploaded_file_response
 from oficialia.models import Notificacion, Suplencia
-from oficialia import suplencias
-from oficialia.avisos import notifications_mark_read
 from oficialia.roles import Role, role_required, roles_of, secretaria_of
 
 from . import plazos, selectors, services
@@ -349,14 +348,20 @@ def notificaciones(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("todas"):
             done = notifications_mark_read(user=request.user)
-            messages.success(request, f"{done} aviso{'s' if done != 1 else ''} marcado"
-                             f"{'s' if done != 1 else ''} como leído{'s' if done != 1 else ''}.")
+            messages.success(
+                request,
+                f"{done} aviso{'s' if done != 1 else ''} marcado"
+                f"{'s' if done != 1 else ''} como leído{'s' if done != 1 else ''}.",
+            )
             return redirect("notificaciones")
         form = AvisosForm(request.POST, prefix="avisos")
         if form.is_valid():
             done = notifications_mark_read(user=request.user, ids=form.cleaned_data["avisos"])
-            messages.success(request, f"{done} aviso{'s' if done != 1 else ''} marcado"
-                             f"{'s' if done != 1 else ''} como leído{'s' if done != 1 else ''}.")
+            messages.success(
+                request,
+                f"{done} aviso{'s' if done != 1 else ''} marcado"
+                f"{'s' if done != 1 else ''} como leído{'s' if done != 1 else ''}.",
+            )
             return redirect("notificaciones")
     items = Notificacion.objects.filter(user=request.user)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -380,9 +385,11 @@ def notificacion_abrir(request: HttpRequest, notificacion_id: int) -> HttpRespon
     if notificacion is None:
         raise Http404
     notifications_mark_read(user=request.user, ids=[notificacion.pk])
-    url = notificacion.url if notificacion.url.startswith("/") and not notificacion.url.startswith(
-        "//"
-    ) else reverse("notificaciones")
+    url = (
+        notificacion.url
+        if notificacion.url.startswith("/") and not notificacion.url.startswith("//")
+        else reverse("notificaciones")
+    )
     return redirect(url)
 
 
@@ -467,7 +474,7 @@ def bandeja_lote(request: HttpRequest, accion: str) -> HttpResponse:
     try:
         if accion == "aceptar":
             lote = services.turnos_accept(turno_ids=c["turnos"], user=request.user)
-            hecho = "aceptado"
+            hecho = "aceptado" + ("s" if len(lote.hechos) != 1 else "")
         else:
             lote = services.turnos_assign(
                 turno_ids=c["turnos"],
@@ -485,7 +492,7 @@ def bandeja_lote(request: HttpRequest, accion: str) -> HttpResponse:
         "turnos/lote_resultado.html",
         {
             "lote": lote,
-            "hecho": hecho if accion == "asignar" else hecho + ("s" if len(lote.hechos) != 1 else ""),
+            "hecho": hecho,
             "volver": reverse("bandeja"),
             "volver_texto": "Bandeja",
         },
@@ -667,7 +674,7 @@ def suplencias_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             c = form.cleaned_data
             try:
-                suplencias.suplencia_name(
+                suplencias_acciones.suplencia_name(
                     user=request.user,
                     suplente=c["suplente"],
                     desde=c["desde"],
@@ -710,7 +717,7 @@ def suplencia_terminar(request: HttpRequest, suplencia_id: int) -> HttpResponse:
         raise Http404
     _run(
         request,
-        lambda: suplencias.suplencia_end(suplencia_id=suplencia_id, user=request.user),
+        lambda: suplencias_acciones.suplencia_end(suplencia_id=suplencia_id, user=request.user),
         "Suplencia terminada: sus avisos vuelven a llegarle a usted.",
     )
     return redirect("suplencias")

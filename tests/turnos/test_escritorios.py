@@ -16,7 +16,7 @@ from oficialia.acciones_bitacora import Accion, action_label
 from oficialia.avisos import notifications_email, staff_notify
 from oficialia.folios import parse_folio
 from oficialia.models import Bitacora, Notificacion, Suplencia
-from oficialia.suplencias import suplencia_name
+from oficialia.suplencias_acciones import suplencia_name
 from oficialia.text import shorten
 from oficios.models import PlantillaRespuesta
 from oficios.plantillas import PlantillaData, fill, plantilla_save, values_for
@@ -25,7 +25,6 @@ from turnos.models import Sense, Tarea, Turno, TurnoState
 from turnos.services import (
     Route,
     escrito_turn,
-    escritos_turn,
     reminders_send,
     turno_accept,
     turno_give_back,
@@ -254,8 +253,9 @@ def test_the_stand_ins_acts_say_for_whom_and_it_ends_by_itself(
 
 
 def test_the_oficio_signed_by_a_stand_in_says_so(obras):
-    from oficios.services import oficio_render_pdf  # noqa: F401 (the template is what counts)
     from django.template.loader import render_to_string
+
+    from oficios.services import oficio_render_pdf  # noqa: F401 (the template is what counts)
 
     html = render_to_string(
         "oficios/oficio.html",

@@ -71,10 +71,9 @@ def _escrito_folio(escrito_id: int) -> str:
 
 
 def _turno_folio(turno_id: int) -> str:
-    return (
-        Turno.objects.filter(pk=turno_id).values_list("escrito__folio", flat=True).first()
-        or str(turno_id)
-    )
+    return Turno.objects.filter(pk=turno_id).values_list(
+        "escrito__folio", flat=True
+    ).first() or str(turno_id)
 
 
 def escritos_turn(
