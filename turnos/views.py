@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from correspondencia.bloqueo import mask_blocked_petitioner
 from correspondencia.models import Adjunto, AdjuntoOrigin, Channel, Secretaria
 from correspondencia.selectors import escrito_timeline
-from oficialia import bitacora, suplencias
+from oficialia import bitacora, suplencias, suplencias_acciones
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.avisos import notifications_mark_read
