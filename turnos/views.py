@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from correspondencia.bloqueo import mask_blocked_petitioner
@@ -385,12 +386,10 @@ def notificacion_abrir(request: HttpRequest, notificacion_id: int) -> HttpRespon
     if notificacion is None:
         raise Http404
     notifications_mark_read(user=request.user, ids=[notificacion.pk])
-    url = (
-        notificacion.url
-        if notificacion.url.startswith("/") and not notificacion.url.startswith("//")
-        else reverse("notificaciones")
-    )
-    return redirect(url)
+    # Notices link inside the site; anything else opens the list instead.
+    safe = url_has_allowed_host_and_scheme(notificacion.url, allowed_hosts=None)
+    url = notificacion.url if safe and notificacion.url.startswith("/") else None
+    return redirect(url or reverse("notificaciones"))
 
 
 # Secretaría ------------------------------------------------------------------------------
