@@ -137,6 +137,9 @@ def test_opening_a_notice_marks_it_read_and_goes_to_its_page(titular_obras, enla
     mine.refresh_from_db()
     assert mine.read_at is not None
     assert client.get(reverse("notificacion_abrir", args=[theirs.pk])).status_code == 404
+    (odd,) = staff_notify([titular_obras], "Raro", "//otro-sitio.example/")
+    response = client.get(reverse("notificacion_abrir", args=[odd.pk]))
+    assert response["Location"] == reverse("notificaciones")
 
 
 # Answer templates -----------------------------------------------------------------------
