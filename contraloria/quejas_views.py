@@ -180,7 +180,9 @@ def queja_accion(request: HttpRequest, folio: str, action: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
     except ActionError as exc:
-        form.add_error(None, str(exc))
+        # The queja may be in another state now, where this form is not shown: the message
+        # says why, and the form keeps the text if it is.
+        messages.error(request, str(exc))
         return _queja_page(request, _queja_or_404(folio), bound=(action, form), status=409)
     messages.success(request, success)
     return redirect("contraloria_queja", folio=folio)
