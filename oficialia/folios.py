@@ -47,20 +47,48 @@ def allocate_folio(*, series: str, moment: datetime) -> Folio:
     return Folio(series=series, year=year, number=number)
 
 
-_SHORT_FOLIO = re.compile(
-    r"^\s*(?:(?P<series>[A-Za-z]{2})\s*-\s*)?(?:(?P<year>\d{4})\s*-\s*)?(?P<number>\d{1,9})\s*$"
-)
+@dataclass(frozen=True)
+class FolioParcial:
+    """A folio as people type it: `OP-2026-000123`, `2026-123`, `123`; what was left out is
+    None."""
+
+    series: str | None
+    year: int | None
+    number: int
+
+    def matches_suffix(self) -> str:
+        """The end every folio it names shares (`2026-000123`, `-000123`)."""
+        year = f"{self.year}-" if self.year is not None else "-"
+        return f"{year}{self.number:06d}"
+
+
+_FOLIO_PARCIAL = re.compile(r"^(?:([A-Za-z]{2})-?)?(?:(\d{4})-)?(\d{1,6})$")
+
+
+def parse_folio_parcial(text: str) -> FolioParcial | None:
+    """Read a whole or short folio; None when `text` is not one."""
+    found = _FOLIO_PARCIAL.match((text or "").strip())
+    if not found:
+        return None
+    series, year, number = found.groups()
+    if int(number) == 0:
+        return None
+    return FolioParcial(
+        series=series.upper() if series else None,
+        year=int(year) if year else None,
+        number=int(number),
+    )
 
 
 def parse_folio(text: str, *, series: str = FolioSeries.ESCRITO, today=None) -> str | None:
     """The full folio a person meant when typing `text`: `OP-2026-000123`, `op-2026-123`,
-    `2026-123` or `123` (the current year's). None when `text` is not a folio at all.
+    `2026-123` or `123` (the current year's, of `series`). None when `text` is not a folio.
 
-    Staff type folios from paper, over the phone, from memory: every zero is not typed.
+    Staff type folios from paper, over the phone, from memory: every zero is not typed. Read
+    by parse_folio_parcial; this fills in what was left out.
     """
-    match = _SHORT_FOLIO.match(text or "")
-    if match is None:
+    parcial = parse_folio_parcial(text)
+    if parcial is None:
         return None
-    typed_series = (match["series"] or series).upper()
-    year = int(match["year"]) if match["year"] else (today or timezone.localdate()).year
-    return str(Folio(series=typed_series, year=year, number=int(match["number"])))
+    year = parcial.year or (today or timezone.localdate()).year
+    return str(Folio(series=parcial.series or series, year=year, number=parcial.number))

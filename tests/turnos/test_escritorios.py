@@ -295,7 +295,7 @@ def test_a_suplencia_is_only_within_the_same_secretaria(titular_obras, titular_a
         ("OP-2026-000123", "OP-2026-000123"),
         ("op-2026-123", "OP-2026-000123"),
         ("2026-123", "OP-2026-000123"),
-        (" 2025 - 7 ", "OP-2025-000007"),
+        (" 2025-7 ", "OP-2025-000007"),
         ("123", "OP-2026-000123"),
         ("qd-2026-5", "QD-2026-000005"),
         ("calle morelos", None),
