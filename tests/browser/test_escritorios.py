@@ -68,9 +68,11 @@ def test_the_turnadors_morning_select_ten_route_them_and_see_them_routed(
     expect(page.get_by_role("heading", level=1)).to_have_text("Escritos por turnar")
 
     # ------------------------------------------------------------------------------------
-    # The search box of the desk (issue 15, part 1) is tried here: find by name or word,
-    # then select from the results. It is not part of this test yet.
+    # The search step of the morning (issue 15, part 1: the desk's search box, find by name
+    # or word, then mark from what it lists) goes here; the search itself is driven in its
+    # own browser test. From here on, the morning marks and routes from the desk's list.
     # ------------------------------------------------------------------------------------
+    expect(page.locator("form[role=search]").first).to_be_visible()
 
     inbox = page.get_by_test_id("inbox")
     boxes = inbox.locator("input[type=checkbox]")
