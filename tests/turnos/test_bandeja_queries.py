@@ -429,15 +429,19 @@ def test_each_desk_page_costs_a_pinned_number_of_queries(
 # oficialía's search, one turno and one expediente from the inbox, and the contraloría's
 # reports. Each counts the session, the user, the roles and the notices, then its own reads.
 DESK_PAGE_QUERIES = {
-    "notificaciones": 5,
-    "oficialia_busqueda": 8,
+    # The notices, how many there are and how many unread (for "marcar todos").
+    "notificaciones": 6,
+    # The search with its bulk action: the secretarías to route the marked escritos to.
+    "oficialia_busqueda": 9,
     # The turno, its escrito and their history, the calendar, the prórrogas, prevenciones,
-    # answer, draft oficio, attachments, tareas and their comments, and the bitácora's
-    # record of the view (on PostgreSQL with its advisory lock).
-    "turno_detalle": 26,
+    # answer, draft oficio, attachments, tareas and their comments, whether the user stands
+    # in for someone, and the bitácora's record of the view (on PostgreSQL with its
+    # advisory lock).
+    "turno_detalle": 27,
     "escrito_detalle": 14,
-    "contraloria_inicio": 10,
-    "contraloria_vencidos": 12,
+    # Both count the answers past their due date still awaiting notification.
+    "contraloria_inicio": 11,
+    "contraloria_vencidos": 13,
     "contraloria_evaluaciones": 5,
     "contraloria_bitacora": 10,
 }
