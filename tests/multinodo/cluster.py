@@ -114,12 +114,26 @@ class Proc:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+        if self.process is None:
+            return
+        group = self.process.pid
+        try:
+            os.killpg(group, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            self.process.poll()
             try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+                os.killpg(group, 0)  # any process of the group (gunicorn's workers) still there?
+            except ProcessLookupError:
+                return
+            time.sleep(0.1)
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait(timeout=10)
 
 
 @dataclass
@@ -448,6 +462,15 @@ def seed() -> dict:
 
 def route_and_answer(cluster: Cluster, tally: Tally, obras, stop: threading.Event) -> None:
     """While the citizens file, route every fourth escrito and answer it."""
+    from django.db import connection
+
+    try:
+        _route_and_answer(cluster, tally, obras, stop)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _route_and_answer(cluster: Cluster, tally: Tally, obras, stop: threading.Event) -> None:
     from turnos.models import Turno
 
     turnador = Staff(cluster, tally, "nodos.turnador")
@@ -582,6 +605,7 @@ class Verdict:
     duplicated: list[str]
     doubles_ok: int
     doubles_bad: list[str]
+    doubles_refused: int
     acuses_missing: list[str]
     acuse_files_extra: int
     downloads_bad: list[str]
@@ -618,12 +642,14 @@ def settle_and_verify(cluster: Cluster, tally: Tally, *, wait: float = 180) -> V
     lost = [m for m, v in tally.filings.items() if (len(v) == 3 or v[1] == "doble")
             and by_marker[m] == 0] + tally.given_up
     duplicated = [m for m, n in by_marker.items() if n > 1]
-    doubles_bad, doubles_ok = [], 0
+    doubles_bad, doubles_ok, doubles_refused = [], 0, 0
     for marker, _token, first, second in tally.doubles:
         taken = [loc for loc in (first, second) if loc]
-        if by_marker[marker] == 1 and taken and all(loc == taken[0] for loc in taken):
+        if not taken and by_marker[marker] == 0:
+            doubles_refused += 1  # both copies answered 503 or died: nothing was stored
+        elif by_marker[marker] == 1 and len(set(taken)) <= 1:
             doubles_ok += 1
-        elif by_marker[marker] != 1 or len(set(taken)) > 1:
+        else:
             doubles_bad.append(marker)
     acuses_missing = [
         f for f in Escrito.objects.filter(acuse__generated_at__isnull=True).values_list("folio",
@@ -662,6 +688,7 @@ def settle_and_verify(cluster: Cluster, tally: Tally, *, wait: float = 180) -> V
     return Verdict(
         escritos=len(rows), folio_gaps=gaps, folio_repeats=len(numbers) - len(set(numbers)),
         lost=lost, duplicated=duplicated, doubles_ok=doubles_ok, doubles_bad=doubles_bad,
+        doubles_refused=doubles_refused,
         acuses_missing=acuses_missing, acuse_files_extra=max(extra, 0),
         downloads_bad=downloads_bad, orphans_swept=swept, files_missing=files_missing,
         answered=Respuesta.objects.count(),
@@ -697,6 +724,7 @@ def table(tally: Tally, verdict: Verdict) -> str:
         f"| folios repetidos | {verdict.folio_repeats} |",
         f"| huecos en los folios | {len(verdict.folio_gaps)} |",
         f"| dobles envíos con un solo escrito | {verdict.doubles_ok} de {len(tally.doubles)} |",
+        f"| dobles envíos rechazados enteros (nada guardado) | {verdict.doubles_refused} |",
         f"| perdidos | {len(verdict.lost)} |",
         f"| duplicados | {len(verdict.duplicated) + len(verdict.doubles_bad)} |",
         f"| escritos sin acuse | {len(verdict.acuses_missing)} |",
