@@ -12,6 +12,7 @@ data, sweeps and checks through the ORM): bench/nodos.py for the full run, and
 tests/multinodo/test_nodos.py for a short one in the services suite.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -129,10 +130,8 @@ class Proc:
             except ProcessLookupError:
                 return
             time.sleep(0.1)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(group, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait(timeout=10)
 
 
