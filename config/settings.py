@@ -272,9 +272,11 @@ if S3_BUCKET:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": env_int("OFICIALIA_S3_URL_SEGUNDOS", 300),
-            "addressing_style": env_str("OFICIALIA_S3_DIRECCIONAMIENTO", "path"),
-            "signature_version": "s3v4",
+            # Given a client_config, django-storages takes the addressing style and the
+            # signature version from it alone.
             "client_config": _BotoConfig(
+                s3={"addressing_style": env_str("OFICIALIA_S3_DIRECCIONAMIENTO", "path")},
+                signature_version="s3v4",
                 connect_timeout=env_int("OFICIALIA_S3_ESPERA_SEGUNDOS", 3),
                 read_timeout=env_int("OFICIALIA_S3_ESPERA_SEGUNDOS", 3) * 4,
                 retries={"max_attempts": 2, "mode": "standard"},

@@ -78,9 +78,9 @@ class WeedServer:
             "default_acl": "private",
             "querystring_auth": True,
             "querystring_expire": 300,
-            "addressing_style": "path",
-            "signature_version": "s3v4",
             "client_config": Config(
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
                 connect_timeout=2, read_timeout=8, retries={"max_attempts": 2, "mode": "standard"}
             ),
         }
