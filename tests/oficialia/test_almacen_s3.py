@@ -132,8 +132,17 @@ def store_that_stops(settings, tmp_path):
 def test_with_the_store_down_a_filing_is_refused_whole_and_taken_when_it_returns(
     client, store_that_stops
 ):
+    earlier = client.post(reverse("escrito_nuevo"), escrito_form_data(asunto="Uno anterior"))
+    assert earlier.status_code == 302
+    acuse_url = earlier["Location"] + "acuse.pdf"
+    assert b"".join(client.get(acuse_url).streaming_content).startswith(b"%PDF-")
     data = escrito_form_data(adjuntos=[upload("solicitud.pdf", pdf_bytes())])
     store_that_stops.stop()
+
+    # A download while the store is down: the same page, not a 500.
+    download = client.get(acuse_url)
+    assert download.status_code == 503
+    assert "intente de nuevo en unos minutos" in download.content.decode()
 
     refused = client.post(reverse("escrito_nuevo"), data)
     assert refused.status_code == 503
@@ -141,16 +150,14 @@ def test_with_the_store_down_a_filing_is_refused_whole_and_taken_when_it_returns
     html = refused.content.decode()
     assert "intente de nuevo en unos minutos" in html
     assert "no se registró" in html
-    assert not Escrito.objects.exists()
-    assert not FolioCounter.objects.filter(last_number__gt=0).exists()
+    assert Escrito.objects.count() == 1
+    assert FolioCounter.objects.get().last_number == 1
 
     store_that_stops.start()
     data["adjuntos"] = [upload("solicitud.pdf", pdf_bytes())]
     taken = client.post(reverse("escrito_nuevo"), data)
     assert taken.status_code == 302
-    escrito = Escrito.objects.get()
-    assert escrito.number == 1
-    assert [a.file.name for a in escrito.adjuntos.all()] == [
-        n for n in walk("adjuntos")
-    ]
-    assert re.match(r"^OP-\d{4}-000001$", escrito.folio)
+    escrito = Escrito.objects.get(asunto=data["asunto"])
+    assert escrito.number == 2  # no folio was taken by the refused attempt
+    assert [a.file.name for a in escrito.adjuntos.all()] == list(walk("adjuntos"))
+    assert re.match(r"^OP-\d{4}-000002$", escrito.folio)
