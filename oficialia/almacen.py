@@ -31,7 +31,7 @@ class StorageUnavailable(Exception):
 
 
 def _connection_errors() -> tuple[type[BaseException], ...]:
-    errors: list[type[BaseException]] = [StorageUnavailable, ConnectionError, TimeoutError]
+    errors: list[type[BaseException]] = [StorageUnavailable]
     try:
         from botocore import exceptions as boto
 
