@@ -497,7 +497,7 @@ def bench_acuse(per_round: int, rounds: int) -> list[Row]:
 
 
 COPY_SQL = (
-    "COPY (SELECT p.folio, p.year, p.received_at, p.channel, p.turnos, p.tramite_id,"
+    "COPY (SELECT p.public_id, p.year, p.received_at, p.channel, p.turnos, p.tramite_id,"
     " p.state, p.due_date, p.answered_at, p.sense, p.business_days, p.within_term"
     " FROM transparencia_escritopublico p ORDER BY p.escrito_id)"
     " TO STDOUT WITH (FORMAT csv, HEADER)"

@@ -408,7 +408,8 @@ RESPUESTA_SIN_FIRMA = env_bool("OFICIALIA_RESPUESTA_SIN_FIRMA", False)
 NOM151_PROVEEDOR = env_str("OFICIALIA_NOM151_PROVEEDOR", "firmas.constancias.ProveedorLocal")
 NOM151_OPCIONES = env_str("OFICIALIA_NOM151_OPCIONES", "{}")
 
-# Article 8 term when the trámite sets none, in business days.
+# The response term when the trámite sets none, in business days: the state's procedure law
+# fixes it (Article 8 of the Constitution only says "breve término").
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
 # The state's ceiling for any response term (a trámite's, or a due date fixed by hand), in
 # business days. LFPA art. 17 caps the federal term at three months (about 60 business days);
@@ -673,3 +674,8 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # /metrics (Prometheus): with a token, only a scraper that sends it ("Authorization: Bearer").
 METRICS_TOKEN = env_str("OFICIALIA_METRICAS_TOKEN")
+# Published cuts by person (type of petitioner, gender): a figure from 1 to this minus one is
+# withheld, and so is any figure that would give it back by subtraction (transparencia.reserva).
+TRANSPARENCIA_CIFRA_MINIMA = env_int("OFICIALIA_CIFRA_MINIMA", 5)
+if TRANSPARENCIA_CIFRA_MINIMA < 1:
+    raise ImproperlyConfigured("OFICIALIA_CIFRA_MINIMA must be 1 or more")

@@ -10,6 +10,7 @@ counter from the log (`manage.py reconstruir_estadisticas` does it by hand).
 import json
 import logging
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ class Hecho:
     """Everything the statistics and the open data know of one escrito."""
 
     escrito_id: int
-    folio: str
+    public_id: uuid.UUID
     received_at: datetime
     received: date  # local (Mexico City) date of reception
     channel: str
@@ -141,7 +142,7 @@ class Hecho:
     def as_model(self) -> EscritoPublico:
         return EscritoPublico(
             escrito_id=self.escrito_id,
-            folio=self.folio,
+            public_id=self.public_id,
             year=self.year,
             received_at=self.received_at,
             channel=self.channel,
@@ -201,7 +202,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         return {}
     where, params = _ids_clause("e.id", ids)
     sql = f"""
-        SELECT e.id, e.folio, e.received_at, e.channel, e.tramite_id, e.state, p.tipo,
+        SELECT e.id, e.public_id, e.received_at, e.channel, e.tramite_id, e.state, p.tipo,
                CASE WHEN p.bloqueado_at IS NULL THEN p.genero ELSE '' END,
                t.secretaria_id, t.state, t.due_date, r.answered_at, r.within_term, r.sense,
                ev.score,
@@ -228,7 +229,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
 
     for (
         pk,
-        folio,
+        public_id,
         r_at,
         channel,
         tramite_id,
@@ -247,7 +248,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         if pk not in escritos:
             r_at = _aware(r_at)
             escritos[pk] = (
-                folio,
+                _as_uuid(public_id),
                 r_at,
                 localtime(r_at).date(),
                 channel,
@@ -281,7 +282,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         )
     hechos = {}
     for pk, (
-        folio,
+        public_id,
         r_at,
         received,
         channel,
@@ -297,7 +298,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         dues = [t.due for t in mine if t.due]
         hechos[pk] = Hecho(
             escrito_id=pk,
-            folio=folio,
+            public_id=public_id,
             received_at=r_at,
             received=received,
             channel=channel,
@@ -322,7 +323,7 @@ def _turno_order(t: TurnoHecho) -> tuple:
 
 _PUBLIC_COLUMNS = [
     "escrito_id",
-    "folio",
+    "public_id",
     "received_at",
     "channel",
     "tramite_id",
@@ -354,7 +355,7 @@ def hechos_stored(escrito_ids: list[int]) -> dict[int, Hecho]:
     zone = timezone.get_current_timezone()
     for (
         pk,
-        folio,
+        public_id,
         r_at,
         channel,
         tramite_id,
@@ -374,7 +375,7 @@ def hechos_stored(escrito_ids: list[int]) -> dict[int, Hecho]:
             turnos = json.loads(turnos)
         out[pk] = Hecho(
             escrito_id=pk,
-            folio=folio,
+            public_id=_as_uuid(public_id),
             received_at=r_at,
             received=r_at.astimezone(zone).date(),
             channel=channel,
@@ -481,7 +482,7 @@ def _write_hechos(hechos: list[Hecho], replaced: list[int]) -> None:
             copy.write_row(
                 (
                     h.escrito_id,
-                    h.folio,
+                    h.public_id,
                     h.received_at,
                     h.channel,
                     h.tramite_id,
@@ -702,3 +703,8 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _as_uuid(value) -> uuid.UUID:
+    """A UUID column as a UUID (SQLite hands back its 32 hex digits)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

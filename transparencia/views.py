@@ -115,27 +115,27 @@ def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _monthly_records():
+def _monthly_records(mark):
     siglas = {
         pk: (nombre, s)
         for pk, nombre, s in Secretaria.objects.values_list("pk", "nombre", "siglas")
     }
-    return opendata.monthly_records(siglas)
+    return opendata.monthly_records(siglas, generation=mark.generation)
 
 
 def mensual_csv(request: HttpRequest) -> StreamingHttpResponse:
-    services.statistics_catch_up()
+    mark = services.statistics_catch_up()
     header = [c.name for c in opendata.MONTHLY_COLUMNS]
-    rows = ([r[name] for name in header] for r in _monthly_records())
+    rows = ([r[name] for name in header] for r in _monthly_records(mark))
     return _download(
         opendata.csv_stream(header, rows), filename="mensual.csv", content_type="text/csv"
     )
 
 
 def mensual_json(request: HttpRequest) -> StreamingHttpResponse:
-    services.statistics_catch_up()
+    mark = services.statistics_catch_up()
     return _download(
-        opendata.json_stream(_monthly_records()),
+        opendata.json_stream(_monthly_records(mark)),
         filename="mensual.json",
         content_type="application/json",
     )
