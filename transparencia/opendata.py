@@ -14,6 +14,7 @@ from django.db import connection, transaction
 
 from correspondencia.models import Channel, EscritoState, PetitionerType
 from oficialia.hojas import BOM, safe_cell
+from oficialia.replica import read_alias
 from turnos.models import Sense
 
 from .figures import GENDER_LABELS, SUPPRESSED
@@ -200,7 +201,7 @@ def in_one_transaction(pieces: Iterable[str]) -> Iterator[str]:
     cursor WITH HOLD, which PostgreSQL fills with every row before it sends the first (about
     a second for a million escritos); inside, rows flow as they are read. A client that hangs
     up closes the generator, which rolls the read-only transaction back."""
-    with transaction.atomic():
+    with transaction.atomic(using=read_alias()):
         yield from pieces
 
 

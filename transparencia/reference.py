@@ -148,7 +148,9 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
             f"""
             SELECT t.secretaria_id, extract(month FROM {local})::int AS m, r.sense,
                    ca.n - cr.n AS days, r.within_term,
-                   CASE WHEN r.id IS NOT NULL THEN NULL
+                   CASE WHEN r.id IS NOT NULL AND r.within_term IS NULL
+                          THEN coalesce(t.due_date::text, '{NO_DUE_DATE}')
+                        WHEN r.id IS NOT NULL THEN NULL
                         WHEN e.state NOT IN ({open_escritos})
                           OR t.state NOT IN ({open_turnos}) THEN NULL
                         WHEN t.state = '{TurnoState.PREVENCION}' THEN coalesce(
@@ -178,7 +180,10 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
                 if mine:
                     cells[(year, "sentido")][(0, sense)] += n
                     cells[(year, "dias")][(0, str(days))] += n
-                    cells[(year, "plazo")][(m, ON_TIME if within else LATE)] += n
+                    if within is not None:
+                        cells[(year, "plazo")][(m, ON_TIME if within else LATE)] += n
+                    elif pending is not None:
+                        cells[(year, "pendiente")][(0, pending)] += n
             elif pending is not None and mine:
                 cells[(year, "pendiente")][(0, pending)] += n
 

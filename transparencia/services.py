@@ -310,7 +310,13 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
             answered_at=done_at,
             due_date=max(dues) if dues else None,
             business_days=days.count(received, localtime(done_at).date()) if done_at else None,
-            within_term=all(t.within for t in answers) if done_at else None,
+            # Measured on the notification date: while any answer waits for its notification
+            # the escrito is neither on time nor late yet.
+            within_term=(
+                all(t.within for t in answers)
+                if done_at and all(t.within is not None for t in answers)
+                else None
+            ),
             sense="|".join(sorted({t.sense for t in answers}, key=_sense_order)) if done_at else "",
             score=score,
         )
@@ -430,7 +436,12 @@ def contributions(h: Hecho) -> Iterator[Cell]:
             if t.answered is not None:
                 yield (y, scope, "sentido", 0, t.sense)
                 yield (y, scope, "dias", 0, str(t.days))
-                yield (y, scope, "plazo", m, ON_TIME if t.within else LATE)
+                if t.within is None:
+                    # Answered but not yet made known: its term is still running.
+                    key = t.due.isoformat() if t.due else NO_DUE_DATE
+                    yield (y, scope, "pendiente", 0, key)
+                else:
+                    yield (y, scope, "plazo", m, ON_TIME if t.within else LATE)
             elif still_open and t.state in OPEN_TURNO_STATES:
                 if t.state == TurnoState.PREVENCION:
                     # With its deadline the figures tell a prevención running from one the
@@ -568,9 +579,13 @@ class RefreshResult:
 
 
 def watermark() -> Watermark:
-    mark, _ = Watermark.objects.get_or_create(
-        name=WATERMARK_NAME, defaults={"version": FIGURES_VERSION}
-    )
+    """The figures' watermark, read where the figures are read (the replica, in a view that
+    reads from one: the page's key and its figures are then of the same moment)."""
+    mark = Watermark.objects.filter(name=WATERMARK_NAME).first()
+    if mark is None:
+        mark, _ = Watermark.objects.get_or_create(
+            name=WATERMARK_NAME, defaults={"version": FIGURES_VERSION}
+        )
     return mark
 
 

@@ -311,3 +311,24 @@ def test_topics_list_the_tramites_and_the_escritos_without_one(year_2025):
         "Constancia urgente": ["1"],
         "Sin trámite identificado": ["8"],
     }
+
+
+def test_an_answer_counts_by_its_notification_date_and_waits_as_pending_until_then(life, obras):
+    # Received Mon 03/03/2025, 10 business days (Mon 17/03 is a holiday): due Tue 18/03.
+    # Answered on Fri 14/03.
+    escrito = life.receive(local(2025, 3, 3), genero="mujer")
+    (turno,) = life.turn(escrito, local(2025, 3, 3, 11), obras)
+    life.accept(turno, local(2025, 3, 4))
+    life.answer(turno, local(2025, 3, 14, 12), "positiva", notified=False)
+    # Not made known yet: still a pending turno, overdue once the due date passed.
+    table = rows(figures(2025, today=date(2025, 3, 18)), "articulo-8")
+    assert table["Pendientes en plazo"][0] == "1"
+    table = rows(figures(2025, today=date(2025, 3, 19)), "articulo-8")
+    assert table["Respondidos en plazo"][0] == "0"
+    assert table["Respondidos fuera de plazo"][0] == "0"
+    assert table["Pendientes vencidos"][0] == "1"
+    # The petitioner opens it on Thu 20/03: written in term, made known late.
+    life.notify(escrito, local(2025, 3, 20, 9))
+    table = rows(figures(2025, today=date(2025, 3, 21)), "articulo-8")
+    assert table["Respondidos fuera de plazo"][0] == "1"
+    assert table["Pendientes vencidos"][0] == "0"
