@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "interoperabilidad.middleware.ApiBitacoraMiddleware",
+    "oficialia.almacen.StorageOutageMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -262,6 +263,41 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Object storage: with OFICIALIA_S3_BUCKET every stored file (attachments, acuses, oficios,
+# cédulas, exports, quejas' evidence) goes to an S3-compatible store that every web node and
+# worker reads, instead of MEDIA_ROOT on one machine's disk. Objects are private and never
+# overwritten; the product serves them through its own permission-checked views (a URL the
+# storage signs expires after OFICIALIA_S3_URL_SEGUNDOS). Short timeouts: a store that does not
+# answer makes a filing answer 503 "intente de nuevo" at once instead of hanging a thread.
+S3_BUCKET = env_str("OFICIALIA_S3_BUCKET")
+if S3_BUCKET:
+    from botocore.config import Config as _BotoConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("OFICIALIA_S3_ENDPOINT") or None,
+            "access_key": env_str("OFICIALIA_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("OFICIALIA_S3_SECRET_KEY") or None,
+            "region_name": env_str("OFICIALIA_S3_REGION", "us-east-1"),
+            "location": env_str("OFICIALIA_S3_PREFIJO"),
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("OFICIALIA_S3_URL_SEGUNDOS", 300),
+            # Given a client_config, django-storages takes the addressing style and the
+            # signature version from it alone.
+            "client_config": _BotoConfig(
+                s3={"addressing_style": env_str("OFICIALIA_S3_DIRECCIONAMIENTO", "path")},
+                signature_version="s3v4",
+                connect_timeout=env_int("OFICIALIA_S3_ESPERA_SEGUNDOS", 3),
+                read_timeout=env_int("OFICIALIA_S3_ESPERA_SEGUNDOS", 3) * 4,
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
 
 # Caches hold the rate-limit counters, so in production they must be shared by every
 # gunicorn worker: Redis. When Redis stops answering, oficialia.cache.FailoverCache goes on

@@ -6,7 +6,7 @@ class OficialiaConfig(AppConfig):
     verbose_name = "Oficialía de Partes"
 
     def ready(self) -> None:
-        from . import auditoria
+        from . import auditoria, comprobaciones  # noqa: F401  (registers the deploy checks)
 
         auditoria.connect()
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils import timezone
 
 from .adjuntos import InspectedFile
+from .almacen import StorageUnavailable, is_outage, walk
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ def store_files(
     files: list[InspectedFile], moment: datetime, *, folder: str = "adjuntos"
 ) -> list[str]:
     """Write the uploads under `folder/YYYY/MM/<random>.<ext>`; return the stored names.
-    If one fails, the ones already written are removed."""
+    If one fails, the ones already written are removed; a store that does not answer raises
+    StorageUnavailable (the view answers 503 "intente de nuevo")."""
     local = timezone.localtime(moment)
     stored: list[str] = []
     try:
@@ -40,8 +42,10 @@ def store_files(
             name = f"{folder}/{local:%Y/%m}/{uuid.uuid4().hex}.{item.extension}"
             item.upload.seek(0)
             stored.append(default_storage.save(name, item.upload))
-    except Exception:
+    except Exception as exc:
         delete_files(stored)
+        if is_outage(exc):
+            raise StorageUnavailable(str(exc)) from exc
         raise
     return stored
 
@@ -50,7 +54,8 @@ def delete_files(names: list[str]) -> None:
     for name in names:
         try:
             default_storage.delete(name)
-        except OSError:
+        except Exception:
+            # The store may be down (the very reason the work failed): the sweeper will.
             logger.warning("could not delete %s; the orphan sweeper will", name)
 
 
@@ -85,13 +90,8 @@ def stored_file_fields() -> dict[str, list[tuple[type[models.Model], str]]]:
 
 
 def _walk(folder: str):
-    if not default_storage.exists(folder):
-        return
-    directories, files = default_storage.listdir(folder)
-    for name in files:
-        yield f"{folder}/{name}"
-    for directory in directories:
-        yield from _walk(f"{folder}/{directory}")
+    # No exists() first: an object store has no folders, only names that start alike.
+    yield from walk(folder)
 
 
 def sweep_orphans(*, older_than: timedelta = SWEEP_GRACE) -> int:

