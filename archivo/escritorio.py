@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from correspondencia.models import Channel, Escrito, Secretaria
+from oficialia.hojas import safe_cell
 from turnos.models import Turno
 
 
@@ -108,11 +109,14 @@ def relacion_rows(escritos) -> list[dict]:
 
 
 def relacion_csv(rows: list[dict]) -> str:
+    # A BOM, so spreadsheets read the accents right; cells typed by anyone never run as
+    # formulas (oficialia.hojas).
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in RELACION_COLUMNS])
     for row in rows:
-        writer.writerow([row[key] for key, _ in RELACION_COLUMNS])
+        writer.writerow([safe_cell(row[key]) for key, _ in RELACION_COLUMNS])
     return buffer.getvalue()
 
 

@@ -82,7 +82,7 @@ def test_the_inventory_comes_as_pdf_and_csv(client, cuadro, bacheo, archivista):
     )
     transferencia = expediente.transferencias.get()
     csv_response = client.get(reverse("archivo_inventario", args=[transferencia.numero, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert [r["Expediente"] for r in rows] == [expediente.numero]
     assert rows[0]["Fojas"] == "3" and rows[0]["Serie"].startswith("AM.4S.2")
     pdf = client.get(reverse("archivo_inventario", args=[transferencia.numero, "pdf"])).content
@@ -130,9 +130,10 @@ def test_a_baja_suppresses_files_only_after_its_publication(
     disposicion.baja_publicar(baja_id=baja.pk, user=archivista)
     assert vigencia.retention_ended(escrito_id)
     # By default the personal-data suppression asks the archive: from the publication on.
-    assert retention_ends(escrito) == timezone.localtime(
-        BajaDocumental.objects.get(pk=baja.pk).publicada_en
-    ).date()
+    assert (
+        retention_ends(escrito)
+        == timezone.localtime(BajaDocumental.objects.get(pk=baja.pk).publicada_en).date()
+    )
     assert baja.numero in client.get(reverse("archivo_bajas_publicas")).content.decode()
     text = PdfReader(io.BytesIO(client.get(dictamen).content)).pages[0].extract_text()
     assert expediente.numero in text and "Rosa" not in text and "Bache" not in text
