@@ -126,7 +126,13 @@ def escrito_index(*, escrito_id: int) -> int:
             documento_add(
                 expediente_id=expediente.pk,
                 tipo=DocumentoTipo.ACUSE,
-                descripcion=f"Acuse de recibo de {escrito.folio}",
+                descripcion=f"Acuse de recibo de {escrito.folio}"
+                + (
+                    f", emitido de nuevo tras una corrección (versión {version}; "
+                    "sustituye al anterior)"
+                    if (version := escrito.acuses_anteriores.count() + 1) > 1
+                    else ""
+                ),
                 archivo=acuse.pdf.name,
                 fecha=timezone.localtime(acuse.generated_at).date(),
                 fojas=1,

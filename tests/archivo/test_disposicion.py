@@ -173,3 +173,18 @@ def test_the_publication_term_is_a_setting(settings, cuadro, bacheo, archivista)
         disposicion.baja_publicar(baja_id=baja.pk, user=archivista)
     baja.refresh_from_db()
     assert disposicion.publicada_hasta(baja).year == timezone.localdate().year + 10
+
+
+def test_the_inventory_csv_opens_in_a_spreadsheet_with_its_accents(
+    client, cuadro, bacheo, archivista
+):
+    long_ago = timezone.localdate() - timedelta(days=365 * 2)
+    expediente = closed(bacheo, on=long_ago)
+    transferencia = disposicion.transfer_make(
+        tipo=TransferenciaTipo.PRIMARIA, expediente_ids=[expediente.pk], user=archivista
+    )
+    client.force_login(archivista)
+    body = client.get(reverse("archivo_inventario", args=[transferencia.numero, "csv"])).content
+    assert body.startswith("\ufeff".encode())  # EF BB BF: Excel reads UTF-8
+    header = next(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert header[2] == "Título"
