@@ -219,6 +219,7 @@ def load_archivo(*, now) -> dict[str, int]:
     expediente, one reclassified, paper lent (one overdue, one returned), and the older paper's
     transfer and baja documental (its dictamen signed and published). Returns counts."""
     from datetime import timedelta
+    from itertools import pairwise
 
     from django.contrib.auth import get_user_model
     from django.db.models import Count, Max
@@ -254,7 +255,7 @@ def load_archivo(*, now) -> dict[str, int]:
         .filter(n=1)
         .order_by("serie_id", "numero")
     )
-    pairs = [(a, b) for a, b in zip(open_ones, open_ones[1:]) if a.serie_id == b.serie_id]
+    pairs = [(a, b) for a, b in pairwise(open_ones) if a.serie_id == b.serie_id]
     if pairs:
         target, other = pairs[0]
         escrito_join(
@@ -282,7 +283,7 @@ def load_archivo(*, now) -> dict[str, int]:
     # Loans of paper: one out now, one overdue, one already back.
     titulares = list(User.objects.filter(groups__name="titular").order_by("username")[:3])
     motivos = ["Cotejo para una respuesta", "Revisión de la Contraloría", "Consulta"]
-    for n, (expediente, titular) in enumerate(zip(legado[2:5], titulares)):
+    for n, (expediente, titular) in enumerate(zip(legado[2:5], titulares, strict=False)):
         prestamo = prestamo_open(
             expediente_id=expediente.pk,
             solicitante=titular,
