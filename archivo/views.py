@@ -742,5 +742,4 @@ def escrito_archivo(request: HttpRequest, folio: str) -> HttpResponse:
         request,
         "archivo/escrito.html",
         escrito_panel_context(request.user, escrito, **{key: form}),
-        status=400,
     )
