@@ -178,6 +178,10 @@ def expediente_close(*, expediente_id: int, user, on: date | None = None) -> Exp
     expediente = Expediente.objects.select_for_update().get(pk=expediente_id)
     if expediente.estado == ExpedienteEstado.CERRADO:
         raise ActionError("El expediente ya está cerrado.")
+    if expediente.estado == ExpedienteEstado.ACUMULADO:
+        raise ActionError(
+            "El expediente está acumulado a otro: se cierra aquel, con sus documentos."
+        )
     on = on or timezone.localdate()
     if on < expediente.abierto_en:
         raise ActionError("La fecha de cierre no puede ser anterior a la de apertura.")

@@ -692,13 +692,11 @@ def escrito_archivo(request: HttpRequest, folio: str) -> HttpResponse:
     from .originales import original_place
 
     escrito = escrito_for_staff(request.user, folio)
-    if request.method == "GET":
-        return render(request, "archivo/escrito.html", escrito_panel_context(request.user, escrito))
     roles = roles_of(request.user)
     accion = request.POST.get("accion", "")
     allowed = {"unir": CLASSIFIERS, "serie": CLASSIFIERS, "ubicar": PLACERS}
-    if accion not in allowed:
-        raise Http404
+    if request.method == "GET" or accion not in allowed:
+        return render(request, "archivo/escrito.html", escrito_panel_context(request.user, escrito))
     if not roles & {str(r) for r in allowed[accion]}:
         raise PermissionDenied
     form_class, key = {

@@ -81,6 +81,8 @@ def test_a_classified_escrito_is_accumulated_with_a_reason_and_its_index_kept(
     assert target.documentos.count() == 3 and verify(target) == []
     entry = Bitacora.objects.filter(action="expediente.unir").last()
     assert entry.changes["acumulado"] == own.numero and entry.changes["motivo"] == "Mismo bache"
+    with pytest.raises(ActionError, match="acumulado a otro"):
+        expediente_close(expediente_id=own.pk, user=None)
     with pytest.raises(ActionError, match="ya está en el expediente"):
         escrito_join(escrito_id=escrito.pk, expediente=target, user=None, motivo="Otra vez")
     # The accumulated one says where its documents went.
