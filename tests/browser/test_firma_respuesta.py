@@ -25,10 +25,7 @@ def _fast_password_hashing(settings):
 
 
 def test_enlace_drafts_titular_returns_then_signs_with_efirma_and_the_answer_is_sent(
-    live_server,
-    new_page,
-    shoot,
-    tmp_path,  # noqa: F811
+    live_server, new_page, shoot, tmp_path  # noqa: F811
 ):
     obras = SecretariaFactory(nombre="Secretaría de Obras Públicas", siglas="SOP")
     titular = staff_member("olga.titular", "Olga", "titular", obras)
@@ -39,9 +36,8 @@ def test_enlace_drafts_titular_returns_then_signs_with_efirma_and_the_answer_is_
     turno_accept(turno_id=turno.pk, user=titular)
     sat = Autoridad("AC DEL SAT (PRUEBAS)")
     confianza.authority_install(sat.certificate.public_bytes(serialization.Encoding.DER))
-    efirma = sat.persona(
-        "OLGA RAMIREZ SOTO", "RASO700101AB1", "RASO700101MGRMTL05", password="clave-de-olga"
-    )
+    efirma = sat.persona("OLGA RAMIREZ SOTO", "RASO700101AB1", "RASO700101MGRMTL05",
+                         password="clave-de-olga")
     cer, key = tmp_path / "olga.cer", tmp_path / "olga.key"
     cer.write_bytes(efirma.cer)
     key.write_bytes(efirma.key)
@@ -85,9 +81,8 @@ def test_enlace_drafts_titular_returns_then_signs_with_efirma_and_the_answer_is_
     titular_page.get_by_label("Contraseña de la llave privada").fill("otra-clave")
     shoot(titular_page, "firma-respuesta-por-firmar")
     titular_page.get_by_role("button", name="Aprobar, firmar y enviar").click()
-    expect(
-        titular_page.get_by_role("alert").or_(titular_page.locator(".messages"))
-    ).to_contain_text("contraseña")
+    expect(titular_page.get_by_role("alert").or_(titular_page.locator(".messages"))).to_contain_text(
+        "contraseña")
     # The password field comes back empty; the files must be chosen again.
     expect(titular_page.get_by_label("Contraseña de la llave privada")).to_have_value("")
     titular_page.get_by_label(escrito.folio).check()
@@ -96,8 +91,7 @@ def test_enlace_drafts_titular_returns_then_signs_with_efirma_and_the_answer_is_
     titular_page.get_by_label("Contraseña de la llave privada").fill("clave-de-olga")
     titular_page.get_by_role("button", name="Aprobar, firmar y enviar").click()
     expect(titular_page.get_by_role("status")).to_contain_text(
-        f"Firmada y enviada al peticionario: {escrito.folio}"
-    )
+        f"Firmada y enviada al peticionario: {escrito.folio}")
 
     turno.refresh_from_db()
     assert turno.state == TurnoState.RESPONDIDO
@@ -105,12 +99,12 @@ def test_enlace_drafts_titular_returns_then_signs_with_efirma_and_the_answer_is_
     assert borrador.estado == EstadoBorrador.FIRMADO
     assert (borrador.redactado_por, borrador.firmado_por) == (enlace, titular)
     content = borrador.respuesta.oficio.file.read()
-    verdicts = firma.verify_pdf(content, roots=[sat.certificate, firma.institution_identity().root])
+    verdicts = firma.verify_pdf(content, roots=[sat.certificate,
+                                                firma.institution_identity().root])
     assert [v.valida for v in verdicts] == [True, True]
 
     titular_page.goto(f"{live_server.url}/turnos/{turno.pk}/")
     expect(titular_page.get_by_test_id("firmas-respuesta")).to_contain_text(
-        "aprobó y firmó con e.firma"
-    )
+        "aprobó y firmó con e.firma")
     expect(titular_page.get_by_test_id("firmas-respuesta")).to_contain_text("RASO700101AB1")
     shoot(titular_page, "firma-respuesta-enviada")

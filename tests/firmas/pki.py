@@ -53,16 +53,12 @@ class Persona:
         )
 
     def identity(self) -> Identidad:
-        return Identidad(
-            certificate=self.certificate, private_key=self.private_key, chain=self.chain
-        )
+        return Identidad(certificate=self.certificate, private_key=self.private_key,
+                         chain=self.chain)
 
     def pkcs12(self) -> bytes:
         return pkcs12.serialize_key_and_certificates(
-            b"firma",
-            self.private_key,
-            self.certificate,
-            list(self.chain),
+            b"firma", self.private_key, self.certificate, list(self.chain),
             serialization.BestAvailableEncryption(self.password.encode()),
         )
 
@@ -76,23 +72,15 @@ class Autoridad:
     issued: dict[int, x509.Certificate] = field(default_factory=dict)
 
     def __post_init__(self):
-        subject = x509.Name(
-            [
-                x509.NameAttribute(NameOID.COMMON_NAME, self.name),
-                x509.NameAttribute(
-                    NameOID.ORGANIZATION_NAME, "Servicio de Administración Tributaria"
-                ),
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
-            ]
-        )
+        subject = x509.Name([
+            x509.NameAttribute(NameOID.COMMON_NAME, self.name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Servicio de Administración Tributaria"),
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+        ])
         self.certificate = issue_certificate(
-            subject=subject,
-            issuer=subject,
-            public_key=self.key.public_key(),
-            issuer_key=self.key,
-            not_before=now() - dt.timedelta(days=3650),
-            not_after=now() + dt.timedelta(days=3650),
-            ca=True,
+            subject=subject, issuer=subject, public_key=self.key.public_key(),
+            issuer_key=self.key, not_before=now() - dt.timedelta(days=3650),
+            not_after=now() + dt.timedelta(days=3650), ca=True,
         )
 
     def persona(
@@ -109,14 +97,11 @@ class Autoridad:
     ) -> Persona:
         key = rsa.generate_private_key(65537, 2048)
         cert = issue_certificate(
-            subject=sat_name(nombre, rfc, curp, organization),
-            issuer=self.certificate.subject,
-            public_key=key.public_key(),
-            issuer_key=self.key,
+            subject=sat_name(nombre, rfc, curp, organization), issuer=self.certificate.subject,
+            public_key=key.public_key(), issuer_key=self.key,
             not_before=not_before or now() - dt.timedelta(days=30),
             not_after=not_after or now() + dt.timedelta(days=4 * 365),
-            issuer_cert=self.certificate,
-            ocsp_url=ocsp_url,
+            issuer_cert=self.certificate, ocsp_url=ocsp_url,
         )
         cert = with_sat_oid(cert, self.key)
         self.issued[cert.serial_number] = cert
@@ -126,13 +111,9 @@ class Autoridad:
         key = rsa.generate_private_key(65537, 2048)
         cert = issue_certificate(
             subject=x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"TSA de {self.name}")]),
-            issuer=self.certificate.subject,
-            public_key=key.public_key(),
-            issuer_key=self.key,
-            not_before=now() - dt.timedelta(days=30),
-            not_after=now() + dt.timedelta(days=3650),
-            issuer_cert=self.certificate,
-            extended_usages=(ExtendedKeyUsageOID.TIME_STAMPING,),
+            issuer=self.certificate.subject, public_key=key.public_key(), issuer_key=self.key,
+            not_before=now() - dt.timedelta(days=30), not_after=now() + dt.timedelta(days=3650),
+            issuer_cert=self.certificate, extended_usages=(ExtendedKeyUsageOID.TIME_STAMPING,),
         )
         return Persona(cert, key, "tsa", (self.certificate,))
 
@@ -160,20 +141,13 @@ class Autoridad:
                 ocsp.OCSPResponseStatus.UNAUTHORIZED
             ).public_bytes(serialization.Encoding.DER)
         revoked = self.revoked.get(request.serial_number)
-        builder = (
-            ocsp.OCSPResponseBuilder()
-            .add_response(
-                cert=cert,
-                issuer=self.certificate,
-                algorithm=hashes.SHA1(),
-                cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
-                this_update=now() - dt.timedelta(minutes=1),
-                next_update=now() + dt.timedelta(days=1),
-                revocation_time=revoked,
-                revocation_reason=None,
-            )
-            .responder_id(ocsp.OCSPResponderEncoding.HASH, self.certificate)
-        )
+        builder = ocsp.OCSPResponseBuilder().add_response(
+            cert=cert, issuer=self.certificate, algorithm=hashes.SHA1(),
+            cert_status=ocsp.OCSPCertStatus.REVOKED if revoked else ocsp.OCSPCertStatus.GOOD,
+            this_update=now() - dt.timedelta(minutes=1),
+            next_update=now() + dt.timedelta(days=1),
+            revocation_time=revoked, revocation_reason=None,
+        ).responder_id(ocsp.OCSPResponderEncoding.HASH, self.certificate)
         for ext in request.extensions:
             if isinstance(ext.value, x509.OCSPNonce):
                 builder = builder.add_extension(ext.value, critical=False)
@@ -192,23 +166,13 @@ class Servicios:
         tsa = autoridad.tsa()
         self.tsa_persona = tsa
         self.stamper = DummyTimeStamper(
-            tsa_cert=asn1_x509.Certificate.load(
-                tsa.certificate.public_bytes(serialization.Encoding.DER)
-            ),
-            tsa_key=asn1_keys.PrivateKeyInfo.load(
-                tsa.private_key.private_bytes(
-                    serialization.Encoding.DER,
-                    serialization.PrivateFormat.PKCS8,
-                    serialization.NoEncryption(),
-                )
-            ),
-            certs_to_embed=SimpleCertificateStore.from_certs(
-                [
-                    asn1_x509.Certificate.load(
-                        autoridad.certificate.public_bytes(serialization.Encoding.DER)
-                    )
-                ]
-            ),
+            tsa_cert=asn1_x509.Certificate.load(tsa.certificate.public_bytes(
+                serialization.Encoding.DER)),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(tsa.private_key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption())),
+            certs_to_embed=SimpleCertificateStore.from_certs([asn1_x509.Certificate.load(
+                autoridad.certificate.public_bytes(serialization.Encoding.DER))]),
         )
         self.requests = {"tsa": 0, "ocsp": 0}
         services = self

@@ -27,9 +27,8 @@ def test_the_administracion_installs_an_authority_and_loads_its_crl(
     administracion_client, sat, maria
 ):
     der = sat.certificate.public_bytes(serialization.Encoding.DER)
-    response = upload(
-        administracion_client, "/admin/firmas/autoridadcertificadora/add/", "ac-sat.cer", der
-    )
+    response = upload(administracion_client, "/admin/firmas/autoridadcertificadora/add/",
+                      "ac-sat.cer", der)
     assert response.status_code == 200
     authority = AutoridadCertificadora.objects.get()
     assert authority.nombre == "AC DEL SERVICIO DE ADMINISTRACION TRIBUTARIA (PRUEBAS)"
@@ -42,8 +41,7 @@ def test_the_administracion_installs_an_authority_and_loads_its_crl(
 
 
 def test_a_person_certificate_is_refused_with_the_reason(administracion_client, maria):
-    response = upload(
-        administracion_client, "/admin/firmas/autoridadcertificadora/add/", "persona.cer", maria.cer
-    )
+    response = upload(administracion_client, "/admin/firmas/autoridadcertificadora/add/",
+                      "persona.cer", maria.cer)
     assert "no es de una autoridad certificadora" in response.content.decode()
     assert not AutoridadCertificadora.objects.exists()

@@ -32,20 +32,21 @@ def test_the_acuse_leaves_signed_by_the_ayuntamiento_and_says_where_to_check_it(
     acuse, content = acuse_of(file_escrito().escrito)
     [verdict] = firma.verify_pdf(content, roots=[institution_root()], offline=True)
     assert verdict.valida, verdict
-    assert (
-        verdict.certificado_sha256
-        == firma.institution_identity().certificate.fingerprint(firma.hashes.SHA256()).hex()
-    )
+    assert verdict.certificado_sha256 == firma.institution_identity().certificate.fingerprint(
+        firma.hashes.SHA256()).hex()
     assert firma.is_signed_by(content, firma.institution_identity())
     # The QR's page still opens.
     assert acuse.verification_token
 
 
-def test_the_signed_acuse_with_a_tsa_is_timestamped_and_verifies_offline(servicios, settings, sat):
+def test_the_signed_acuse_with_a_tsa_is_timestamped_and_verifies_offline(
+    servicios, settings, sat
+):
     settings.FIRMA_TSA_URL = servicios.tsa_url
     _, content = acuse_of(file_escrito().escrito)
     servicios.stop()
-    [verdict] = firma.verify_pdf(content, roots=[institution_root(), sat.certificate], offline=True)
+    [verdict] = firma.verify_pdf(content, roots=[institution_root(), sat.certificate],
+                                 offline=True)
     assert verdict.valida and verdict.sellado, verdict
 
 
@@ -104,15 +105,14 @@ def test_verificar_does_not_recognise_a_pdf_it_never_issued(client):
 def test_verificar_refuses_what_is_not_a_pdf_and_says_what_to_do(client):
     response = post_pdf(client, b"GIF89a...")
     assert "no es un PDF" in response.content.decode()
-    assert "data-veredicto" not in response.content.decode()
+    assert 'data-veredicto' not in response.content.decode()
 
 
 def test_a_signed_pdf_filed_online_is_judged_and_kept_byte_for_byte(client, sat, maria):
     confianza.authority_install(sat.certificate.public_bytes(serialization.Encoding.DER))
     signed = citizen_signed(maria)
-    escrito = file_escrito(
-        attachments=[upload("solicitud-firmada.pdf", signed)], submission_token=uuid.uuid4()
-    ).escrito
+    escrito = file_escrito(attachments=[upload("solicitud-firmada.pdf", signed)],
+                           submission_token=uuid.uuid4()).escrito
     adjunto = Adjunto.objects.get(escrito=escrito)
     assert adjunto.file.read() == signed
     [verdict] = adjunto.firmas
@@ -126,9 +126,8 @@ def test_a_filed_pdf_signed_by_an_unknown_authority_gets_the_reason_in_spanish(c
     from tests.firmas.pki import Autoridad
 
     ajena = Autoridad("AC DESCONOCIDA").persona("ANA AJENA", "AJAN800101AA1", "")
-    escrito = file_escrito(
-        attachments=[upload("firmado.pdf", citizen_signed(ajena))], submission_token=uuid.uuid4()
-    ).escrito
+    escrito = file_escrito(attachments=[upload("firmado.pdf", citizen_signed(ajena))],
+                           submission_token=uuid.uuid4()).escrito
     page = client.get(reverse("escrito_recibido", args=[escrito.submission_token]))
     assert "Firma no válida" in page.content.decode()
     assert "autoridad certificadora de confianza" in page.content.decode()
@@ -164,11 +163,8 @@ def test_a_signed_pdf_sent_in_answer_to_a_prevencion_is_judged_too(sat, maria):
     turno_accept(turno_id=turno.pk, user=titular)
     turno_prevent(turno_id=turno.pk, user=titular, texto="Falta la INE firmada.")
     signed = citizen_signed(maria)
-    prevencion_answer(
-        escrito_id=escrito.pk,
-        texto="Adjunto la INE.",
-        files=[inspect(upload("ine-firmada.pdf", signed))],
-    )
+    prevencion_answer(escrito_id=escrito.pk, texto="Adjunto la INE.",
+                      files=[inspect(upload("ine-firmada.pdf", signed))])
     adjunto = Adjunto.objects.get(escrito=escrito, origin="prevencion")
     assert adjunto.file.read() == signed
     assert adjunto.firmas[0]["estado"] == "valida"

@@ -18,13 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def citizen_signed(persona, content=None) -> bytes:
     # Like a citizen's desktop tool: a plain PAdES signature, no timestamp.
-    return firma.sign_pdf(
-        content or pdf_bytes(2),
-        identity=persona.identity(),
-        embed_validation=False,
-        timestamp=False,
-        field_name="Firma",
-    )
+    return firma.sign_pdf(content or pdf_bytes(2), identity=persona.identity(),
+                          embed_validation=False, timestamp=False, field_name="Firma")
 
 
 def install(sat):
@@ -34,10 +29,7 @@ def install(sat):
 def test_a_sat_certificate_names_its_holder_by_rfc_and_curp(maria):
     titular = firma.Titular.of(maria.certificate)
     assert (titular.nombre, titular.rfc, titular.curp) == (
-        "MARIA LOPEZ PEREZ",
-        "LOPM800101AB1",
-        "LOPM800101MGRPRR09",
-    )
+        "MARIA LOPEZ PEREZ", "LOPM800101AB1", "LOPM800101MGRPRR09")
     # The attribute is encoded as the SAT does: 2.5.4.45 holding a PrintableString.
     der = maria.certificate.public_bytes(serialization.Encoding.DER)
     assert bytes.fromhex("060355042d13") in der
@@ -79,13 +71,9 @@ def test_a_byte_changed_inside_the_signed_range_breaks_the_signature(sat, maria)
 
 def test_an_expired_certificate_is_refused(sat):
     install(sat)
-    vencida = sat.persona(
-        "JUAN VENCIDO",
-        "VEJU700101AA1",
-        "VEJU700101HGRNNN01",
-        not_before=now() - dt.timedelta(days=800),
-        not_after=now() - dt.timedelta(days=2),
-    )
+    vencida = sat.persona("JUAN VENCIDO", "VEJU700101AA1", "VEJU700101HGRNNN01",
+                          not_before=now() - dt.timedelta(days=800),
+                          not_after=now() - dt.timedelta(days=2))
     [verdict] = confianza.pdf_signatures_check(citizen_signed(vencida))
     assert verdict["estado"] == "invalida"
     assert "venció" in verdict["resumen"]
@@ -148,9 +136,8 @@ def test_the_institution_signature_with_timestamp_validates_offline_from_what_it
     sat, servicios, settings
 ):
     settings.FIRMA_TSA_URL = servicios.tsa_url
-    ayuntamiento = sat.persona(
-        "H AYUNTAMIENTO DE PRUEBA", "HAP850101AB1", "", ocsp_url=servicios.ocsp_url
-    )
+    ayuntamiento = sat.persona("H AYUNTAMIENTO DE PRUEBA", "HAP850101AB1", "",
+                               ocsp_url=servicios.ocsp_url)
     signed = firma.sign_pdf(pdf_bytes(1), identity=ayuntamiento.identity())
     assert servicios.requests["tsa"] >= 2  # the signature's timestamp and the document's (LTA)
     assert servicios.requests["ocsp"] >= 1  # the revocation data put in the DSS
@@ -167,12 +154,8 @@ def test_signing_again_what_is_already_signed_changes_nothing(sat):
     once = firma.sign_pdf(pdf_bytes(1), identity=ayuntamiento.identity())
     assert firma.sign_pdf(once, identity=ayuntamiento.identity()) == once
     # Another signer still adds its own.
-    assert (
-        firma.sign_pdf(
-            once, identity=sat.persona("OTRO", "OTRO800101AA1", "").identity(), field_name="Otra"
-        )
-        != once
-    )
+    assert firma.sign_pdf(once, identity=sat.persona("OTRO", "OTRO800101AA1", "").identity(),
+                          field_name="Otra") != once
 
 
 def test_the_sat_key_opens_only_with_its_password_and_its_certificate(sat, maria):
@@ -193,3 +176,5 @@ def test_the_administracion_cannot_load_a_person_certificate_as_an_authority(mar
 def test_a_crl_of_an_authority_not_installed_is_refused(sat):
     with pytest.raises(confianza.CargaError, match="instale primero"):
         confianza.crl_load(sat.crl())
+
+

@@ -24,16 +24,11 @@ pytestmark = pytest.mark.django_db
 def answered(turnador, obras, titular_obras):
     """An escrito filed online, routed to Obras Públicas and answered; with its access code."""
     result = file_escrito(queue_acuse=False)
-    (turno,) = escrito_turn(
-        escrito_id=result.escrito.pk, user=turnador, routes=[Route(secretaria=obras)]
-    )
+    (turno,) = escrito_turn(escrito_id=result.escrito.pk, user=turnador,
+                            routes=[Route(secretaria=obras)])
     turno_accept(turno_id=turno.pk, user=titular_obras)
-    respuesta = turno_answer(
-        turno_id=turno.pk,
-        user=titular_obras,
-        texto="Se programó el bacheo para el lunes.",
-        sense="positiva",
-    )
+    respuesta = turno_answer(turno_id=turno.pk, user=titular_obras,
+                             texto="Se programó el bacheo para el lunes.", sense="positiva")
     return result.escrito, result.access_code, respuesta
 
 
@@ -55,10 +50,8 @@ def test_opening_the_answer_in_consulta_is_its_notification_and_only_the_first_t
     assert record.abierto_en == opened_at
     assert record.contenido_sha256 == content_digest_of(respuesta=respuesta)
     assert 'data-testid="notificada"' in page
-    assert (
-        Bitacora.objects.filter(action=Accion.NOTIFICACION_ELECTRONICA, folio=escrito.folio).count()
-        == 1
-    )
+    assert Bitacora.objects.filter(action=Accion.NOTIFICACION_ELECTRONICA,
+                                   folio=escrito.folio).count() == 1
     # Opening it again a day later changes nothing: the notification already happened.
     with time_machine.travel(opened_at + timezone.timedelta(days=1), tick=False):
         lookup(client, escrito, code)
@@ -71,7 +64,8 @@ def test_the_acuse_de_notificacion_is_signed_and_verifiable(client, answered):
     record = AcuseNotificacion.objects.get()
     response = client.get(reverse("consulta_notificacion", args=[escrito.folio, record.pk]))
     content = b"".join(response.streaming_content)
-    [verdict] = firma.verify_pdf(content, roots=[firma.institution_identity().root], offline=True)
+    [verdict] = firma.verify_pdf(content, roots=[firma.institution_identity().root],
+                                 offline=True)
     assert verdict.valida
     result = verificacion.pdf_check(content)
     assert result.veredicto == "autentico"
@@ -101,9 +95,8 @@ def test_a_prevencion_opened_in_the_account_is_notified_there(
 ):
     result = file_escrito(queue_acuse=False)
     escrito_link_if_signed_in(user=lupita.user, escrito_id=result.escrito.pk)
-    (turno,) = escrito_turn(
-        escrito_id=result.escrito.pk, user=turnador, routes=[Route(secretaria=obras)]
-    )
+    (turno,) = escrito_turn(escrito_id=result.escrito.pk, user=turnador,
+                            routes=[Route(secretaria=obras)])
     turno_accept(turno_id=turno.pk, user=titular_obras)
     prevencion = turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta la INE.")
     page = lupita_client.get(reverse("cuenta_escrito", args=[result.escrito.folio]))
@@ -111,7 +104,6 @@ def test_a_prevencion_opened_in_the_account_is_notified_there(
     record = AcuseNotificacion.objects.get()
     assert record.prevencion_id == getattr(prevencion, "pk", prevencion)
     assert record.medio == Medio.CUENTA
-    pdf = lupita_client.get(
-        reverse("cuenta_escrito_notificacion", args=[result.escrito.folio, record.pk])
-    )
+    pdf = lupita_client.get(reverse("cuenta_escrito_notificacion",
+                                    args=[result.escrito.folio, record.pk]))
     assert pdf.status_code == 200

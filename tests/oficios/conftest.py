@@ -21,9 +21,8 @@ from turnos.services import turno_accept
 def efirma_olga(sat):
     """Olga's e.firma, issued by the SAT-like authority the administración installed."""
     confianza.authority_install(sat.certificate.public_bytes(serialization.Encoding.DER))
-    return sat.persona(
-        "OLGA RAMIREZ SOTO", "RASO700101AB1", "RASO700101MGRMTL05", password="clave-de-olga"
-    )
+    return sat.persona("OLGA RAMIREZ SOTO", "RASO700101AB1", "RASO700101MGRMTL05",
+                       password="clave-de-olga")
 
 
 @pytest.fixture
