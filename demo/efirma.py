@@ -35,15 +35,13 @@ def _der_length(n: int) -> bytes:
 
 def sat_name(nombre: str, rfc: str, curp: str, organization: str = "") -> x509.Name:
     """A subject as the SAT writes it (with the placeholder; see `with_sat_oid`)."""
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, nombre),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization or nombre),
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
-            x509.NameAttribute(PLACEHOLDER, f"{rfc} / ", _type=_ASN1Type.PrintableString),
-            x509.NameAttribute(NameOID.SERIAL_NUMBER, f"{curp} / "),
-        ]
-    )
+    return x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, nombre),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization or nombre),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+        x509.NameAttribute(PLACEHOLDER, f"{rfc} / ", _type=_ASN1Type.PrintableString),
+        x509.NameAttribute(NameOID.SERIAL_NUMBER, f"{curp} / "),
+    ])
 
 
 def with_sat_oid(cert: x509.Certificate, issuer_key) -> x509.Certificate:
@@ -52,9 +50,9 @@ def with_sat_oid(cert: x509.Certificate, issuer_key) -> x509.Certificate:
     assert tbs.count(_PLACEHOLDER_DER) == 1
     tbs = tbs.replace(_PLACEHOLDER_DER, _UNIQUE_ID_DER)
     signature = issuer_key.sign(tbs, padding.PKCS1v15(), hashes.SHA256())
-    algorithm = asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))[
-        "signature_algorithm"
-    ].dump()
+    algorithm = asn1_x509.Certificate.load(
+        cert.public_bytes(serialization.Encoding.DER)
+    )["signature_algorithm"].dump()
     bit_string = b"\x03" + _der_length(len(signature) + 1) + b"\x00" + signature
     body = tbs + algorithm + bit_string
     return x509.load_der_x509_certificate(b"\x30" + _der_length(len(body)) + body)
@@ -63,49 +61,32 @@ def with_sat_oid(cert: x509.Certificate, issuer_key) -> x509.Certificate:
 def demo_efirma_create() -> tuple[Path, Path, Path]:
     """(the authority's .cer, the titular's .cer, the titular's .key); made once."""
     folder = Path(settings.FIRMA_DEMO_DIR)
-    ca_path, cer_path, key_path = (
-        folder / "ac-sat-demostracion.cer",
-        folder / "titular.cer",
-        folder / "titular.key",
-    )
+    ca_path, cer_path, key_path = (folder / "ac-sat-demostracion.cer",
+                                   folder / "titular.cer", folder / "titular.key")
     if ca_path.exists() and cer_path.exists() and key_path.exists():
         return ca_path, cer_path, key_path
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, "AC DE DEMOSTRACION TIPO SAT (SIN VALIDEZ)"),
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
-        ]
-    )
-    ca = issue_certificate(
-        subject=ca_name,
-        issuer=ca_name,
-        public_key=ca_key.public_key(),
-        issuer_key=ca_key,
-        not_before=now - DEMO_BACKDATE,
-        not_after=now + dt.timedelta(days=3650),
-        ca=True,
-    )
+    ca_name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, "AC DE DEMOSTRACION TIPO SAT (SIN VALIDEZ)"),
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "MX"),
+    ])
+    ca = issue_certificate(subject=ca_name, issuer=ca_name, public_key=ca_key.public_key(),
+                           issuer_key=ca_key, not_before=now - DEMO_BACKDATE,
+                           not_after=now + dt.timedelta(days=3650), ca=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     cert = issue_certificate(
         subject=sat_name("PATRICIA SOLIS NAVA", "SONP750312AB1", "SONP750312MGRLVT08"),
-        issuer=ca_name,
-        public_key=key.public_key(),
-        issuer_key=ca_key,
-        not_before=now - DEMO_BACKDATE,
-        not_after=now + dt.timedelta(days=4 * 365),
+        issuer=ca_name, public_key=key.public_key(), issuer_key=ca_key,
+        not_before=now - DEMO_BACKDATE, not_after=now + dt.timedelta(days=4 * 365),
         issuer_cert=ca,
     )
     cert = with_sat_oid(cert, ca_key)
     folder.mkdir(parents=True, exist_ok=True)
     ca_path.write_bytes(ca.public_bytes(serialization.Encoding.DER))
     cer_path.write_bytes(cert.public_bytes(serialization.Encoding.DER))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.DER,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(PASSWORD.encode()),
-        )
-    )
+    key_path.write_bytes(key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(PASSWORD.encode()),
+    ))
     return ca_path, cer_path, key_path
