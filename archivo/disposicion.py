@@ -3,9 +3,7 @@ goes to concentración (primary transfer), to the histórico (secondary) or to a
 documental, which is dictaminada, published, and only then carried out: the electronic
 documents are suppressed and the index keeps their SHA-256 as the record of what existed."""
 
-import csv
 import hashlib
-import io
 import uuid
 from datetime import date
 
@@ -23,7 +21,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.archivos import delete_files
 from oficialia.contadores import next_number
-from oficialia.hojas import safe_cell
+from oficialia.hojas import csv_text
 
 from . import vigencia
 from .models import (
@@ -142,15 +140,10 @@ def inventory_rows(expedientes, *, public: bool = False) -> list[dict]:
 
 
 def inventory_csv(rows: list[dict]) -> str:
-    # A BOM, so spreadsheets read the accents right; cells typed by anyone never run as
-    # formulas (oficialia.hojas).
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in INVENTORY_COLUMNS])
-    for row in rows:
-        writer.writerow([safe_cell(row[key]) for key, _ in INVENTORY_COLUMNS])
-    return buffer.getvalue()
+    return csv_text(
+        [label for _, label in INVENTORY_COLUMNS],
+        ([row[key] for key, _ in INVENTORY_COLUMNS] for row in rows),
+    )
 
 
 def _pdf(template: str, context: dict) -> bytes:

@@ -7,7 +7,7 @@ from correspondencia.forms import validate_curp, validate_rfc
 from correspondencia.models import PetitionerType
 from oficialia.entrada import EMAIL_MAX_LENGTH
 
-from .models import ArcoKind, Cuenta, NoticeKind
+from .models import OPTIONAL_NOTICE_KINDS, ArcoKind, Cuenta
 from .services import normalize_email
 
 User = get_user_model()
@@ -151,7 +151,8 @@ class DatosForm(forms.ModelForm):
 class AvisosForm(forms.Form):
     por_correo = forms.MultipleChoiceField(
         label="Avisarme por correo de",
-        choices=NoticeKind.choices,
+        # Only the optional ones: prevenciones, answers, acuerdos and prórrogas always go out.
+        choices=[(k.value, k.label) for k in OPTIONAL_NOTICE_KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -42,6 +42,7 @@ from oficialia.roles import Role, has_role
 
 from . import plazos_arco
 from .models import (
+    REQUIRED_NOTICE_KINDS,
     ArcoChannel,
     ArcoKind,
     ArcoState,
@@ -251,12 +252,17 @@ def cuenta_notices_update(*, cuenta_id: int, email_kinds: set[str]) -> Cuenta:
     cuenta = _lock_cuenta(cuenta_id)
     fields = [f"notify_{kind}" for kind in NoticeKind.values]
     for kind in NoticeKind.values:
-        setattr(cuenta, f"notify_{kind}", kind in email_kinds)
+        # The legally required notices stay on whatever was posted.
+        setattr(cuenta, f"notify_{kind}", kind in email_kinds or kind in REQUIRED_NOTICE_KINDS)
     cuenta.save(update_fields=fields)
     _record(
         Accion.CUENTA_AVISOS,
         cuenta,
-        changes={"por_correo": sorted(k for k in NoticeKind.values if k in email_kinds)},
+        changes={
+            "por_correo": sorted(
+                k for k in NoticeKind.values if k in email_kinds or k in REQUIRED_NOTICE_KINDS
+            )
+        },
     )
     return cuenta
 

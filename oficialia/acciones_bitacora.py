@@ -55,6 +55,7 @@ class Accion(models.TextChoices):
     TURNO_DESAHOGAR = "turno.desahogar", "Prevención desahogada"
     TURNO_NO_PRESENTADO = "turno.no_presentado", "Turno tenido por no presentado (acuerdo)"
     TURNO_PRORROGAR = "turno.prorrogar", "Plazo prorrogado"
+    TURNO_NOTIFICADO = "turno.notificado", "Acto notificado al peticionario"
     TURNO_RESPONDER = "turno.responder", "Turno respondido"
     TURNO_DEVOLVER = "turno.devolver", "Turno devuelto (no competente)"
     TURNO_RECALCULAR = "turno.recalcular", "Fecha límite recalculada"
@@ -65,6 +66,13 @@ class Accion(models.TextChoices):
     RESPUESTA_FIRMAR = "respuesta.firmar", "Respuesta aprobada y firmada con e.firma"
     # Electronic notification: the petitioner opened an answer or a prevención
     NOTIFICACION_ELECTRONICA = "notificacion.electronica", "Notificación electrónica (acuse)"
+    # The legal notification of an act to the petitioner (prevención, answer, acuerdo, prórroga)
+    NOTIFICACION_CREAR = "notificacion.crear", "Notificación al peticionario por practicar"
+    NOTIFICACION_CANAL = "notificacion.canal", "Cambió el medio de una notificación"
+    NOTIFICACION_CEDULA = "notificacion.cedula", "Imprimió la cédula de notificación"
+    NOTIFICACION_DILIGENCIA = "notificacion.diligencia", "Registró la diligencia de notificación"
+    NOTIFICACION_ESCANEO = "notificacion.escaneo", "Subió la cédula de notificación firmada"
+    NOTIFICACION_PRACTICADA = "notificacion.practicada", "Notificación practicada"
     # Trust for electronic signatures
     FIRMA_AUTORIDAD = "firma.autoridad", "Instaló una autoridad certificadora de confianza"
     FIRMA_CRL = "firma.crl", "Cargó una lista de certificados revocados"

@@ -91,16 +91,17 @@ def firmas_pendientes(request: HttpRequest) -> HttpResponse:
         except firma.FirmaError as exc:
             messages.error(request, str(exc))
         else:
-            signed = [r.borrador.turno.escrito.folio for r in results if not r.error]
             for r in results:
+                folio = r.borrador.turno.escrito.folio
                 if r.error:
-                    messages.error(request, f"{r.borrador.turno.escrito.folio}: {r.error}")
-            if signed:
-                messages.success(
-                    request,
-                    f"Firmada{'s' if len(signed) > 1 else ''} y enviada"
-                    f"{'s' if len(signed) > 1 else ''} al peticionario: {', '.join(signed)}.",
-                )
+                    messages.error(request, f"{folio}: {r.error}")
+                else:
+                    how = getattr(r.borrador.respuesta, "como_se_notifica", "")
+                    messages.success(
+                        request,
+                        f"{folio}: respuesta firmada y registrada; "
+                        f"{how or 'pendiente de notificar'}.",
+                    )
             return redirect("firmas_pendientes")
     elif request.method == "POST":
         messages.error(request, _first_error(form))

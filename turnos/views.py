@@ -15,6 +15,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.descargas import uploaded_file_response
 from oficialia.models import Notificacion
+from oficialia.replica import replica_reads
 from oficialia.roles import Role, role_required, roles_of
 
 from . import plazos, selectors, services
@@ -66,20 +67,33 @@ def _query(request: HttpRequest, *paging: str) -> str:
     return params.urlencode()
 
 
-def _run(request: HttpRequest, action, success: str) -> bool:
-    """Call a service; show its refusal as a message instead of an error page."""
+def _run(request: HttpRequest, action, success) -> bool:
+    """Call a service; show its refusal as a message instead of an error page. `success` is
+    the message, or a function of what the service returned that words it."""
     try:
-        action()
+        result = action()
     except ActionError as exc:
         messages.error(request, str(exc))
         return False
-    messages.success(request, success)
+    messages.success(request, success(result) if callable(success) else success)
     return True
+
+
+def _notice(done: str):
+    """The success message of an act that must reach the petitioner: what was done and how
+    far its notification got, as notificaciones reported it (never "notificada" when nothing
+    was sent)."""
+    return lambda result: (
+        f"{done}; {getattr(result, 'como_se_notifica', '') or 'pendiente de notificar'}."
+    )
 
 
 # Oficialía -------------------------------------------------------------------------------
 
 
+# The search may read from the replica; the work list it filters, read right after routing
+# an escrito, stays on the primary so the clerk sees what they just did.
+@replica_reads(when=lambda request: bool(request.GET.get("q", "").strip()))
 @role_required(Role.OFICIALIA)
 def oficialia_inbox(request: HttpRequest) -> HttpResponse:
     params = {
@@ -410,8 +424,9 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                 lambda: services.turno_prevent(
                     turno_id=turno.pk, user=user, texto=form.cleaned_data["texto"]
                 ),
-                "Prevención registrada: el peticionario la ve en su consulta (y en su correo si "
-                "lo dio); el plazo queda suspendido.",
+                _notice(
+                    "Prevención registrada (el plazo se suspende desde que se notifique)"
+                ),
             )
         else:
             messages.error(request, _first_error(form))
@@ -424,8 +439,7 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                 lambda: services.turno_extend(
                     turno_id=turno.pk, user=user, days=c["days"], reason=c["reason"]
                 ),
-                "Plazo prorrogado: la nueva fecha límite quedó a la vista del peticionario en su "
-                "consulta.",
+                _notice("Plazo prorrogado"),
             )
         else:
             messages.error(request, _first_error(form))
@@ -437,8 +451,7 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                 lambda: services.turno_not_presented(
                     turno_id=turno.pk, user=user, texto=form.cleaned_data["texto"]
                 ),
-                "Acuerdo registrado: el turno se tuvo por no presentado y el acuerdo quedó a la "
-                "vista del peticionario en su consulta.",
+                _notice("Acuerdo registrado: el turno se tuvo por no presentado"),
             )
         else:
             messages.error(request, _first_error(form))
@@ -455,7 +468,7 @@ def turno_accion(request: HttpRequest, turno_id: int, action: str) -> HttpRespon
                     sense=c["sense"],
                     oficio=c["oficio"],
                 ),
-                "Respuesta registrada y notificada al peticionario.",
+                _notice("Respuesta registrada"),
             )
         else:
             messages.error(request, _first_error(form))

@@ -185,6 +185,9 @@ class Rule:
     other_account: int | None = None
 
 
+NOTIFICADORES = frozenset({Role.VENTANILLA, Role.OFICIALIA})
+
+
 def _folio(w: World) -> dict:
     return {"folio": w.escrito.folio}
 
@@ -452,6 +455,31 @@ def _notificacion(w: World) -> dict:
             contenido_sha256="0" * 64,
         )
     return {"folio": w.escrito.folio, "acuse_id": acuse.pk}
+
+
+def _por_notificar(w: World) -> dict:
+    """A prevención of the world's escrito waiting to be notified at the ventanilla."""
+    from notificaciones.models import Acto, Canal, NotificacionPeticionario
+    from turnos.models import Prevencion
+
+    found = NotificacionPeticionario.objects.filter(escrito=w.escrito).first()
+    if found is None:
+        now = timezone.now()
+        prevencion = Prevencion.objects.create(
+            turno=w.turno,
+            requested_by=_titular_obras(w),
+            requested_at=now,
+            texto="Falta el comprobante de domicilio.",
+            answered_at=now,
+        )
+        found = NotificacionPeticionario.objects.create(
+            escrito=w.escrito,
+            acto=Acto.PREVENCION,
+            prevencion=prevencion,
+            canal=Canal.VENTANILLA,
+            creada_en=now,
+        )
+    return {"pk": found.pk}
 
 
 def _acuerdo(w):
@@ -758,6 +786,18 @@ URLS: dict[str, Rule] = {
     ),
     # Ventanilla: each clerk sees the escritos they captured ---------------------------------
     "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
+    # Personal notifications: the ventanilla and the Oficialía work the queue.
+    "notificaciones_pendientes": Rule(roles=NOTIFICADORES),
+    "notificacion_detalle": Rule(_por_notificar, roles=NOTIFICADORES),
+    "notificacion_cedula": Rule(_por_notificar, roles=NOTIFICADORES),
+    "notificacion_escaneo": Rule(_por_notificar, methods=("POST",), roles=NOTIFICADORES),
+    # Nothing scanned yet: not found, for those who may see it.
+    "notificacion_escaneo_descargar": Rule(_por_notificar, roles=NOTIFICADORES, ok=(404,)),
+    "notificacion_accion": Rule(
+        lambda w: {**_por_notificar(w), "action": "diligencia"},
+        methods=("POST",),
+        roles=NOTIFICADORES,
+    ),
     "ventanilla_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
     "ventanilla_escrito": Rule(
         _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
@@ -1053,6 +1093,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     prestamo = _prestamo(w)
     baja = _baja(w)
     borrador = _borrador(w)  # likewise: it notifies the titular
+    por_notificar = _por_notificar(w)
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -1096,6 +1137,8 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("borrador_respuesta", {"turno_id": w.turno.pk}),
         ("firmas_pendientes", {}),
         ("borrador_devolver", borrador),
+        ("notificacion_accion", {**por_notificar, "action": "diligencia"}),
+        ("notificacion_escaneo", por_notificar),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})

@@ -6,6 +6,7 @@ from oficialia.acciones import ActionError
 
 from .calendario import due_dates_recompute
 from .comun import Route
+from .notificacion import act_notified_record, prevencion_notified, respuesta_notified
 from .oficialia import escrito_reject, escrito_reorient, escrito_turn, turno_reroute
 from .peticionario import WITHDRAWABLE_STATES, escrito_rate, escrito_withdraw, prevencion_answer
 from .recordatorios import reminders_send
@@ -24,6 +25,7 @@ __all__ = [
     "WITHDRAWABLE_STATES",
     "ActionError",
     "Route",
+    "act_notified_record",
     "due_dates_recompute",
     "escrito_rate",
     "escrito_reject",
@@ -31,7 +33,9 @@ __all__ = [
     "escrito_turn",
     "escrito_withdraw",
     "prevencion_answer",
+    "prevencion_notified",
     "reminders_send",
+    "respuesta_notified",
     "tarea_assign",
     "tarea_progress",
     "turno_accept",

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archivo', '0003_transferencias_y_bajas'),
+        ('archivo', '0004_documento_notificacion'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
