@@ -37,7 +37,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.avisos import staff_notify, users_with_roles
 from oficialia.colas import RETRY
-from oficialia.folios import FolioSeries, allocate_folio
+from oficialia.folios import FolioSeries, allocate_folio, parse_folio
 from oficialia.roles import Role, has_role
 
 from . import plazos_arco
@@ -510,7 +510,7 @@ def escrito_link_at_desk(*, user, folio: str, email: str, reason: str) -> Escrit
     reason = reason.strip()
     if not reason:
         raise ActionError("Escriba cómo se identificó el peticionario.")
-    escrito = Escrito.objects.filter(folio=folio.strip().upper()).first()
+    escrito = Escrito.objects.filter(folio=parse_folio(folio) or folio.strip().upper()).first()
     cuenta = Cuenta.objects.filter(
         email=normalize_email(email), verified_at__isnull=False, cancelled_at__isnull=True
     ).first()
@@ -649,7 +649,7 @@ def arco_request_register(
         raise ActionError("Elija qué derecho ejerce.")
     if not titular_nombre.strip() or not titular_contacto.strip() or not detalle.strip():
         raise ActionError("Escriba el nombre del titular, dónde notificarle y qué pide.")
-    folios = sorted({f.strip().upper() for f in folios if f.strip()})
+    folios = sorted({parse_folio(f) or f.strip().upper() for f in folios if f.strip()})
     known = set(Escrito.objects.filter(folio__in=folios).values_list("folio", flat=True))
     if unknown := [f for f in folios if f not in known]:
         raise ActionError(f"No existen estos folios: {', '.join(unknown)}.")

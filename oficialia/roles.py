@@ -39,10 +39,29 @@ def roles_of(user) -> set[str]:
         return set()
     # Read once per request (not cached on the session) so a role taken away applies at
     # once: the request's user object is new on every request, and a page asks several
-    # times (the permission check, the menu, the selectors).
+    # times (the permission check, the menu, the selectors). A suplente also holds, while
+    # the suplencia is in force, the secretaría roles of the person they stand in for
+    # (oficialia.suplencias): still one query.
     roles = getattr(user, ROLES_ATTRIBUTE, None)
     if roles is None:
-        roles = frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+        from django.contrib.auth.models import Group
+        from django.db.models import Q
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        standing_in = Q(
+            name__in=[str(r) for r in SECRETARIA_ROLES],
+            user__suplencias_dadas__suplente=user,
+            user__suplencias_dadas__desde__lte=today,
+            user__suplencias_dadas__hasta__gte=today,
+            user__suplencias_dadas__terminada_en__isnull=True,
+        )
+        roles = frozenset(
+            Group.objects.filter(name__in=Role.values)
+            .filter(Q(user=user) | standing_in)
+            .values_list("name", flat=True)
+            .distinct()
+        )
         setattr(user, ROLES_ATTRIBUTE, roles)
     return set(roles)
 

@@ -277,6 +277,17 @@ class Sense(models.TextChoices):
     PARCIAL = "parcial", "Parcial"
     INFORMATIVA = "informativa", "Informativa"
 
+    @classmethod
+    def sentido(cls, value: str) -> str:
+        """The sense as it agrees with «sentido» (masculine): «sentido positivo»; the labels
+        agree with «respuesta»."""
+        return {
+            cls.POSITIVA: "positivo",
+            cls.NEGATIVA: "negativo",
+            cls.PARCIAL: "parcial",
+            cls.INFORMATIVA: "informativo",
+        }.get(value, str(value))
+
 
 class Respuesta(models.Model):
     turno = models.OneToOneField(Turno, on_delete=models.PROTECT, related_name="respuesta")
@@ -302,6 +313,8 @@ class Respuesta(models.Model):
     @property
     def pending_notification(self) -> bool:
         return self.within_term is None
+    def sentido(self) -> str:
+        return Sense.sentido(self.sense)
 
 
 class Evaluacion(models.Model):

@@ -398,11 +398,14 @@ def test_the_bandeja_shows_the_traffic_lights(inboxes, titular_obras):
 
 # The queries of each desk page with a full page of rows, pinned: the session, the user, the
 # roles, the profile, the días inhábiles, the rows, the notices, and each page's own counts.
-DESK_QUERIES = {"bandeja": 10, "oficialia_inbox": 8, "tareas": 6}
+# The bandeja and the inbox carry their bulk actions: the bandeja reads its operativos (whom
+# to assign) and whether the user stands in for someone today; the inbox, the secretarías to
+# route the marked escritos to.
+DESK_QUERIES = {"bandeja": 12, "oficialia_inbox": 9, "tareas": 6}
 # The bandeja's next page (a cursor) reuses the first page's light counts and page count (two
 # fewer); this one crosses from the dated turnos to the undated ones, which reads both (one
 # more).
-BANDEJA_NEXT_QUERIES = 9
+BANDEJA_NEXT_QUERIES = 11
 
 
 @pytest.mark.parametrize(("persona", "url_name", "testid"), INBOXES)

@@ -212,6 +212,24 @@ DESK_PAPER = frozenset({Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS})
 AGUA = frozenset({"titular_agua", "enlace_agua"})
 
 
+def _plantilla(w: World) -> dict:
+    """An answer template of Obras (the turno's secretaría), made the first time."""
+    from django.utils import timezone
+
+    from oficios.models import PlantillaRespuesta
+
+    plantilla, _ = PlantillaRespuesta.objects.get_or_create(
+        secretaria=w.turno.secretaria,
+        nombre="Bacheo atendido",
+        defaults={
+            "texto": "Su escrito {folio} fue atendido.",
+            "actualizada_por": w.turno.turned_by,
+            "actualizada_en": timezone.now(),
+        },
+    )
+    return {"plantilla_id": plantilla.pk}
+
+
 def _fila(w: World) -> dict:
     """The queue of Obras (the turno's secretaría): a service, a módulo, a ficha waiting and
     an appointment booked for tomorrow. Made the first time a fila URL asks for it."""
@@ -650,6 +668,8 @@ URLS: dict[str, Rule] = {
         methods=("GET", "POST"),
         roles=frozenset({Role.OFICIALIA}),
     ),
+    "oficialia_turnar_lote": Rule(methods=("POST",), roles=frozenset({Role.OFICIALIA})),
+    "oficialia_turnados": Rule(roles=frozenset({Role.OFICIALIA})),
     # Every staff role, within what each may see ------------------------------------------
     "escrito_detalle": Rule(_folio, roles=STAFF, hidden_from=ESCRITO_HIDDEN),
     "adjunto_descargar": Rule(
@@ -657,13 +677,33 @@ URLS: dict[str, Rule] = {
         roles=STAFF,
         hidden_from=ESCRITO_HIDDEN,
     ),
+    # Its POST marks one's own notices read (tests/turnos/test_escritorios.py).
     "notificaciones": Rule(roles=STAFF),
+    # A notice opens only for its own person: anyone else's (here, none's) is not found.
+    "notificacion_abrir": Rule(lambda w: {"notificacion_id": 999_999}, roles=STAFF, ok=(404,)),
     # The staff search: every staff role; what each finds is its own (tests/busqueda).
     "busqueda": Rule(roles=STAFF),
     "busqueda_guardar": Rule(methods=("POST",), roles=STAFF),
     "busqueda_borrar": Rule(lambda w: {"pk": 999999}, methods=("POST",), roles=STAFF),
     # Secretaría -----------------------------------------------------------------------------
     "bandeja": Rule(roles=SECRETARIA),
+    "bandeja_lote": Rule(
+        lambda w: {"accion": "aceptar"}, methods=("POST",), roles=SECRETARIA
+    ),
+    # Each titular or enlace names their own suplente; a suplencia ends only by its own
+    # absent person (here, nobody's: not found).
+    "suplencias": Rule(methods=("GET", "POST"), roles=SECRETARIA),
+    "suplencia_terminar": Rule(
+        lambda w: {"suplencia_id": 999_999},
+        methods=("POST",),
+        roles=SECRETARIA,
+        hidden_from=frozenset({"titular_obras", "enlace_obras", *AGUA}),
+    ),
+    # The answer templates: each secretaría's own.
+    "plantillas": Rule(methods=("GET", "POST"), roles=SECRETARIA),
+    "plantilla_editar": Rule(
+        _plantilla, methods=("GET", "POST"), roles=SECRETARIA, hidden_from=AGUA
+    ),
     "prevenciones_vencidas": Rule(roles=SECRETARIA),
     "turno_detalle": Rule(lambda w: {"turno_id": w.turno.pk}, roles=SECRETARIA, hidden_from=AGUA),
     "turno_accion": Rule(
@@ -984,7 +1024,9 @@ def test_role_by_url_matrix(name, world, personas):
                     expected = "404"
                     good = status == 404 and world.escrito.folio.encode() not in response.content
                 else:
-                    allowed = rule.ok if method == "GET" else (200, 302)
+                    # A POST refused by its form (400) or by the use case (409) comes back
+                    # with what was typed: an allowed answer, not a permission one.
+                    allowed = rule.ok if method == "GET" else (200, 302, 400, 409)
                     expected = " or ".join(map(str, allowed))
                     good = status in allowed and not _goes_to_login(response, url)
             else:
@@ -1139,6 +1181,12 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("borrador_devolver", borrador),
         ("notificacion_accion", {**por_notificar, "action": "diligencia"}),
         ("notificacion_escaneo", por_notificar),
+        ("oficialia_turnar_lote", {}),
+        ("bandeja_lote", {"accion": "aceptar"}),
+        ("suplencias", {}),
+        ("suplencia_terminar", {"suplencia_id": 999_999}),
+        ("plantillas", {}),
+        ("plantilla_editar", _plantilla(w)),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})

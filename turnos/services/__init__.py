@@ -6,6 +6,7 @@ from oficialia.acciones import ActionError
 
 from .calendario import due_dates_recompute
 from .comun import Route
+from .lote import Fallo, Lote, escritos_turn, turnos_accept, turnos_assign
 from .notificacion import act_notified_record, prevencion_notified, respuesta_notified
 from .oficialia import escrito_reject, escrito_reorient, escrito_turn, turno_reroute
 from .peticionario import WITHDRAWABLE_STATES, escrito_rate, escrito_withdraw, prevencion_answer
@@ -24,6 +25,8 @@ from .secretaria import (
 __all__ = [
     "WITHDRAWABLE_STATES",
     "ActionError",
+    "Fallo",
+    "Lote",
     "Route",
     "act_notified_record",
     "due_dates_recompute",
@@ -32,6 +35,7 @@ __all__ = [
     "escrito_reorient",
     "escrito_turn",
     "escrito_withdraw",
+    "escritos_turn",
     "prevencion_answer",
     "prevencion_notified",
     "reminders_send",
@@ -45,4 +49,6 @@ __all__ = [
     "turno_not_presented",
     "turno_prevent",
     "turno_reroute",
+    "turnos_accept",
+    "turnos_assign",
 ]

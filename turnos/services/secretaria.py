@@ -349,7 +349,7 @@ def _turno_answer(
         "answer",
         escrito=escrito,
         action=Accion.TURNO_RESPONDER,
-        description=f"{turno.secretaria.nombre} respondió (sentido {Sense(sense).label.lower()})",
+        description=f"{turno.secretaria.nombre} respondió (sentido {Sense.sentido(sense)})",
         actor=user,
     )
     adjunto = None
@@ -403,10 +403,12 @@ def turno_give_back(*, turno_id: int, user, reason: str) -> Turno:
         actor=user,
         reason=reason.strip(),
     )
-    staff_notify(
-        users_with_roles(Role.OFICIALIA),
-        f"{turno.secretaria.nombre} devolvió el turno de {escrito.folio}",
-        reverse("oficialia_escrito", args=[escrito.folio]),
-    )
     close_escrito_if_done(escrito, user)
+    if escrito.state != EscritoState.NO_COMPETENTE:
+        # When it was the last turno, closing the escrito already told the Oficialía, once.
+        staff_notify(
+            users_with_roles(Role.OFICIALIA),
+            f"{turno.secretaria.nombre} devolvió el turno de {escrito.folio}",
+            reverse("oficialia_escrito", args=[escrito.folio]),
+        )
     return turno
