@@ -3,6 +3,7 @@ goes to concentración (primary transfer), to the histórico (secondary) or to a
 documental, which is dictaminada, published, and only then carried out: the electronic
 documents are suppressed and the index keeps their SHA-256 as the record of what existed."""
 
+import hashlib
 import uuid
 from datetime import date
 
@@ -13,8 +14,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from correspondencia.acuse import signature_context
 from correspondencia.models import Acuse, AcuseAnterior, Adjunto
-from oficialia import bitacora
+from oficialia import bitacora, firma
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.archivos import delete_files
@@ -180,6 +182,7 @@ def baja_dictaminar(*, expediente_ids: list[int], user) -> BajaDocumental:
         dictaminada_por=user,
     )
     baja.expedientes.set(expediente_ids)
+    baja_documento_store(baja, "dictamen")
     bitacora.record(
         action=Accion.BAJA_DICTAMINAR,
         object_type="baja",
@@ -258,11 +261,16 @@ def baja_ejecutar(*, baja_id: int, user) -> BajaDocumental:
         baja.ejecutada_en = timezone.now()
         baja.ejecutada_por = user
         baja.save(update_fields=["estado", "ejecutada_en", "ejecutada_por"])
+        baja_documento_store(baja, "acta")
         bitacora.record(
             action=Accion.BAJA_EJECUTAR,
             object_type="baja",
             object_ref=baja.numero,
-            changes={"escritos": len(escrito_ids), "archivos": len(old_files)},
+            changes={
+                "escritos": len(escrito_ids),
+                "archivos": len(old_files),
+                "acta_sha256": baja.acta_sha256,
+            },
             actor=user,
         )
         transaction.on_commit(lambda: delete_files(old_files))
@@ -270,16 +278,68 @@ def baja_ejecutar(*, baja_id: int, user) -> BajaDocumental:
 
 
 def baja_dictamen_pdf(baja: BajaDocumental) -> bytes:
+    """The dictamen as rendered, before it is signed."""
     expedientes = baja.expedientes.select_related("serie").order_by("numero")
     return _pdf(
         "archivo/baja_dictamen.html",
-        {"baja": baja, "rows": inventory_rows(expedientes, public=True), "acta": False},
+        {
+            "baja": baja,
+            "rows": inventory_rows(expedientes, public=True),
+            "acta": False,
+            "firma": signature_context(),
+        },
     )
 
 
 def baja_acta_pdf(baja: BajaDocumental) -> bytes:
+    """The acta as rendered, before it is signed."""
     expedientes = baja.expedientes.select_related("serie").order_by("numero")
     return _pdf(
         "archivo/baja_dictamen.html",
-        {"baja": baja, "rows": inventory_rows(expedientes, public=True), "acta": True},
+        {
+            "baja": baja,
+            "rows": inventory_rows(expedientes, public=True),
+            "acta": True,
+            "firma": signature_context(),
+        },
     )
+
+
+RENDER = {"dictamen": baja_dictamen_pdf, "acta": baja_acta_pdf}
+TITLE = {"dictamen": "Dictamen de baja documental", "acta": "Acta de baja documental"}
+
+
+def baja_documento_store(baja: BajaDocumental, documento: str) -> None:
+    """Render the dictamen or the acta, sign it once with the institution's certificate
+    (PAdES, like the acuse) and keep it: it is served byte for byte from then on."""
+    content = firma.sign_pdf(
+        RENDER[documento](baja),
+        reason=f"{TITLE[documento]} {baja.numero}",
+        location=settings.INSTITUTION_NAME,
+    )
+    name = default_storage.save(
+        f"bajas/{timezone.localtime(baja.dictaminada_en):%Y}/{baja.numero}-{documento}.pdf",
+        ContentFile(content),
+    )
+    setattr(baja, f"{documento}_pdf", name)
+    setattr(baja, f"{documento}_sha256", hashlib.sha256(content).hexdigest())
+    BajaDocumental.objects.filter(pk=baja.pk).update(
+        **{f"{documento}_pdf": name, f"{documento}_sha256": getattr(baja, f"{documento}_sha256")}
+    )
+
+
+def baja_documento(baja: BajaDocumental, documento: str) -> bytes | None:
+    """The signed dictamen (from its dictamen on) or acta (once carried out); None when the
+    acta does not exist yet. A baja made before documents were kept gets them now."""
+    if documento == "acta" and baja.estado != BajaEstado.EJECUTADA:
+        return None
+    field = getattr(baja, f"{documento}_pdf")
+    if not field.name or not default_storage.exists(field.name):
+        with transaction.atomic():
+            baja = BajaDocumental.objects.select_for_update().get(pk=baja.pk)
+            field = getattr(baja, f"{documento}_pdf")
+            if not field.name or not default_storage.exists(field.name):
+                baja_documento_store(baja, documento)
+                field = getattr(baja, f"{documento}_pdf")
+    with default_storage.open(field.name, "rb") as handle:
+        return handle.read()

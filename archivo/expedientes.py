@@ -126,7 +126,13 @@ def escrito_index(*, escrito_id: int) -> int:
             documento_add(
                 expediente_id=expediente.pk,
                 tipo=DocumentoTipo.ACUSE,
-                descripcion=f"Acuse de recibo de {escrito.folio}",
+                descripcion=f"Acuse de recibo de {escrito.folio}"
+                + (
+                    f", emitido de nuevo tras una corrección (versión {version}; "
+                    "sustituye al anterior)"
+                    if (version := escrito.acuses_anteriores.count() + 1) > 1
+                    else ""
+                ),
                 archivo=acuse.pdf.name,
                 fecha=timezone.localtime(acuse.generated_at).date(),
                 fojas=1,
@@ -232,6 +238,10 @@ def expediente_close(*, expediente_id: int, user, on: date | None = None) -> Exp
     expediente = Expediente.objects.select_for_update().get(pk=expediente_id)
     if expediente.estado == ExpedienteEstado.CERRADO:
         raise ActionError("El expediente ya está cerrado.")
+    if expediente.estado == ExpedienteEstado.ACUMULADO:
+        raise ActionError(
+            "El expediente está acumulado a otro: se cierra aquel, con sus documentos."
+        )
     on = on or timezone.localdate()
     if on < expediente.abierto_en:
         raise ActionError("La fecha de cierre no puede ser anterior a la de apertura.")
@@ -247,4 +257,88 @@ def expediente_close(*, expediente_id: int, user, on: date | None = None) -> Exp
         changes={"cerrado_en": on.isoformat()},
         actor=user,
     )
+    return expediente
+
+
+@transaction.atomic
+def escrito_join(*, escrito_id: int, expediente: Expediente, user, motivo: str = "") -> Expediente:
+    """Put the escrito in another open expediente. An escrito not classified yet just joins
+    it. One that already has an expediente of its own is accumulated: that expediente (open,
+    holding only this escrito) becomes «acumulado» to the other one, keeps its index as the
+    record of what it held, and the escrito's documents continue in the other's index."""
+    motivo = " ".join(motivo.split())
+    escrito = Escrito.objects.select_for_update(of=("self",)).get(pk=escrito_id)
+    link = ExpedienteEscrito.objects.select_related("expediente").filter(escrito=escrito).first()
+    if link is None:
+        return escrito_classify(escrito_id=escrito.pk, user=user, expediente=expediente)
+    current = Expediente.objects.select_for_update().get(pk=link.expediente_id)
+    target = Expediente.objects.select_for_update().get(pk=expediente.pk)
+    if target.pk == current.pk:
+        raise ActionError(f"El escrito ya está en el expediente {target.numero}.")
+    if target.estado != ExpedienteEstado.ABIERTO:
+        raise ActionError("Ese expediente no está abierto: elija uno abierto.")
+    if not motivo:
+        raise ActionError(
+            f"Escriba por qué se acumula: el escrito ya está en el expediente {current.numero}."
+        )
+    if current.estado != ExpedienteEstado.ABIERTO:
+        raise ActionError(
+            f"El expediente {current.numero} ya está cerrado: sus documentos no se mueven."
+        )
+    if current.escritos.exclude(pk=link.pk).exists():
+        raise ActionError(
+            f"El expediente {current.numero} reúne otros escritos: no se separa uno de ellos."
+        )
+    link.expediente = target
+    link.save(update_fields=["expediente"])
+    current.estado = ExpedienteEstado.ACUMULADO
+    current.acumulado_a = target
+    current.cerrado_en = timezone.localdate()
+    current.save(update_fields=["estado", "acumulado_a", "cerrado_en"])
+    bitacora.record(
+        action=Accion.EXPEDIENTE_UNIR,
+        object_type="expediente",
+        object_ref=target.numero,
+        folio=escrito.folio,
+        changes={"acumulado": current.numero, "motivo": motivo},
+        actor=user,
+    )
+    escrito_index(escrito_id=escrito.pk)
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def escrito_serie_set(*, escrito_id: int, serie: Serie, user, motivo: str = "") -> Expediente:
+    """The escrito's serie from its page: an escrito not classified yet opens its expediente
+    in `serie` (a reason is needed only to depart from the proposed one); a classified one
+    has its expediente reclassified, always with a reason."""
+    motivo = " ".join(motivo.split())
+    if not serie.vigente:
+        raise ActionError("Elija una serie vigente del cuadro de clasificación.")
+    current = expediente_of(escrito_id)
+    if current is not None:
+        return expediente_reclassify(
+            expediente_id=current.pk, serie=serie, user=user, motivo=motivo
+        )
+    escrito = Escrito.objects.select_related("tramite").get(pk=escrito_id)
+    proposed = serie_proposed_for(escrito)
+    if proposed is not None and proposed.pk != serie.pk and not motivo:
+        raise ActionError(
+            f"Escriba por qué no va en la serie propuesta por su trámite ({proposed.codigo})."
+        )
+    expediente = escrito_classify(escrito_id=escrito_id, user=user, serie=serie)
+    if motivo:
+        bitacora.record(
+            action=Accion.EXPEDIENTE_RECLASIFICAR,
+            object_type="expediente",
+            object_ref=expediente.numero,
+            folio=escrito.folio,
+            changes={
+                "de": proposed.codigo if proposed else "",
+                "a": serie.codigo,
+                "motivo": motivo,
+            },
+            actor=user,
+        )
     return expediente

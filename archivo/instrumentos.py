@@ -12,7 +12,7 @@ from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 
-from .models import Destino, Seccion, Serie
+from .models import Destino, Fondo, Seccion, SeccionTipo, Serie
 
 
 @dataclass
@@ -105,6 +105,85 @@ def serie_revise(*, serie_id: int, data: SerieData, user, motivo: str) -> Serie:
     _claim_tramites(new)
     _record(new, user, motivo=motivo, anterior=current)
     return new
+
+
+def _keep_first_version(obj) -> None:
+    """A fondo or sección loaded before its history was kept gets its current version
+    recorded before the first change, so the page can show what it read before."""
+    if not obj.history.exists():
+        type(obj).history.bulk_history_create(
+            [obj], default_change_reason="Versión inicial", default_date=None
+        )
+
+
+def _cuadro_save(obj, *, user, motivo: str, created: bool) -> None:
+    obj._change_reason = "Alta" if created else motivo
+    obj._history_user = user
+    obj.save()
+
+
+@transaction.atomic
+def fondo_save(
+    *, codigo: str, nombre: str, user, fondo_id: int | None = None, motivo: str = ""
+) -> Fondo:
+    """Add a fondo, or change one (with the reason; its earlier version stays in its history
+    and what was classified keeps the text it was given)."""
+    codigo, nombre, motivo = (
+        codigo.strip().upper(),
+        " ".join(nombre.split()),
+        " ".join(motivo.split()),
+    )
+    if not codigo or not nombre:
+        raise ActionError("El fondo necesita código y nombre.")
+    if Fondo.objects.filter(codigo=codigo).exclude(pk=fondo_id).exists():
+        raise ActionError(f"Ya hay un fondo con el código {codigo}.")
+    if fondo_id is None:
+        fondo = Fondo(codigo=codigo, nombre=nombre)
+    else:
+        if not motivo:
+            raise ActionError("Escriba el motivo del cambio: queda en el historial del cuadro.")
+        fondo = Fondo.objects.select_for_update().get(pk=fondo_id)
+        _keep_first_version(fondo)
+        fondo.codigo, fondo.nombre = codigo, nombre
+    _cuadro_save(fondo, user=user, motivo=motivo, created=fondo_id is None)
+    return fondo
+
+
+@transaction.atomic
+def seccion_save(
+    *,
+    fondo: Fondo,
+    codigo: str,
+    nombre: str,
+    tipo: str,
+    orden: int,
+    user,
+    seccion_id: int | None = None,
+    motivo: str = "",
+) -> Seccion:
+    """Add a sección to a fondo, or change one, like fondo_save."""
+    codigo, nombre, motivo = (
+        codigo.strip().upper(),
+        " ".join(nombre.split()),
+        " ".join(motivo.split()),
+    )
+    if not codigo or not nombre:
+        raise ActionError("La sección necesita código y nombre.")
+    if tipo not in SeccionTipo.values:
+        raise ActionError("Elija si la sección es común o sustantiva.")
+    if Seccion.objects.filter(codigo=codigo).exclude(pk=seccion_id).exists():
+        raise ActionError(f"Ya hay una sección con el código {codigo}.")
+    if seccion_id is None:
+        seccion = Seccion(fondo=fondo, codigo=codigo, nombre=nombre, tipo=tipo, orden=orden)
+    else:
+        if not motivo:
+            raise ActionError("Escriba el motivo del cambio: queda en el historial del cuadro.")
+        seccion = Seccion.objects.select_for_update().get(pk=seccion_id)
+        _keep_first_version(seccion)
+        seccion.fondo, seccion.codigo, seccion.nombre = fondo, codigo, nombre
+        seccion.tipo, seccion.orden = tipo, orden
+    _cuadro_save(seccion, user=user, motivo=motivo, created=seccion_id is None)
+    return seccion
 
 
 def _claim_tramites(serie: Serie) -> None:

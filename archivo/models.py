@@ -14,6 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from correspondencia.models import Escrito, Secretaria, Tramite
 
@@ -21,6 +22,9 @@ from correspondencia.models import Escrito, Secretaria, Tramite
 class Fondo(models.Model):
     codigo = models.CharField("código", max_length=20, unique=True)
     nombre = models.CharField(max_length=200)
+    # Every earlier version, with who changed it and why: expedientes keep the classification
+    # text they were given (Expediente.clasificacion), so a rename never rewrites them.
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["codigo"]
@@ -40,6 +44,7 @@ class Seccion(models.Model):
     nombre = models.CharField(max_length=200)
     tipo = models.CharField(max_length=12, choices=SeccionTipo.choices)
     orden = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         ordering = ["orden", "codigo"]
@@ -141,6 +146,9 @@ class Serie(models.Model):
 class ExpedienteEstado(models.TextChoices):
     ABIERTO = "abierto", "Abierto"
     CERRADO = "cerrado", "Cerrado"
+    # Its only escrito was joined to another open expediente (acumulación): its index stays
+    # as the record of what it held, and the documents continue in the other one.
+    ACUMULADO = "acumulado", "Acumulado a otro expediente"
 
 
 class Custodia(models.TextChoices):
@@ -188,6 +196,14 @@ class Expediente(models.Model):
     # the last document is found as surely as removing one in the middle.
     indice_cabeza = models.CharField(max_length=64, blank=True)
     indice_total = models.PositiveIntegerField(default=0)
+    acumulado_a = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acumulados",
+        verbose_name="acumulado al expediente",
+    )
 
     class Meta:
         ordering = ["-abierto_en", "-numero"]
@@ -413,6 +429,12 @@ class BajaDocumental(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     expedientes = models.ManyToManyField(Expediente, related_name="bajas")
+    # The dictamen (made when dictaminada) and the acta (made when carried out), each signed
+    # once with the institution's certificate (PAdES) and kept byte for byte.
+    dictamen_pdf = models.FileField(upload_to="bajas/", max_length=200, blank=True)
+    dictamen_sha256 = models.CharField(max_length=64, blank=True)
+    acta_pdf = models.FileField(upload_to="bajas/", max_length=200, blank=True)
+    acta_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-dictaminada_en"]

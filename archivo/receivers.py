@@ -6,7 +6,7 @@ import logging
 from django.dispatch import receiver
 
 from correspondencia.models import Transicion
-from correspondencia.signals import transicion_registrada
+from correspondencia.signals import documento_emitido, transicion_registrada
 from notificaciones.signals import notificacion_registrada
 from oficialia.acciones import ActionError
 
@@ -39,6 +39,16 @@ def _on_transicion(sender, transicion_id: int, **kwargs) -> None:
     except (ActionError, FileNotFoundError):
         # The step itself is committed; the expediente page shows what is missing.
         logger.exception("could not file escrito %s in its expediente", step["escrito_id"])
+
+
+@receiver(documento_emitido, dispatch_uid="archivo-documento-emitido")
+def _on_documento(sender, escrito_id: int, documento: str, **kwargs) -> None:
+    """The acuse when it is generated, the answer's oficio when it is issued: into the index
+    at once (an escrito not yet in an expediente gets them when it is classified)."""
+    try:
+        escrito_index(escrito_id=escrito_id)
+    except (ActionError, FileNotFoundError):
+        logger.exception("could not index the %s of escrito %s", documento, escrito_id)
 
 
 @receiver(notificacion_registrada, dispatch_uid="archivo-notificacion")

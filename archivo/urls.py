@@ -6,6 +6,11 @@ urlpatterns = [
     path("cuadro/", views.cuadro_view, name="archivo_cuadro"),
     path("cuadro/series/nueva/", views.serie_nueva, name="archivo_serie_nueva"),
     path("cuadro/series/<int:serie_id>/", views.serie_editar, name="archivo_serie_editar"),
+    path("cuadro/fondos/nuevo/", views.fondo_form, name="archivo_fondo_nuevo"),
+    path("cuadro/fondos/<int:fondo_id>/", views.fondo_form, name="archivo_fondo_editar"),
+    path("cuadro/secciones/nueva/", views.seccion_form, name="archivo_seccion_nueva"),
+    path("cuadro/secciones/<int:seccion_id>/", views.seccion_form, name="archivo_seccion_editar"),
+    path("escritos/<str:folio>/", views.escrito_archivo, name="archivo_escrito"),
     path("expedientes/", views.expedientes, name="archivo_expedientes"),
     path("expedientes/<str:numero>/", views.expediente_detalle, name="archivo_expediente"),
     path(

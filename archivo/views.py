@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,13 +14,30 @@ from correspondencia.models import Secretaria
 from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
-from oficialia.roles import Role, role_required
+from oficialia.roles import Role, role_required, roles_of
 
 from . import disposicion, escritorio, indice, vigencia
 from .caratula import caratula_pdf
 from .expedientes import expediente_close, expediente_reclassify
-from .forms import CajaForm, PrestamoForm, ReclasificarForm, SerieForm
-from .instrumentos import cuadro, serie_create, serie_data_of, serie_revise
+from .forms import (
+    CajaForm,
+    FondoForm,
+    PrestamoForm,
+    ReclasificarForm,
+    SeccionForm,
+    SerieEscritoForm,
+    SerieForm,
+    UbicarForm,
+    UnirForm,
+)
+from .instrumentos import (
+    cuadro,
+    fondo_save,
+    seccion_save,
+    serie_create,
+    serie_data_of,
+    serie_revise,
+)
 from .models import (
     BajaDocumental,
     Caja,
@@ -27,16 +45,18 @@ from .models import (
     Estante,
     Expediente,
     ExpedienteEstado,
+    Fondo,
     Prestamo,
+    Seccion,
     Serie,
     Transferencia,
     TransferenciaTipo,
 )
 from .originales import prestamo_open, prestamo_return
+from .selectors import READERS, expediente_for_staff, expedientes_visible_to
 
-# Who reads the archive: the archivists keep it, the oficialía files into it, the
-# contraloría reviews it.
-READERS = (Role.ARCHIVOS, Role.OFICIALIA, Role.CONTRALORIA)
+# A secretaría's titular and enlace read the expedientes of their own escritos (selectors).
+EXPEDIENTE_READERS = (*READERS, Role.TITULAR, Role.ENLACE)
 PAGE_SIZE = 50
 
 
@@ -45,13 +65,15 @@ def cuadro_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "archivo/cuadro.html",
-        {"secciones": cuadro(), "puede_editar": Role.ARCHIVOS in _roles(request)},
+        {
+            "secciones": cuadro(),
+            "fondos": Fondo.objects.all(),
+            "puede_editar": Role.ARCHIVOS in _roles(request),
+        },
     )
 
 
 def _roles(request: HttpRequest) -> set[str]:
-    from oficialia.roles import roles_of
-
     return roles_of(request.user)
 
 
@@ -100,11 +122,15 @@ def serie_editar(request: HttpRequest, serie_id: int) -> HttpResponse:
     )
 
 
-@role_required(*READERS)
+@role_required(*EXPEDIENTE_READERS)
 def expedientes(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     estado = request.GET.get("estado", "")
-    items = Expediente.objects.select_related("serie", "secretaria").order_by("-numero")
+    items = (
+        expedientes_visible_to(request.user)
+        .select_related("serie", "secretaria")
+        .order_by("-numero")
+    )
     if q:
         items = items.filter(numero__icontains=q) | items.filter(
             escritos__escrito__folio__icontains=q
@@ -131,9 +157,9 @@ def _expediente(numero: str) -> Expediente:
     return expediente
 
 
-@role_required(*READERS)
+@role_required(*EXPEDIENTE_READERS)
 def expediente_detalle(request: HttpRequest, numero: str) -> HttpResponse:
-    return _expediente_page(request, _expediente(numero))
+    return _expediente_page(request, expediente_for_staff(request.user, numero))
 
 
 def _expediente_page(request: HttpRequest, expediente, *, form=None, status: int = 200):
@@ -196,9 +222,9 @@ def expediente_cerrar(request: HttpRequest, numero: str) -> HttpResponse:
     return redirect("archivo_expediente", numero=numero)
 
 
-@role_required(*READERS)
+@role_required(*EXPEDIENTE_READERS)
 def caratula(request: HttpRequest, numero: str) -> HttpResponse:
-    expediente = _expediente(numero)
+    expediente = expediente_for_staff(request.user, numero)
     response = HttpResponse(caratula_pdf(expediente), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="caratula-{expediente.numero}.pdf"'
     return response
@@ -496,10 +522,10 @@ def baja_documento(request: HttpRequest, numero: str, documento: str) -> HttpRes
     public = baja is not None and baja in disposicion.bajas_publicas()
     if baja is None or documento not in ("dictamen", "acta") or not (staff or public):
         raise Http404
-    render_pdf = (
-        disposicion.baja_dictamen_pdf if documento == "dictamen" else disposicion.baja_acta_pdf
-    )
-    return _pdf_response(render_pdf(baja), f"{documento}-{numero}.pdf")
+    content = disposicion.baja_documento(baja, documento)
+    if content is None:
+        raise Http404
+    return _pdf_response(content, f"{documento}-{numero}.pdf")
 
 
 def bajas_publicas(request: HttpRequest) -> HttpResponse:
@@ -507,4 +533,215 @@ def bajas_publicas(request: HttpRequest) -> HttpResponse:
         request,
         "archivo/bajas_publicas.html",
         {"bajas": disposicion.bajas_publicas(), "anios": settings.ARCHIVO_BAJA_PUBLICACION_ANIOS},
+    )
+
+
+# The cuadro's fondos and secciones -----------------------------------------------------------
+
+
+def _history(obj) -> list:
+    return list(obj.history.select_related("history_user").order_by("-history_date", "-pk"))
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def fondo_form(request: HttpRequest, fondo_id: int | None = None) -> HttpResponse:
+    fondo = None
+    if fondo_id is not None:
+        fondo = Fondo.objects.filter(pk=fondo_id).first()
+        if fondo is None:
+            raise Http404
+    initial = {"codigo": fondo.codigo, "nombre": fondo.nombre} if fondo else None
+    form = FondoForm(request.POST or None, instance=fondo, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            saved = fondo_save(
+                codigo=c["codigo"],
+                nombre=c["nombre"],
+                motivo=c.get("motivo", ""),
+                fondo_id=fondo.pk if fondo else None,
+                user=request.user,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Fondo {saved.codigo} guardado.")
+            return redirect("archivo_cuadro")
+    return render(
+        request,
+        "archivo/cuadro_form.html",
+        {
+            "form": form,
+            "objeto": fondo,
+            "clase": "fondo",
+            "versiones": _history(fondo) if fondo else [],
+        },
+    )
+
+
+@role_required(Role.ARCHIVOS)
+@require_http_methods(["GET", "POST"])
+def seccion_form(request: HttpRequest, seccion_id: int | None = None) -> HttpResponse:
+    seccion = None
+    if seccion_id is not None:
+        seccion = Seccion.objects.select_related("fondo").filter(pk=seccion_id).first()
+        if seccion is None:
+            raise Http404
+    initial = (
+        {
+            "fondo": seccion.fondo_id,
+            "codigo": seccion.codigo,
+            "nombre": seccion.nombre,
+            "tipo": seccion.tipo,
+            "orden": seccion.orden,
+        }
+        if seccion
+        else {"fondo": Fondo.objects.values_list("pk", flat=True).first()}
+    )
+    form = SeccionForm(request.POST or None, instance=seccion, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            saved = seccion_save(
+                fondo=c["fondo"],
+                codigo=c["codigo"],
+                nombre=c["nombre"],
+                tipo=c["tipo"],
+                orden=c["orden"],
+                motivo=c.get("motivo", ""),
+                seccion_id=seccion.pk if seccion else None,
+                user=request.user,
+            )
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Sección {saved.codigo} guardada.")
+            return redirect("archivo_cuadro")
+    return render(
+        request,
+        "archivo/cuadro_form.html",
+        {
+            "form": form,
+            "objeto": seccion,
+            "clase": "sección",
+            "versiones": _history(seccion) if seccion else [],
+        },
+    )
+
+
+# The archive of one escrito, on its staff page -------------------------------------------------
+
+# Who files an escrito in an expediente or changes its serie; who records where its paper is.
+CLASSIFIERS = (Role.ARCHIVOS, Role.OFICIALIA)
+PLACERS = (Role.ARCHIVOS, Role.OFICIALIA, Role.VENTANILLA)
+
+
+def escrito_panel_context(user, escrito, **forms) -> dict:
+    """What the escrito's staff page shows of its archive, and the forms the user may use."""
+    from correspondencia.models import Channel
+
+    from .expedientes import expediente_of
+    from .instrumentos import serie_proposed_for
+    from .models import UbicacionOriginal
+
+    roles = roles_of(user)
+    expediente = expediente_of(escrito.pk)
+    visible = expediente is not None and (
+        expedientes_visible_to(user).filter(pk=expediente.pk).exists()
+    )
+    ubicacion = (
+        UbicacionOriginal.objects.select_related("caja__estante__deposito")
+        .filter(escrito_id=escrito.pk)
+        .first()
+    )
+    propuesta = serie_proposed_for(escrito) if expediente is None else None
+    clasifica = bool(roles & {str(r) for r in CLASSIFIERS})
+    abierto = expediente is None or expediente.estado == ExpedienteEstado.ABIERTO
+    papel = escrito.channel != Channel.EN_LINEA
+    serie_actual = expediente.serie if expediente else propuesta
+    return {
+        "escrito": escrito,
+        "expediente": expediente,
+        "expediente_visible": visible,
+        "propuesta": propuesta,
+        "ubicacion": ubicacion,
+        "papel": papel,
+        "puede_clasificar": clasifica and abierto,
+        "puede_ubicar": papel and bool(roles & {str(r) for r in PLACERS}),
+        "unir_form": forms.get("unir_form") or UnirForm(prefix="unir"),
+        "serie_form": forms.get("serie_form")
+        or SerieEscritoForm(
+            prefix="serie", initial={"serie": serie_actual.pk if serie_actual else None}
+        ),
+        "ubicar_form": forms.get("ubicar_form")
+        or UbicarForm(
+            prefix="ubicar",
+            initial={"caja": ubicacion.caja.etiqueta, "legajo": ubicacion.legajo}
+            if ubicacion
+            else None,
+        ),
+    }
+
+
+@role_required(*CLASSIFIERS, Role.VENTANILLA)
+@require_http_methods(["GET", "POST"])
+def escrito_archivo(request: HttpRequest, folio: str) -> HttpResponse:
+    """The escrito's archive: join an open expediente, set or change its serie, place its
+    paper original in a box. Succeeds back to the escrito's page; an error stays here with
+    what was typed and the message next to its field."""
+    from turnos.selectors import escrito_for_staff
+
+    from .expedientes import escrito_join, escrito_serie_set
+    from .originales import original_place
+
+    escrito = escrito_for_staff(request.user, folio)
+    roles = roles_of(request.user)
+    accion = request.POST.get("accion", "")
+    allowed = {"unir": CLASSIFIERS, "serie": CLASSIFIERS, "ubicar": PLACERS}
+    if request.method == "GET" or accion not in allowed:
+        return render(request, "archivo/escrito.html", escrito_panel_context(request.user, escrito))
+    if not roles & {str(r) for r in allowed[accion]}:
+        raise PermissionDenied
+    form_class, key = {
+        "unir": (UnirForm, "unir_form"),
+        "serie": (SerieEscritoForm, "serie_form"),
+        "ubicar": (UbicarForm, "ubicar_form"),
+    }[accion]
+    form = form_class(request.POST, prefix=accion)
+    if form.is_valid():
+        c = form.cleaned_data
+        try:
+            if accion == "unir":
+                expediente = escrito_join(
+                    escrito_id=escrito.pk,
+                    expediente=c["expediente"],
+                    user=request.user,
+                    motivo=c["motivo"],
+                )
+                done = f"El escrito quedó en el expediente {expediente.numero}."
+            elif accion == "serie":
+                expediente = escrito_serie_set(
+                    escrito_id=escrito.pk, serie=c["serie"], user=request.user, motivo=c["motivo"]
+                )
+                done = f"Expediente {expediente.numero} en la serie {expediente.serie.codigo}."
+            else:
+                if escrito.channel == "en_linea":
+                    raise ActionError("Un escrito presentado en línea no tiene original en papel.")
+                ubicacion = original_place(
+                    escrito_id=escrito.pk, caja=c["caja"], legajo=c["legajo"], user=request.user
+                )
+                done = f"Original guardado en {ubicacion}."
+        except ActionError as exc:
+            # A missing reason is the reason's error; anything else belongs to the choice.
+            asks_reason = str(exc).startswith("Escriba")
+            field = {"unir": "expediente", "serie": "serie", "ubicar": "caja"}[accion]
+            form.add_error("motivo" if asks_reason and accion != "ubicar" else field, str(exc))
+        else:
+            messages.success(request, done)
+            return redirect("escrito_detalle", folio=escrito.folio)
+    return render(
+        request,
+        "archivo/escrito.html",
+        escrito_panel_context(request.user, escrito, **{key: form}),
     )

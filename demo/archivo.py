@@ -11,6 +11,7 @@ from archivo.models import (
     Deposito,
     Destino,
     Estante,
+    Expediente,
     Fondo,
     Seccion,
     SeccionTipo,
@@ -154,3 +155,155 @@ def load_instrumentos() -> int:
             user=None,
         )
     return len(SERIES)
+
+
+# The archive's life ---------------------------------------------------------------------------
+
+# Paper captured at the ventanilla goes to one of these boxes (by month), named as the clerk
+# types it, so the original is linked to its box at capture.
+CAJAS_VENTANILLA = ["AT-E01-C001", "AT-E01-C002", "AT-E01-C003", "AT-E02-C001", "AT-E02-C002"]
+
+
+def caja_de_captura(moment) -> str:
+    return f"{CAJAS_VENTANILLA[moment.month % len(CAJAS_VENTANILLA)]}, legajo {moment:%Y-%m}"
+
+
+# Paper expedientes from before the electronic Oficialía: what the transfer list and the baja
+# documental of the demo are made of. (serie, title, closed on, custody)
+LEGADO = [
+    ("AM.13C.1", "Peticiones ciudadanas en papel, primer semestre de 2018", (2018, 6, 29),
+     Custodia.CONCENTRACION),
+    ("AM.13C.1", "Peticiones ciudadanas en papel, segundo semestre de 2018", (2018, 12, 14),
+     Custodia.CONCENTRACION),
+    ("AM.13C.1", "Peticiones ciudadanas en papel, primer semestre de 2019", (2019, 6, 28),
+     Custodia.CONCENTRACION),
+    ("AM.1S.2", "Propuestas ciudadanas al programa anual de obra 2017", (2017, 11, 30),
+     Custodia.CONCENTRACION),
+    ("AM.13C.2", "Oficios de dependencias estatales 2022", (2022, 12, 16), Custodia.TRAMITE),
+    ("AM.13C.2", "Oficios de dependencias federales 2022", (2022, 12, 16), Custodia.TRAMITE),
+]  # fmt: skip
+
+
+@transaction.atomic
+def _legado(archivista) -> list[Expediente]:
+    from datetime import date
+
+    from archivo.models import ContadorExpediente, ExpedienteEstado
+    from oficialia.contadores import next_number
+
+    made = []
+    for codigo, titulo, closed, custodia in LEGADO:
+        serie = Serie.objects.get(codigo=codigo, vigente=True)
+        cerrado = date(*closed)
+        year = cerrado.year
+        number = next_number(ContadorExpediente, "last_number", year=year)
+        made.append(
+            Expediente.objects.create(
+                numero=f"EXP-{year}-{number:06d}",
+                serie=serie,
+                titulo=titulo,
+                clasificacion=serie.ruta,
+                abierto_en=date(year, 1, 8),
+                cerrado_en=cerrado,
+                estado=ExpedienteEstado.CERRADO,
+                custodia=custodia,
+                abierto_por=archivista,
+            )
+        )
+    return made
+
+
+def load_archivo(*, now) -> dict[str, int]:
+    """What the Coordinación de Archivos did with the demo's expedientes: the expedientes of
+    concluded escritos closed on the day they concluded, one escrito accumulated to another's
+    expediente, one reclassified, paper lent (one overdue, one returned), and the older paper's
+    transfer and baja documental (its dictamen signed and published). Returns counts."""
+    from datetime import timedelta
+    from itertools import pairwise
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count, Max
+
+    from archivo import disposicion
+    from archivo.expedientes import escrito_join, expediente_close, expediente_reclassify
+    from archivo.models import ExpedienteEstado, Prestamo, TransferenciaTipo
+    from archivo.originales import prestamo_open, prestamo_return
+    from correspondencia.models import OPEN_ESCRITO_STATES, Escrito, Transicion
+
+    User = get_user_model()
+    archivista = User.objects.get(username="archivo")
+    today = now.date()
+    counts = {"cerrados": 0}
+
+    # Closed when its escritos were done: the closing date starts the retention clock.
+    abiertos = Expediente.objects.filter(estado=ExpedienteEstado.ABIERTO).annotate(
+        n=Count("escritos")
+    )
+    for expediente in abiertos.filter(n__gt=0).order_by("numero"):
+        escritos = [link.escrito_id for link in expediente.escritos.all()]
+        if Escrito.objects.filter(pk__in=escritos, state__in=OPEN_ESCRITO_STATES).exists():
+            continue
+        last = Transicion.objects.filter(escrito_id__in=escritos).aggregate(at=Max("at"))["at"]
+        on = max(expediente.abierto_en, last.date() if last else expediente.abierto_en)
+        expediente_close(expediente_id=expediente.pk, user=archivista, on=min(on, today))
+        counts["cerrados"] += 1
+
+    # One escrito about the same matter as an earlier one, still open: accumulated.
+    open_ones = list(
+        Expediente.objects.filter(estado=ExpedienteEstado.ABIERTO)
+        .annotate(n=Count("escritos"))
+        .filter(n=1)
+        .order_by("serie_id", "numero")
+    )
+    pairs = [(a, b) for a, b in pairwise(open_ones) if a.serie_id == b.serie_id]
+    if pairs:
+        target, other = pairs[0]
+        escrito_join(
+            escrito_id=other.escritos.get().escrito_id,
+            expediente=target,
+            user=archivista,
+            motivo="Mismo asunto y mismo peticionario que el expediente anterior: se acumula.",
+        )
+        counts["acumulados"] = 1
+    # One classified by default that the archivist moved to its proper serie.
+    default = Expediente.objects.filter(
+        estado=ExpedienteEstado.ABIERTO,
+        serie__por_defecto=True,
+        escritos__escrito__peticionario__tipo="dependencia",
+    ).first()
+    if default is not None:
+        expediente_reclassify(
+            expediente_id=default.pk,
+            serie=Serie.objects.get(codigo="AM.13C.2", vigente=True),
+            user=archivista,
+            motivo="Lo presentó otra dependencia con su número de oficio: va en Oficios.",
+        )
+
+    legado = _legado(archivista)
+    # Loans of paper: one out now, one overdue, one already back.
+    titulares = list(User.objects.filter(groups__name="titular").order_by("username")[:3])
+    motivos = ["Cotejo para una respuesta", "Revisión de la Contraloría", "Consulta"]
+    for n, (expediente, titular) in enumerate(zip(legado[2:5], titulares, strict=False)):
+        prestamo = prestamo_open(
+            expediente_id=expediente.pk,
+            solicitante=titular,
+            motivo=motivos[n],
+            vence=today + timedelta(days=5),
+            user=archivista,
+        )
+        if n == 1:  # lent three weeks ago for a week: overdue
+            Prestamo.objects.filter(pk=prestamo.pk).update(
+                prestado_en=now - timedelta(days=21), vence=today - timedelta(days=14)
+            )
+        elif n == 2:
+            prestamo_return(prestamo_id=prestamo.pk, user=archivista)
+
+    due = [e.pk for e in disposicion.due_primary(today=today)]
+    if due:
+        disposicion.transfer_make(
+            tipo=TransferenciaTipo.PRIMARIA, expediente_ids=due[:1], user=archivista
+        )
+    baja = disposicion.baja_dictaminar(expediente_ids=[e.pk for e in legado[:2]], user=archivista)
+    disposicion.baja_publicar(baja_id=baja.pk, user=archivista)
+    counts["legado"] = len(legado)
+    return counts

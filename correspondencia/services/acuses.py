@@ -23,6 +23,7 @@ from oficialia import firma
 from oficialia.colas import RETRY
 
 from ..models import Acuse
+from ..signals import documento_emitido
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,10 @@ def acuse_generate(*, acuse_id: int) -> Acuse:
         )
         if escrito.peticionario.email:
             transaction.on_commit(lambda: acuse_email_queue(acuse_id=acuse.pk))
+        escrito_id = escrito.pk
+        transaction.on_commit(
+            lambda: documento_emitido.send(sender=Acuse, escrito_id=escrito_id, documento="acuse")
+        )
     return acuse
 
 

@@ -94,3 +94,35 @@ def file_with(tramite=None, *, files: int = 1, asunto: str = "Bache en calle Mor
     return escrito_file(
         data=data, channel=kwargs.pop("channel", Channel.EN_LINEA), **kwargs
     ).escrito
+
+
+@pytest.fixture
+def agua(db):
+    return SecretariaFactory(nombre="Secretaría de Agua Potable", siglas="SAP")
+
+
+@pytest.fixture
+def enlace_obras(obras):
+    """Ernesto, enlace de Obras Públicas."""
+    from tests.turnos.conftest import staff_member
+
+    return staff_member("ernesto.enlace", "Ernesto", "enlace", obras)
+
+
+@pytest.fixture
+def titular_agua(agua):
+    """Alma, titular de Agua Potable."""
+    from tests.turnos.conftest import staff_member
+
+    return staff_member("alma.titular", "Alma", "titular", agua)
+
+
+@pytest.fixture
+def caja_at(db):
+    """Box AT-E02-C014 of the Oficialía's archivo de trámite, and a second one, C015."""
+    from archivo.models import Caja, Deposito, Estante
+
+    deposito = Deposito.objects.create(codigo="AT", nombre="Archivo de trámite de la Oficialía")
+    estante = Estante.objects.create(deposito=deposito, codigo="E02")
+    Caja.objects.create(estante=estante, codigo="C015", descripcion="Peticiones 2026, II")
+    return Caja.objects.create(estante=estante, codigo="C014", descripcion="Peticiones 2026")

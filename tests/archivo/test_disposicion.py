@@ -131,9 +131,10 @@ def test_a_baja_suppresses_files_only_after_its_publication(
     disposicion.baja_publicar(baja_id=baja.pk, user=archivista)
     assert vigencia.retention_ended(escrito_id)
     # By default the personal-data suppression asks the archive: from the publication on.
-    assert retention_ends(escrito) == timezone.localtime(
-        BajaDocumental.objects.get(pk=baja.pk).publicada_en
-    ).date()
+    assert (
+        retention_ends(escrito)
+        == timezone.localtime(BajaDocumental.objects.get(pk=baja.pk).publicada_en).date()
+    )
     assert baja.numero in client.get(reverse("archivo_bajas_publicas")).content.decode()
     text = PdfReader(io.BytesIO(client.get(dictamen).content)).pages[0].extract_text()
     assert expediente.numero in text and "Rosa" not in text and "Bache" not in text
@@ -173,3 +174,18 @@ def test_the_publication_term_is_a_setting(settings, cuadro, bacheo, archivista)
         disposicion.baja_publicar(baja_id=baja.pk, user=archivista)
     baja.refresh_from_db()
     assert disposicion.publicada_hasta(baja).year == timezone.localdate().year + 10
+
+
+def test_the_inventory_csv_opens_in_a_spreadsheet_with_its_accents(
+    client, cuadro, bacheo, archivista
+):
+    long_ago = timezone.localdate() - timedelta(days=365 * 2)
+    expediente = closed(bacheo, on=long_ago)
+    transferencia = disposicion.transfer_make(
+        tipo=TransferenciaTipo.PRIMARIA, expediente_ids=[expediente.pk], user=archivista
+    )
+    client.force_login(archivista)
+    body = client.get(reverse("archivo_inventario", args=[transferencia.numero, "csv"])).content
+    assert body.startswith("\ufeff".encode())  # EF BB BF: Excel reads UTF-8
+    header = next(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert header[2] == "Título"

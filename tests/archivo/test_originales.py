@@ -162,3 +162,29 @@ def test_the_box_label_is_a_pdf(client, caja, archivista):
     from pypdf import PdfReader
 
     assert "AT-E02-C014" in PdfReader(BytesIO(response.content)).pages[0].extract_text()
+
+
+def test_the_loan_reminders_run_every_morning_through_beat_and_the_worker(
+    expediente, archivista, time_machine
+):
+    """The beat entry names a task the worker knows, at a time of day in Mexico City, and the
+    task itself (not only the service) sends the overdue reminder."""
+    from config.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()
+    entry = celery_app.conf.beat_schedule["loan-reminders"]
+    assert entry["task"] == "archivo.tasks.remind_loans" and entry["task"] in celery_app.tasks
+    assert celery_app.conf.timezone == "America/Mexico_City"
+    assert entry["schedule"].hour == {8}
+
+    borrower = UserFactory(username="olga.titular", first_name="Olga", roles=["titular"])
+    prestamo_open(
+        expediente_id=expediente.pk,
+        solicitante=borrower,
+        motivo="Revisión",
+        vence=timezone.localdate() + timedelta(days=1),
+        user=archivista,
+    )
+    time_machine.move_to(timezone.now() + timedelta(days=3), tick=False)
+    assert celery_app.tasks[entry["task"]].apply().get() == 1
+    assert Notificacion.objects.filter(user=borrower, texto__contains="debió devolverse").exists()

@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 FILING_QUERIES = 28
 # The filing's, plus the session, the twin check of the form and, run eagerly in tests, the
 # acuse task (lock and read the acuse, the calendar, its attachments, earlier acuses, save it,
-# its NOM-151 constancia) and the email task; and the search document and the look for
-# attachments to read (none here).
-FILING_VIEW_QUERIES = 36
+# its NOM-151 constancia, and the archive's look for an expediente to index it into, none
+# yet) and the email task; and the search document and the look for attachments to read
+# (none here).
+FILING_VIEW_QUERIES = 37
 # The escrito with its trámite, destination and evaluación; the timeline; the turnos with
 # their answers; their prevenciones (the calendar, when not cached); and the new session row,
 # one INSERT (oficialia/sesiones.py).

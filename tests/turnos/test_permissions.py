@@ -383,7 +383,10 @@ def _correo(w: World) -> dict:
         )
         name = default_storage.save("correo/prueba.pdf", ContentFile(pdf_bytes()))
         correo.adjuntos.create(
-            file=name, original_name="foto.pdf", content_type="application/pdf", size=1,
+            file=name,
+            original_name="foto.pdf",
+            content_type="application/pdf",
+            size=1,
             sha256="0" * 64,
         )
     return {"pk": correo.pk, "adjunto_id": correo.adjuntos.get().pk}
@@ -761,9 +764,34 @@ URLS: dict[str, Rule] = {
         methods=("GET", "POST"),
         roles=frozenset({Role.ARCHIVOS}),
     ),
-    "archivo_expedientes": Rule(roles=ARCHIVO_READERS),
-    "archivo_expediente": Rule(_expediente_numero, roles=ARCHIVO_READERS),
-    "archivo_caratula": Rule(_expediente_numero, roles=ARCHIVO_READERS),
+    # A secretaría reads the expedientes of its own escritos (the world's is Obras's).
+    "archivo_expedientes": Rule(roles=ARCHIVO_READERS | SECRETARIA),
+    "archivo_expediente": Rule(
+        _expediente_numero, roles=ARCHIVO_READERS | SECRETARIA, hidden_from=AGUA
+    ),
+    "archivo_caratula": Rule(
+        _expediente_numero, roles=ARCHIVO_READERS | SECRETARIA, hidden_from=AGUA
+    ),
+    "archivo_fondo_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_fondo_editar": Rule(
+        lambda w: {"fondo_id": _archivo(w)["serie"].seccion.fondo_id},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.ARCHIVOS}),
+    ),
+    "archivo_seccion_nueva": Rule(methods=("GET", "POST"), roles=frozenset({Role.ARCHIVOS})),
+    "archivo_seccion_editar": Rule(
+        lambda w: {"seccion_id": _archivo(w)["serie"].seccion_id},
+        methods=("GET", "POST"),
+        roles=frozenset({Role.ARCHIVOS}),
+    ),
+    # The escrito's archive: classified by the oficialía and the archive, its paper placed by
+    # them and by the clerk who captured it.
+    "archivo_escrito": Rule(
+        _folio,
+        methods=("GET", "POST"),
+        roles=frozenset({Role.ARCHIVOS, Role.OFICIALIA, Role.VENTANILLA}),
+        hidden_from=frozenset({"ventanilla_otra"}),
+    ),
     "archivo_expediente_reclasificar": Rule(
         _expediente_numero, methods=("POST",), roles=frozenset({Role.ARCHIVOS, Role.OFICIALIA})
     ),
@@ -822,9 +850,7 @@ URLS: dict[str, Rule] = {
     ),
     # The email intake's review queue: every ventanilla clerk works the same mailbox.
     "correo_bandeja": Rule(roles=frozenset({Role.VENTANILLA})),
-    "correo_detalle": Rule(
-        _correo_pk, methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})
-    ),
+    "correo_detalle": Rule(_correo_pk, methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
     "correo_rechazar": Rule(_correo_pk, methods=("POST",), roles=frozenset({Role.VENTANILLA})),
     "correo_adjunto": Rule(_correo, roles=frozenset({Role.VENTANILLA})),
     "ventanilla_corregir": Rule(
@@ -1129,6 +1155,11 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("ventanilla_corregir", {"folio": w.escrito.folio}),
         ("archivo_serie_nueva", {}),
         ("archivo_serie_editar", {"serie_id": archivo["serie"].pk}),
+        ("archivo_fondo_nuevo", {}),
+        ("archivo_fondo_editar", {"fondo_id": archivo["serie"].seccion.fondo_id}),
+        ("archivo_seccion_nueva", {}),
+        ("archivo_seccion_editar", {"seccion_id": archivo["serie"].seccion_id}),
+        ("archivo_escrito", {"folio": w.escrito.folio}),
         ("archivo_expediente_reclasificar", {"numero": archivo["expediente"].numero}),
         ("archivo_expediente_cerrar", {"numero": archivo["expediente"].numero}),
         ("archivo_cajas", {}),

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from correspondencia.models import Adjunto, AdjuntoOrigin, EscritoState
+from correspondencia.signals import documento_emitido
 from correspondencia.transiciones import escrito_step, transicion_record
 from firmas.constancias import constancia_request
 from oficialia.acciones import ActionError
@@ -363,6 +364,12 @@ def _turno_answer(
         digest, folio = adjunto.sha256, escrito.folio
         transaction.on_commit(
             lambda: constancia_request(documento="respuesta", referencia=folio, sha256=digest)
+        )
+        escrito_id = escrito.pk
+        transaction.on_commit(
+            lambda: documento_emitido.send(
+                sender=Adjunto, escrito_id=escrito_id, documento="respuesta"
+            )
         )
     respuesta = Respuesta.objects.create(
         turno=turno,

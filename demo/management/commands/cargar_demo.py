@@ -39,7 +39,7 @@ from correspondencia.models import (
     TramiteRequisito,
 )
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
-from demo.archivo import load_instrumentos
+from demo.archivo import caja_de_captura, load_archivo, load_instrumentos
 from demo.efirma import PASSWORD as DEMO_EFIRMA_PASSWORD
 from demo.efirma import demo_efirma_create
 from firmas import confianza
@@ -673,6 +673,14 @@ class Command(BaseCommand):
                 RESPUESTA_SIN_FIRMA=True,
             ):
                 self.load_escritos(escritos, random.Random(semilla), start, now - FILA_WINDOW)
+            # After the escritos' lives and before the day's queue: what the archive did.
+            with time_machine.travel(now - FILA_WINDOW, tick=False):
+                archivo = load_archivo(now=timezone.localtime())
+            self.stdout.write(
+                f"Archivo: {archivo['cerrados']} expedientes cerrados, "
+                f"{archivo['legado']} expedientes en papel anteriores al sistema, una "
+                "transferencia primaria y una baja documental publicada."
+            )
         self.load_fila()
         if fresh:
             self.stdout.write(self.style.SUCCESS(f"{escritos} escritos de demostración cargados."))
@@ -961,7 +969,7 @@ class Command(BaseCommand):
                 ),
                 fojas=rng.randint(1, 8) if paper else None,
                 anexos=rng.randint(0, 3) if paper else None,
-                ubicacion_original=f"Archivo de trámite, caja {moment:%Y-%m}" if paper else "",
+                ubicacion_original=caja_de_captura(moment) if paper else "",
                 numero_oficio=oficio,
                 adjuntos=inspect_all([]),
             ),
