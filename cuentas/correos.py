@@ -145,8 +145,9 @@ def account_exists_email_send(*, cuenta_id: int) -> bool:
     return True
 
 
-def password_reset_email_send(*, to: str, subject: str, body: str) -> bool:
-    """Django's reset form made the message (its link holds a one-time token)."""
+def text_email_send(*, to: str, subject: str, body: str) -> bool:
+    """A message made when it was queued: Django's password reset (its link holds a one-time
+    token), or the ventanilla's reply to an email it rejected."""
     _send(to=to, subject=subject, body=body)
     return True
 
@@ -246,10 +247,11 @@ def arco_resolution_email_send(*, solicitud_id: int, address: str) -> bool:
 SENDERS = {
     CorreoKind.CONFIRMAR: verification_email_send,
     CorreoKind.YA_REGISTRADA: account_exists_email_send,
-    CorreoKind.CONTRASENA: password_reset_email_send,
+    CorreoKind.CONTRASENA: text_email_send,
     CorreoKind.CONFIRMAR_VINCULO: link_confirmation_email_send,
     CorreoKind.VINCULO: link_notice_email_send,
     CorreoKind.ARCO: arco_resolution_email_send,
+    CorreoKind.RESPUESTA_CORREO: text_email_send,
 }
 
 

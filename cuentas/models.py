@@ -234,6 +234,7 @@ class CorreoKind(models.TextChoices):
     CONFIRMAR_VINCULO = "confirmar_vinculo", "Confirmación para agregar un escrito"
     VINCULO = "vinculo", "Aviso de escrito agregado, reclamado o quitado"
     ARCO = "arco", "Respuesta a una solicitud ARCO"
+    RESPUESTA_CORREO = "respuesta_correo", "Respuesta a un correo recibido en la ventanilla"
 
 
 class CorreoCuenta(models.Model):

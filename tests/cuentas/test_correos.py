@@ -169,3 +169,37 @@ def test_an_email_no_longer_wanted_when_its_turn_comes_is_not_sent(smtp, setting
     assert account_emails_relay(now=_later(settings)) == 1
     assert smtp.mailbox.messages == []
     assert CorreoCuenta.objects.get().sent_at is not None  # handled: not relayed forever
+
+
+def test_the_ventanillas_reply_to_a_rejected_email_waits_for_the_mail_server(
+    smtp, settings, ventanilla_clerk
+):
+    """The clerk rejects a message received by email while the mail server is down: the page
+    answers (it was an error page: the reply was sent in the request, after commit), and the
+    reply to the sender goes out once the server is back."""
+    from interoperabilidad.models import Buzon, CorreoEntrante, CorreoState
+
+    buzon = Buzon.objects.create(clave="oficialia@example.com/INBOX")
+    now = timezone.now()
+    correo = CorreoEntrante.objects.create(
+        buzon=buzon, uidvalidity=1, uid=1, raw_sha256="0" * 64, remitente="rosa@example.com",
+        asunto="Oferta de seguros", recibido_en=now, leido_en=now,
+    )  # fmt: skip
+    clerk = Client()
+    clerk.force_login(ventanilla_clerk)
+    response = clerk.post(
+        reverse("correo_rechazar", args=[correo.pk]), {"motivo": "Es publicidad."}
+    )
+    assert response.status_code == 302
+    correo.refresh_from_db()
+    assert correo.state == CorreoState.RECHAZADO
+    queued = CorreoCuenta.objects.get(kind=CorreoKind.RESPUESTA_CORREO)
+    assert queued.sent_at is None and queued.attempts >= 1
+
+    smtp.start()
+    assert account_emails_relay(now=_later(settings)) == 1
+    assert account_emails_relay(now=_later(settings)) == 0
+    ((recipients, message),) = smtp.mailbox.messages
+    assert recipients == ["rosa@example.com"]
+    assert message["Subject"] == "Re: Oferta de seguros"
+    assert "Es publicidad." in _body(message)
