@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Trigram and full-text lookups of the staff search (busqueda); inert on SQLite.
+    "django.contrib.postgres",
     "simple_history",
     "oficialia",
     "demo",
@@ -116,6 +118,7 @@ INSTALLED_APPS = [
     "portal",
     "archivo",
     "interoperabilidad",
+    "busqueda",
     "ninja",
     "axes",
     "csp",

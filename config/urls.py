@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("correspondencia.urls")),
     path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
     path("", include("turnos.urls")),
+    path("", include("busqueda.urls")),
     path("", include("cuentas.urls")),
     path("", include("portal.urls")),  # /mi-cuenta/ (citizens), /datos-personales/ (ARCO)
     path("transparencia/", include("transparencia.urls")),

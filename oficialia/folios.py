@@ -6,6 +6,7 @@ because the slow work (hashing and storing files) happens before the transaction
 This module is the folio rule: its series and its format.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,3 +45,36 @@ def allocate_folio(*, series: str, moment: datetime) -> Folio:
     year = folio_year(moment)
     number = next_number(FolioCounter, "last_number", series=series, year=year)
     return Folio(series=series, year=year, number=number)
+
+
+@dataclass(frozen=True)
+class FolioParcial:
+    """A folio as people type it: `OP-2026-000123`, `2026-123`, `123`; what was left out is
+    None."""
+
+    series: str | None
+    year: int | None
+    number: int
+
+    def matches_suffix(self) -> str:
+        """The end every folio it names shares (`2026-000123`, `-000123`)."""
+        year = f"{self.year}-" if self.year is not None else "-"
+        return f"{year}{self.number:06d}"
+
+
+_FOLIO_PARCIAL = re.compile(r"^(?:([A-Za-z]{2})-?)?(?:(\d{4})-)?(\d{1,6})$")
+
+
+def parse_folio_parcial(text: str) -> FolioParcial | None:
+    """Read a whole or short folio; None when `text` is not one."""
+    found = _FOLIO_PARCIAL.match((text or "").strip())
+    if not found:
+        return None
+    series, year, number = found.groups()
+    if int(number) == 0:
+        return None
+    return FolioParcial(
+        series=series.upper() if series else None,
+        year=int(year) if year else None,
+        number=int(number),
+    )

@@ -102,6 +102,15 @@ def _heartbeat(proceso: str) -> dict:
     }
 
 
+# Optional functions an app reports on (OCR): on or off, never a reason to be degraded.
+FEATURES: dict = {}
+
+
+def feature_register(name: str, check) -> None:
+    """`check()` returns {"estado": "activo" | "desactivado", "detalle": ...}."""
+    FEATURES[name] = check
+
+
 def report() -> tuple[int, dict]:
     """(HTTP status, body) of the readiness check."""
     checks = {
@@ -115,7 +124,10 @@ def report() -> tuple[int, dict]:
     if checks["base_de_datos"]["estado"] != OK:
         return 503, {"estado": ERROR, "listo": False, "dependencias": checks}
     degraded = any(c["estado"] == ERROR for c in checks.values())
-    return 200, {"estado": DEGRADED if degraded else OK, "listo": True, "dependencias": checks}
+    body = {"estado": DEGRADED if degraded else OK, "listo": True, "dependencias": checks}
+    if FEATURES:
+        body["funciones"] = {name: check() for name, check in FEATURES.items()}
+    return 200, body
 
 
 # Heartbeats ------------------------------------------------------------------------------

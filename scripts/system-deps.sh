@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the system libraries Oficialía needs and installs only what is missing when it can
 # (root with apt-get); otherwise it names the missing packages in one message and stops.
-#   scripts/system-deps.sh run    WeasyPrint: Pango, HarfBuzz subsetting, fonts
+#   scripts/system-deps.sh run    WeasyPrint: Pango, HarfBuzz subsetting, fonts; tesseract (Spanish) for OCR
 #   scripts/system-deps.sh test   the above, plus Chromium, poppler and npm for the tests, and
 #                                 dovecot (an IMAP server) for the email intake's
 #
@@ -25,6 +25,9 @@ have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 # Without it WeasyPrint embeds whole fonts through a path about five times slower.
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
 { have_command fc-list && [[ ${fonts,,} == *dejavusans* ]]; } || missing+=(fonts-dejavu-core fontconfig)
+# OCR of scanned attachments (ocrmypdf drives tesseract); without them the product says OCR is off.
+have_command tesseract || missing+=(tesseract-ocr)
+compgen -G '/usr/share/tesseract-ocr/*/tessdata/spa.traineddata' >/dev/null || missing+=(tesseract-ocr-spa)
 if [ "$purpose" = test ]; then
   have_command chromium || [ -x /usr/bin/chromium ] || missing+=(chromium)
   have_command pdftoppm || missing+=(poppler-utils)

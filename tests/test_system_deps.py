@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "system-deps.sh"
 LIBRARIES = ("libpango-1.0.so.0", "libpangoft2-1.0.so.0", "libharfbuzz-subset.so.0")
-TOOLS = ("bash", "fc-list", "chromium", "pdftoppm", "npm", "id", "cat")
+TOOLS = ("bash", "fc-list", "chromium", "pdftoppm", "npm", "id", "cat", "tesseract")
 
 
 def _real(name: str) -> str | None:
@@ -118,3 +118,9 @@ def test_it_finds_ldconfig_outside_the_users_path(sandbox):
     result, apt_calls = sandbox("run", hide=("ldconfig",), uid=1000)
     assert result.returncode == 0, result.stderr
     assert apt_calls == []
+
+
+def test_the_ocr_engine_is_installed_when_missing(sandbox):
+    result, apt_calls = sandbox("run", hide=("tesseract",), uid=0)
+    assert result.returncode == 0, result.stderr
+    assert apt_calls[-1] == "install -y -qq --no-install-recommends tesseract-ocr"

@@ -31,12 +31,11 @@ def can_work_turno(user, turno) -> bool:
     return area_id is None or turno.area_id in (None, area_id)
 
 
-def escritos_visible_to(user):
-    """The escritos whose page (data and timeline) a staff user may open."""
+def escritos_visible_q(user) -> Q | None:
+    """The condition on Escrito of what a staff user may open; None when it is every escrito."""
     roles = roles_of(user)
-    escritos = Escrito.objects.all()
     if roles & {str(r) for r in SEE_ALL_ROLES}:
-        return escritos
+        return None
     visible = Q(pk__in=[])
     if str(Role.VENTANILLA) in roles:
         visible |= Q(captured_by=user)
@@ -46,4 +45,12 @@ def escritos_visible_to(user):
         visible |= Q(pk__in=Turno.objects.filter(turnos_scope(user)).values("escrito_id"))
     if str(Role.OPERATIVO) in roles:
         visible |= Q(turnos__tareas__assigned_to=user)
-    return escritos.filter(visible).distinct()
+    return visible
+
+
+def escritos_visible_to(user):
+    """The escritos whose page (data and timeline) a staff user may open."""
+    visible = escritos_visible_q(user)
+    if visible is None:
+        return Escrito.objects.all()
+    return Escrito.objects.filter(visible).distinct()

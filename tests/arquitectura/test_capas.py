@@ -15,6 +15,7 @@ LAYERS = [
     {"correspondencia"},
     {"turnos"},
     {"oficios", "notificaciones"},  # the signed answer; the acuse de notificación electrónica
+    {"busqueda"},  # the staff search over escritos, answers and attachments' text
     {"cuentas"},
     {"portal"},
     {"contraloria", "fila", "transparencia", "archivo", "interoperabilidad"},

@@ -16,12 +16,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # BEGIN; the petitioner and its history row; the folio (one UPDATE ... RETURNING); the escrito
 # and its history row; the attachments; the acuse; the transición; the bitácora's lock, head,
 # entry and end marker; COMMIT; then, after the commit, the archive reads the step and the
-# place of the paper original (none for an online filing).
-FILING_QUERIES = 16
+# place of the paper original (none for an online filing); the staff search writes the
+# escrito's search document (the escrito, its turnos, its attachments' texts, one upsert) and
+# queues the text of the attachment (find it, mark it pending), which runs eagerly in tests
+# (read it, store its text).
+FILING_QUERIES = 28
 # The filing's, plus the session, the twin check of the form and, run eagerly in tests, the
 # acuse task (lock and read the acuse, the calendar, its attachments, earlier acuses, save it,
-# its NOM-151 constancia) and the email task.
-FILING_VIEW_QUERIES = 29
+# its NOM-151 constancia) and the email task; and the search document and the look for
+# attachments to read (none here).
+FILING_VIEW_QUERIES = 36
 # The escrito with its trámite, destination and evaluación; the timeline; the turnos with
 # their answers; their prevenciones; and the new session row (exists?, BEGIN, INSERT, COMMIT).
 LOOKUP_QUERIES = 8

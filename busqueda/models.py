@@ -1,0 +1,94 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+from correspondencia.models import Adjunto, Escrito
+
+
+class DocumentoBusqueda(models.Model):
+    """What the staff search reads about one escrito, kept by `busqueda.indice` whenever the
+    escrito, its petitioner, its turnos, answers, prevenciones or attachments change.
+
+    A blocked petitioner's data (ARCO cancellation) is not here: `nombre` is empty and the
+    free texts have it masked, so no search can match it. On PostgreSQL a trigger keeps
+    `vector` (the `es_unaccent` text search configuration, weighted A to D) from the texts,
+    and GIN indexes serve it and the trigram searches of `nombre` and `folio`; on SQLite
+    `plano` (the folded texts) is searched with LIKE.
+    """
+
+    escrito = models.OneToOneField(
+        Escrito, on_delete=models.CASCADE, primary_key=True, related_name="busqueda"
+    )
+    folio = models.CharField(max_length=20)
+    nombre = models.TextField("nombre del peticionario (sin acentos)", blank=True)
+    titulo = models.TextField("asunto", blank=True)
+    cuerpo = models.TextField("texto del escrito", blank=True)
+    seguimiento = models.TextField("instrucciones, prevenciones y respuestas", blank=True)
+    adjuntos = models.TextField("texto de los anexos", blank=True)
+    plano = models.TextField("todo, sin acentos", blank=True)
+    vector = SearchVectorField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "documento de búsqueda"
+        verbose_name_plural = "documentos de búsqueda"
+
+    def __str__(self) -> str:
+        return self.folio
+
+
+class TextoState(models.TextChoices):
+    PENDIENTE = "pendiente", "Pendiente"
+    EXTRAIDO = "extraido", "Texto extraído"
+    OMITIDO = "omitido", "Sin extraer"
+    ERROR = "error", "Error"
+
+
+class TextoMethod(models.TextChoices):
+    CAPA = "capa_de_texto", "Texto del PDF"
+    OCR = "ocr", "Reconocimiento óptico (OCR)"
+
+
+class TextoAdjunto(models.Model):
+    """The text of one attachment, beside the original (which is never changed): read from
+    a PDF's text layer, or recognised by OCR from a scan. Feeds the staff search."""
+
+    adjunto = models.OneToOneField(
+        Adjunto, on_delete=models.CASCADE, primary_key=True, related_name="texto_extraido"
+    )
+    state = models.CharField(
+        "estado", max_length=10, choices=TextoState.choices, default=TextoState.PENDIENTE
+    )
+    method = models.CharField("método", max_length=15, choices=TextoMethod.choices, blank=True)
+    texto = models.TextField(blank=True)
+    motivo = models.CharField(max_length=250, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "texto de anexo"
+        verbose_name_plural = "textos de anexos"
+
+    def __str__(self) -> str:
+        return f"Texto de {self.adjunto_id}"
+
+
+class BusquedaGuardada(models.Model):
+    """A search a staff member keeps to run again: its words and filters as a query string."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="busquedas_guardadas"
+    )
+    nombre = models.CharField(max_length=80)
+    parametros = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = "búsqueda guardada"
+        verbose_name_plural = "búsquedas guardadas"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "nombre"], name="unique_busqueda_por_usuario")
+        ]
+
+    def __str__(self) -> str:
+        return self.nombre
