@@ -18,7 +18,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     OFICIALIA_VAR_DIR=/app/var \
     OFICIALIA_MEDIA_ROOT=/app/var/media
 
-# WeasyPrint's system libraries (the `run` list of scripts/system-deps.sh).
+# WeasyPrint's system libraries and tesseract with its Spanish data for the attachments' OCR
+# (the `run` list of scripts/system-deps.sh).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
@@ -26,6 +27,8 @@ RUN apt-get update \
         libharfbuzz-subset0 \
         fonts-dejavu-core \
         fontconfig \
+        tesseract-ocr \
+        tesseract-ocr-spa \
     && rm -rf /var/lib/apt/lists/*
 
 # A home of its own: gunicorn puts its control socket in ~/.gunicorn, fontconfig its cache.

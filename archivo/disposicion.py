@@ -3,8 +3,6 @@ goes to concentración (primary transfer), to the histórico (secondary) or to a
 documental, which is dictaminada, published, and only then carried out: the electronic
 documents are suppressed and the index keeps their SHA-256 as the record of what existed."""
 
-import csv
-import io
 import uuid
 from datetime import date
 
@@ -21,6 +19,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.archivos import delete_files
 from oficialia.contadores import next_number
+from oficialia.hojas import csv_text
 
 from . import vigencia
 from .models import (
@@ -139,12 +138,10 @@ def inventory_rows(expedientes, *, public: bool = False) -> list[dict]:
 
 
 def inventory_csv(rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in INVENTORY_COLUMNS])
-    for row in rows:
-        writer.writerow([row[key] for key, _ in INVENTORY_COLUMNS])
-    return buffer.getvalue()
+    return csv_text(
+        [label for _, label in INVENTORY_COLUMNS],
+        ([row[key] for key, _ in INVENTORY_COLUMNS] for row in rows),
+    )
 
 
 def _pdf(template: str, context: dict) -> bytes:

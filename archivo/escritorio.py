@@ -1,8 +1,6 @@
 """The desk's paper: the day's relación de documentos recibidos (to sign, and as CSV), the
 turnado slip that travels with the paper to each secretaría, and the «recibido» stickers."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -13,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from correspondencia.models import Channel, Escrito, Secretaria
+from oficialia.hojas import csv_text
 from turnos.models import Turno
 
 
@@ -108,12 +107,10 @@ def relacion_rows(escritos) -> list[dict]:
 
 
 def relacion_csv(rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([label for _, label in RELACION_COLUMNS])
-    for row in rows:
-        writer.writerow([row[key] for key, _ in RELACION_COLUMNS])
-    return buffer.getvalue()
+    return csv_text(
+        [label for _, label in RELACION_COLUMNS],
+        ([row[key] for key, _ in RELACION_COLUMNS] for row in rows),
+    )
 
 
 def _pdf(template: str, context: dict) -> bytes:

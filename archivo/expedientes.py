@@ -137,6 +137,66 @@ def escrito_index(*, escrito_id: int) -> int:
     return added
 
 
+def notificacion_index(*, notificacion_id: int) -> int:
+    """Add to the escrito's expediente the evidence of a notification to the petitioner: the
+    cédula as issued (signed by the institution), the cédula signed by whoever received it,
+    and the acuse de notificación electrónica once made. Returns how many were added."""
+    from notificaciones.models import NotificacionPeticionario
+
+    notificacion = (
+        NotificacionPeticionario.objects.select_related("escrito", "acuse_electronico")
+        .filter(pk=notificacion_id)
+        .first()
+    )
+    if notificacion is None:
+        return 0
+    expediente = expediente_of(notificacion.escrito_id)
+    if expediente is None:
+        return 0
+    folio, acto = notificacion.escrito.folio, notificacion.get_acto_display().lower()
+    found = []
+    if notificacion.cedula and notificacion.cedula_generada_en:
+        found.append((
+            f"{folio}: cédula de notificación ({acto})",
+            notificacion.cedula.name,
+            notificacion.cedula_generada_en,
+            f"cedula:{notificacion.pk}",
+            notificacion.cedula_sha256,
+        ))
+    if notificacion.escaneo:
+        found.append((
+            f"{folio}: cédula de notificación firmada de recibido ({acto})",
+            notificacion.escaneo.name,
+            notificacion.diligencia_en or notificacion.escaneo_subido_en,
+            f"cedula-firmada:{notificacion.pk}",
+            notificacion.escaneo_sha256,
+        ))
+    acuse = notificacion.acuse_electronico
+    if acuse is not None and acuse.pdf and acuse.generado_en:
+        found.append((
+            f"{folio}: acuse de notificación electrónica ({acto})",
+            acuse.pdf.name,
+            acuse.abierto_en,
+            f"acuse-notificacion:{acuse.pk}",
+            acuse.pdf_sha256,
+        ))
+    added = 0
+    for descripcion, archivo, fecha, origen, digest in found:
+        added += bool(
+            documento_add(
+                expediente_id=expediente.pk,
+                tipo=DocumentoTipo.NOTIFICACION,
+                descripcion=descripcion,
+                archivo=archivo,
+                fecha=timezone.localtime(fecha).date(),
+                fojas=1,
+                origen=origen,
+                sha256=digest or None,
+            )
+        )
+    return added
+
+
 @transaction.atomic
 def expediente_reclassify(*, expediente_id: int, serie: Serie, user, motivo: str) -> Expediente:
     """Move an open expediente to another serie, with the reason."""

@@ -213,6 +213,7 @@ class DocumentoTipo(models.TextChoices):
     ACUSE_SUSTITUIDO = "acuse_sustituido", "Acuse sustituido"
     PREVENCION = "prevencion", "Respuesta a prevención"
     RESPUESTA = "respuesta", "Oficio de respuesta"
+    NOTIFICACION = "notificacion", "Constancia de notificación"
     OTRO = "otro", "Otro documento"
 
 

@@ -1,4 +1,5 @@
-"""What the archive hears from the escrito's app: each step of an escrito's life."""
+"""What the archive hears from the apps below it: each step of an escrito's life, and each
+notification to the petitioner with its evidence."""
 
 import logging
 
@@ -6,9 +7,10 @@ from django.dispatch import receiver
 
 from correspondencia.models import Transicion
 from correspondencia.signals import transicion_registrada
+from notificaciones.signals import notificacion_registrada
 from oficialia.acciones import ActionError
 
-from .expedientes import escrito_classify, escrito_index
+from .expedientes import escrito_classify, escrito_index, notificacion_index
 from .originales import original_link_from_capture
 
 logger = logging.getLogger(__name__)
@@ -37,3 +39,14 @@ def _on_transicion(sender, transicion_id: int, **kwargs) -> None:
     except (ActionError, FileNotFoundError):
         # The step itself is committed; the expediente page shows what is missing.
         logger.exception("could not file escrito %s in its expediente", step["escrito_id"])
+
+
+@receiver(notificacion_registrada, dispatch_uid="archivo-notificacion")
+def _on_notificacion(sender, notificacion_id: int, escrito_id: int, **kwargs) -> None:
+    """A cédula was printed or scanned back, or a notification practiced: its evidence goes
+    into the escrito's expediente."""
+    try:
+        notificacion_index(notificacion_id=notificacion_id)
+    except (ActionError, FileNotFoundError):
+        logger.exception("could not file the notification %s of escrito %s",
+                         notificacion_id, escrito_id)

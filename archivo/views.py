@@ -133,7 +133,11 @@ def _expediente(numero: str) -> Expediente:
 
 @role_required(*READERS)
 def expediente_detalle(request: HttpRequest, numero: str) -> HttpResponse:
-    expediente = _expediente(numero)
+    return _expediente_page(request, _expediente(numero))
+
+
+def _expediente_page(request: HttpRequest, expediente, *, form=None, status: int = 200):
+    """The expediente's page; `form` is a reclassification that failed, with what was typed."""
     roles = _roles(request)
     return render(
         request,
@@ -150,10 +154,11 @@ def expediente_detalle(request: HttpRequest, numero: str) -> HttpResponse:
             "fallas": indice.verify(expediente),
             "fin_tramite": vigencia.fin_tramite(expediente),
             "fin_concentracion": vigencia.fin_concentracion(expediente),
-            "form": ReclasificarForm(),
+            "form": form or ReclasificarForm(),
             "puede_reclasificar": bool(roles & {Role.ARCHIVOS, Role.OFICIALIA}),
             "puede_cerrar": Role.ARCHIVOS in roles,
         },
+        status=status,
     )
 
 
@@ -163,8 +168,7 @@ def expediente_reclasificar(request: HttpRequest, numero: str) -> HttpResponse:
     expediente = _expediente(numero)
     form = ReclasificarForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Elija la serie nueva y escriba el motivo del cambio.")
-        return redirect("archivo_expediente", numero=numero)
+        return _expediente_page(request, expediente, form=form, status=400)
     try:
         expediente_reclassify(
             expediente_id=expediente.pk,
@@ -173,9 +177,9 @@ def expediente_reclasificar(request: HttpRequest, numero: str) -> HttpResponse:
             motivo=form.cleaned_data["motivo"],
         )
     except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Expediente reclasificado.")
+        form.add_error(None, str(exc))
+        return _expediente_page(request, _expediente(numero), form=form, status=409)
+    messages.success(request, "Expediente reclasificado.")
     return redirect("archivo_expediente", numero=numero)
 
 

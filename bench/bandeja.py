@@ -114,9 +114,12 @@ def copy_rows(model, fields: list[str], rows) -> int:
 
     opts = model._meta
     given = [opts.get_field(name) for name in fields]
-    filled, constants = [], []
+    filled, constants, per_row = [], [], []
     for f in opts.concrete_fields:
         if f in given or f.null:
+            continue
+        if f.unique and callable(f.default):
+            per_row.append(f)  # a random default (a public id): one for each row
             continue
         default = f.get_default()
         if default is None:
@@ -124,7 +127,7 @@ def copy_rows(model, fields: list[str], rows) -> int:
         filled.append(f)
         constants.append(f.get_db_prep_save(default, connection))
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in [*given, *filled])
+    columns = ", ".join(quote(f.column) for f in [*given, *filled, *per_row])
     extra = tuple(constants)
     count = 0
     with (
@@ -132,7 +135,8 @@ def copy_rows(model, fields: list[str], rows) -> int:
         cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy,
     ):
         for row in rows:
-            copy.write_row(row + extra)
+            fresh = tuple(f.get_db_prep_save(f.get_default(), connection) for f in per_row)
+            copy.write_row(row + extra + fresh)
             count += 1
     return count
 

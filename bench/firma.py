@@ -55,18 +55,18 @@ def main() -> None:
     services = Servicios(tsa_ca)
     ca_file = work / "tsa-ca.pem"
     ca_file.write_bytes(tsa_ca.certificate.public_bytes(serialization.Encoding.PEM))
-    settings.FIRMA_TSA_CA = str(ca_file)
+    settings.TSA_CA = str(ca_file)
     firma.institution_identity()  # the demo certificate, made once outside the timing
 
     def unsigned():
         acuse_render_pdf(acuse)
 
     def signed():
-        settings.FIRMA_TSA_URL = ""
+        settings.TSA_URL = ""
         firma.sign_pdf(acuse_render_pdf(acuse))
 
     def timestamped():
-        settings.FIRMA_TSA_URL = services.tsa_url
+        settings.TSA_URL = services.tsa_url
         firma.sign_pdf(acuse_render_pdf(acuse))
 
     kinds = {"sin firmar (piso)": unsigned, "firmado (PAdES + DSS)": signed,

@@ -497,7 +497,7 @@ def bench_acuse(per_round: int, rounds: int) -> list[Row]:
 
 
 COPY_SQL = (
-    "COPY (SELECT p.folio, p.year, p.received_at, p.channel, p.turnos, p.tramite_id,"
+    "COPY (SELECT p.public_id, p.year, p.received_at, p.channel, p.turnos, p.tramite_id,"
     " p.state, p.due_date, p.answered_at, p.sense, p.business_days, p.within_term"
     " FROM transparencia_escritopublico p ORDER BY p.escrito_id)"
     " TO STDOUT WITH (FORMAT csv, HEADER)"
@@ -620,6 +620,12 @@ def bandeja_child(turnos: int, per_round: int, rounds: int) -> None:
 
     call_command("migrate", verbosity=0, interactive=False)
     seeded = seed(turnos, 0)
+    from django.contrib.auth.models import Group
+
+    from oficialia.segundo_factor import EXEMPT_GROUP
+
+    # force_login knows no second factor: the titular signs in as the demo users do.
+    seeded.titular.groups.add(Group.objects.get_or_create(name=EXEMPT_GROUP)[0])
     client = Client()
     client.force_login(seeded.titular)
     open_count = sum(seeded.mine[s] for s in ("pendiente", "aceptado", "en_atencion", "prevencion"))

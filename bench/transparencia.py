@@ -220,8 +220,9 @@ def csv_child(limit: int | None, trace: bool) -> None:
         with connection.cursor() as cursor:
             start = time.perf_counter()
             with cursor.cursor.copy(
-                "COPY (SELECT p.folio, p.year, p.received_at, p.channel, p.turnos, p.tramite_id,"
-                " p.state, p.due_date, p.answered_at, p.sense, p.business_days, p.within_term"
+                "COPY (SELECT p.public_id, p.year, p.received_at, p.channel, p.turnos,"
+                " p.tramite_id, p.state, p.due_date, p.answered_at, p.sense, p.business_days,"
+                " p.within_term"
                 " FROM transparencia_escritopublico p ORDER BY p.escrito_id)"
                 " TO STDOUT WITH (FORMAT csv, HEADER)"
             ) as copy:

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from oficialia.replica import PRIMARY, replica_reads
 from oficialia.roles import SEE_ALL_ROLES, Role, has_role, role_required
 
 from .consulta import search
@@ -22,6 +23,9 @@ def _params(data) -> str:
     return urlencode([(k, data.get(k)) for k in FILTER_FIELDS if data.get(k)])
 
 
+# A search reads from the replica when one is configured (oficialia/replica.py); the empty
+# box does not.
+@replica_reads(when=lambda request: bool(_params(request.GET)))
 @role_required(*SEARCH_ROLES)
 def busqueda(request: HttpRequest) -> HttpResponse:
     """One search box for every desk: what the user may see, nothing else."""
@@ -47,7 +51,8 @@ def busqueda(request: HttpRequest) -> HttpResponse:
             "resultados": resultados,
             "params": params,
             "detail": detail,
-            "guardadas": BusquedaGuardada.objects.filter(user=request.user),
+            # From the primary: a search saved a moment ago is listed at once.
+            "guardadas": BusquedaGuardada.objects.using(PRIMARY).filter(user=request.user),
             "guardar_form": GuardarForm(),
             "ocr": ocr_status(),
         },

@@ -205,6 +205,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A PostgreSQL streaming replica (hot standby) of the same database: the statistics page, the
+# open data, the contraloría's reports and the staff search read from it (oficialia/replica.py),
+# unless it is more than OFICIALIA_REPLICA_MAX_LAG seconds behind; everything else, the primary.
+REPLICA_MAX_LAG = env_int("OFICIALIA_REPLICA_MAX_LAG", 30)
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env_str("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["oficialia.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two requests write together. A
     # transaction that reads and then writes must take the write lock when it begins
@@ -352,21 +364,20 @@ INSTITUTION_ADDRESS = env_str(
 )
 TRANSPARENCY_EMAIL = env_str("OFICIALIA_TRANSPARENCIA_CORREO", "transparencia@ayuntamiento.gob.mx")
 
-# RFC 3161 Time Stamping Authority for the bitácora's daily heads (oficialia.sello_tiempo);
-# empty: heads are published without a timestamp token.
-TSA_URL = env_str("OFICIALIA_TSA_URL")
-TSA_TIMEOUT = env_int("OFICIALIA_TSA_TIMEOUT", 10)
+# One RFC 3161 Time Stamping Authority for all the product stamps: the bitácora's daily heads
+# (oficialia.sello_tiempo) and the PAdES signatures of what it issues (oficialia.firma: with a
+# TSA, B-LTA; without, B-B with the validation data embedded). Empty: heads go without a token
+# and signatures without a trusted time. OFICIALIA_FIRMA_TSA_URL, _SEGUNDOS and _CA, the
+# names the signatures used before, are read when the new ones are unset.
+TSA_URL = env_str("OFICIALIA_TSA_URL") or env_str("OFICIALIA_FIRMA_TSA_URL")
+TSA_TIMEOUT = env_int("OFICIALIA_TSA_TIMEOUT", env_int("OFICIALIA_FIRMA_TSA_SEGUNDOS", 10))
+# The TSA's CA certificates (PEM), to check its timestamps and embed their chain.
+TSA_CA = env_str("OFICIALIA_TSA_CA") or env_str("OFICIALIA_FIRMA_TSA_CA")
 # e.firma (oficialia/firma.py, firmas/). The ayuntamiento signs every acuse it issues with the
 # PKCS#12 below; unset, with a demonstration certificate kept in FIRMA_DEMO_DIR (README).
 FIRMA_PKCS12 = env_str("OFICIALIA_FIRMA_PKCS12")
 FIRMA_PKCS12_PASSWORD = env_str("OFICIALIA_FIRMA_PKCS12_CLAVE")
 FIRMA_DEMO_DIR = VAR_DIR / "firma-demo"
-# An RFC 3161 time-stamping authority: with it, signatures are PAdES B-LTA; without, B-B with
-# the validation data embedded.
-FIRMA_TSA_URL = env_str("OFICIALIA_FIRMA_TSA_URL")
-FIRMA_TSA_TIMEOUT = env_int("OFICIALIA_FIRMA_TSA_SEGUNDOS", 10)
-# The TSA's CA certificates (PEM), to check its timestamps and embed their chain.
-FIRMA_TSA_CA = env_str("OFICIALIA_FIRMA_TSA_CA")
 # The SAT's certificates name no revocation service: the product asks this OCSP responder about
 # the certificates of citizens' signatures (and reads the CRLs the administración loads).
 FIRMA_OCSP_URL = env_str("OFICIALIA_FIRMA_OCSP_URL")
@@ -377,7 +388,8 @@ RESPUESTA_SIN_FIRMA = env_bool("OFICIALIA_RESPUESTA_SIN_FIRMA", False)
 NOM151_PROVEEDOR = env_str("OFICIALIA_NOM151_PROVEEDOR", "firmas.constancias.ProveedorLocal")
 NOM151_OPCIONES = env_str("OFICIALIA_NOM151_OPCIONES", "{}")
 
-# Article 8 term when the trámite sets none, in business days.
+# The response term when the trámite sets none, in business days: the state's procedure law
+# fixes it (Article 8 of the Constitution only says "breve término").
 DEFAULT_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_DIAS_HABILES", 10)
 # The state's ceiling for any response term (a trámite's, or a due date fixed by hand), in
 # business days. LFPA art. 17 caps the federal term at three months (about 60 business days);
@@ -398,6 +410,10 @@ PREVENTION_REMINDER_DAYS = env_int("OFICIALIA_PREVENCION_RECORDATORIO_DIAS_HABIL
 # Prórroga: once per turno, before the term ends, at most this share of the original term
 # (LFPA art. 31: "sin que dicha ampliación exceda en ningún caso de la mitad del plazo").
 EXTENSION_MAX_PERCENT = env_int("OFICIALIA_PRORROGA_MAXIMO_PORCENTAJE", 50)
+# Notification by estrados (a notice posted at the city hall and on its site) is allowed only
+# where the state's procedure law provides it (LFPA art. 37 model: when the address is unknown
+# or the person cannot be found). Off by default: electronic or personal notification.
+NOTIFICATION_ESTRADOS = env_bool("OFICIALIA_NOTIFICACION_ESTRADOS", False)
 # The Oficialía's own term to route what it received, in business days after the legal
 # filing date.
 ROUTING_TERM_BUSINESS_DAYS = env_int("OFICIALIA_PLAZO_TURNADO_DIAS_HABILES", 1)
@@ -572,6 +588,7 @@ IMAP_POLL_SECONDS = env_int("OFICIALIA_IMAP_CADA_S", 120)
 IMAP_TIMEOUT = env_int("OFICIALIA_IMAP_TIMEOUT_S", 30)
 
 SESSION_COOKIE_HTTPONLY = True
+SESSION_ENGINE = "oficialia.sesiones"  # Django's database sessions, created in one INSERT
 # A session lasts this long; expired ones are deleted by the daily retention task.
 SESSION_COOKIE_AGE = env_int("OFICIALIA_SESION_HORAS", 12) * 3600
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
@@ -648,3 +665,8 @@ LOGGING = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # /metrics (Prometheus): with a token, only a scraper that sends it ("Authorization: Bearer").
 METRICS_TOKEN = env_str("OFICIALIA_METRICAS_TOKEN")
+# Published cuts by person (type of petitioner, gender): a figure from 1 to this minus one is
+# withheld, and so is any figure that would give it back by subtraction (transparencia.reserva).
+TRANSPARENCIA_CIFRA_MINIMA = env_int("OFICIALIA_CIFRA_MINIMA", 5)
+if TRANSPARENCIA_CIFRA_MINIMA < 1:
+    raise ImproperlyConfigured("OFICIALIA_CIFRA_MINIMA must be 1 or more")

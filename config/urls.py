@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("interoperabilidad.urls")),
     path("", include("correspondencia.urls")),
+    path("", include("notificaciones.urls")),  # /por-notificar/: the ventanilla's queue
     path("", include("oficios.urls")),  # before turnos: /turnos/<id>/borrador/
     path("", include("turnos.urls")),
     path("", include("busqueda.urls")),

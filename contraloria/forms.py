@@ -4,6 +4,7 @@ from django import forms
 
 from correspondencia.models import Secretaria
 from oficialia.entrada import whole_number
+from oficialia.folios import parse_folio
 
 from .selectors import NO_USER, BitacoraFilters, FilterOptions
 
@@ -56,7 +57,8 @@ class BitacoraSearchForm(PeriodForm):
         self.fields["accion"].choices = [("", "Todas"), *options.actions]
 
     def clean_folio(self) -> str:
-        return self.cleaned_data["folio"].strip().upper()
+        typed = self.cleaned_data["folio"]
+        return parse_folio(typed) or typed.strip().upper()
 
     def filters(self) -> BitacoraFilters:
         data = self.cleaned_data

@@ -10,6 +10,7 @@ from correspondencia.forms import ConsultaForm, MultipleFileField
 from correspondencia.models import Secretaria
 from oficialia.adjuntos import inspect_all
 from oficialia.entrada import EMAIL_MAX_LENGTH
+from oficialia.folios import FolioSeries
 
 from .models import QuejaKind
 from .quejas_services import QuejaData
@@ -151,6 +152,8 @@ class QuejaForm(forms.Form):
 
 class QuejaConsultaForm(ConsultaForm):
     """Folio and access code, as on the escritos' lookup."""
+
+    folio_series = FolioSeries.QUEJA
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -131,15 +131,20 @@ def queja_detalle(request: HttpRequest, folio: str) -> HttpResponse:
     queja = _queja_or_404(folio)
     # The reporter's name and contact are personal data: opening them goes on record.
     bitacora.record(action=Accion.DATOS_VER, object_type="queja", object_ref=folio, folio=folio)
+    return _queja_page(request, queja)
+
+
+def _queja_page(request: HttpRequest, queja, *, bound=None, status: int = 200) -> HttpResponse:
+    """The queja's page; `bound` is (action, form) of a form that failed, shown again with
+    what was typed and each error by its field."""
+    forms = {"investigar_form": InvestigarForm(), "concluir_form": ConcluirForm()}
+    if bound is not None:
+        forms[f"{bound[0]}_form"] = bound[1]
     return render(
         request,
         "contraloria/quejas/detalle.html",
-        {
-            "queja": queja,
-            "escrito": selectors.named_escrito(queja),
-            "investigar_form": InvestigarForm(),
-            "concluir_form": ConcluirForm(),
-        },
+        {"queja": queja, "escrito": selectors.named_escrito(queja), **forms},
+        status=status,
     )
 
 
@@ -161,10 +166,7 @@ def queja_accion(request: HttpRequest, folio: str, action: str) -> HttpResponse:
     form_class, success = ACTIONS[action]
     form = form_class(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("contraloria_queja", folio=folio)
+        return _queja_page(request, queja, bound=(action, form), status=400)
     try:
         if action == "investigar":
             services.queja_investigate(
@@ -178,9 +180,11 @@ def queja_accion(request: HttpRequest, folio: str, action: str) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
     except ActionError as exc:
+        # The queja may be in another state now, where this form is not shown: the message
+        # says why, and the form keeps the text if it is.
         messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
+        return _queja_page(request, _queja_or_404(folio), bound=(action, form), status=409)
+    messages.success(request, success)
     return redirect("contraloria_queja", folio=folio)
 
 

@@ -20,9 +20,17 @@ from correspondencia.models import Secretaria
 from oficialia.acciones_bitacora import action_label
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import Bitacora
+from oficialia.replica import read_connection
 from oficialia.roles import Role
 from turnos.models import Evaluacion, Prevencion, Respuesta, Turno
-from turnos.plazos import Light, Thresholds, UnroutedLate, expired_preventions, unrouted_late
+from turnos.plazos import (
+    Light,
+    Thresholds,
+    UnroutedLate,
+    expired_preventions,
+    unnotified_answers_late,
+    unrouted_late,
+)
 
 PAGE_SIZE = 50
 # The search says how many entries match up to this many; past it, "more than".
@@ -241,7 +249,7 @@ def _distinct(column: str) -> list:
         )
         SELECT value FROM v WHERE value IS NOT NULL
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql)
         return [row[0] for row in cursor.fetchall()]
 
@@ -312,6 +320,8 @@ class OverdueReport:
     unrouted: list[UnroutedLate] = field(default_factory=list)
     # Prevenciones past the petitioner's deadline still waiting for the acuerdo.
     expired_preventions: list = field(default_factory=list)
+    # Answers written but not made known to the petitioner, whose term has run out.
+    unnotified_answers: list = field(default_factory=list)
 
     def with_lateness(self, turnos) -> list[Vencido]:
         return [Vencido(t, self.lateness.days(t.due_date)) for t in turnos]
@@ -359,18 +369,25 @@ def overdue_report(*, secretaria_id: int | None = None) -> OverdueReport:
             .select_related("turno__escrito", "turno__secretaria")
             .order_by("deadline", "pk")[:500]
         ),
+        unnotified_answers=list(
+            Respuesta.objects.filter(unnotified_answers_late(thresholds.today))
+            .select_related("turno__escrito", "turno__secretaria")
+            .order_by("turno__due_date", "pk")[:500]
+        ),
     )
 
 
 def overdue_count() -> int:
-    """Overdue turnos, escritos left unrouted past the Oficialía's term, and prevenciones
-    past the petitioner's deadline that still wait for their acuerdo."""
+    """Overdue turnos, escritos left unrouted past the Oficialía's term, prevenciones past
+    the petitioner's deadline that still wait for their acuerdo, and answers not notified
+    by their due date."""
     calendar = BusinessCalendar()
     thresholds = Thresholds.now(calendar)
     return (
         _overdue(thresholds).count()
         + len(unrouted_late(thresholds.today, calendar))
         + Prevencion.objects.filter(expired_preventions(thresholds.today)).count()
+        + Respuesta.objects.filter(unnotified_answers_late(thresholds.today)).count()
     )
 
 

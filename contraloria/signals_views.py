@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from oficialia import bitacora
 from oficialia.acciones_bitacora import Accion
+from oficialia.replica import replica_reads
 from oficialia.roles import Role, role_required
 
 from . import signals_selectors as selectors
@@ -39,6 +40,7 @@ def _default_period() -> selectors.Period:
     return selectors.Period.last_days(settings.SENAL_PERIODO_DIAS)
 
 
+@replica_reads
 @never_cache
 @role_required(Role.CONTRALORIA)
 def senales(request: HttpRequest) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from oficialia.entrada import whole_number
 from oficialia.models import BitacoraCabeza
+from oficialia.replica import replica_reads
 from oficialia.roles import Role, role_required
 
 from . import exports, selectors, services
@@ -33,6 +34,7 @@ def _entry_id(request: HttpRequest, name: str) -> int | None:
     return whole_number(request.GET.get(name, ""))
 
 
+@replica_reads
 @require_safe
 @role_required(Role.CONTRALORIA)
 def inicio(request: HttpRequest) -> HttpResponse:
@@ -47,6 +49,7 @@ def inicio(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @require_safe
 @role_required(Role.CONTRALORIA)
 def bitacora(request: HttpRequest) -> HttpResponse:
@@ -72,6 +75,7 @@ def bitacora(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @require_safe
 @role_required(Role.CONTRALORIA)
 def bitacora_csv(request: HttpRequest) -> HttpResponse:
@@ -99,6 +103,7 @@ def bitacora_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@replica_reads
 @require_safe
 @role_required(Role.CONTRALORIA)
 def vencidos(request: HttpRequest) -> HttpResponse:
@@ -121,6 +126,7 @@ def vencidos(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 @require_safe
 @role_required(Role.CONTRALORIA)
 def evaluaciones(request: HttpRequest) -> HttpResponse:

@@ -33,6 +33,8 @@ def acuse_context(acuse: Acuse) -> dict:
     url = verification_url(acuse)
     filed_on = BusinessCalendar().filing_date(escrito.received_at)
     return {
+        # The wording the acuse was first made with (Acuse.template_version).
+        "template_version": acuse.template_version,
         # The legal filing date the terms count from, stated beside the moment of reception.
         "filed_on": filed_on,
         "filed_later": filed_on != timezone.localtime(escrito.received_at).date(),

@@ -11,6 +11,7 @@ from stdnum.mx import rfc as stdnum_rfc
 
 from oficialia.adjuntos import ACCEPT, inspect_all
 from oficialia.entrada import EMAIL_MAX_LENGTH
+from oficialia.folios import FolioSeries, parse_folio
 
 from .models import Channel, Gender, PetitionerType, Secretaria, Tramite
 from .services import EscritoData, PetitionerData
@@ -360,8 +361,11 @@ class ConsultaForm(forms.Form):
         help_text="Está impreso en su acuse de recibo.",
     )
 
+    folio_series = FolioSeries.ESCRITO
+
     def clean_folio(self) -> str:
-        return "".join(self.cleaned_data["folio"].split()).upper()
+        typed = self.cleaned_data["folio"]
+        return parse_folio(typed, series=self.folio_series) or "".join(typed.split()).upper()
 
 
 class TramiteBusquedaForm(forms.Form):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -296,6 +298,12 @@ OPEN_ESCRITO_STATES = [
 
 class Escrito(ConcurrentTransitionMixin, models.Model):
     folio = models.CharField(max_length=20, unique=True)
+    # The escrito's name in the open data: random, so it says nothing of the folio, the
+    # date or the order of filing; stable, so a row can be followed from one download to
+    # the next. The folio is printed on the acuse and never published.
+    public_id = models.UUIDField(
+        "identificador público", default=uuid.uuid4, unique=True, editable=False
+    )
     year = models.PositiveSmallIntegerField(editable=False)
     number = models.PositiveIntegerField(editable=False)
     channel = models.CharField("medio de recepción", max_length=20, choices=Channel.choices)
@@ -500,6 +508,11 @@ class Adjunto(models.Model):
         return bool(self.firmas) and all(f["estado"] == "valida" for f in self.firmas)
 
 
+# 2: the closing line no longer attributes "nadie puede cobrarle" to Article 8 of the
+# Constitution, which says nothing of the kind.
+ACUSE_TEMPLATE_VERSION = 2
+
+
 class Acuse(models.Model):
     """The acuse de recibo of an escrito: made in the background after the filing commits.
 
@@ -509,6 +522,11 @@ class Acuse(models.Model):
     """
 
     escrito = models.OneToOneField(Escrito, on_delete=models.PROTECT, related_name="acuse")
+    # The wording of templates/correspondencia/acuse.html this acuse was made with: an acuse
+    # made again (its file lost) must come out as the petitioner holds it.
+    template_version = models.PositiveSmallIntegerField(
+        default=ACUSE_TEMPLATE_VERSION, editable=False
+    )
     verification_token = models.CharField(max_length=43, unique=True, editable=False)
     pdf = models.FileField(upload_to="acuses/", max_length=200, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)

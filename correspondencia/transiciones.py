@@ -12,15 +12,20 @@ from django.utils import timezone
 from oficialia import bitacora
 from oficialia.acciones import apply_transition, save_or_conflict
 from oficialia.acciones_bitacora import Accion
+from oficialia.suplencias import ausencia_label
 
 from .models import Escrito, Transicion
 from .signals import paso_publico_registrado, transicion_registrada
 
 
 def actor_label(user) -> str:
+    """Who did it, as the timeline names them; a suplente says for whom («Óscar Ruiz, por
+    ausencia de Olga Méndez»)."""
     if user is None:
         return "Ciudadano"
-    return user.get_full_name() or user.get_username()
+    name = user.get_full_name() or user.get_username()
+    ausencia = ausencia_label(user)
+    return f"{name}, {ausencia}"[:150] if ausencia else name
 
 
 def transicion_record(

@@ -1,4 +1,3 @@
-import csv
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.calendario import BusinessCalendar
 from oficialia.dias_inhabiles import year_calendar
+from oficialia.hojas import csv_text
 from oficialia.models import AcuerdoInhabil
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
@@ -235,23 +235,32 @@ def tramites_csv(request: HttpRequest) -> HttpResponse:
     catálogo de trámites y servicios, so other offices can match it to their own."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="catalogo-de-tramites.csv"'
-    response.write("\ufeff")  # spreadsheets read the accents right with a BOM
-    writer = csv.writer(response)
-    writer.writerow(
-        ["homoclave", "nombre", "secretaria", "plazo_dias_habiles", "costo", "fundamento", "url"]
+    rows = (
+        [
+            tramite.homoclave,
+            tramite.nombre,
+            tramite.secretaria.nombre,
+            tramite.plazo_dias_habiles,
+            tramite.costo_display,
+            tramite.fundamento,
+            settings.PUBLIC_BASE_URL + tramite.get_absolute_url(),
+        ]
+        for tramite in selectors.tramites_catalogo(query="", secretaria=None)
     )
-    for tramite in selectors.tramites_catalogo(query="", secretaria=None):
-        writer.writerow(
+    response.write(
+        csv_text(
             [
-                tramite.homoclave,
-                tramite.nombre,
-                tramite.secretaria.nombre,
-                tramite.plazo_dias_habiles,
-                tramite.costo_display,
-                tramite.fundamento,
-                settings.PUBLIC_BASE_URL + tramite.get_absolute_url(),
-            ]
+                "homoclave",
+                "nombre",
+                "secretaria",
+                "plazo_dias_habiles",
+                "costo",
+                "fundamento",
+                "url",
+            ],
+            rows,
         )
+    )
     return response
 
 

@@ -60,7 +60,9 @@ def petitioner_notify(*, transicion_id: int) -> bool:
         escrito = transicion.escrito
         if transicion.notified_at or not escrito.peticionario.email:
             return False
-        if not email_notice_wanted(escrito_id=escrito.pk, state=transicion.target):
+        if not email_notice_wanted(
+            escrito_id=escrito.pk, state=transicion.target, action=transicion.action
+        ):
             # The citizen's account switched this kind of notice off (it is still listed in
             # the account). Marked as handled, or the relay would queue it again forever.
             transicion.notified_at = timezone.now()

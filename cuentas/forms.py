@@ -9,7 +9,7 @@ from correspondencia.models import PetitionerType
 from oficialia.entrada import EMAIL_MAX_LENGTH
 
 from .correos import email_queue
-from .models import ArcoKind, CorreoKind, Cuenta, NoticeKind, Tratamiento
+from .models import OPTIONAL_NOTICE_KINDS, ArcoKind, CorreoKind, Cuenta, Tratamiento
 from .services import normalize_email
 
 User = get_user_model()
@@ -163,7 +163,8 @@ class DatosForm(forms.ModelForm):
 class AvisosForm(forms.Form):
     por_correo = forms.MultipleChoiceField(
         label="Avisarme por correo de",
-        choices=NoticeKind.choices,
+        # Only the optional ones: prevenciones, answers, acuerdos and prórrogas always go out.
+        choices=[(k.value, k.label) for k in OPTIONAL_NOTICE_KINDS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -13,12 +13,19 @@ from correspondencia.models import EscritoState
 
 
 class NoticeKind(models.TextChoices):
-    """The kinds of email notice a citizen may switch off, one per group of states."""
+    """The kinds of email notice, one per group of states. The acts the law requires to be
+    made known (REQUIRED_NOTICE_KINDS) are always sent; the citizen may switch off the rest."""
 
     AVANCE = "avance", "Avances: turnado, en atención, devuelto a la Oficialía"
-    PREVENCION = "prevencion", "Prevenciones: cuando le piden información (se envían siempre)"
+    PREVENCION = "prevencion", "Prevenciones: cuando le piden información"
     RESPUESTA = "respuesta", "Respuesta y conclusión"
     CIERRE = "cierre", "Cierre sin respuesta: rechazo, reorientación o desistimiento"
+
+
+# A prevención and an answer must reach the petitioner (LFPA arts. 17-A and 35; Const. art.
+# 8): their notices cannot be switched off.
+REQUIRED_NOTICE_KINDS = (NoticeKind.PREVENCION, NoticeKind.RESPUESTA)
+OPTIONAL_NOTICE_KINDS = tuple(k for k in NoticeKind if k not in REQUIRED_NOTICE_KINDS)
 
 
 NOTICE_KIND_OF_STATE = {
@@ -76,6 +83,8 @@ class Cuenta(models.Model):
         return self.verified_at is not None
 
     def wants_email(self, kind: str) -> bool:
+        if kind in REQUIRED_NOTICE_KINDS:
+            return True
         return getattr(self, f"notify_{kind}", True)
 
 

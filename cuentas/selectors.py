@@ -152,16 +152,22 @@ def notice_kind(state: str) -> str:
     return NOTICE_KIND_OF_STATE.get(state, NoticeKind.AVANCE)
 
 
-# Acts the law requires to be made known (a prevención and its acuerdo of no presentado):
-# their email goes out whatever the account's preferences say.
-LEGALLY_REQUIRED_STATES = {EscritoState.PREVENIDO, EscritoState.NO_PRESENTADO}
+# Acts the law requires to be made known (a prevención, its acuerdo of no presentado, the
+# answer, a prórroga): their email goes out whatever the account's preferences say.
+LEGALLY_REQUIRED_STATES = {
+    EscritoState.PREVENIDO,
+    EscritoState.NO_PRESENTADO,
+    EscritoState.RESPONDIDO,
+}
+# A prórroga leaves the escrito in its state: it is known by its step.
+LEGALLY_REQUIRED_STEPS = {"prorrogar"}
 
 
-def email_notice_wanted(*, escrito_id: int, state: str) -> bool:
+def email_notice_wanted(*, escrito_id: int, state: str, action: str = "") -> bool:
     """Whether the petitioner wants the email of this change of state: yes, unless the
     escrito is in an account that switched off this kind of notice, and always for the acts
     the law requires to be made known."""
-    if state in LEGALLY_REQUIRED_STATES:
+    if state in LEGALLY_REQUIRED_STATES or action in LEGALLY_REQUIRED_STEPS:
         return True
     cuenta = Cuenta.objects.filter(vinculos__escrito_id=escrito_id).first()
     return cuenta is None or cuenta.wants_email(notice_kind(state))

@@ -33,12 +33,13 @@ from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.avisos import staff_notify, users_with_roles
 from oficialia.colas import RETRY
-from oficialia.folios import FolioSeries, allocate_folio
+from oficialia.folios import FolioSeries, allocate_folio, parse_folio
 from oficialia.roles import Role, has_role
 
 from . import plazos_arco
 from .correos import email_queue
 from .models import (
+    REQUIRED_NOTICE_KINDS,
     ArcoChannel,
     ArcoKind,
     ArcoState,
@@ -180,12 +181,17 @@ def cuenta_notices_update(*, cuenta_id: int, email_kinds: set[str]) -> Cuenta:
     cuenta = _lock_cuenta(cuenta_id)
     fields = [f"notify_{kind}" for kind in NoticeKind.values]
     for kind in NoticeKind.values:
-        setattr(cuenta, f"notify_{kind}", kind in email_kinds)
+        # The legally required notices stay on whatever was posted.
+        setattr(cuenta, f"notify_{kind}", kind in email_kinds or kind in REQUIRED_NOTICE_KINDS)
     cuenta.save(update_fields=fields)
     _record(
         Accion.CUENTA_AVISOS,
         cuenta,
-        changes={"por_correo": sorted(k for k in NoticeKind.values if k in email_kinds)},
+        changes={
+            "por_correo": sorted(
+                k for k in NoticeKind.values if k in email_kinds or k in REQUIRED_NOTICE_KINDS
+            )
+        },
     )
     return cuenta
 
@@ -365,7 +371,7 @@ def escrito_link_at_desk(*, user, folio: str, email: str, reason: str) -> Escrit
     reason = reason.strip()
     if not reason:
         raise ActionError("Escriba cómo se identificó el peticionario.")
-    escrito = Escrito.objects.filter(folio=folio.strip().upper()).first()
+    escrito = Escrito.objects.filter(folio=parse_folio(folio) or folio.strip().upper()).first()
     cuenta = Cuenta.objects.filter(
         email=normalize_email(email), verified_at__isnull=False, cancelled_at__isnull=True
     ).first()
@@ -526,7 +532,7 @@ def arco_request_register(
         raise ActionError("Elija qué derecho ejerce.")
     if not titular_nombre.strip() or not titular_contacto.strip() or not detalle.strip():
         raise ActionError("Escriba el nombre del titular, dónde notificarle y qué pide.")
-    folios = sorted({f.strip().upper() for f in folios if f.strip()})
+    folios = sorted({parse_folio(f) or f.strip().upper() for f in folios if f.strip()})
     known = set(Escrito.objects.filter(folio__in=folios).values_list("folio", flat=True))
     if unknown := [f for f in folios if f not in known]:
         raise ActionError(f"No existen estos folios: {', '.join(unknown)}.")

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 
 from oficialia import bitacora, intentos
 from oficialia.acciones_bitacora import Accion
+from oficialia.folios import parse_folio
 from oficialia.roles import Role, role_required
 from oficialia.web import over_limit, rate_limited
 from turnos.services import ActionError
@@ -452,7 +453,8 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vinculos(request: HttpRequest) -> HttpResponse:
     """Find an escrito's link to an account by folio, and undo it with a reason."""
-    folio = request.GET.get("folio", "").strip().upper()
+    typed = request.GET.get("folio", "")
+    folio = parse_folio(typed) or typed.strip().upper()
     if request.method == "POST" and request.POST.get("accion") == "vincular":
         try:
             services.escrito_link_at_desk(
@@ -464,7 +466,7 @@ def vinculos(request: HttpRequest) -> HttpResponse:
         except ActionError as exc:
             messages.error(request, str(exc))
         else:
-            folio = request.POST["folio"].strip().upper()
+            folio = parse_folio(request.POST["folio"]) or request.POST["folio"].strip().upper()
             messages.success(request, f"El escrito {folio} quedó en la cuenta.")
             return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
     form = DesvincularForm(request.POST or None)

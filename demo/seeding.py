@@ -161,9 +161,12 @@ class _Writer:
             model.objects.bulk_create(objs, batch_size=1000)
             return len(objs)
         # Columns not given take their Django default ('' for a blank text field) or NULL.
-        extra_fields, extra_values = [], []
+        extra_fields, extra_values, per_row = [], [], []
         for f in opts.concrete_fields:
             if f in given or f.null or (f.primary_key and "id" not in fields):
+                continue
+            if f.unique and callable(f.default):
+                per_row.append(f)  # a random default (a public id): one for each row
                 continue
             default = f.get_default()
             if default is None:
@@ -171,7 +174,7 @@ class _Writer:
             extra_fields.append(f)
             extra_values.append(f.get_db_prep_save(default, connection))
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in [*given, *extra_fields])
+        columns = ", ".join(quote(f.column) for f in [*given, *extra_fields, *per_row])
         extra = tuple(extra_values)
         count = 0
         with (
@@ -179,7 +182,8 @@ class _Writer:
             cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row + extra)
+                fresh = tuple(f.get_db_prep_save(f.get_default(), connection) for f in per_row)
+                copy.write_row(row + extra + fresh)
                 count += 1
         return count
 

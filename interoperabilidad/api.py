@@ -202,7 +202,9 @@ class RespuestaOut(Schema):
     fecha: datetime
     sentido: str
     texto: str
-    en_plazo: bool
+    # Measured on the notification date; null while the answer waits to be notified.
+    en_plazo: bool | None
+    notificada: datetime | None
     oficio_url: str | None
 
 
@@ -434,6 +436,7 @@ def escrito_detalle(request, folio: str):
                     "sentido": r.sense,
                     "texto": r.texto,
                     "en_plazo": r.within_term,
+                    "notificada": r.notified_at,
                     "oficio_url": _url("escrito_documento", escrito.folio, r.oficio_id)
                     if r.oficio_id
                     else None,

@@ -7,11 +7,12 @@ class NotificacionesConfig(AppConfig):
     electrónica is made. Sits above turnos; the portal calls it."""
 
     name = "notificaciones"
-    verbose_name = "Notificaciones electrónicas"
+    verbose_name = "Notificaciones al peticionario"
 
     def ready(self) -> None:
         from correspondencia import verificacion
 
+        from . import practica  # noqa: F401  (its receiver records each act's notification)
         from .services import issued_lookup
 
         verificacion.lookup_register(issued_lookup)

@@ -21,7 +21,8 @@ from oficialia.colas import RETRY
 from oficialia.pdf import render_pdf
 from turnos.models import Prevencion, Respuesta
 
-from .models import AcuseNotificacion, Documento, Medio
+from .models import AcuseNotificacion, Documento, Medio, NotificacionPeticionario
+from .practica import announce, opening_complete
 
 logger = logging.getLogger(__name__)
 
@@ -42,14 +43,19 @@ def content_digest_of(
     return firma.sha256_hex("\n".join(parts).encode())
 
 
-def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> list[int]:
+def opened_record(
+    *, escrito, respuestas=(), prevenciones=(), medio: Medio, queue_pdf: bool = True
+) -> list[int]:
     """The petitioner sees these answers and prevenciones now: the first opening of each is
-    its electronic notification. Later openings change nothing. Returns the new records."""
+    its electronic notification. Later openings change nothing. Returns the new records.
+    Without `queue_pdf` the signed acuse is made when first asked for (the demo's history)."""
     created = []
     now = timezone.now()
     items = [(Documento.RESPUESTA, {"respuesta": r}) for r in respuestas]
     items += [(Documento.PREVENCION, {"prevencion": p}) for p in prevenciones]
     for documento, target in items:
+        if next(iter(target.values())).notified_at is not None:
+            continue  # already made known (in person, by estrados): opening it again is not
         if AcuseNotificacion.objects.filter(**target).exists():
             continue
         try:
@@ -73,10 +79,12 @@ def opened_record(*, escrito, respuestas=(), prevenciones=(), medio: Medio) -> l
                         "contenido_sha256": record.contenido_sha256,
                     },
                 )
+                opening_complete(acuse=record)
         except IntegrityError:
             continue  # a twin request recorded it first
         created.append(record.pk)
-        transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
+        if queue_pdf:
+            transaction.on_commit(lambda pk=record.pk: acuse_notificacion_queue(acuse_id=pk))
     return created
 
 
@@ -136,14 +144,28 @@ def acuse_notificacion_generate(*, acuse_id: int) -> AcuseNotificacion:
         transaction.on_commit(
             lambda: constancia_request(documento="notificacion", referencia=ref, sha256=digest)
         )
+        for notificacion in NotificacionPeticionario.objects.filter(acuse_electronico=acuse):
+            announce(notificacion, "acuse")
     return acuse
 
 
 def issued_lookup(sha256: str) -> Emitido | None:
-    """/verificar/ recognises an acuse de notificación by its bytes."""
+    """/verificar/ recognises an acuse de notificación or a cédula de notificación by its
+    bytes."""
     acuse = AcuseNotificacion.objects.select_related("escrito").filter(pdf_sha256=sha256).first()
     if acuse is None:
-        return None
+        cedula = (
+            NotificacionPeticionario.objects.select_related("escrito")
+            .filter(cedula_sha256=sha256)
+            .first()
+        )
+        if cedula is None:
+            return None
+        return Emitido(
+            f"Cédula de notificación ({cedula.get_acto_display().lower()})",
+            cedula.escrito.folio,
+            cedula.cedula_sha256,
+        )
     return Emitido(
         f"Acuse de notificación electrónica ({acuse.get_documento_display().lower()})",
         acuse.escrito.folio,

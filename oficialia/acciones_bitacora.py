@@ -15,6 +15,8 @@ class Accion(models.TextChoices):
     SESION_FALLIDA = "sesion.fallida", "Intento fallido de inicio de sesión"
     SESION_DESBLOQUEAR = "sesion.desbloquear", "Desbloqueó el acceso de una cuenta o dirección"
     USUARIO_ROLES = "usuario.roles", "Cambió los roles de un usuario"
+    SUPLENCIA_NOMBRAR = "suplencia.nombrar", "Nombró a su suplente por ausencia"
+    SUPLENCIA_TERMINAR = "suplencia.terminar", "Terminó antes una suplencia"
     # Catalogues (any model handed to oficialia.auditoria.audit_changes_of)
     CATALOGO_AGREGAR = "catalogo.agregar", "Agregó a un catálogo"
     CATALOGO_CAMBIAR = "catalogo.cambiar", "Cambió un catálogo"
@@ -32,7 +34,7 @@ class Accion(models.TextChoices):
     ESCRITO_REORIENTAR = "escrito.reorient", "Escrito reorientado"
     ESCRITO_ATENDER = "escrito.atender", "Escrito en atención"
     ESCRITO_PREVENIR = "escrito.prevenir", "Escrito prevenido"
-    ESCRITO_DESAHOGAR = "escrito.desahogar", "Prevención desahogada"
+    ESCRITO_DESAHOGAR = "escrito.desahogar", "Escrito: prevención desahogada"
     ESCRITO_RECORDAR_PREVENCION = "escrito.recordar_prevencion", "Recordatorio de prevención"
     ESCRITO_NO_PRESENTADO = "escrito.no_presentado", "Escrito tenido por no presentado"
     ESCRITO_PRORROGAR = "escrito.prorrogar", "Plazo de respuesta prorrogado"
@@ -52,9 +54,10 @@ class Accion(models.TextChoices):
     TURNO_ASIGNAR = "turno.asignar", "Tarea asignada"
     TURNO_AVANCE = "turno.avance", "Avance de una tarea"
     TURNO_PREVENIR = "turno.prevenir", "Prevención al peticionario"
-    TURNO_DESAHOGAR = "turno.desahogar", "Prevención desahogada"
+    TURNO_DESAHOGAR = "turno.desahogar", "Turno: prevención desahogada"
     TURNO_NO_PRESENTADO = "turno.no_presentado", "Turno tenido por no presentado (acuerdo)"
     TURNO_PRORROGAR = "turno.prorrogar", "Plazo prorrogado"
+    TURNO_NOTIFICADO = "turno.notificado", "Acto notificado al peticionario"
     TURNO_RESPONDER = "turno.responder", "Turno respondido"
     TURNO_DEVOLVER = "turno.devolver", "Turno devuelto (no competente)"
     TURNO_RECALCULAR = "turno.recalcular", "Fecha límite recalculada"
@@ -63,8 +66,16 @@ class Accion(models.TextChoices):
     RESPUESTA_BORRADOR = "respuesta.borrador", "Borrador de respuesta enviado a firma"
     RESPUESTA_DEVOLVER = "respuesta.devolver", "Borrador de respuesta devuelto con observaciones"
     RESPUESTA_FIRMAR = "respuesta.firmar", "Respuesta aprobada y firmada con e.firma"
+    PLANTILLA_GUARDAR = "plantilla.guardar", "Guardó una plantilla de respuesta"
     # Electronic notification: the petitioner opened an answer or a prevención
     NOTIFICACION_ELECTRONICA = "notificacion.electronica", "Notificación electrónica (acuse)"
+    # The legal notification of an act to the petitioner (prevención, answer, acuerdo, prórroga)
+    NOTIFICACION_CREAR = "notificacion.crear", "Notificación al peticionario por practicar"
+    NOTIFICACION_CANAL = "notificacion.canal", "Cambió el medio de una notificación"
+    NOTIFICACION_CEDULA = "notificacion.cedula", "Imprimió la cédula de notificación"
+    NOTIFICACION_DILIGENCIA = "notificacion.diligencia", "Registró la diligencia de notificación"
+    NOTIFICACION_ESCANEO = "notificacion.escaneo", "Subió la cédula de notificación firmada"
+    NOTIFICACION_PRACTICADA = "notificacion.practicada", "Notificación practicada"
     # Trust for electronic signatures
     FIRMA_AUTORIDAD = "firma.autoridad", "Instaló una autoridad certificadora de confianza"
     FIRMA_CRL = "firma.crl", "Cargó una lista de certificados revocados"
@@ -127,4 +138,4 @@ class Accion(models.TextChoices):
 
 def action_label(code: str) -> str:
     """The label of a recorded code; an unknown old code is shown as it was stored."""
-    return Accion(code).label if code in Accion.values else code
+    return Accion(code).label if code in Accion.values else f"Otra acción ({code})"

@@ -10,6 +10,19 @@ class OficialiaConfig(AppConfig):
 
         auditoria.connect()
 
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import m2m_changed
+
+        from . import replica, roles
+
+        m2m_changed.connect(
+            roles.forget_roles,
+            sender=get_user_model().groups.through,
+            dispatch_uid="oficialia-forget-roles",
+        )
+        if replica.configured():
+            replica.install()
+
         from django.conf import settings
         from PIL import Image
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from .colas import RETRY
 from .models import Notificacion
 from .roles import SECRETARIA_ROLES, Role
+from .text import shorten
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,27 @@ def staff_of_secretaria(secretaria_id: int, roles=SECRETARIA_ROLES):
 def staff_notify(users, texto: str, url: str = "") -> list[Notificacion]:
     """An in-app notification for each user, emailed after commit."""
     now = timezone.now()
+    # One notice per person and event, however many of the lists a person is on (the
+    # titular who is also the one who asked, the archivist who borrowed the expediente).
+    recipients = {user.pk: user for user in users}
+    # Whoever is away is replaced by their suplente, told on whose behalf.
+    from .suplencias import stand_ins
+
+    lines: dict[int, tuple] = {}
+    absent = stand_ins(list(recipients.values()))
+    for user in recipients.values():
+        suplencia = absent.get(user.pk)
+        if suplencia is None:
+            lines.setdefault(user.pk, (user, texto))
+        else:
+            who = suplencia.ausente.get_full_name() or suplencia.ausente.get_username()
+            lines[suplencia.suplente_id] = (
+                suplencia.suplente,
+                f"Por ausencia de {who}: {texto}",
+            )
     created = Notificacion.objects.bulk_create(
-        Notificacion(user=user, texto=texto[:300], url=url, created_at=now) for user in users
+        Notificacion(user=user, texto=shorten(line, 300), url=url, created_at=now)
+        for user, line in lines.values()
     )
     ids = [n.pk for n in created if n.pk]
     if ids:
@@ -68,7 +88,7 @@ def notifications_email(*, ids: list[int]) -> int:
             if notificacion.user.email:
                 link = settings.PUBLIC_BASE_URL + notificacion.url if notificacion.url else ""
                 send_mail(
-                    subject=f"Oficialía de Partes: {notificacion.texto[:80]}",
+                    subject=f"Oficialía de Partes: {shorten(notificacion.texto, 80)}",
                     message=f"{notificacion.texto}\n\n{link}\n",
                     from_email=None,
                     recipient_list=[notificacion.user.email],
@@ -108,6 +128,14 @@ def notifications_relay(*, now=None) -> int:
 @shared_task(name="oficialia.tasks.relay_staff_notifications", acks_late=True)
 def relay_staff_notifications() -> int:
     return notifications_relay()
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark `user`'s notices read: those of `ids`, or every unread one. Returns how many."""
+    unread = Notificacion.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=ids)
+    return unread.update(read_at=timezone.now())
 
 
 def unread_count(user) -> int:

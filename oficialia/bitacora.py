@@ -44,7 +44,7 @@ _UNSET = object()
 class _RequestContext:
     request: object
     ip: str | None
-    _actor_info: tuple[str, str] | None = None
+    _actor_info: tuple[str, str, str] | None = None
 
 
 _context: contextvars.ContextVar[_RequestContext | None] = contextvars.ContextVar(
@@ -87,16 +87,17 @@ def _request_user():
     return user if user is not None and user.is_authenticated else None
 
 
-def _actor_info(user) -> tuple[str, str]:
-    """(roles, secretaría) of a staff user, read once per request."""
+def _actor_info(user) -> tuple[str, str, str]:
+    """(roles, secretaría, «por ausencia de …») of a staff user, read once per request."""
     from .roles import roles_of
+    from .suplencias import ausencia_label
 
     ctx = _context.get()
     if ctx is not None and ctx._actor_info is not None and _request_user() == user:
         return ctx._actor_info
     perfil = getattr(user, "perfil", None)
     secretaria = perfil.secretaria.nombre if perfil and perfil.secretaria_id else ""
-    info = (", ".join(sorted(roles_of(user))), secretaria)
+    info = (", ".join(sorted(roles_of(user))), secretaria, ausencia_label(user))
     if ctx is not None and _request_user() == user:
         ctx._actor_info = info
     return info
@@ -160,9 +161,11 @@ def record(
     ctx = _context.get()
     if actor is _UNSET:
         actor = _request_user()
-    role = secretaria = ""
+    role = secretaria = ausencia = ""
     if actor is not None:
-        role, secretaria = _actor_info(actor)
+        role, secretaria, ausencia = _actor_info(actor)
+        if ausencia:
+            changes = {**(changes or {}), "suplencia": ausencia}
         label = actor.get_full_name() or actor.get_username()
     elif ctx is not None:
         label = f"Ciudadano ({folio})" if folio else "Ciudadano"

@@ -181,14 +181,47 @@ class Identidad:
         return self.chain[-1] if self.chain else self.certificate
 
     def signer(self):
-        from pyhanko.sign import signers
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-        return signers.SimpleSigner(
+        return _loaded_key_signer_class()(
+            private_key=self.private_key,
             signing_cert=_asn1_cert(self.certificate),
             signing_key=_asn1_key(self.private_key),
             cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in self.chain]),
         )
+
+
+@functools.cache
+def _loaded_key_signer_class():
+    """pyHanko's SimpleSigner parses the private key again (with OpenSSL's RSA key checks)
+    for every raw signature, twice per PDF (a trial signature sizes the reserved space): most
+    of an acuse's time. This one signs with the key already loaded; the signature (PKCS#1
+    v1.5, deterministic) is the same bytes."""
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+
+    class LoadedKeySigner(signers.SimpleSigner):
+        def __init__(self, *, private_key, **kwargs):
+            super().__init__(**kwargs)
+            self.loaded_key = private_key
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algorithm = mechanism.signature_algo
+            except ValueError:
+                algorithm = mechanism["algorithm"].native
+            key, digest = self.loaded_key, get_pyca_cryptography_hash(digest_algorithm)
+            if algorithm == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+                return key.sign(data, PKCS1v15(), digest)
+            if algorithm == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+                return key.sign(data, signature_algorithm=ECDSA(digest))
+            return super().sign_raw(data, digest_algorithm)
+
+    return LoadedKeySigner
 
 
 def identity_from_pkcs12(data: bytes, password: str, *, demo: bool = False) -> Identidad:
@@ -355,19 +388,19 @@ def institution_identity() -> Identidad:
 
 
 def _timestamper():
-    if not settings.FIRMA_TSA_URL:
+    if not settings.TSA_URL:
         return None
     from pyhanko.sign.timestamps import HTTPTimeStamper
 
-    return HTTPTimeStamper(settings.FIRMA_TSA_URL, timeout=settings.FIRMA_TSA_TIMEOUT)
+    return HTTPTimeStamper(settings.TSA_URL, timeout=settings.TSA_TIMEOUT)
 
 
 def tsa_roots() -> list[x509.Certificate]:
-    """The certificates that vouch for the TSA (OFICIALIA_FIRMA_TSA_CA, a PEM file): its
+    """The certificates that vouch for the TSA (OFICIALIA_TSA_CA, a PEM file): its
     timestamps are checked, and their chain embedded, as the signature's own."""
-    if not settings.FIRMA_TSA_CA:
+    if not settings.TSA_CA:
         return []
-    return x509.load_pem_x509_certificates(Path(settings.FIRMA_TSA_CA).read_bytes())
+    return x509.load_pem_x509_certificates(Path(settings.TSA_CA).read_bytes())
 
 
 def _validation_context(
@@ -447,7 +480,7 @@ def sign_pdf(
     timestamp: bool = True,
 ) -> bytes:
     """PAdES signature over the whole PDF, with the chain and its revocation data in the
-    document (DSS) so it verifies offline years later, and, when OFICIALIA_FIRMA_TSA_URL is
+    document (DSS) so it verifies offline years later, and, when OFICIALIA_TSA_URL is
     set, an RFC 3161 signature timestamp plus a document timestamp (PAdES B-LTA).
 
     Idempotent: a PDF this identity already signed comes back unchanged."""

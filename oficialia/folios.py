@@ -78,3 +78,17 @@ def parse_folio_parcial(text: str) -> FolioParcial | None:
         year=int(year) if year else None,
         number=int(number),
     )
+
+
+def parse_folio(text: str, *, series: str = FolioSeries.ESCRITO, today=None) -> str | None:
+    """The full folio a person meant when typing `text`: `OP-2026-000123`, `op-2026-123`,
+    `2026-123` or `123` (the current year's, of `series`). None when `text` is not a folio.
+
+    Staff type folios from paper, over the phone, from memory: every zero is not typed. Read
+    by parse_folio_parcial; this fills in what was left out.
+    """
+    parcial = parse_folio_parcial(text)
+    if parcial is None:
+        return None
+    year = parcial.year or (today or timezone.localdate()).year
+    return str(Folio(series=parcial.series or series, year=year, number=parcial.number))

@@ -255,3 +255,39 @@ class Latido(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proceso} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class Suplencia(models.Model):
+    """While `ausente` is away (from `desde` to `hasta`, both included), `suplente` receives
+    their notices and holds their roles; every act says «por ausencia de …». It ends by itself
+    after `hasta`, or earlier when `terminada_en` is set."""
+
+    ausente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suplencias_dadas"
+    )
+    suplente = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suplencias"
+    )
+    desde = models.DateField()
+    hasta = models.DateField()
+    motivo = models.CharField(max_length=250, blank=True)
+    creada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    creada_en = models.DateTimeField()
+    terminada_en = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-desde", "-pk"]
+        indexes = [models.Index(fields=["suplente", "hasta"], name="suplencia_suplente_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hasta__gte=models.F("desde")), name="suplencia_periodo"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(ausente=models.F("suplente")), name="suplencia_otra_persona"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suplente} por ausencia de {self.ausente} ({self.desde} a {self.hasta})"

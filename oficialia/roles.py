@@ -31,11 +31,45 @@ SECRETARIA_MEMBERS = (Role.TITULAR, Role.ENLACE, Role.OPERATIVO)
 SEE_ALL_ROLES = (Role.OFICIALIA, Role.CONTRALORIA, Role.ARCHIVOS)
 
 
+ROLES_ATTRIBUTE = "_oficialia_roles"
+
+
 def roles_of(user) -> set[str]:
     if not user.is_authenticated or not user.is_active:
         return set()
-    # Read on every request (not cached on the session) so a role taken away applies at once.
-    return set(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+    # Read once per request (not cached on the session) so a role taken away applies at
+    # once: the request's user object is new on every request, and a page asks several
+    # times (the permission check, the menu, the selectors). A suplente also holds, while
+    # the suplencia is in force, the secretaría roles of the person they stand in for
+    # (oficialia.suplencias): still one query.
+    roles = getattr(user, ROLES_ATTRIBUTE, None)
+    if roles is None:
+        from django.contrib.auth.models import Group
+        from django.db.models import Q
+        from django.utils import timezone
+
+        today = timezone.localdate()
+        standing_in = Q(
+            name__in=[str(r) for r in SECRETARIA_ROLES],
+            user__suplencias_dadas__suplente=user,
+            user__suplencias_dadas__desde__lte=today,
+            user__suplencias_dadas__hasta__gte=today,
+            user__suplencias_dadas__terminada_en__isnull=True,
+        )
+        roles = frozenset(
+            Group.objects.filter(name__in=Role.values)
+            .filter(Q(user=user) | standing_in)
+            .values_list("name", flat=True)
+            .distinct()
+        )
+        setattr(user, ROLES_ATTRIBUTE, roles)
+    return set(roles)
+
+
+def forget_roles(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """A user whose groups change in this process reads them again (m2m_changed)."""
+    if action.startswith("post_") and not reverse:
+        instance.__dict__.pop(ROLES_ATTRIBUTE, None)
 
 
 def has_role(user, *roles: Role) -> bool:

@@ -44,3 +44,15 @@ def mask_terms(text: str, terms: list[str]) -> str:
         return text
     pattern = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
     return re.sub(pattern, MASK, text, flags=re.IGNORECASE)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` in at most `limit` characters, cut at a word boundary with an ellipsis when it
+    is longer (an email subject, a notice line: never half a word)."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.«(-") + "…"

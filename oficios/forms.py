@@ -54,3 +54,30 @@ class FirmarForm(forms.Form):
                 else:
                     data[f"{name}_bytes"] = upload.read()
         return data
+
+
+class PlantillaForm(forms.Form):
+    nombre = forms.CharField(label="Nombre", max_length=120)
+    texto = forms.CharField(
+        label="Texto",
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Escriba las variables entre llaves, por ejemplo {folio} o {peticionario}.",
+    )
+    sense = forms.ChoiceField(
+        label="Sentido sugerido",
+        choices=[("", "— Ninguno —"), *Sense.choices],
+        required=False,
+    )
+    activa = forms.BooleanField(label="Disponible al redactar", required=False, initial=True)
+
+    def clean_texto(self):
+        from .plantillas import unknown_variables
+
+        texto = self.cleaned_data["texto"]
+        if unknown := unknown_variables(texto):
+            raise forms.ValidationError(
+                "Estas variables no existen: "
+                + ", ".join("{" + v + "}" for v in unknown)
+                + ". Use solo las de la lista."
+            )
+        return texto

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from correspondencia.models import Secretaria
 from turnos.models import Respuesta, Sense, Turno
 
 
@@ -57,3 +58,37 @@ class Borrador(models.Model):
 
     def __str__(self) -> str:
         return f"Borrador de respuesta · {self.turno}"
+
+    @property
+    def sentido(self) -> str:
+        return Sense.sentido(self.sense)
+
+
+class PlantillaRespuesta(models.Model):
+    """A secretaría's model answer: text with {variables} (see oficios.plantillas) that fills
+    the draft answer, and with it the oficio."""
+
+    secretaria = models.ForeignKey(
+        Secretaria, on_delete=models.PROTECT, related_name="plantillas_respuesta"
+    )
+    nombre = models.CharField(max_length=120)
+    texto = models.TextField()
+    sense = models.CharField("sentido sugerido", max_length=12, choices=Sense.choices, blank=True)
+    activa = models.BooleanField(default=True)
+    actualizada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    actualizada_en = models.DateTimeField()
+
+    class Meta:
+        ordering = ["nombre"]
+        verbose_name = "plantilla de respuesta"
+        verbose_name_plural = "plantillas de respuesta"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["secretaria", "nombre"], name="plantilla_nombre_por_secretaria"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nombre} · {self.secretaria}"

@@ -20,6 +20,7 @@ from oficialia.adjuntos import inspect
 from oficialia.avisos import staff_notify, staff_of_secretaria
 from oficialia.pdf import render_pdf
 from oficialia.roles import Role, has_role
+from oficialia.suplencias import ausencia_label
 from turnos.models import Sense, Turno, TurnoKind, TurnoState
 from turnos.permissions import can_work_turno
 from turnos.services import turno_answer
@@ -110,10 +111,10 @@ def borrador_return(*, borrador_id: int, user, observaciones: str) -> Borrador:
 
 
 def oficio_render_pdf(
-    borrador: Borrador, *, firmante: firma.Titular | None = None, at=None
+    borrador: Borrador, *, firmante: firma.Titular | None = None, at=None, ausencia: str = ""
 ) -> bytes:
     """The oficio as the petitioner receives it; without `firmante`, the draft the titular
-    reviews (marked as such)."""
+    reviews (marked as such). `ausencia` («por ausencia de …») when a suplente signs."""
 
     turno = borrador.turno
     html = render_to_string(
@@ -125,6 +126,7 @@ def oficio_render_pdf(
             "escrito": turno.escrito,
             "peticionario": turno.escrito.peticionario,
             "firmante": firmante,
+            "ausencia": ausencia,
             "fecha": timezone.localtime(at or timezone.now()),
             "verificar_url": settings.PUBLIC_BASE_URL + reverse("verificar_pdf"),
         },
@@ -170,7 +172,7 @@ def _sign_one(borrador_id: int, user, identity: firma.Identidad) -> Borrador:
     now = timezone.now()
     folio = borrador.turno.escrito.folio
     signed = firma.sign_pdf(
-        oficio_render_pdf(borrador, firmante=firmante, at=now),
+        oficio_render_pdf(borrador, firmante=firmante, at=now, ausencia=ausencia_label(user)),
         identity=identity,
         field_name="FirmaTitular",
         reason=f"Respuesta al escrito {folio}",

@@ -3,10 +3,12 @@
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
 
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito
 from notificaciones.models import Medio
+from notificaciones.practica import shown_complete
 from notificaciones.services import acuse_notificacion_generate, opened_record
 from oficialia.acciones import ActionError
 from oficialia.descargas import uploaded_file_response
@@ -14,6 +16,9 @@ from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
 from turnos.selectors import public_status
 from turnos.services import WITHDRAWABLE_STATES
+
+# The public steps whose act the page shows in full (an acuerdo de no presentado, a prórroga).
+STEPS_NOTIFIED_BY_THE_PAGE = {"no_presentado", "prorrogar"}
 
 # Folios opened through /consulta/ in this browser session (their acuse may be downloaded).
 CONSULTA_SESSION_KEY = "consulta_escritos"
@@ -35,8 +40,13 @@ def record_opening(context: dict, medio: Medio) -> None:
     """The page about to be shown makes its answers and open prevenciones known to the
     petitioner: the first time, that is their electronic notification."""
     status = context["status"]
-    opened_record(escrito=context["escrito"], respuestas=status.respuestas,
-                  prevenciones=status.open_prevenciones, medio=medio)
+    # Its acuerdos and prórrogas are on the page too: their electronic notification is now.
+    if any(step.action in STEPS_NOTIFIED_BY_THE_PAGE for step in context["timeline"]):
+        shown_complete(escrito=context["escrito"], medio=medio, at=timezone.now())
+    if opened_record(escrito=context["escrito"], respuestas=status.respuestas,
+                     prevenciones=status.open_prevenciones, medio=medio):
+        # Notified just now: the page shows the dates (and the prevención's deadline) it set.
+        context["status"] = public_status(context["escrito"])
 
 
 def unlocked_escrito(request: HttpRequest, folio: str) -> Escrito:

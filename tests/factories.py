@@ -104,3 +104,39 @@ def file_escrito(*, attachments: list | None = None, channel=Channel.EN_LINEA, *
         adjuntos=inspect_all(attachments or []),
     )
     return escrito_file(data=data, channel=channel, **kwargs)
+
+
+def notify_electronically(escrito) -> list[int]:
+    """The petitioner opens the escrito's page (as on /consulta/): its answers and open
+    prevenciones are notified electronically now."""
+    from notificaciones.models import Medio
+    from notificaciones.services import opened_record
+    from turnos.selectors import public_status
+
+    status = public_status(escrito)
+    return opened_record(
+        escrito=escrito,
+        respuestas=status.respuestas,
+        prevenciones=status.open_prevenciones,
+        medio=Medio.CONSULTA,
+    )
+
+
+def turno_prevent_notified(**kwargs):
+    """A prevención made and notified at once (the petitioner opened it in the same moment)."""
+    from turnos.services import turno_prevent
+
+    prevencion = turno_prevent(**kwargs)
+    notify_electronically(prevencion.turno.escrito)
+    prevencion.refresh_from_db()
+    return prevencion
+
+
+def turno_answer_notified(**kwargs):
+    """An answer written and notified at once."""
+    from turnos.services import turno_answer
+
+    respuesta = turno_answer(**kwargs)
+    notify_electronically(respuesta.turno.escrito)
+    respuesta.refresh_from_db()
+    return respuesta

@@ -5,11 +5,13 @@
 GROUP BY over the raw tables (reference.py), so both roads end in the very same figures.
 """
 
+from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from math import ceil
 
+from django.conf import settings
 from django.utils.safestring import SafeString
 
 from correspondencia.models import Channel, Gender, PetitionerType
@@ -39,11 +41,10 @@ DAYS_SHOWN = 90
 TOP_TRAMITES = 15
 TOP_MONTHS = 5
 
-# Small counts: a cut by gender or by type of petitioner of one secretaría in one month
-# below this is published as SUPPRESSED, so nobody can be singled out.
-SMALL_COUNT = 5
-SUPPRESSED = "< 5"
-SUPPRESSED_METRICS = frozenset({"genero", "tipo"})
+# A withheld figure of a cut by person (transparencia/reserva.py) reads as this, whether it
+# was small or withheld so that a small one cannot be computed back.
+SUPPRESSED = "reservado"
+SUPPRESSED_SHORT = "res."  # in the tables by month, which must fit a phone
 
 GENDER_LABELS = {
     Gender.MUJER: "Mujer",
@@ -70,12 +71,6 @@ SENSE_CSS = {
     Sense.PARCIAL: "c-late",
     Sense.INFORMATIVA: "c-pending",
 }
-
-
-def is_suppressed(metric: str, scope: int, month: int, n: int) -> bool:
-    """The rule of the issue, in one place: a cell of a cut by gender or type, of a single
-    secretaría and month, under SMALL_COUNT."""
-    return metric in SUPPRESSED_METRICS and scope != ALL_SCOPE and month != 0 and n < SMALL_COUNT
 
 
 def fmt(n: int) -> str:
@@ -120,6 +115,9 @@ class Datos:
     secretarias: dict[int, tuple[str, str]]  # id → (nombre, siglas)
     tramites: dict[int, str]  # id → nombre (at least the ones ranked)
     refreshed_at: datetime | None = None
+    # The withheld cells of the cuts by person of `scope`: (month, metric, key), month 0
+    # for the year (transparencia/reserva.py).
+    hidden: frozenset[tuple[int, str, str]] = frozenset()
 
     def month_key(self, metric: str, year: int | None = None) -> dict[tuple[int, str], int]:
         return self.cells.get((year or self.year, metric), {})
@@ -129,6 +127,11 @@ class Datos:
         for (_, key), n in self.month_key(metric, year).items():
             out[key] += n
         return out
+
+    def shown(self, metric: str, month: int, key: str, n: int, *, short: bool = False) -> str:
+        if (month, metric, key) in self.hidden:
+            return SUPPRESSED_SHORT if short else SUPPRESSED
+        return fmt(n)
 
     def by_month(self, metric: str, year: int | None = None) -> dict[int, int]:
         out: dict[int, int] = defaultdict(int)
@@ -245,7 +248,13 @@ def fig_per_month(d: Datos) -> Figure:
     rows = []
     for m in range(1, 13):
         now, before = first[m - 1], second[m - 1]
-        if now is None:
+        running = d.year == d.today.year and m == upto
+        if running:
+            # A month under way against the same days of the year before, not its whole.
+            last_day = min(d.today.day, monthrange(d.year - 1, m)[1])
+            same_days = _days_sum(d, d.year - 1, m, last_day)
+            change = _change(_days_sum(d, d.year, m, last_day), same_days).strip(" ()") or "—"
+        elif now is None:
             change = "—"
         elif before:
             change = f"{100 * (now - before) / before:+.1f}\u00a0%"
@@ -257,7 +266,13 @@ def fig_per_month(d: Datos) -> Figure:
     return Figure(
         "por-mes",
         f"Por mes: {d.year} contra {d.year - 1}",
-        "Cada mes junto al mismo mes del año anterior.",
+        "Cada mes junto al mismo mes del año anterior."
+        + (
+            f" El cambio de {MONTHS[upto - 1]}, en curso, compara del 1 al {d.today.day} de "
+            "ambos años."
+            if d.year == d.today.year
+            else ""
+        ),
         charts.paired_columns(
             [m[0].upper() for m in MONTHS_SHORT],
             first,
@@ -401,21 +416,46 @@ def fig_per_channel(d: Datos) -> Figure:
 
 
 def _month_cut(d: Datos, metric: str, categories: list[tuple[str, str]], caption: str) -> Table:
-    """Months by categories of one metric; small cells suppressed for a single secretaría."""
+    """Months by categories of one metric, the withheld cells withheld."""
     cells = d.month_key(metric)
     rows = []
     for m in range(1, _last_month(d) + 1):
         row = [MONTHS_SHORT[m - 1].capitalize()]  # short: the table must fit a phone
         for key, _ in categories:
-            n = cells.get((m, key), 0)
-            row.append(SUPPRESSED if is_suppressed(metric, d.scope, m, n) else fmt(n))
+            row.append(d.shown(metric, m, key, cells.get((m, key), 0), short=True))
         rows.append(row)
     return Table(caption, ["Mes", *[label for _, label in categories]], rows)
 
 
-def fig_gender(d: Datos) -> Figure:
-    counts = d.by_key("genero")
+def _person_bars(d: Datos, metric: str, categories: list[tuple[str, str]]) -> list[Bar]:
+    """A withheld figure has no bar: its length would tell it."""
+    counts = d.by_key(metric)
+    return [
+        Bar(label, 0, SUPPRESSED)
+        if (0, metric, k) in d.hidden
+        else Bar(label, counts.get(k, 0), fmt(counts.get(k, 0)))
+        for k, label in categories
+    ]
+
+
+def _person_rows(
+    d: Datos, metric: str, categories: list[tuple[str, str]], total_hidden: bool
+) -> list[list[str]]:
+    """The year's table of a cut by person: a withheld figure keeps its percentage too, and
+    when the total is withheld no percentage is shown (with the visible figures it would
+    give the total back)."""
+    counts = d.by_key(metric)
     total = sum(counts.values())
+    rows = []
+    for k, label in categories:
+        n = counts.get(k, 0)
+        hidden = (0, metric, k) in d.hidden
+        share = "—" if total_hidden else (SUPPRESSED if hidden else pct(n, total))
+        rows.append([label, d.shown(metric, 0, k, n), share])
+    return rows
+
+
+def fig_gender(d: Datos) -> Figure:
     categories = list(GENDER_LABELS.items())
     return Figure(
         "por-genero",
@@ -423,27 +463,24 @@ def fig_gender(d: Datos) -> Figure:
         "Escritos de personas físicas por género del peticionario (las personas morales y las "
         "dependencias no tienen género).",
         charts.bars(
-            [Bar(label, counts.get(k, 0), fmt(counts.get(k, 0))) for k, label in categories],
+            _person_bars(d, "genero", categories),
             label="Peticionarios por género; los datos están en la tabla",
         ),
         Table(
             f"Escritos de personas físicas por género, {d.year}",
             ["Género", "Escritos", "%"],
-            [
-                [label, fmt(counts.get(k, 0)), pct(counts.get(k, 0), total)]
-                for k, label in categories
-            ],
+            _person_rows(
+                d, "genero", categories, total_hidden=(0, "tipo", PetitionerType.FISICA) in d.hidden
+            ),
         ),
         extra_tables=[
             _month_cut(d, "genero", categories, f"Por mes y género, {d.year}"),
         ],
-        note=_suppression_note(d),
+        note=_suppression_note(d, "genero"),
     )
 
 
 def fig_type(d: Datos) -> Figure:
-    counts = d.by_key("tipo")
-    total = sum(counts.values())
     categories = [(t.value, t.label) for t in PetitionerType]
     short = [(t.value, TYPE_SHORT[t.value]) for t in PetitionerType]
     return Figure(
@@ -451,28 +488,28 @@ def fig_type(d: Datos) -> Figure:
         "Quién pide: personas, empresas y dependencias",
         "Escritos por tipo de peticionario.",
         charts.bars(
-            [Bar(label, counts.get(k, 0), fmt(counts.get(k, 0))) for k, label in categories],
+            _person_bars(d, "tipo", categories),
             label="Peticionarios por tipo; los datos están en la tabla",
         ),
         Table(
             f"Escritos por tipo de peticionario, {d.year}",
             ["Tipo", "Escritos", "%"],
-            [
-                [label, fmt(counts.get(k, 0)), pct(counts.get(k, 0), total)]
-                for k, label in categories
-            ],
+            _person_rows(d, "tipo", categories, total_hidden=False),
         ),
         extra_tables=[_month_cut(d, "tipo", short, f"Por mes y tipo, {d.year}")],
-        note=_suppression_note(d),
+        note=_suppression_note(d, "tipo"),
     )
 
 
-def _suppression_note(d: Datos) -> str:
-    if not d.scope:
+def _suppression_note(d: Datos, metric: str) -> str:
+    if not any(m == metric for _, m, _ in d.hidden):
         return ""
     return (
-        f"En la tabla por mes, las cifras menores de {SMALL_COUNT} se publican como "
-        f"“{SUPPRESSED}” para que nadie pueda ser identificado."
+        f"«{SUPPRESSED.capitalize()}» («{SUPPRESSED_SHORT}» en la tabla por mes): cifra que "
+        "no se publica para que nadie pueda ser "
+        f"identificado: las de 1 a {settings.TRANSPARENCIA_CIFRA_MINIMA - 1} escritos, y las "
+        "que permitirían calcularlas restando otras cifras publicadas (el total del mes o del "
+        "año, las demás secretarías)."
     )
 
 
@@ -560,7 +597,7 @@ def fig_article_8(d: Datos) -> Figure:
     total = sum(counts.values())
     return Figure(
         "articulo-8",
-        "Cumplimiento del artículo 8",
+        "Respuestas dentro del plazo",
         "Cada turno para atención: respondido dentro o fuera de su plazo en días hábiles, o "
         f"pendiente y, al {d.today:%d/%m/%Y}, todavía en plazo o ya vencido (los suspendidos "
         "por una prevención cuentan en plazo mientras el peticionario puede responder; si su "
@@ -570,7 +607,7 @@ def fig_article_8(d: Datos) -> Figure:
                 Bar(label, counts[key], f"{fmt(counts[key])} · {pct(counts[key], total)}", css)
                 for key, label, css in ARTICLE_8
             ],
-            label="Cumplimiento del artículo 8; los datos están en la tabla",
+            label="Respuestas dentro y fuera del plazo; los datos están en la tabla",
         ),
         Table(
             f"Turnos para atención por cumplimiento del plazo, escritos de {d.year}",
@@ -626,21 +663,56 @@ def fig_rating(d: Datos) -> Figure:
     )
 
 
+def _days_sum(d: Datos, year: int, month: int, last_day: int) -> int:
+    """Escritos received from the 1st to `last_day` of a month (read from the day counters)."""
+    cells = d.cells.get((year, "dia"), {})
+    return sum(n for (m, day), n in cells.items() if m == month and int(day[8:10]) <= last_day)
+
+
+def _change(now: int, before: int) -> str:
+    return f" ({100 * (now - before) / before:+.1f}\u00a0%)" if before else ""
+
+
+def _span(first_month: str, last_day: int, whole: bool) -> str:
+    if whole:
+        return f"{first_month} completo"
+    return f"el 1 de {first_month}" if last_day == 1 else f"del 1 al {last_day} de {first_month}"
+
+
+def month_kpi(d: Datos) -> Kpi:
+    """This month against the month before and the same month a year before, over the same
+    span of days: the 1st to today in the current month (a month under way is never set
+    against a whole one); whole months for a year gone by."""
+    month = _last_month(d)
+    whole = d.year != d.today.year
+    last_day = monthrange(d.year, month)[1] if whole else d.today.day
+    now = _days_sum(d, d.year, month, last_day)
+    py, pm = (d.year, month - 1) if month > 1 else (d.year - 1, 12)
+    prev_last = monthrange(py, pm)[1] if whole else min(last_day, monthrange(py, pm)[1])
+    before = _days_sum(d, py, pm, prev_last)
+    ago_last = min(last_day, monthrange(d.year - 1, month)[1])
+    year_ago = _days_sum(d, d.year - 1, month, ago_last)
+    name = MONTHS[month - 1]
+    label = _span(f"{name} de {d.year}", last_day, whole)
+    before_label = _span(f"{MONTHS[pm - 1]} de {py}", prev_last, whole)
+    ago_label = _span(f"{name} de {d.year - 1}", ago_last, whole)
+    return Kpi(
+        label[0].upper() + label[1:],
+        fmt(now),
+        f"{before_label[0].upper() + before_label[1:]}: {fmt(before)}{_change(now, before)}; "
+        f"{ago_label}: {fmt(year_ago)}{_change(now, year_ago)}",
+    )
+
+
 def kpis(d: Datos) -> list[Kpi]:
     per_month = d.by_month("mes")
-    last_year = d.by_month("mes", d.year - 1)
-    month = _last_month(d)
-    now, before = per_month.get(month, 0), last_year.get(month, 0)
-    compare = f"{MONTHS[month - 1]} de {d.year - 1}: {fmt(before)}"
-    if before:
-        compare += f" ({100 * (now - before) / before:+.1f}\u00a0%)"
     histogram = _histogram(d.by_key("dias"))
     median = percentile(histogram, 0.5)
     a8 = article_8(d)
     answered = a8["en_plazo"] + a8["fuera_de_plazo"]
     return [
         Kpi(f"Escritos recibidos en {d.year}", fmt(sum(per_month.values()))),
-        Kpi(f"En {MONTHS[month - 1]} de {d.year}", fmt(now), compare),
+        month_kpi(d),
         Kpi(
             "Respondidos en plazo",
             pct(a8["en_plazo"], answered),

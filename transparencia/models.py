@@ -44,7 +44,8 @@ class EscritoPublico(models.Model):
     escrito = models.OneToOneField(
         Escrito, primary_key=True, on_delete=models.PROTECT, related_name="+"
     )
-    folio = models.CharField(max_length=20)
+    # Escrito.public_id: the open data never carries the folio.
+    public_id = models.UUIDField()
     year = models.PositiveSmallIntegerField()
     received_at = models.DateTimeField()
     channel = models.CharField(max_length=20)
@@ -72,7 +73,7 @@ class EscritoPublico(models.Model):
         indexes = [models.Index(fields=["year", "escrito"], name="escritopublico_year_idx")]
 
     def __str__(self) -> str:
-        return self.folio
+        return str(self.public_id)
 
 
 class SummaryCell(models.Model):

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from correspondencia.models import Channel, EscritoState, PetitionerType
-from oficialia.hojas import safe_cell
+from oficialia.hojas import BOM, safe_cell
+from oficialia.replica import read_alias
 from turnos.models import Sense
 
-from .figures import GENDER_LABELS, SUPPRESSED, is_suppressed
+from .figures import GENDER_LABELS, SUPPRESSED
 from .models import ALL_SCOPE
-from .selectors import Catalogues, monthly_cells, public_escritos, public_escritos_copy
+from .selectors import Catalogues, monthly_cells, public_escritos, public_escritos_copy, withheld
 from .services import LATE, ON_TIME
 
 ROWS_PER_CHUNK = 500  # rows joined into one piece of the streamed response
@@ -43,9 +44,10 @@ def _codes(choices) -> str:
 
 ESCRITOS_COLUMNS = [
     Column(
-        "folio",
-        "texto",
-        "Folio del escrito, OP-AAAA-NNNNNN. Sin el código de acceso no permite consultar nada.",
+        "id_publico",
+        "texto (UUID)",
+        "Identificador público del escrito: al azar, el mismo en cada descarga. No es el "
+        "folio ni se deduce de él; el folio solo lo conoce el peticionario.",
     ),
     Column("anio", "entero", "Año de recepción (hora de la Ciudad de México)."),
     Column("fecha_recepcion", "fecha (AAAA-MM-DD)", "Día en que se recibió."),
@@ -108,9 +110,12 @@ MONTHLY_COLUMNS = [
     ),
     Column(
         "valor",
-        "entero o «< 5»",
-        f"Cuántos. Por género o tipo de una sola secretaría en un "
-        f"mes, las cifras menores de 5 se publican como «{SUPPRESSED}».",
+        f"entero o «{SUPPRESSED}»",
+        f"Cuántos. Por tipo de peticionario y por género, «{SUPPRESSED}» es una cifra que no "
+        "se publica para que nadie pueda ser identificado: las menores que el mínimo "
+        "(OFICIALIA_CIFRA_MINIMA, 5 si no se cambia) y las que permitirían calcularlas "
+        "restando otras cifras publicadas (el total del mes o del año, las demás secretarías). "
+        "Son las mismas que en la página de estadísticas.",
     ),
 ]
 
@@ -137,7 +142,7 @@ def _day(value) -> str | None:
 def escrito_record(row: tuple, cat: Catalogues) -> dict:
     """One EscritoPublico row (selectors.public_escritos) as the open data publishes it."""
     (
-        folio,
+        public_id,
         year,
         received_at,
         channel,
@@ -151,7 +156,7 @@ def escrito_record(row: tuple, cat: Catalogues) -> dict:
         within,
     ) = row
     return {
-        "folio": folio,
+        "id_publico": str(public_id),
         "anio": year,
         "fecha_recepcion": _day(received_at),
         "medio": channel,
@@ -186,7 +191,7 @@ class _Echo:
 
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield writer.writerow(header)
+    yield BOM + writer.writerow(header)
     for chunk in _batched(rows):
         yield "".join(writer.writerow([_csv_value(v) for v in row]) for row in chunk)
 
@@ -196,7 +201,7 @@ def in_one_transaction(pieces: Iterable[str]) -> Iterator[str]:
     cursor WITH HOLD, which PostgreSQL fills with every row before it sends the first (about
     a second for a million escritos); inside, rows flow as they are read. A client that hangs
     up closes the generator, which rolls the read-only transaction back."""
-    with transaction.atomic():
+    with transaction.atomic(using=read_alias()):
         yield from pieces
 
 
@@ -221,13 +226,27 @@ def escritos_csv(cat: Catalogues, *, year: int | None = None) -> Iterator[str | 
     """escritos.csv, piece by piece. On PostgreSQL, when no catalogue name needs more than
     being written (no formula to neutralise, no line break), COPY writes the file: about
     ten times faster than building each row in Python. Otherwise, and on other databases,
-    the rows are built as for the JSON. Both give the same bytes (tests/transparencia)."""
+    the rows are built as for the JSON. Both give the same bytes (tests/transparencia),
+    the BOM first (oficialia.hojas.BOM)."""
     names = [*cat.secretarias.values(), *cat.tramites.values()]
     plain = all(_csv_value(n) == n and "\n" not in n and "\r" not in n for n in names)
     if connection.vendor == "postgresql" and plain:
-        return (piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year))
+        return _bom_first(
+            piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year)
+        )
     header = [c.name for c in ESCRITOS_COLUMNS]
     return csv_stream(header, escritos_rows(cat, year=year))
+
+
+def _bom_first(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """The BOM travels with the first rows, not ahead of them: the first byte a client gets
+    still means the rows are coming (bench/rapido.py measures it)."""
+    first = True
+    for piece in pieces:
+        yield BOM.encode() + piece if first else piece
+        first = False
+    if first:
+        yield BOM.encode()
 
 
 def escritos_rows(cat: Catalogues, *, year: int | None = None) -> Iterator[list]:
@@ -242,13 +261,19 @@ def escritos_records(cat: Catalogues, *, year: int | None = None) -> Iterator[di
         yield escrito_record(row, cat)
 
 
-def monthly_records(siglas: dict[int, tuple[str, str]]) -> Iterator[dict]:
-    """The monthly aggregates, small counts suppressed (figures.is_suppressed)."""
+def monthly_records(
+    siglas: dict[int, tuple[str, str]], *, generation: int | None = None
+) -> Iterator[dict]:
+    """The monthly aggregates, the withheld cells of the cuts by person withheld
+    (selectors.withheld: the same as on the page)."""
+    hidden: dict[int, frozenset] = {}
 
     def group(cell):
         return cell[:3]
 
     for (year, month, scope), cells in itertools.groupby(monthly_cells(), key=group):
+        if year not in hidden:
+            hidden = {year: withheld(year, generation=generation)}
         found: dict[str, dict[str, int]] = {}
         for *_, metric, key, n in cells:
             found.setdefault(metric, {})[key] = n
@@ -270,5 +295,5 @@ def monthly_records(siglas: dict[int, tuple[str, str]]) -> Iterator[dict]:
                     "secretaria": name,
                     "indicador": indicator,
                     "categoria": key,
-                    "valor": SUPPRESSED if is_suppressed(metric, scope, month, n) else n,
+                    "valor": SUPPRESSED if (scope, month, metric, key) in hidden[year] else n,
                 }

@@ -19,6 +19,7 @@ from turnos.models import OPEN_TURNO_STATES, TurnoKind, TurnoState
 
 from .figures import Datos
 from .models import ALL_SCOPE
+from .reserva import withheld
 from .services import (
     GENDERS,
     LATE,
@@ -147,7 +148,9 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
             f"""
             SELECT t.secretaria_id, extract(month FROM {local})::int AS m, r.sense,
                    ca.n - cr.n AS days, r.within_term,
-                   CASE WHEN r.id IS NOT NULL THEN NULL
+                   CASE WHEN r.id IS NOT NULL AND r.within_term IS NULL
+                          THEN coalesce(t.due_date::text, '{NO_DUE_DATE}')
+                        WHEN r.id IS NOT NULL THEN NULL
                         WHEN e.state NOT IN ({open_escritos})
                           OR t.state NOT IN ({open_turnos}) THEN NULL
                         WHEN t.state = '{TurnoState.PREVENCION}' THEN coalesce(
@@ -177,7 +180,10 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
                 if mine:
                     cells[(year, "sentido")][(0, sense)] += n
                     cells[(year, "dias")][(0, str(days))] += n
-                    cells[(year, "plazo")][(m, ON_TIME if within else LATE)] += n
+                    if within is not None:
+                        cells[(year, "plazo")][(m, ON_TIME if within else LATE)] += n
+                    elif pending is not None:
+                        cells[(year, "pendiente")][(0, pending)] += n
             elif pending is not None and mine:
                 cells[(year, "pendiente")][(0, pending)] += n
 
@@ -206,6 +212,9 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
             per_secretaria[(secretaria, "calificacion")][str(score)] += n
     for key, n in per_secretaria.get((scope, "calificacion"), {}).items():
         cells[(year, "calificacion")][(0, key)] += n
+    hidden = withheld(
+        person_counts_by_group_by(year), min_count=settings.TRANSPARENCIA_CIFRA_MINIMA
+    )
     tramite_ids = [int(k) for (_, k) in cells.get((year, "tramite"), {}) if k]
     return Datos(
         year=year,
@@ -219,4 +228,43 @@ def datos_by_group_by(*, year: int, scope: int, today: date) -> Datos:
             s: (n, sig) for s, n, sig in Secretaria.objects.values_list("pk", "nombre", "siglas")
         },
         tramites=dict(Tramite.objects.filter(pk__in=tramite_ids).values_list("pk", "nombre")),
+        hidden=frozenset((m, metric, k) for s, m, metric, k in hidden if s == scope),
     )
+
+
+def person_counts_by_group_by(year: int) -> dict:
+    """The monthly escritos, by type and by gender, of every scope of `year`: what
+    selectors.person_counts reads from the counters, from the raw tables."""
+    tz = settings.TIME_ZONE
+    local = f"(e.received_at AT TIME ZONE '{tz}')"
+    attention = f"t.kind = '{TurnoKind.ATENCION}' AND t.state <> '{TurnoState.DEVUELTO}'"
+    genders = ", ".join(f"'{g}'" for g in GENDERS)
+    out: dict = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT x.scope, extract(month FROM {local})::int, p.tipo,
+                   CASE WHEN p.tipo <> 'fisica' THEN NULL
+                        WHEN p.bloqueado_at IS NULL AND p.genero IN ({genders}) THEN p.genero
+                        ELSE '{NOT_SPECIFIED}' END,
+                   count(*)
+            FROM (
+                SELECT e.id, {ALL_SCOPE} AS scope FROM correspondencia_escrito e
+                WHERE e.received_at >= %s AND e.received_at < %s
+                UNION
+                SELECT t.escrito_id, t.secretaria_id FROM turnos_turno t
+                JOIN correspondencia_escrito e ON e.id = t.escrito_id
+                WHERE {attention} AND e.received_at >= %s AND e.received_at < %s
+            ) x
+            JOIN correspondencia_escrito e ON e.id = x.id
+            JOIN correspondencia_peticionario p ON p.id = e.peticionario_id
+            GROUP BY 1, 2, 3, 4
+            """,
+            [_start(year), _start(year + 1)] * 2,
+        )
+        for scope, month, tipo, genero, n in cursor:
+            out[(scope, month, "mes", "")] += n
+            out[(scope, month, "tipo", tipo)] += n
+            if genero is not None:
+                out[(scope, month, "genero", genero)] += n
+    return dict(out)

@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from correspondencia.models import Secretaria, Tramite
+from oficialia.replica import read_alias
 
+from . import reserva
 from .figures import Datos, Estadisticas, Figure, build_figures
 from .models import ALL_SCOPE, EscritoPublico, SummaryCell, Watermark
 from .services import FIGURES_VERSION
@@ -43,8 +46,31 @@ def secretarias_for_filter() -> list[Secretaria]:
     return list(Secretaria.objects.filter(activa=True).order_by("nombre"))
 
 
-def datos_read(*, year: int, scope: int, today: date, refreshed_at=None) -> Datos:
-    """The counters of one page, in four small queries."""
+def person_counts(year: int) -> dict[reserva.Key, int]:
+    """The monthly counters the cuts by person are made of, of every scope of `year`."""
+    rows = SummaryCell.objects.filter(
+        year=year, month__gt=0, metric__in=("mes", *reserva.PERSON_METRICS)
+    ).values_list("scope", "month", "metric", "key", "n")
+    return {(s, m, metric, key): n for s, m, metric, key, n in rows}
+
+
+def withheld(year: int, *, generation: int | None = None) -> frozenset[reserva.Key]:
+    """The withheld cells of `year` (transparencia/reserva.py), the same for the page and the
+    open data. With the watermark's generation they are cached until a counter moves."""
+    min_count = settings.TRANSPARENCIA_CIFRA_MINIMA
+    key = f"transparencia:reserva:{FIGURES_VERSION}:{generation}:{year}:{min_count}"
+    cached = cache.get(key) if generation is not None else None
+    if cached is None:
+        cached = reserva.withheld(person_counts(year), min_count=min_count)
+        if generation is not None:
+            cache.set(key, cached, CACHE_SECONDS)
+    return cached
+
+
+def datos_read(
+    *, year: int, scope: int, today: date, refreshed_at=None, generation: int | None = None
+) -> Datos:
+    """The counters of one page, in five small queries."""
     cells: dict = defaultdict(dict)
     rows = SummaryCell.objects.filter(
         Q(year=year) | Q(year=year - 1, metric__in=PREVIOUS_YEAR_METRICS), scope=scope
@@ -82,6 +108,11 @@ def datos_read(*, year: int, scope: int, today: date, refreshed_at=None) -> Dato
         },
         tramites=dict(Tramite.objects.filter(pk__in=tramite_ids).values_list("pk", "nombre")),
         refreshed_at=refreshed_at,
+        hidden=frozenset(
+            (m, metric, k)
+            for s, m, metric, k in withheld(year, generation=generation)
+            if s == scope
+        ),
     )
 
 
@@ -102,7 +133,13 @@ def statistics_page(*, year: int, secretaria: Secretaria | None, mark: Watermark
     stats = cache.get(key)
     if stats is None:
         stats = build_figures(
-            datos_read(year=year, scope=scope, today=today, refreshed_at=mark.refreshed_at)
+            datos_read(
+                year=year,
+                scope=scope,
+                today=today,
+                refreshed_at=mark.refreshed_at,
+                generation=mark.generation,
+            )
         )
         cache.set(key, stats, CACHE_SECONDS)
     return stats
@@ -197,7 +234,7 @@ def public_escritos(*, year: int | None = None, chunk_size: int = 2000) -> Itera
     if year is not None:
         rows = rows.filter(year=year)
     return rows.values_list(
-        "folio",
+        "public_id",
         "year",
         TruncDate("received_at"),
         "channel",
@@ -221,7 +258,7 @@ _CSV_COPY = """
 COPY (
 WITH catalogue AS (SELECT jsonb_object_agg(id::text, nombre) AS names
                      FROM correspondencia_secretaria)
-SELECT p.folio AS folio, p.year AS anio,
+SELECT p.public_id::text AS id_publico, p.year AS anio,
        (p.received_at AT TIME ZONE {tz})::date::text AS fecha_recepcion,
        p.channel AS medio,
        (SELECT string_agg(DISTINCT COALESCE(c.names->>(j->>0), j->>0) COLLATE "C", ' | '
@@ -254,8 +291,13 @@ def public_escritos_copy(*, year: int | None = None) -> Iterator[bytes]:
     )
     # COPY hands over one row at a time: they leave in pieces of about 64 KB.
     piece, size = [], 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute("SET LOCAL datestyle TO 'ISO, YMD'")
+        # Past a million rows the plan's cost turns JIT compilation on: ~50 ms at 100 000
+        # rows, hundreds at a million, all spent before the first row leaves, and the file
+        # comes out slower with it than without.
+        cursor.execute("SET LOCAL jit = off")
         with cursor.cursor.copy(statement) as copy:
             for data in copy:
                 piece.append(data)

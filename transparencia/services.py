@@ -10,6 +10,7 @@ counter from the log (`manage.py reconstruir_estadisticas` does it by hand).
 import json
 import logging
 import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -118,7 +119,7 @@ class Hecho:
     """Everything the statistics and the open data know of one escrito."""
 
     escrito_id: int
-    folio: str
+    public_id: uuid.UUID
     received_at: datetime
     received: date  # local (Mexico City) date of reception
     channel: str
@@ -141,7 +142,7 @@ class Hecho:
     def as_model(self) -> EscritoPublico:
         return EscritoPublico(
             escrito_id=self.escrito_id,
-            folio=self.folio,
+            public_id=self.public_id,
             year=self.year,
             received_at=self.received_at,
             channel=self.channel,
@@ -201,7 +202,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         return {}
     where, params = _ids_clause("e.id", ids)
     sql = f"""
-        SELECT e.id, e.folio, e.received_at, e.channel, e.tramite_id, e.state, p.tipo,
+        SELECT e.id, e.public_id, e.received_at, e.channel, e.tramite_id, e.state, p.tipo,
                CASE WHEN p.bloqueado_at IS NULL THEN p.genero ELSE '' END,
                t.secretaria_id, t.state, t.due_date, r.answered_at, r.within_term, r.sense,
                ev.score,
@@ -228,7 +229,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
 
     for (
         pk,
-        folio,
+        public_id,
         r_at,
         channel,
         tramite_id,
@@ -247,7 +248,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         if pk not in escritos:
             r_at = _aware(r_at)
             escritos[pk] = (
-                folio,
+                _as_uuid(public_id),
                 r_at,
                 localtime(r_at).date(),
                 channel,
@@ -281,7 +282,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         )
     hechos = {}
     for pk, (
-        folio,
+        public_id,
         r_at,
         received,
         channel,
@@ -297,7 +298,7 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
         dues = [t.due for t in mine if t.due]
         hechos[pk] = Hecho(
             escrito_id=pk,
-            folio=folio,
+            public_id=public_id,
             received_at=r_at,
             received=received,
             channel=channel,
@@ -309,7 +310,13 @@ def hechos_derive(escrito_ids: Iterable[int], days: BusinessDayCounter) -> dict[
             answered_at=done_at,
             due_date=max(dues) if dues else None,
             business_days=days.count(received, localtime(done_at).date()) if done_at else None,
-            within_term=all(t.within for t in answers) if done_at else None,
+            # Measured on the notification date: while any answer waits for its notification
+            # the escrito is neither on time nor late yet.
+            within_term=(
+                all(t.within for t in answers)
+                if done_at and all(t.within is not None for t in answers)
+                else None
+            ),
             sense="|".join(sorted({t.sense for t in answers}, key=_sense_order)) if done_at else "",
             score=score,
         )
@@ -322,7 +329,7 @@ def _turno_order(t: TurnoHecho) -> tuple:
 
 _PUBLIC_COLUMNS = [
     "escrito_id",
-    "folio",
+    "public_id",
     "received_at",
     "channel",
     "tramite_id",
@@ -354,7 +361,7 @@ def hechos_stored(escrito_ids: list[int]) -> dict[int, Hecho]:
     zone = timezone.get_current_timezone()
     for (
         pk,
-        folio,
+        public_id,
         r_at,
         channel,
         tramite_id,
@@ -374,7 +381,7 @@ def hechos_stored(escrito_ids: list[int]) -> dict[int, Hecho]:
             turnos = json.loads(turnos)
         out[pk] = Hecho(
             escrito_id=pk,
-            folio=folio,
+            public_id=_as_uuid(public_id),
             received_at=r_at,
             received=r_at.astimezone(zone).date(),
             channel=channel,
@@ -429,7 +436,12 @@ def contributions(h: Hecho) -> Iterator[Cell]:
             if t.answered is not None:
                 yield (y, scope, "sentido", 0, t.sense)
                 yield (y, scope, "dias", 0, str(t.days))
-                yield (y, scope, "plazo", m, ON_TIME if t.within else LATE)
+                if t.within is None:
+                    # Answered but not yet made known: its term is still running.
+                    key = t.due.isoformat() if t.due else NO_DUE_DATE
+                    yield (y, scope, "pendiente", 0, key)
+                else:
+                    yield (y, scope, "plazo", m, ON_TIME if t.within else LATE)
             elif still_open and t.state in OPEN_TURNO_STATES:
                 if t.state == TurnoState.PREVENCION:
                     # With its deadline the figures tell a prevención running from one the
@@ -481,7 +493,7 @@ def _write_hechos(hechos: list[Hecho], replaced: list[int]) -> None:
             copy.write_row(
                 (
                     h.escrito_id,
-                    h.folio,
+                    h.public_id,
                     h.received_at,
                     h.channel,
                     h.tramite_id,
@@ -567,9 +579,13 @@ class RefreshResult:
 
 
 def watermark() -> Watermark:
-    mark, _ = Watermark.objects.get_or_create(
-        name=WATERMARK_NAME, defaults={"version": FIGURES_VERSION}
-    )
+    """The figures' watermark, read where the figures are read (the replica, in a view that
+    reads from one: the page's key and its figures are then of the same moment)."""
+    mark = Watermark.objects.filter(name=WATERMARK_NAME).first()
+    if mark is None:
+        mark, _ = Watermark.objects.get_or_create(
+            name=WATERMARK_NAME, defaults={"version": FIGURES_VERSION}
+        )
     return mark
 
 
@@ -702,3 +718,8 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value)[:10])
+
+
+def _as_uuid(value) -> uuid.UUID:
+    """A UUID column as a UUID (SQLite hands back its 32 hex digits)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from correspondencia.models import Secretaria
 from oficialia.entrada import whole_number
+from oficialia.replica import replica_reads
 
 from . import opendata, selectors, services
 
@@ -36,6 +37,7 @@ def _secretaria(request: HttpRequest) -> Secretaria | None:
     return secretaria
 
 
+@replica_reads
 def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
     secretaria = _secretaria(request)
@@ -72,6 +74,7 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_reads
 def datos(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -94,6 +97,7 @@ def _filename(stem: str, year: int | None, extension: str) -> str:
     return f"{stem}-{year}.{extension}" if year else f"{stem}.{extension}"
 
 
+@replica_reads
 def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
     services.statistics_catch_up()
@@ -104,6 +108,7 @@ def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
+@replica_reads
 def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
     services.statistics_catch_up()
@@ -115,27 +120,29 @@ def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
-def _monthly_records():
+def _monthly_records(mark):
     siglas = {
         pk: (nombre, s)
         for pk, nombre, s in Secretaria.objects.values_list("pk", "nombre", "siglas")
     }
-    return opendata.monthly_records(siglas)
+    return opendata.monthly_records(siglas, generation=mark.generation)
 
 
+@replica_reads
 def mensual_csv(request: HttpRequest) -> StreamingHttpResponse:
-    services.statistics_catch_up()
+    mark = services.statistics_catch_up()
     header = [c.name for c in opendata.MONTHLY_COLUMNS]
-    rows = ([r[name] for name in header] for r in _monthly_records())
+    rows = ([r[name] for name in header] for r in _monthly_records(mark))
     return _download(
         opendata.csv_stream(header, rows), filename="mensual.csv", content_type="text/csv"
     )
 
 
+@replica_reads
 def mensual_json(request: HttpRequest) -> StreamingHttpResponse:
-    services.statistics_catch_up()
+    mark = services.statistics_catch_up()
     return _download(
-        opendata.json_stream(_monthly_records()),
+        opendata.json_stream(_monthly_records(mark)),
         filename="mensual.json",
         content_type="application/json",
     )
@@ -169,6 +176,7 @@ def _bitacora_records():
         }
 
 
+@replica_reads
 def bitacora_csv(request: HttpRequest) -> StreamingHttpResponse:
     rows = ([r[k] for k in BITACORA_HEADER] for r in _bitacora_records())
     return _download(
@@ -178,6 +186,7 @@ def bitacora_csv(request: HttpRequest) -> StreamingHttpResponse:
     )
 
 
+@replica_reads
 def bitacora_json(request: HttpRequest) -> StreamingHttpResponse:
     return _download(
         opendata.json_stream(_bitacora_records()),

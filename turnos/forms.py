@@ -220,3 +220,79 @@ class DesistirForm(forms.Form):
         label="Confirmo que me desisto de este escrito: ya no será atendido y no podrá reanudarse.",
         error_messages={"required": "Marque la casilla para confirmar el desistimiento."},
     )
+
+
+class SeleccionField(forms.Field):
+    """The ids of the rows marked on a desk (checkboxes with the field's name)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {
+        "required": "Marque al menos uno en la lista.",
+        "invalid": "La selección no es válida: recargue la página y márquelos de nuevo.",
+    }
+
+    def to_python(self, value):
+        if not value:
+            return []
+        try:
+            return list(dict.fromkeys(int(v) for v in value))
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
+class LoteTurnarForm(forms.Form):
+    """Route every marked escrito to one secretaría, para atención, with one instruction."""
+
+    escritos = SeleccionField(label="Escritos marcados")
+    secretaria = forms.ModelChoiceField(
+        label="Turnar a",
+        queryset=Secretaria.objects.filter(activa=True),
+        empty_label="— Elija una secretaría —",
+    )
+    instruccion = forms.CharField(
+        label="Instrucción",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="La misma para todos; cada escrito lleva su propia fecha límite.",
+    )
+
+
+class LoteAceptarForm(forms.Form):
+    turnos = SeleccionField(label="Turnos marcados")
+
+
+class LoteAsignarForm(AssignForm):
+    """The same task, to the same person, on every marked turno."""
+
+    turnos = SeleccionField(label="Turnos marcados")
+    field_order = ["turnos", "assignee", "descripcion", "due_date"]
+
+
+class AvisosForm(forms.Form):
+    avisos = SeleccionField(label="Avisos marcados")
+
+
+class SuplenciaForm(forms.Form):
+    suplente = forms.ModelChoiceField(label="Suplente", queryset=User.objects.none())
+    desde = forms.DateField(label="Desde", widget=DateInput())
+    hasta = forms.DateField(
+        label="Hasta (inclusive)",
+        widget=DateInput(),
+        help_text="La suplencia termina sola al acabar este día.",
+    )
+    motivo = forms.CharField(label="Motivo", required=False, max_length=250)
+
+    def __init__(self, *args, user, **kwargs):
+        from oficialia.suplencias import staff_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["suplente"].queryset = staff_choices(user)
+        self.fields["suplente"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        cleaned = super().clean()
+        desde, hasta = cleaned.get("desde"), cleaned.get("hasta")
+        if desde and hasta and hasta < desde:
+            self.add_error("hasta", "La fecha final no puede ser anterior a la inicial.")
+        return cleaned

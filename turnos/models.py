@@ -229,8 +229,8 @@ class Prevencion(models.Model):
     )
     requested_at = models.DateTimeField()
     texto = models.TextField("información que se requiere")
-    # When it was made known to the petitioner; None on rows made before it was recorded
-    # (their requested_at stands for it).
+    # When it was made known to the petitioner (its notification record completed); None
+    # while it waits: until then the turno's clock runs and the petitioner's deadline is unset.
     notified_at = models.DateTimeField("notificada el", null=True, blank=True)
     deadline = models.DateField("plazo para responder", null=True, blank=True)
     acuerdo_at = models.DateTimeField("acuerdo de no presentado", null=True, blank=True)
@@ -277,6 +277,17 @@ class Sense(models.TextChoices):
     PARCIAL = "parcial", "Parcial"
     INFORMATIVA = "informativa", "Informativa"
 
+    @classmethod
+    def sentido(cls, value: str) -> str:
+        """The sense as it agrees with «sentido» (masculine): «sentido positivo»; the labels
+        agree with «respuesta»."""
+        return {
+            cls.POSITIVA: "positivo",
+            cls.NEGATIVA: "negativo",
+            cls.PARCIAL: "parcial",
+            cls.INFORMATIVA: "informativo",
+        }.get(value, str(value))
+
 
 class Respuesta(models.Model):
     turno = models.OneToOneField(Turno, on_delete=models.PROTECT, related_name="respuesta")
@@ -289,10 +300,21 @@ class Respuesta(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     answered_at = models.DateTimeField()
-    within_term = models.BooleanField("en plazo")
+    # When the answer was made known to the petitioner (the notification of
+    # notificaciones.NotificacionPeticionario). Until then it is "pendiente de notificar":
+    # within_term is None and the turno's clock keeps running.
+    notified_at = models.DateTimeField("notificada el", null=True, blank=True)
+    # Measured on the notification date (turnos.plazos.answered_within_term).
+    within_term = models.BooleanField("en plazo", null=True)
 
     def __str__(self) -> str:
         return f"Respuesta · {self.turno}"
+
+    @property
+    def pending_notification(self) -> bool:
+        return self.within_term is None
+    def sentido(self) -> str:
+        return Sense.sentido(self.sense)
 
 
 class Evaluacion(models.Model):

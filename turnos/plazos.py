@@ -56,22 +56,27 @@ def received_date(escrito: Escrito, calendar: BusinessCalendar | None = None) ->
 def turno_pauses(turno: Turno) -> list[Pause]:
     """The prevenciones, as the spans during which the turno's clock stood still: from the
     day of its notification to the day of the answer (it runs again the next business day).
-    One closed by an acuerdo of no presentado ends there."""
+    One closed by an acuerdo of no presentado ends there. A prevención not yet notified
+    stops nothing: the clock runs until it is made known."""
     pauses = []
     for p in turno.prevenciones.all():
+        start = prevention_notified_on(p)
+        if start is None:
+            continue
         end = p.answered_at or p.acuerdo_at
-        pauses.append(
-            Pause(prevention_notified_on(p), timezone.localtime(end).date() if end else None)
-        )
+        pauses.append(Pause(start, timezone.localtime(end).date() if end else None))
     return pauses
 
 
 # Prevención (LFPA art. 17-A model) -------------------------------------------------------------
 
 
-def prevention_notified_on(prevencion: Prevencion) -> date:
-    """The day the prevención was made known to the petitioner."""
-    return timezone.localtime(prevencion.notified_at or prevencion.requested_at).date()
+def prevention_notified_on(prevencion: Prevencion) -> date | None:
+    """The day the prevención was made known to the petitioner (its notification record was
+    completed), or None while it waits to be notified."""
+    if prevencion.notified_at is None:
+        return None
+    return timezone.localtime(prevencion.notified_at).date()
 
 
 def prevention_window_end(turno: Turno, calendar: BusinessCalendar | None = None) -> date:
@@ -260,7 +265,21 @@ def unrouted_late(today: date, calendar: BusinessCalendar | None = None) -> list
 
 
 def answered_within_term(turno: Turno, *, on: date) -> bool:
+    """An answer is on time when it is made known to the petitioner by the due date: `on` is
+    the day of its notification, never the day it was written (Const. art. 8: "hacerlo
+    conocer"; LFPA art. 35)."""
     return turno.due_date is None or on <= turno.due_date
+
+
+def answer_pending_notification(respuesta) -> bool:
+    """Written but not yet made known: neither on time nor late yet, and the clock runs."""
+    return respuesta.within_term is None
+
+
+def unnotified_answers_late(today: date) -> Q:
+    """The Respuesta rows still waiting for their notification after their turno fell due:
+    the term ran out before the petitioner learnt of the answer."""
+    return Q(within_term__isnull=True, turno__due_date__lt=today)
 
 
 # How near: the light and the reminders -----------------------------------------------------

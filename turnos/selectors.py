@@ -259,6 +259,19 @@ def returned_turnos() -> QuerySet[Turno]:
     )
 
 
+def routed_turnos(*, secretaria: str = "", state: str = "") -> QuerySet[Turno]:
+    """Every turno the Oficialía gave, the most recent first (the turned_at index), with its
+    escrito and secretaría; filtered by secretaría and the turno's state."""
+    turnos = Turno.objects.select_related("escrito", "secretaria", "area").order_by(
+        "-turned_at", "-pk"
+    )
+    if secretaria.isdigit():
+        turnos = turnos.filter(secretaria_id=int(secretaria))
+    if state in TurnoState.values:
+        turnos = turnos.filter(state=state)
+    return turnos
+
+
 def escrito_for_staff(user, folio: str) -> Escrito:
     """The escrito if the user may see it; 404 otherwise (its existence is not revealed)."""
     escrito = (

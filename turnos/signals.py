@@ -36,3 +36,4 @@ def _after_save(sender, instance: DiaInhabil, created: bool, **kwargs) -> None:
 @receiver(post_delete, sender=DiaInhabil)
 def _after_delete(sender, instance: DiaInhabil, **kwargs) -> None:
     _recompute(instance, "eliminado")
+

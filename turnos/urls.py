@@ -12,6 +12,8 @@ urlpatterns = [
         name="oficialia_decidir",
     ),
     path("oficialia/devueltos/<int:turno_id>/", views.turno_returnar, name="turno_returnar"),
+    path("oficialia/turnar-varios/", views.oficialia_turnar_lote, name="oficialia_turnar_lote"),
+    path("oficialia/turnados/", views.oficialia_turnados, name="oficialia_turnados"),
     path("expedientes/<str:folio>/", views.escrito_detalle, name="escrito_detalle"),
     path(
         "expedientes/<str:folio>/archivos/<int:adjunto_id>/",
@@ -19,6 +21,13 @@ urlpatterns = [
         name="adjunto_descargar",
     ),
     path("bandeja/", views.bandeja, name="bandeja"),
+    path("bandeja/varios/<str:accion>/", views.bandeja_lote, name="bandeja_lote"),
+    path("suplencias/", views.suplencias_view, name="suplencias"),
+    path(
+        "suplencias/<int:suplencia_id>/terminar/",
+        views.suplencia_terminar,
+        name="suplencia_terminar",
+    ),
     path(
         "bandeja/prevenciones-vencidas/",
         views.prevenciones_vencidas,
@@ -29,4 +38,9 @@ urlpatterns = [
     path("tareas/", views.tareas, name="tareas"),
     path("tareas/<int:tarea_id>/", views.tarea_detalle, name="tarea_detalle"),
     path("notificaciones/", views.notificaciones, name="notificaciones"),
+    path(
+        "notificaciones/<int:notificacion_id>/",
+        views.notificacion_abrir,
+        name="notificacion_abrir",
+    ),
 ]

@@ -66,4 +66,24 @@
     });
     wait();
   }
+  // Bulk work: a "seleccionar todo" box marks every row box of its table (data-select-all
+  // names the checkboxes' name); the count of marked rows is shown beside the bulk actions.
+  document.querySelectorAll("[data-select-all]").forEach(function (all) {
+    var name = all.dataset.selectAll;
+    var boxes = function () { return document.querySelectorAll("input[type=checkbox][name='" + name + "']"); };
+    var counter = document.querySelector("[data-selected-count='" + name + "']");
+    function count() {
+      var marked = 0;
+      boxes().forEach(function (box) { if (box.checked) { marked += 1; } });
+      if (counter) { counter.textContent = marked === 1 ? "1 marcado" : marked + " marcados"; }
+      all.checked = marked > 0 && marked === boxes().length;
+      all.indeterminate = marked > 0 && marked < boxes().length;
+    }
+    all.addEventListener("change", function () {
+      boxes().forEach(function (box) { box.checked = all.checked; });
+      count();
+    });
+    boxes().forEach(function (box) { box.addEventListener("change", count); });
+    count();
+  });
 })();

@@ -82,7 +82,8 @@ def test_the_inventory_comes_as_pdf_and_csv(client, cuadro, bacheo, archivista):
     )
     transferencia = expediente.transferencias.get()
     csv_response = client.get(reverse("archivo_inventario", args=[transferencia.numero, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode())))
+    assert csv_response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
     assert [r["Expediente"] for r in rows] == [expediente.numero]
     assert rows[0]["Fojas"] == "3" and rows[0]["Serie"].startswith("AM.4S.2")
     pdf = client.get(reverse("archivo_inventario", args=[transferencia.numero, "pdf"])).content

@@ -77,7 +77,8 @@ def test_the_clerks_relacion_lists_exactly_their_paper_of_the_day(
 def test_the_days_relacion_as_csv_has_every_paper_capture(client, ventanilla_clerk, day_of_paper):
     client.force_login(ventanilla_clerk)
     response = client.get(reverse("archivo_relacion"), {"por": "dia", "formato": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # a spreadsheet reads it as UTF-8
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     folios = [r["Folio"] for r in rows]
     assert folios == [e.folio for e in day_of_paper["mine"]] + [day_of_paper["theirs"].folio]
     assert rows[-1]["Medio"] == "Correo postal" and rows[-1]["Capturó"] == "Víctor"

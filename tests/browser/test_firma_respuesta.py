@@ -91,7 +91,7 @@ def test_enlace_drafts_titular_returns_then_signs_with_efirma_and_the_answer_is_
     titular_page.get_by_label("Contraseña de la llave privada").fill("clave-de-olga")
     titular_page.get_by_role("button", name="Aprobar, firmar y enviar").click()
     expect(titular_page.get_by_role("status")).to_contain_text(
-        f"Firmada y enviada al peticionario: {escrito.folio}")
+        f"{escrito.folio}: respuesta firmada y registrada; pendiente de notificar")
 
     turno.refresh_from_db()
     assert turno.state == TurnoState.RESPONDIDO

@@ -239,8 +239,9 @@ def test_an_escrito_is_routed_attended_answered_and_rated(
     answer.get_by_label("Positiva").check()
     answer.get_by_label("Oficio de respuesta").set_input_files(oficio_pdf)
     answer.get_by_role("button", name="Enviar respuesta al peticionario").click()
+    # Nothing reached the citizen yet: the message says so.
     expect(status_message(titular)).to_contain_text(
-        "Respuesta registrada y notificada al peticionario."
+        "Respuesta registrada; pendiente de notificar en forma electrónica"
     )
     expect(titular.get_by_test_id("turno-estado")).to_have_text("Respondido")
     expect(titular.get_by_test_id("estado")).to_have_text("Respondido")

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from contraloria.selectors import overdue_report
 from oficialia.models import DiaInhabil
-from tests.factories import file_escrito
+from tests.factories import file_escrito, turno_answer_notified, turno_prevent_notified
 from tests.turnos.conftest import staff_member
 from turnos.models import TurnoKind, TurnoState
 from turnos.plazos import Thresholds
@@ -24,9 +24,7 @@ from turnos.services import (
     escrito_turn,
     tarea_assign,
     turno_accept,
-    turno_answer,
     turno_give_back,
-    turno_prevent,
 )
 
 from .desk import AGUA, OBRAS, at, make_people
@@ -83,10 +81,13 @@ def turnos(people, turnador) -> dict:
         # Not overdue: paused by a prevención, answered, returned, due today, due later.
         (t["prevencion"],) = turn(obras, date(2026, 6, 3))
         turno_accept(turno_id=t["prevencion"].pk, user=olga)
-        turno_prevent(turno_id=t["prevencion"].pk, user=olga, texto="Falta el croquis")
+        turno_prevent_notified(turno_id=t["prevencion"].pk, user=olga, texto="Falta el croquis")
         (t["respondido"],) = turn(obras, date(2026, 6, 5))
         turno_accept(turno_id=t["respondido"].pk, user=olga)
-        turno_answer(turno_id=t["respondido"].pk, user=olga, texto="Atendido", sense="positiva")
+        # Notified at once: an answer still waiting for its notification would be late.
+        turno_answer_notified(
+            turno_id=t["respondido"].pk, user=olga, texto="Atendido", sense="positiva"
+        )
         (t["devuelto"],) = turn(obras, date(2026, 6, 2))
         turno_give_back(turno_id=t["devuelto"].pk, user=olga, reason="Le toca a Ecología")
         (t["hoy"],) = turn(agua, date(2026, 6, 17))

@@ -600,3 +600,17 @@ def test_the_escritos_form_and_the_quejas_form_are_separate(client):
     assert Queja.objects.count() == 1
     assert Bitacora.objects.filter(action="escrito.recibir").count() == 1
     assert Bitacora.objects.filter(action="queja.recibir").count() == 1
+
+
+def test_a_conclusion_that_fails_keeps_the_resolution_typed(client, contraloria_user):
+    queja, _ = file_queja(client)
+    staff = signed_in(contraloria_user)
+    action(staff, queja, "investigar", reason="Revisar el video")
+    typed = "Se acreditó el cobro indebido; se da vista al órgano interno de control."
+    response = staff.post(
+        reverse("contraloria_queja_accion", args=[queja.folio, "concluir"]),
+        {"resolucion": typed, "reason": "x" * 6000},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert typed in html and "field--error" in html

@@ -27,8 +27,9 @@ FILING_QUERIES = 28
 # attachments to read (none here).
 FILING_VIEW_QUERIES = 36
 # The escrito with its trámite, destination and evaluación; the timeline; the turnos with
-# their answers; their prevenciones; and the new session row (exists?, BEGIN, INSERT, COMMIT).
-LOOKUP_QUERIES = 8
+# their answers; their prevenciones (the calendar, when not cached); and the new session row,
+# one INSERT (oficialia/sesiones.py).
+LOOKUP_QUERIES = 5
 LOOKUP_FORM_QUERIES = 1  # the session
 
 

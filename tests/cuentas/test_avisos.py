@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from correspondencia.models import EscritoState, Transicion
 from cuentas.avisos import petitioner_notify
-from cuentas.models import Cuenta, NoticeKind
+from cuentas.models import Cuenta
 from cuentas.selectors import email_notice_wanted, notices_of, unseen_notices
 from oficialia.models import Bitacora
 from tests.factories import file_escrito
@@ -76,9 +76,8 @@ def test_a_kind_switched_off_is_listed_but_not_emailed(
     titular_obras,
     django_capture_on_commit_callbacks,
 ):
-    response = lupita_client.post(
-        reverse("cuenta_avisos"), {"por_correo": [NoticeKind.PREVENCION, NoticeKind.RESPUESTA]}
-    )
+    # Every optional kind unticked; the required ones are not even offered.
+    response = lupita_client.post(reverse("cuenta_avisos"), {})
     assert response.status_code == 302
     cuenta = Cuenta.objects.get(pk=lupita.pk)
     assert (cuenta.notify_avance, cuenta.notify_prevencion, cuenta.notify_cierre) == (

@@ -82,3 +82,20 @@ def test_the_bitacora_is_dated_in_the_past_in_chain_order_and_verifies(demo):
     out = io.StringIO()
     call_command("verificar_bitacora", stdout=out)
     assert f"Bitácora íntegra: {len(entries)} entradas" in out.getvalue()
+
+
+def test_the_demo_answers_are_notified_and_measured_on_that_date(demo):
+    from notificaciones.models import EstadoNotificacion, NotificacionPeticionario
+    from turnos.models import Respuesta
+
+    done = NotificacionPeticionario.objects.filter(estado=EstadoNotificacion.NOTIFICADA)
+    assert done.exists()
+    for respuesta in Respuesta.objects.all():
+        if respuesta.notified_at is None:
+            assert respuesta.within_term is None  # pendiente de notificar
+        else:
+            assert respuesta.within_term is not None
+            assert respuesta.notified_at >= respuesta.answered_at
+    # A personal notification has its evidence: who received it and the signed scan.
+    for notificacion in done.exclude(canal="electronica"):
+        assert notificacion.recibio_nombre and notificacion.escaneo

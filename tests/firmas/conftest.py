@@ -17,7 +17,7 @@ def servicios(sat, settings, tmp_path):
     running = Servicios(sat)
     ca = tmp_path / "tsa-ca.pem"
     ca.write_bytes(sat.certificate.public_bytes(serialization.Encoding.PEM))
-    settings.FIRMA_TSA_CA = str(ca)
+    settings.TSA_CA = str(ca)
     yield running
     running.stop()
 

@@ -42,7 +42,7 @@ def test_the_acuse_leaves_signed_by_the_ayuntamiento_and_says_where_to_check_it(
 def test_the_signed_acuse_with_a_tsa_is_timestamped_and_verifies_offline(
     servicios, settings, sat
 ):
-    settings.FIRMA_TSA_URL = servicios.tsa_url
+    settings.TSA_URL = servicios.tsa_url
     _, content = acuse_of(file_escrito().escrito)
     servicios.stop()
     [verdict] = firma.verify_pdf(content, roots=[institution_root(), sat.certificate],

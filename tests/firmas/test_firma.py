@@ -135,7 +135,7 @@ def test_a_pdf_without_signatures_has_no_verdict(sat):
 def test_the_institution_signature_with_timestamp_validates_offline_from_what_it_carries(
     sat, servicios, settings
 ):
-    settings.FIRMA_TSA_URL = servicios.tsa_url
+    settings.TSA_URL = servicios.tsa_url
     ayuntamiento = sat.persona("H AYUNTAMIENTO DE PRUEBA", "HAP850101AB1", "",
                                ocsp_url=servicios.ocsp_url)
     signed = firma.sign_pdf(pdf_bytes(1), identity=ayuntamiento.identity())

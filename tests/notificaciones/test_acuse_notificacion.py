@@ -80,14 +80,14 @@ def test_the_staff_see_the_notification_date_on_the_turno(client, answered, titu
     escrito, code, respuesta = answered
     client.force_login(titular_obras)
     page = client.get(reverse("turno_detalle", args=[respuesta.turno_id])).content.decode()
-    assert "Aún no notificada electrónicamente" in page
+    assert "Pendiente de notificar</strong> (electrónica" in page
     client.logout()
     lookup(client, escrito, code)
     client.force_login(titular_obras)
     page = client.get(reverse("turno_detalle", args=[respuesta.turno_id])).content.decode()
     record = AcuseNotificacion.objects.get()
     local = timezone.localtime(record.abierto_en)
-    assert f"Notificada electrónicamente el {local:%d/%m/%Y %H:%M}" in page
+    assert f"Notificada el {local:%d/%m/%Y %H:%M} en forma electrónica" in page
 
 
 def test_a_prevencion_opened_in_the_account_is_notified_there(

@@ -50,3 +50,36 @@ def test_the_bitacora_csv_neutralises_what_anyone_typed(client, db):
     rows = _rows(client.get(reverse("contraloria_bitacora_csv")))
     labels = [row[2] for row in rows[1:]]
     assert "'=cmd|' /C calc'!A0" in labels
+
+
+def _body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def test_every_csv_served_starts_with_a_bom_and_reads_its_accents(client, db):
+    """Without the BOM Excel reads UTF-8 as its own code page: «Secretaría» comes out as
+    «SecretarÃ\xada». (The archive's CSVs are checked beside their own tests.)"""
+    TramiteFactory(nombre="Constancia de número oficial")
+    file_escrito(queue_acuse=False)
+    from transparencia import services
+
+    services.statistics_refresh()
+    urls = [
+        reverse("transparencia_escritos_csv"),
+        reverse("transparencia_mensual_csv"),
+        reverse("transparencia_bitacora_csv"),
+        reverse("tramites_csv"),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/csv"), url
+        body = _body(response)
+        assert body.startswith(b"\xef\xbb\xbf"), url
+        assert body.count(b"\xef\xbb\xbf") == 1, url
+        body.decode("utf-8")
+    assert "número".encode() in _body(client.get(reverse("tramites_csv")))
+    client.force_login(UserFactory(username="carla.contraloria", roles=["contraloria"]))
+    assert _body(client.get(reverse("contraloria_bitacora_csv"))).startswith(b"\xef\xbb\xbf")

@@ -13,7 +13,7 @@ import time_machine
 
 from correspondencia.models import Channel, Escrito, PetitionerType, Tramite
 from correspondencia.services import EscritoData, PetitionerData, escrito_file
-from tests.factories import SecretariaFactory, UserFactory
+from tests.factories import SecretariaFactory, UserFactory, notify_electronically
 from transparencia import selectors, services
 from transparencia.figures import Estadisticas, Figure, build_figures
 from transparencia.models import ALL_SCOPE
@@ -96,7 +96,17 @@ class Life:
         with time_machine.travel(when, tick=False):
             turnos.turno_accept(turno_id=turno.pk, user=self.titulares[turno.secretaria_id])
 
-    def answer(self, turno: Turno, when: datetime, sense: str, texto: str = "Respuesta.") -> None:
+    def answer(
+        self,
+        turno: Turno,
+        when: datetime,
+        sense: str,
+        texto: str = "Respuesta.",
+        *,
+        notified: datetime | bool = True,
+    ) -> None:
+        """Answer at `when`; the petitioner opens it then (`notified` True), at another
+        moment, or not yet (False)."""
         with time_machine.travel(when, tick=False):
             turnos.turno_answer(
                 turno_id=turno.pk,
@@ -104,6 +114,12 @@ class Life:
                 texto=texto,
                 sense=sense,
             )
+        if notified is not False:
+            self.notify(turno.escrito, when if notified is True else notified)
+
+    def notify(self, escrito: Escrito, when: datetime) -> None:
+        with time_machine.travel(when, tick=False):
+            notify_electronically(escrito)
 
     def prevent(
         self, turno: Turno, when: datetime, texto: str = "Falta su identificación."
@@ -112,6 +128,7 @@ class Life:
             turnos.turno_prevent(
                 turno_id=turno.pk, user=self.titulares[turno.secretaria_id], texto=texto
             )
+            notify_electronically(turno.escrito)
 
     def rate(self, escrito: Escrito, when: datetime, score: int, comentario: str = "") -> None:
         with time_machine.travel(when, tick=False):

@@ -39,6 +39,13 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 1, 15)
 
 
+@pytest.fixture(autouse=True)
+def _every_figure_shown(settings):
+    """These few escritos are all small figures: here the counting is checked, with nothing
+    withheld; what is withheld and why is test_suppression's."""
+    settings.TRANSPARENCIA_CIFRA_MINIMA = 1
+
+
 @pytest.fixture
 def year_2025(life, obras, agua):
     """The ten escritos of the table above."""
@@ -115,7 +122,8 @@ def test_the_year_boundary_is_midnight_in_mexico_city(year_2025):
     assert figures(2025, today=TODAY).total == 9
     stats_2026 = figures(2026, today=TODAY)
     assert stats_2026.total == 1
-    assert rows(stats_2026, "por-mes")["Enero"] == ["1", "1", "+0.0\u00a0%"]  # E8 and E1
+    # E8 and E1; E1 (31 January) is not within the 15 days of January gone by.
+    assert rows(stats_2026, "por-mes")["Enero"] == ["1", "1", "—"]
     assert rows(stats_2026, "por-anio") == {"2025": ["9"], "2026": ["1"]}
     days = rows(stats_2026, "por-dia")
     assert days["31/12/2025"] == ["1"]
@@ -124,15 +132,33 @@ def test_the_year_boundary_is_midnight_in_mexico_city(year_2025):
 
 def test_the_same_month_of_the_year_before_is_next_to_each_month(year_2025):
     stats = figures(2026, today=TODAY)
-    # January 2026 against January 2025: one escrito each.
-    assert rows(stats, "por-mes")["Enero"] == ["1", "1", "+0.0\u00a0%"]
+    # January 2026 against January 2025: one escrito each; the change of a month under way
+    # compares its days gone by (1 to 15: E8 against none).
+    assert rows(stats, "por-mes")["Enero"] == ["1", "1", "—"]
     assert rows(stats, "por-mes")["Febrero"] == ["—", "1", "—"]  # still to come
     kpi = stats.kpis[1]
     assert (kpi.label, kpi.value, kpi.detail) == (
-        "En enero de 2026",
+        "Del 1 al 15 de enero de 2026",
         "1",
-        "enero de 2025: 1 (+0.0\u00a0%)",
+        "Del 1 al 15 de diciembre de 2025: 0; del 1 al 15 de enero de 2025: 0",
     )
+
+
+def test_the_headline_month_compares_the_same_days_of_the_month_before(year_2025):
+    # 10 June 2025: June 2 and 3 against May 1 to 10 (E6 on 5 May); whole May is not used.
+    stats = figures(2025, today=date(2025, 6, 10))
+    kpi = stats.kpis[1]
+    assert (kpi.label, kpi.value) == ("Del 1 al 10 de junio de 2025", "2")
+    assert kpi.detail == (
+        "Del 1 al 10 de mayo de 2025: 1 (+100.0\u00a0%); del 1 al 10 de junio de 2024: 0"
+    )
+    # On 4 June only 2 and 3 June count, against 1 to 4 May: none.
+    early = figures(2025, today=date(2025, 6, 4)).kpis[1]
+    assert early.detail.startswith("Del 1 al 4 de mayo de 2025: 0;")
+    # A year gone by: whole months, said so.
+    past = figures(2025, today=TODAY).kpis[1]
+    assert past.label == "Diciembre de 2025 completo"
+    assert past.detail.startswith("Noviembre de 2025 completo: 0;")
 
 
 def test_gender_counts_personas_fisicas_only(year_2025):
@@ -285,3 +311,24 @@ def test_topics_list_the_tramites_and_the_escritos_without_one(year_2025):
         "Constancia urgente": ["1"],
         "Sin trámite identificado": ["8"],
     }
+
+
+def test_an_answer_counts_by_its_notification_date_and_waits_as_pending_until_then(life, obras):
+    # Received Mon 03/03/2025, 10 business days (Mon 17/03 is a holiday): due Tue 18/03.
+    # Answered on Fri 14/03.
+    escrito = life.receive(local(2025, 3, 3), genero="mujer")
+    (turno,) = life.turn(escrito, local(2025, 3, 3, 11), obras)
+    life.accept(turno, local(2025, 3, 4))
+    life.answer(turno, local(2025, 3, 14, 12), "positiva", notified=False)
+    # Not made known yet: still a pending turno, overdue once the due date passed.
+    table = rows(figures(2025, today=date(2025, 3, 18)), "articulo-8")
+    assert table["Pendientes en plazo"][0] == "1"
+    table = rows(figures(2025, today=date(2025, 3, 19)), "articulo-8")
+    assert table["Respondidos en plazo"][0] == "0"
+    assert table["Respondidos fuera de plazo"][0] == "0"
+    assert table["Pendientes vencidos"][0] == "1"
+    # The petitioner opens it on Thu 20/03: written in term, made known late.
+    life.notify(escrito, local(2025, 3, 20, 9))
+    table = rows(figures(2025, today=date(2025, 3, 21)), "articulo-8")
+    assert table["Respondidos fuera de plazo"][0] == "1"
+    assert table["Pendientes vencidos"][0] == "0"

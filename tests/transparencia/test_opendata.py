@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import uuid
 from datetime import date
 
@@ -37,7 +38,7 @@ def body(client, url: str) -> bytes:
 
 
 def csv_rows(client, url: str = "/transparencia/datos/escritos.csv") -> list[dict]:
-    return list(csv.DictReader(io.StringIO(body(client, url).decode("utf-8"))))
+    return list(csv.DictReader(io.StringIO(body(client, url).decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -64,11 +65,12 @@ def test_escritos_csv_has_one_row_per_escrito_as_the_dictionary_says(client, two
     response = client.get("/transparencia/datos/escritos.csv")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     raw = b"".join(response.streaming_content)
-    assert raw.splitlines()[0].decode() == ",".join(c.name for c in ESCRITOS_COLUMNS)
-    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM: a spreadsheet reads it as UTF-8
+    assert raw.splitlines()[0].decode("utf-8-sig") == ",".join(c.name for c in ESCRITOS_COLUMNS)
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert table == [
         {
-            "folio": answered.folio,
+            "id_publico": str(answered.public_id),
             "anio": "2025",
             "fecha_recepcion": "2025-03-03",
             "medio": "en_linea",
@@ -82,7 +84,7 @@ def test_escritos_csv_has_one_row_per_escrito_as_the_dictionary_says(client, two
             "en_plazo": "si",
         },
         {
-            "folio": pending.folio,
+            "id_publico": str(pending.public_id),
             "anio": "2025",  # received at 23:30 of 31 December, Mexico City
             "fecha_recepcion": "2025-12-31",
             "medio": "ventanilla",
@@ -102,7 +104,7 @@ def test_escritos_csv_has_one_row_per_escrito_as_the_dictionary_says(client, two
 def test_escritos_json_has_the_same_records_with_json_types(client, two_escritos):
     answered, pending = two_escritos
     records = json.loads(body(client, "/transparencia/datos/escritos.json"))
-    assert [r["folio"] for r in records] == [answered.folio, pending.folio]
+    assert [r["id_publico"] for r in records] == [str(answered.public_id), str(pending.public_id)]
     assert list(records[0]) == [c.name for c in ESCRITOS_COLUMNS]
     assert records[0]["anio"] == 2025
     assert records[0]["dias_habiles"] == 2
@@ -162,8 +164,8 @@ def test_the_escritos_are_read_inside_one_transaction(client, two_escritos, url)
 
 def test_the_monthly_aggregates_follow_their_dictionary(client, two_escritos):
     raw = body(client, "/transparencia/datos/mensual.csv")
-    assert raw.splitlines()[0].decode() == ",".join(c.name for c in MONTHLY_COLUMNS)
-    table = list(csv.DictReader(io.StringIO(raw.decode())))
+    assert raw.splitlines()[0].decode("utf-8-sig") == ",".join(c.name for c in MONTHLY_COLUMNS)
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     march = {
         (r["siglas"], r["indicador"], r["categoria"]): r["valor"]
         for r in table
@@ -171,9 +173,10 @@ def test_the_monthly_aggregates_follow_their_dictionary(client, two_escritos):
     }
     assert march[("TODAS", "recibidos", "")] == "1"
     assert march[("TODAS", "medio", "en_linea")] == "1"
-    assert march[("TODAS", "genero", "mujer")] == "1"
-    assert march[("TODAS", "respuestas", "en_plazo")] == "1"
-    assert march[("SOP", "genero", "mujer")] == "< 5"
+    assert march[("TODAS", "genero", "mujer")] == "reservado"  # 1: small
+    assert march[("TODAS", "genero", "hombre")] == "0"  # a zero singles nobody out
+    assert march[("TODAS", "respuestas", "en_plazo")] == "1"  # not a cut by person
+    assert march[("SOP", "genero", "mujer")] == "reservado"
     records = json.loads(body(client, "/transparencia/datos/mensual.json"))
     assert len(records) == len(table)
     assert {
@@ -255,7 +258,14 @@ def test_no_personal_data_leaves_in_any_download_or_page(client, life, obras, tu
         escrito_reject(escrito_id=rejected.pk, user=turnador, reason=planted["motivo"])
     with time_machine.travel(local(2025, 3, 10, 12), tick=False):
         services.statistics_refresh()
-        public = [body(client, url) for url in EXPORTS]
+        public = [
+            body(client, url)
+            for url in [
+                *EXPORTS,
+                "/transparencia/datos/bitacora.csv",
+                "/transparencia/datos/bitacora.json",
+            ]
+        ]
         public += [
             client.get(url).content
             for url in [
@@ -266,7 +276,9 @@ def test_no_personal_data_leaves_in_any_download_or_page(client, life, obras, tu
             ]
         ]
     everything = b"\n".join(public)
-    assert escrito.folio.encode() in everything  # the folio is published, and found
+    assert str(escrito.public_id).encode() in everything  # the escrito is published, and found
+    assert escrito.folio.encode() not in everything  # by its public id, never its folio
+    assert not re.search(rb"OP-\d{4}-\d{6}", everything)
     found = {field: text for field, text in planted.items() if text.encode() in everything}
     assert found == {}
     assert b"example.com" not in everything

@@ -398,11 +398,14 @@ def test_the_bandeja_shows_the_traffic_lights(inboxes, titular_obras):
 
 # The queries of each desk page with a full page of rows, pinned: the session, the user, the
 # roles, the profile, the días inhábiles, the rows, the notices, and each page's own counts.
-DESK_QUERIES = {"bandeja": 11, "oficialia_inbox": 9, "tareas": 7}
+# The bandeja and the inbox carry their bulk actions: the bandeja reads its operativos (whom
+# to assign) and whether the user stands in for someone today; the inbox, the secretarías to
+# route the marked escritos to.
+DESK_QUERIES = {"bandeja": 12, "oficialia_inbox": 9, "tareas": 6}
 # The bandeja's next page (a cursor) reuses the first page's light counts and page count (two
 # fewer); this one crosses from the dated turnos to the undated ones, which reads both (one
 # more).
-BANDEJA_NEXT_QUERIES = 10
+BANDEJA_NEXT_QUERIES = 11
 
 
 @pytest.mark.parametrize(("persona", "url_name", "testid"), INBOXES)
@@ -420,3 +423,48 @@ def test_each_desk_page_costs_a_pinned_number_of_queries(
         with django_assert_max_num_queries(BANDEJA_NEXT_QUERIES):
             html = client.get(next_link(url, html)).content.decode()
         assert "Página 2 de" in html
+
+
+# The other pages a desk opens every day, pinned with the inboxes full: the notices, the
+# oficialía's search, one turno and one expediente from the inbox, and the contraloría's
+# reports. Each counts the session, the user, the roles and the notices, then its own reads.
+DESK_PAGE_QUERIES = {
+    "notificaciones": 5,
+    "oficialia_busqueda": 8,
+    # The turno, its escrito and their history, the calendar, the prórrogas, prevenciones,
+    # answer, draft oficio, attachments, tareas and their comments, and the bitácora's
+    # record of the view (on PostgreSQL with its advisory lock).
+    "turno_detalle": 26,
+    "escrito_detalle": 14,
+    "contraloria_inicio": 10,
+    "contraloria_vencidos": 12,
+    "contraloria_evaluaciones": 5,
+    "contraloria_bitacora": 10,
+}
+
+
+def _desk_pages(inboxes: Inboxes) -> list[tuple[str, str, str]]:
+    turno = Turno.objects.filter(secretaria=inboxes.obras).order_by("pk").first()
+    return [
+        ("notificaciones", "titular_obras", reverse("notificaciones")),
+        ("oficialia_busqueda", "turnador", reverse("oficialia_inbox") + "?q=OP"),
+        ("turno_detalle", "titular_obras", reverse("turno_detalle", args=[turno.pk])),
+        ("escrito_detalle", "turnador", reverse("escrito_detalle", args=[turno.escrito.folio])),
+        ("contraloria_inicio", "contraloria_user", reverse("contraloria_inicio")),
+        ("contraloria_vencidos", "contraloria_user", reverse("contraloria_vencidos")),
+        ("contraloria_evaluaciones", "contraloria_user", reverse("contraloria_evaluaciones")),
+        ("contraloria_bitacora", "contraloria_user", reverse("contraloria_bitacora")),
+    ]
+
+
+def test_every_other_desk_page_costs_a_pinned_number_of_queries(request, inboxes):
+    inboxes.grow_to(MANY)
+    counts = {}
+    for name, persona, url in _desk_pages(inboxes):
+        client = Client()
+        client.force_login(request.getfixturevalue(persona))
+        client.get(url)  # the first visit may fill caches (días inhábiles, catalogues)
+        sql, _ = page_queries(client, url)
+        counts[name] = len(sql)
+    over = {n: c for n, c in counts.items() if c > DESK_PAGE_QUERIES[n]}
+    assert not over, f"more queries than pinned: {over} (pins: {DESK_PAGE_QUERIES})"

@@ -22,7 +22,7 @@ from django.db import connection, transaction
 from correspondencia.models import Escrito, EscritoState, Transicion
 from oficialia.models import DiaInhabil
 from tests.conftest import wait_for
-from tests.factories import TramiteFactory
+from tests.factories import TramiteFactory, turno_prevent_notified
 from turnos.models import Turno, TurnoKind, TurnoState
 from turnos.plazos import turno_due
 from turnos.services import (
@@ -32,7 +32,6 @@ from turnos.services import (
     prevencion_answer,
     turno_accept,
     turno_answer,
-    turno_prevent,
 )
 
 from .conftest import local
@@ -270,7 +269,9 @@ def test_the_due_date_explains_itself(turn, django_capture_on_commit_callbacks):
 def prevent_and_answer(turno, titular, time_machine, *, prevented, answered):
     time_machine.move_to(prevented, tick=False)
     turno_accept(turno_id=turno.pk, user=titular)
-    turno_prevent(turno_id=turno.pk, user=titular, texto="Anexe su identificación oficial.")
+    turno_prevent_notified(
+        turno_id=turno.pk, user=titular, texto="Anexe su identificación oficial."
+    )
     assert refreshed(turno).state == TurnoState.PREVENCION
     assert turno_due(refreshed(turno)).suspended
     time_machine.move_to(answered, tick=False)
@@ -334,7 +335,7 @@ def test_a_dia_inhabil_published_during_a_prevencion_counts_when_it_is_answered(
     turno = turn(local(MONDAY_5_OCT))
     time_machine.move_to(local(date(2026, 10, 8), 12), tick=False)
     turno_accept(turno_id=turno.pk, user=titular_obras)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
     with django_capture_on_commit_callbacks(execute=True):
         DiaInhabil.objects.create(
             start=date(2026, 10, 16), end=date(2026, 10, 16), descripcion="Feria"

@@ -213,10 +213,12 @@ def test_an_illegal_action_gets_a_message_not_an_error(obras, turnador, titular_
     follow_post(client, reverse("turno_accion", args=[turno.pk, "aceptar"]))
     html = follow_post(client, reverse("turno_accion", args=[turno.pk, "aceptar"]))
     assert "No se puede hacer esto ahora" in html
-    # Routing an escrito twice is refused the same way.
-    html = follow_post(
-        oficialia, reverse("oficialia_escrito", args=[escrito.folio]), route_form(obras)
+    # Routing an escrito twice is refused the same way, on the page with the routes typed.
+    response = oficialia.post(
+        reverse("oficialia_escrito", args=[escrito.folio]), route_form(obras, instruccion="Otra")
     )
+    assert response.status_code == 409
+    html = response.content.decode()
     assert "ya no está por turnar" in html or "No se puede hacer esto ahora" in html
     assert Turno.objects.count() == 1
 

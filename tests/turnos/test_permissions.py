@@ -185,6 +185,9 @@ class Rule:
     other_account: int | None = None
 
 
+NOTIFICADORES = frozenset({Role.VENTANILLA, Role.OFICIALIA})
+
+
 def _folio(w: World) -> dict:
     return {"folio": w.escrito.folio}
 
@@ -207,6 +210,24 @@ CONTRALORIA = frozenset({Role.CONTRALORIA})
 ARCHIVO_READERS = frozenset({Role.ARCHIVOS, Role.OFICIALIA, Role.CONTRALORIA})
 DESK_PAPER = frozenset({Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS})
 AGUA = frozenset({"titular_agua", "enlace_agua"})
+
+
+def _plantilla(w: World) -> dict:
+    """An answer template of Obras (the turno's secretaría), made the first time."""
+    from django.utils import timezone
+
+    from oficios.models import PlantillaRespuesta
+
+    plantilla, _ = PlantillaRespuesta.objects.get_or_create(
+        secretaria=w.turno.secretaria,
+        nombre="Bacheo atendido",
+        defaults={
+            "texto": "Su escrito {folio} fue atendido.",
+            "actualizada_por": w.turno.turned_by,
+            "actualizada_en": timezone.now(),
+        },
+    )
+    return {"plantilla_id": plantilla.pk}
 
 
 def _fila(w: World) -> dict:
@@ -451,6 +472,31 @@ def _notificacion(w: World) -> dict:
     return {"folio": w.escrito.folio, "acuse_id": acuse.pk}
 
 
+def _por_notificar(w: World) -> dict:
+    """A prevención of the world's escrito waiting to be notified at the ventanilla."""
+    from notificaciones.models import Acto, Canal, NotificacionPeticionario
+    from turnos.models import Prevencion
+
+    found = NotificacionPeticionario.objects.filter(escrito=w.escrito).first()
+    if found is None:
+        now = timezone.now()
+        prevencion = Prevencion.objects.create(
+            turno=w.turno,
+            requested_by=_titular_obras(w),
+            requested_at=now,
+            texto="Falta el comprobante de domicilio.",
+            answered_at=now,
+        )
+        found = NotificacionPeticionario.objects.create(
+            escrito=w.escrito,
+            acto=Acto.PREVENCION,
+            prevencion=prevencion,
+            canal=Canal.VENTANILLA,
+            creada_en=now,
+        )
+    return {"pk": found.pk}
+
+
 def _acuerdo(w):
     from oficialia.models import AcuerdoInhabil
 
@@ -619,6 +665,8 @@ URLS: dict[str, Rule] = {
         methods=("GET", "POST"),
         roles=frozenset({Role.OFICIALIA}),
     ),
+    "oficialia_turnar_lote": Rule(methods=("POST",), roles=frozenset({Role.OFICIALIA})),
+    "oficialia_turnados": Rule(roles=frozenset({Role.OFICIALIA})),
     # Every staff role, within what each may see ------------------------------------------
     "escrito_detalle": Rule(_folio, roles=STAFF, hidden_from=ESCRITO_HIDDEN),
     "adjunto_descargar": Rule(
@@ -626,13 +674,33 @@ URLS: dict[str, Rule] = {
         roles=STAFF,
         hidden_from=ESCRITO_HIDDEN,
     ),
+    # Its POST marks one's own notices read (tests/turnos/test_escritorios.py).
     "notificaciones": Rule(roles=STAFF),
+    # A notice opens only for its own person: anyone else's (here, none's) is not found.
+    "notificacion_abrir": Rule(lambda w: {"notificacion_id": 999_999}, roles=STAFF, ok=(404,)),
     # The staff search: every staff role; what each finds is its own (tests/busqueda).
     "busqueda": Rule(roles=STAFF),
     "busqueda_guardar": Rule(methods=("POST",), roles=STAFF),
     "busqueda_borrar": Rule(lambda w: {"pk": 999999}, methods=("POST",), roles=STAFF),
     # Secretaría -----------------------------------------------------------------------------
     "bandeja": Rule(roles=SECRETARIA),
+    "bandeja_lote": Rule(
+        lambda w: {"accion": "aceptar"}, methods=("POST",), roles=SECRETARIA
+    ),
+    # Each titular or enlace names their own suplente; a suplencia ends only by its own
+    # absent person (here, nobody's: not found).
+    "suplencias": Rule(methods=("GET", "POST"), roles=SECRETARIA),
+    "suplencia_terminar": Rule(
+        lambda w: {"suplencia_id": 999_999},
+        methods=("POST",),
+        roles=SECRETARIA,
+        hidden_from=frozenset({"titular_obras", "enlace_obras", *AGUA}),
+    ),
+    # The answer templates: each secretaría's own.
+    "plantillas": Rule(methods=("GET", "POST"), roles=SECRETARIA),
+    "plantilla_editar": Rule(
+        _plantilla, methods=("GET", "POST"), roles=SECRETARIA, hidden_from=AGUA
+    ),
     "prevenciones_vencidas": Rule(roles=SECRETARIA),
     "turno_detalle": Rule(lambda w: {"turno_id": w.turno.pk}, roles=SECRETARIA, hidden_from=AGUA),
     "turno_accion": Rule(
@@ -730,6 +798,18 @@ URLS: dict[str, Rule] = {
     ),
     # Ventanilla: each clerk sees the escritos they captured ---------------------------------
     "ventanilla": Rule(roles=frozenset({Role.VENTANILLA})),
+    # Personal notifications: the ventanilla and the Oficialía work the queue.
+    "notificaciones_pendientes": Rule(roles=NOTIFICADORES),
+    "notificacion_detalle": Rule(_por_notificar, roles=NOTIFICADORES),
+    "notificacion_cedula": Rule(_por_notificar, roles=NOTIFICADORES),
+    "notificacion_escaneo": Rule(_por_notificar, methods=("POST",), roles=NOTIFICADORES),
+    # Nothing scanned yet: not found, for those who may see it.
+    "notificacion_escaneo_descargar": Rule(_por_notificar, roles=NOTIFICADORES, ok=(404,)),
+    "notificacion_accion": Rule(
+        lambda w: {**_por_notificar(w), "action": "diligencia"},
+        methods=("POST",),
+        roles=NOTIFICADORES,
+    ),
     "ventanilla_nuevo": Rule(methods=("GET", "POST"), roles=frozenset({Role.VENTANILLA})),
     "ventanilla_escrito": Rule(
         _folio, roles=frozenset({Role.VENTANILLA}), hidden_from=frozenset({"ventanilla_otra"})
@@ -918,7 +998,9 @@ def test_role_by_url_matrix(name, world, personas):
                     expected = "404"
                     good = status == 404 and world.escrito.folio.encode() not in response.content
                 else:
-                    allowed = rule.ok if method == "GET" else (200, 302)
+                    # A POST refused by its form (400) or by the use case (409) comes back
+                    # with what was typed: an allowed answer, not a permission one.
+                    allowed = rule.ok if method == "GET" else (200, 302, 400, 409)
                     expected = " or ".join(map(str, allowed))
                     good = status in allowed and not _goes_to_login(response, url)
             else:
@@ -1027,6 +1109,7 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
     prestamo = _prestamo(w)
     baja = _baja(w)
     borrador = _borrador(w)  # likewise: it notifies the titular
+    por_notificar = _por_notificar(w)
     before = _snapshot()
     for name, kwargs in (
         ("escrito_detalle", {"folio": w.escrito.folio}),
@@ -1065,6 +1148,14 @@ def test_contraloria_reads_everything_and_changes_nothing(world, personas):
         ("borrador_respuesta", {"turno_id": w.turno.pk}),
         ("firmas_pendientes", {}),
         ("borrador_devolver", borrador),
+        ("notificacion_accion", {**por_notificar, "action": "diligencia"}),
+        ("notificacion_escaneo", por_notificar),
+        ("oficialia_turnar_lote", {}),
+        ("bandeja_lote", {"accion": "aceptar"}),
+        ("suplencias", {}),
+        ("suplencia_terminar", {"suplencia_id": 999_999}),
+        ("plantillas", {}),
+        ("plantilla_editar", _plantilla(w)),
     ]
     for name, kwargs in posts:
         response = client.post(reverse(name, kwargs=kwargs), {"reason": "x", "texto": "x"})

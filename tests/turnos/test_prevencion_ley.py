@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from contraloria.selectors import overdue_count, overdue_report
 from correspondencia.models import EscritoState
-from tests.factories import file_escrito
+from tests.factories import file_escrito, turno_prevent_notified
 from turnos.models import Turno, TurnoState
 from turnos.plazos import turno_due
 from turnos.selectors import expired_preventions_of, public_status
@@ -33,7 +33,6 @@ from turnos.services import (
     turno_accept,
     turno_answer,
     turno_not_presented,
-    turno_prevent,
 )
 
 from .conftest import local
@@ -71,7 +70,7 @@ def test_after_the_first_third_the_prevencion_is_refused_saying_why(
     _, turno = filed
     at(time_machine, 9)
     with pytest.raises(ActionError) as error:
-        turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+        turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     assert "primer tercio del plazo, que terminó el 08/10/2026" in str(error.value)
     assert fresh(turno).state == TurnoState.ACEPTADO
 
@@ -80,18 +79,18 @@ def test_the_window_is_a_setting(filed, time_machine, titular_obras, settings):
     _, turno = filed
     settings.PREVENTION_WINDOW_DIVISOR = 2  # the first half: 5 days, until Mon 12
     at(time_machine, 12)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     assert fresh(turno).state == TurnoState.PREVENCION
 
 
 def test_a_turno_is_prevented_only_once(filed, time_machine, titular_obras):
     result, turno = filed
     at(time_machine, 6)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     at(time_machine, 7)
     prevencion_answer(escrito_id=result.escrito.pk, texto="Anexo el plano", files=[])
     with pytest.raises(ActionError, match="una sola vez"):
-        turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Y la escritura")
+        turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Y la escritura")
 
 
 def test_the_clock_stops_from_the_notification_and_resumes_the_next_business_day(
@@ -99,7 +98,9 @@ def test_the_clock_stops_from_the_notification_and_resumes_the_next_business_day
 ):
     result, turno = filed
     at(time_machine, 7, 13)
-    prevencion = turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    prevencion = turno_prevent_notified(
+        turno_id=turno.pk, user=titular_obras, texto="Falta el plano"
+    )
     # Notified Wed 7: the petitioner has Thu 8, Fri 9, Mon 12, Tue 13, Wed 14.
     assert prevencion.deadline == date(2026, 10, 14)
     assert turno_due(fresh(turno)).suspended
@@ -122,9 +123,10 @@ def test_the_deadline_is_on_the_consulta_in_the_account_and_in_the_notice(
     result, turno = filed
     at(time_machine, 7)
     with django_capture_on_commit_callbacks(execute=True):
-        turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+        turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     (notice,) = mail.outbox
-    assert "Tiene hasta el 12/10/2026 para responder" in notice.body
+    # The email announces it; the days count from its notification (here, the opening).
+    assert "Tiene 3 días hábiles para responder, contados desde que se le notifica" in notice.body
     client = Client()
     page = client.post(
         reverse("consulta"), {"folio": result.escrito.folio, "codigo": result.access_code}
@@ -139,7 +141,7 @@ def test_the_petitioner_is_reminded_one_business_day_before_once(
 ):
     _, turno = filed
     at(time_machine, 7)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert reminders_send(today=date(2026, 10, 12)) == 0
@@ -164,7 +166,7 @@ def test_past_the_deadline_it_cannot_be_answered_and_is_listed_as_vencida(
 ):
     result, turno = filed
     at(time_machine, 7)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     at(time_machine, 14, 14)
     assert list(expired_preventions_of(titular_obras, today=date(2026, 10, 14))) == []
     at(time_machine, 15, 9)
@@ -194,7 +196,7 @@ def test_the_acuerdo_closes_the_turno_and_the_escrito_and_is_notified(
 ):
     result, turno = filed
     at(time_machine, 7)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     at(time_machine, 14)
     with pytest.raises(ActionError, match="vence el 14/10/2026"):
         turno_not_presented(
@@ -233,7 +235,7 @@ def test_with_another_secretaria_still_working_the_escrito_goes_on(
     turno_accept(turno_id=sop.pk, user=titular_obras)
     turno_accept(turno_id=sap.pk, user=titular_agua)
     at(time_machine, 6)
-    turno_prevent(turno_id=sop.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=sop.pk, user=titular_obras, texto="Falta el plano")
     at(time_machine, 15)
     turno_not_presented(turno_id=sop.pk, user=titular_obras, texto="No presentado ante Obras.")
     escrito.refresh_from_db()

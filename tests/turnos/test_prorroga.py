@@ -11,7 +11,7 @@ import pytest
 from django.core import mail
 
 from correspondencia.models import Transicion
-from tests.factories import file_escrito
+from tests.factories import file_escrito, turno_prevent_notified
 from turnos.models import Turno
 from turnos.plazos import turno_due
 from turnos.services import (
@@ -21,7 +21,6 @@ from turnos.services import (
     prevencion_answer,
     turno_accept,
     turno_extend,
-    turno_prevent,
 )
 
 from .conftest import local
@@ -87,7 +86,7 @@ def test_at_most_half_the_original_term_and_with_a_reason(
 def test_a_prevencion_after_a_prorroga_keeps_it(turno, time_machine, titular_obras):
     time_machine.move_to(local(date(2026, 10, 6)), tick=False)
     turno_extend(turno_id=turno.pk, user=titular_obras, days=3, reason="Peritaje")
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     time_machine.move_to(local(date(2026, 10, 8)), tick=False)
     prevencion_answer(escrito_id=turno.escrito_id, texto="Anexo", files=[])
     # 13 days from Mon 5 with Wed 7 and Thu 8 paused (notified Tue 6, answered Thu 8): Mon 26.
@@ -96,7 +95,7 @@ def test_a_prevencion_after_a_prorroga_keeps_it(turno, time_machine, titular_obr
 
 def test_not_while_a_prevencion_stops_the_clock(turno, time_machine, titular_obras):
     time_machine.move_to(local(date(2026, 10, 6)), tick=False)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
     with pytest.raises(ActionError, match="suspendido por una prevención"):
         turno_extend(turno_id=turno.pk, user=titular_obras, days=1, reason="x")
 

@@ -19,14 +19,13 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from oficialia.models import DiaInhabil, Notificacion
-from tests.factories import TramiteFactory
+from tests.factories import TramiteFactory, turno_prevent_notified
 from turnos.models import Recordatorio, Turno, TurnoState
 from turnos.services import (
     prevencion_answer,
     reminders_send,
     turno_accept,
     turno_answer,
-    turno_prevent,
 )
 from turnos.tasks import send_reminders
 
@@ -219,7 +218,7 @@ def test_a_turno_in_prevencion_gets_no_due_date_reminder_but_its_prevencion_does
 ):
     time_machine.move_to(local(date(2026, 10, 8), 12), tick=False)
     turno_accept(turno_id=turno.pk, user=titular_obras)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
     # The petitioner's deadline: Thu 8 + 5 business days = Thu 15 Oct. Reminded Wed 14
     # (one business day before); on Fri 16 it is past, and the secretaría hears once.
     assert [run_on(d) for d in (date(2026, 10, 13), date(2026, 10, 14), date(2026, 10, 15))] == [
@@ -243,7 +242,7 @@ def test_after_the_prevencion_the_reminders_follow_the_new_due_date(
 ):
     time_machine.move_to(local(date(2026, 10, 8), 12), tick=False)
     turno_accept(turno_id=turno.pk, user=titular_obras)
-    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
     # Notified Thu 8, answered Wed 14 Oct (within the petitioner's 5 days): Fri 9, Mon 12,
     # Tue 13, Wed 14 paused (4 business days). Due Mon 19 + 4: Tue 20 .. Fri 23.
     time_machine.move_to(local(date(2026, 10, 14), 9), tick=False)

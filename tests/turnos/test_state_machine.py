@@ -705,10 +705,11 @@ def test_the_escrito_is_answered_only_when_every_turno_para_atencion_is(
 
     respuesta, steps = with_steps(lambda: answer(sop, titular_obras, sense="parcial"))
     assert fresh(sop).state == T.RESPONDIDO and fresh(sop).answered_at is not None
+    # Not on time nor late until the petitioner learns of it.
     assert (respuesta.answered_by, respuesta.sense, respuesta.within_term) == (
         titular_obras,
         "parcial",
-        True,
+        None,
     )
     assert fresh(escrito).state == E.EN_ATENCION  # Agua Potable still has to answer
     assert summary(steps) == [("responder", sop.pk, T.ACEPTADO, T.RESPONDIDO, titular_obras, "")]

@@ -6,6 +6,8 @@ from oficialia.acciones import ActionError
 
 from .calendario import due_dates_recompute
 from .comun import Route
+from .lote import Fallo, Lote, escritos_turn, turnos_accept, turnos_assign
+from .notificacion import act_notified_record, prevencion_notified, respuesta_notified
 from .oficialia import escrito_reject, escrito_reorient, escrito_turn, turno_reroute
 from .peticionario import WITHDRAWABLE_STATES, escrito_rate, escrito_withdraw, prevencion_answer
 from .recordatorios import reminders_send
@@ -23,15 +25,21 @@ from .secretaria import (
 __all__ = [
     "WITHDRAWABLE_STATES",
     "ActionError",
+    "Fallo",
+    "Lote",
     "Route",
+    "act_notified_record",
     "due_dates_recompute",
     "escrito_rate",
     "escrito_reject",
     "escrito_reorient",
     "escrito_turn",
     "escrito_withdraw",
+    "escritos_turn",
     "prevencion_answer",
+    "prevencion_notified",
     "reminders_send",
+    "respuesta_notified",
     "tarea_assign",
     "tarea_progress",
     "turno_accept",
@@ -41,4 +49,6 @@ __all__ = [
     "turno_not_presented",
     "turno_prevent",
     "turno_reroute",
+    "turnos_accept",
+    "turnos_assign",
 ]

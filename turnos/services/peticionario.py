@@ -80,7 +80,8 @@ def _prevencion_answer(
         turno = Turno.objects.select_for_update(of=("self",)).get(pk=prevencion.turno_id)
         turno.due_date = plazos.due_date_after_pause(
             turno,
-            paused_since=plazos.prevention_notified_on(prevencion),
+            # Answered before any notification was recorded: the clock never stopped.
+            paused_since=plazos.prevention_notified_on(prevencion) or timezone.localdate(),
             resumed=timezone.localdate(),
             calendar=calendar,
         )

@@ -21,6 +21,7 @@ from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role, has_role
 
 from .. import plazos
+from ..actos import act_announce
 from ..models import (
     OPEN_TURNO_STATES,
     Prevencion,
@@ -136,8 +137,9 @@ def tarea_progress(*, tarea_id: int, user, texto: str, state: str) -> Tarea:
 
 @transaction.atomic
 def turno_prevent(*, turno_id: int, user, texto: str) -> Prevencion:
-    """Ask the petitioner for missing information (once, within the first third of the term);
-    the petitioner has a deadline from its notification and the turno's clock stops."""
+    """Ask the petitioner for missing information (once, within the first third of the term).
+    The prevención is notified through its notification record; from that day the turno's
+    clock stops and the petitioner's deadline runs (prevencion_notified)."""
     escrito, turno = lock_turno(turno_id, user)
     if not texto.strip():
         raise ActionError("Escriba qué información o documentos faltan.")
@@ -145,38 +147,34 @@ def turno_prevent(*, turno_id: int, user, texto: str) -> Prevencion:
     now = timezone.now()
     if error := plazos.prevention_error(turno, today=timezone.localdate(), calendar=calendar):
         raise ActionError(error)
-    # Made known at once: it is shown on /consulta/ and in the account, and emailed when the
-    # petitioner gave an address (the step below announces it).
-    deadline = plazos.prevention_deadline(timezone.localdate(now), calendar)
+    days = settings.PREVENTION_ANSWER_DAYS
     turno_step(
         turno,
         "prevent",
         escrito=escrito,
         action=Accion.TURNO_PREVENIR,
         description=f"{turno.secretaria.nombre} requiere información al peticionario; "
-        f"plazo para responder: {deadline:%d/%m/%Y}",
+        f"tendrá {days} días hábiles para responder desde que se le notifique",
         actor=user,
         reason=texto.strip(),
     )
     prevencion = Prevencion.objects.create(
-        turno=turno,
-        requested_by=user,
-        requested_at=now,
-        notified_at=now,
-        deadline=deadline,
-        texto=texto.strip(),
+        turno=turno, requested_by=user, requested_at=now, texto=texto.strip()
     )
     if escrito.state != EscritoState.PREVENIDO:
         escrito_step(
             escrito,
             "prevent",
             action=Accion.ESCRITO_PREVENIR,
-            description=f"Prevención: se requiere información. Tiene hasta el {deadline:%d/%m/%Y}"
-            " para responder; si no responde, su escrito se tendrá por no presentado. Mientras"
-            " tanto el plazo de respuesta está suspendido",
+            description=f"Prevención: se requiere información. Tiene {days} días hábiles para "
+            "responder, contados desde que se le notifica; si no responde, su escrito se tendrá "
+            "por no presentado. Mientras tanto el plazo de respuesta está suspendido",
             actor=user,
             reason=texto.strip(),
         )
+    prevencion.como_se_notifica = act_announce(
+        "prevencion", escrito_id=escrito.pk, actor=user, prevencion_id=prevencion.pk
+    )
     return prevencion
 
 
@@ -213,6 +211,9 @@ def turno_not_presented(*, turno_id: int, user, texto: str) -> Turno:
         f"respondió a más tardar el {prevencion.deadline:%d/%m/%Y}",
         actor=user,
         reason=texto,
+    )
+    turno.como_se_notifica = act_announce(
+        "acuerdo", escrito_id=escrito.pk, actor=user, prevencion_id=prevencion.pk
     )
     others = escrito.turnos.filter(kind=TurnoKind.ATENCION).exclude(pk=turno.pk)
     still_prevented = others.filter(state=TurnoState.PREVENCION).exists()
@@ -291,6 +292,9 @@ def turno_extend(*, turno_id: int, user, days: int, reason: str) -> Prorroga:
         source=escrito.state,
         target=escrito.state,
     )
+    prorroga.como_se_notifica = act_announce(
+        "prorroga", escrito_id=escrito.pk, actor=user, prorroga_id=prorroga.pk
+    )
     return prorroga
 
 
@@ -344,7 +348,7 @@ def _turno_answer(
         "answer",
         escrito=escrito,
         action=Accion.TURNO_RESPONDER,
-        description=f"{turno.secretaria.nombre} respondió (sentido {Sense(sense).label.lower()})",
+        description=f"{turno.secretaria.nombre} respondió (sentido {Sense.sentido(sense)})",
         actor=user,
     )
     adjunto = None
@@ -367,9 +371,13 @@ def _turno_answer(
         oficio=adjunto,
         answered_by=user,
         answered_at=now,
-        within_term=plazos.answered_within_term(turno, on=timezone.localdate()),
+        # Pending until notified: measured on the notification date (respuesta_notified).
+        within_term=None,
     )
     close_escrito_if_done(escrito, user)
+    respuesta.como_se_notifica = act_announce(
+        "respuesta", escrito_id=escrito.pk, actor=user, respuesta_id=respuesta.pk
+    )
     return respuesta
 
 
@@ -388,10 +396,12 @@ def turno_give_back(*, turno_id: int, user, reason: str) -> Turno:
         actor=user,
         reason=reason.strip(),
     )
-    staff_notify(
-        users_with_roles(Role.OFICIALIA),
-        f"{turno.secretaria.nombre} devolvió el turno de {escrito.folio}",
-        reverse("oficialia_escrito", args=[escrito.folio]),
-    )
     close_escrito_if_done(escrito, user)
+    if escrito.state != EscritoState.NO_COMPETENTE:
+        # When it was the last turno, closing the escrito already told the Oficialía, once.
+        staff_notify(
+            users_with_roles(Role.OFICIALIA),
+            f"{turno.secretaria.nombre} devolvió el turno de {escrito.folio}",
+            reverse("oficialia_escrito", args=[escrito.folio]),
+        )
     return turno

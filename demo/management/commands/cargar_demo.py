@@ -12,6 +12,7 @@ Runs once: with escritos already in the database it only makes sure catalogues a
 """
 
 import heapq
+import io
 import random
 from collections.abc import Iterator
 from contextlib import nullcontext
@@ -21,10 +22,12 @@ import time_machine
 from dateutil.easter import easter
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from correspondencia.models import (
     Channel,
@@ -41,8 +44,17 @@ from demo.efirma import PASSWORD as DEMO_EFIRMA_PASSWORD
 from demo.efirma import demo_efirma_create
 from firmas import confianza
 from firmas.models import AutoridadCertificadora
+from notificaciones import practica
+from notificaciones.models import (
+    Canal,
+    EstadoNotificacion,
+    Medio,
+    NotificacionPeticionario,
+    Resultado,
+)
+from notificaciones.services import opened_record
 from oficialia import firma
-from oficialia.adjuntos import inspect_all
+from oficialia.adjuntos import inspect, inspect_all
 from oficialia.calendario import BusinessCalendar
 from oficialia.models import AcuerdoInhabil, Bitacora, DiaInhabil
 from oficialia.roles import Role
@@ -56,6 +68,8 @@ DEMO_PASSWORD = "oficialia2026"
 # fichas of today (they are simulated minute by minute after the escritos).
 HISTORY_DAYS = 548
 FILA_WINDOW = timedelta(hours=2)
+# Acts of the last weeks for paper filers without email still wait in the ventanilla.
+PERSONAL_NOTIFICATION_BACKLOG = timedelta(days=21)
 
 # A life is a generator: it yields the moment of its next step, and the step runs (with the
 # clock at that moment) when the generator is resumed.
@@ -1060,6 +1074,13 @@ class Command(BaseCommand):
                     texto="Anexe copia de su identificación y el croquis de ubicación.",
                 )
                 moment = prevented_at
+                # The petitioner learns of it: opening it online, or at the ventanilla.
+                notified_at = later(rng.choice([0, 0, 1, 2]), hours=1)
+                if notified_at is None or self.keeps_waiting(escrito, notified_at, now):
+                    return
+                yield notified_at
+                self.notify(escrito, rng)
+                moment = notified_at
                 # Most answer within their 5 business days; some let it expire.
                 answered_at = later(rng.randint(1, 5))
                 if answered_at is None or rng.random() < 0.15:
@@ -1080,6 +1101,12 @@ class Command(BaseCommand):
         yield answered_at
         turnos.turno_answer(turno_id=turno.pk, user=worker, texto=ANSWERS[sense], sense=sense)
         moment = answered_at
+        notified_at = later(rng.choice([0, 1, 1, 2, 3]), hours=1)
+        if notified_at is None or self.keeps_waiting(escrito, notified_at, now):
+            return  # pendiente de notificar: in the ventanilla's queue, or not yet opened
+        yield notified_at
+        self.notify(escrito, rng)
+        moment = notified_at
         rated_at = later(rng.randint(1, 5))
         if rated_at is not None and rng.random() < 0.4:
             yield rated_at
@@ -1088,6 +1115,52 @@ class Command(BaseCommand):
                 score=rng.choices([5, 4, 3, 2, 1], weights=[35, 30, 15, 10, 10])[0],
                 comentario="",
             )
+
+    @staticmethod
+    def keeps_waiting(escrito: Escrito, at: datetime, now: datetime) -> bool:
+        """The last weeks' acts for paper filers without email are still in the ventanilla's
+        queue of personal notifications."""
+        return not escrito.peticionario.email and escrito.channel != Channel.EN_LINEA and (
+            now - at < PERSONAL_NOTIFICATION_BACKLOG
+        )
+
+    def notify(self, escrito: Escrito, rng: random.Random) -> None:
+        """Practice the escrito's pending notifications now: the petitioner opens them
+        (electronic), or receives the cédula at the ventanilla and it is scanned back."""
+        for notificacion in NotificacionPeticionario.objects.filter(
+            escrito=escrito, estado=EstadoNotificacion.PENDIENTE
+        ).select_related("respuesta", "prevencion"):
+            if notificacion.canal == Canal.ELECTRONICA:
+                opened_record(
+                    escrito=escrito,
+                    respuestas=[notificacion.respuesta] if notificacion.respuesta_id else [],
+                    prevenciones=[notificacion.prevencion]
+                    if notificacion.acto == "prevencion"
+                    else [],
+                    medio=rng.choice([Medio.CONSULTA, Medio.CUENTA]),
+                    queue_pdf=False,
+                )
+                continue
+            practica.diligencia_register(
+                notificacion_id=notificacion.pk,
+                user=self.clerk,
+                resultado=Resultado.ENTREGADA,
+                at=timezone.now(),
+                recibio_nombre=escrito.peticionario.nombre,
+                recibio_identificacion="Credencial para votar",
+            )
+            scan = inspect(
+                SimpleUploadedFile("cedula-firmada.pdf", self.scan_pdf(), "application/pdf")
+            )
+            practica.escaneo_upload(notificacion_id=notificacion.pk, user=self.clerk, scan=scan)
+
+    @staticmethod
+    def scan_pdf() -> bytes:
+        writer = PdfWriter()
+        writer.add_blank_page(width=612, height=792)
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
 
     @staticmethod
     def business_hour(day: datetime, rng: random.Random) -> datetime:
