@@ -17,7 +17,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cuentas import plazos_arco
-from cuentas.models import ArcoChannel, ArcoKind, ArcoState, Cuenta, SolicitudArco
+from cuentas.models import OPTIONAL_NOTICE_KINDS, ArcoChannel, ArcoKind, ArcoState, Cuenta, SolicitudArco
 from cuentas.services import arco_reminders_send
 from oficialia.models import Bitacora, DiaInhabil, Notificacion
 from tests.factories import file_escrito
@@ -170,8 +170,8 @@ def test_opposing_the_email_notices_switches_them_off_and_other_treatments_do_no
                 {"decision": "aplicar", "resolucion": "Procede."},
             )
     lupita_now, beto_now = Cuenta.objects.get(pk=lupita.pk), Cuenta.objects.get(pk=beto.pk)
-    assert not any(lupita_now.wants_email(k) for k in ("avance", "respuesta", "cierre"))
-    assert all(beto_now.wants_email(k) for k in ("avance", "respuesta", "cierre"))
+    assert not any(lupita_now.wants_email(k) for k in OPTIONAL_NOTICE_KINDS)
+    assert all(beto_now.wants_email(k) for k in OPTIONAL_NOTICE_KINDS)
     entries = Bitacora.objects.filter(action="arco.resolver").order_by("pk")
     assert [e.changes["tratamiento"] for e in entries] == ["avisos", "calificacion"]
     bodies = {m.to[0]: m.body for m in mail.outbox}
