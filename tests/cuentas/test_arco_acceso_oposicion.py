@@ -17,7 +17,14 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cuentas import plazos_arco
-from cuentas.models import OPTIONAL_NOTICE_KINDS, ArcoChannel, ArcoKind, ArcoState, Cuenta, SolicitudArco
+from cuentas.models import (
+    OPTIONAL_NOTICE_KINDS,
+    ArcoChannel,
+    ArcoKind,
+    ArcoState,
+    Cuenta,
+    SolicitudArco,
+)
 from cuentas.services import arco_reminders_send
 from oficialia.models import Bitacora, DiaInhabil, Notificacion
 from tests.factories import file_escrito
