@@ -219,8 +219,13 @@ if env_str("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["oficialia.replica.ReplicaRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the writer instead of failing at once when two requests write together.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Wait for the writer instead of failing at once when two requests write together. A
+    # transaction that reads and then writes must take the write lock when it begins
+    # (IMMEDIATE): one begun DEFERRED that meets another writer when it first writes gets
+    # "database is locked" at once, without waiting out the timeout (SQLite's deadlock rule).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
     # A file, not memory, so a Celery worker process started by a test can open it too.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
@@ -517,10 +522,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The outbox (acuses, petitioner notices, staff notices): what the broker never got, or a
-# killed worker dropped, is queued again by a relay every OUTBOX_RELAY_SECONDS once it has
-# waited OUTBOX_REQUEUE_SECONDS: redone within 90 s by default, once (every task is
-# idempotent). The requeue wait is far above the time a task takes (a PDF: seconds).
+# The outbox (acuses, petitioner notices, staff notices, citizen-account emails): what the
+# broker never got, or a killed worker dropped, is queued again by a relay every
+# OUTBOX_RELAY_SECONDS once it has waited OUTBOX_REQUEUE_SECONDS: redone within 90 s by
+# default, once (every task is idempotent). The requeue wait is far above the time a task
+# takes (a PDF: seconds).
 OUTBOX_RELAY_SECONDS = env_int("OFICIALIA_RELE_SEGUNDOS", 30)
 OUTBOX_REQUEUE_SECONDS = env_int("OFICIALIA_REENCOLAR_SEGUNDOS", 60)
 CELERY_BEAT_SCHEDULE = {
@@ -536,6 +542,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "relay-staff-notifications": {
         "task": "oficialia.tasks.relay_staff_notifications",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "relay-account-emails": {
+        "task": "cuentas.tasks.relay_account_emails",
         "schedule": float(OUTBOX_RELAY_SECONDS),
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },

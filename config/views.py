@@ -69,6 +69,7 @@ def _product_figures() -> list[str]:
     from django.utils import timezone
 
     from correspondencia.models import Acuse, Escrito
+    from cuentas.models import CorreoCuenta
     from oficialia.models import Notificacion
 
     now = timezone.now()
@@ -83,6 +84,9 @@ def _product_figures() -> list[str]:
             t=Min("escrito__received_at")
         )["t"],
         "aviso_personal": Notificacion.objects.filter(emailed_at__isnull=True).aggregate(
+            t=Min("created_at")
+        )["t"],
+        "correo_cuenta": CorreoCuenta.objects.filter(sent_at__isnull=True).aggregate(
             t=Min("created_at")
         )["t"],
     }

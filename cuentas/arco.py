@@ -23,7 +23,7 @@ ACTIVITY_LABELS = {
     "cuenta.avisos": "Cambió los avisos por correo",
     "cuenta.agregar_escrito": "Agregó un escrito a la cuenta",
     "arco.acceso": "Descargó sus datos personales",
-    "arco.solicitar": "Pidió la rectificación o cancelación de sus datos",
+    "arco.solicitar": "Presentó una solicitud de derechos ARCO sobre sus datos",
     "escrito.desistir": "Se desistió de un escrito",
     "turno.cancelar": "Un turno se canceló por su desistimiento",
 }
@@ -144,11 +144,12 @@ def personal_data(cuenta: Cuenta) -> dict:
         ],
         "solicitudes_arco": [
             {
-                "numero": s.pk,
+                "folio": s.folio,
                 "derecho": s.get_kind_display(),
                 "fecha": _when(s.requested_at),
                 "lo_que_pidio": s.detalle,
                 "datos_corregidos": s.rectificacion,
+                "tratamiento_al_que_se_opone": s.get_tratamiento_display() if s.tratamiento else "",
                 "estado": s.get_state_display(),
                 "resuelta": _when(s.resolved_at),
                 "respuesta": s.resolucion,

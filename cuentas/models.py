@@ -144,6 +144,16 @@ class ArcoKind(models.TextChoices):
     OPOSICION = "oposicion", "Oposición"
 
 
+class Tratamiento(models.TextChoices):
+    """The treatments of personal data a titular may oppose (the privacy notice's purposes
+    that are not needed to answer the petition, and "other")."""
+
+    AVISOS = "avisos", "Avisos por correo sobre el avance de mis escritos"
+    ESTADISTICAS = "estadisticas", "Estadísticas públicas (género y temas de los escritos)"
+    CALIFICACION = "calificacion", "Medición de la calidad con mis calificaciones"
+    OTRO = "otro", "Otro tratamiento (lo describo abajo)"
+
+
 class ArcoChannel(models.TextChoices):
     CUENTA = "cuenta", "Desde la cuenta ciudadana"
     VENTANILLA = "ventanilla", "En papel, en ventanilla"
@@ -177,6 +187,10 @@ class SolicitudArco(models.Model):
     folios = models.JSONField("escritos a los que se refiere", default=list, blank=True)
     kind = models.CharField("derecho", max_length=14, choices=ArcoKind.choices)
     detalle = models.TextField("lo que pide")
+    # Opposition: the treatment opposed (the reason is in `detalle`).
+    tratamiento = models.CharField(
+        "tratamiento al que se opone", max_length=14, choices=Tratamiento.choices, blank=True
+    )
     # Rectification: the corrected values the citizen gave (nombre, telefono, curp, rfc).
     rectificacion = models.JSONField(default=dict, blank=True)
     state = models.CharField(
@@ -220,3 +234,43 @@ class SolicitudArco(models.Model):
 
     def __str__(self) -> str:
         return self.folio or f"{self.get_kind_display()} {self.pk}"
+
+
+class CorreoKind(models.TextChoices):
+    CONFIRMAR = "confirmar", "Confirmación del correo de la cuenta"
+    YA_REGISTRADA = "ya_registrada", "Aviso de cuenta ya registrada"
+    CONTRASENA = "contrasena", "Enlace para restablecer la contraseña"
+    CONFIRMAR_VINCULO = "confirmar_vinculo", "Confirmación para agregar un escrito"
+    VINCULO = "vinculo", "Aviso de escrito agregado, reclamado o quitado"
+    ARCO = "arco", "Respuesta a una solicitud ARCO"
+    RESPUESTA_CORREO = "respuesta_correo", "Respuesta a un correo recibido en la ventanilla"
+
+
+class CorreoCuenta(models.Model):
+    """The outbox of the citizen account's emails. A row is written in the transaction that
+    decides the email; the worker sends it after commit and marks it, once; a relay queues
+    again what the broker never got or the mail server refused. `params` are what the email
+    is made from when it is sent (it checks again that it is still wanted); they may hold a
+    confirmation token or an address, so they are emptied once it is handled."""
+
+    kind = models.CharField(max_length=20, choices=CorreoKind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    # Sent, or found needless when its turn came (already confirmed, account closed).
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "correo de cuenta por enviar"
+        verbose_name_plural = "correos de cuentas por enviar"
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="correo_cuenta_pendiente_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"

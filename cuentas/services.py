@@ -1,6 +1,6 @@
 """Use cases of the citizen's account: register, confirm the address, keep the petitioner
-data, gather escritos, choose the email notices, and the ARCO requests (rectification and
-cancellation) that the administración resolves.
+data, gather escritos, choose the email notices, and the ARCO requests (access,
+rectification, cancellation, opposition) that the Unidad de Transparencia resolves.
 
 Each one locks what it changes and writes its bitácora entry in the same transaction. The
 entries name the account by number, never by its email or the citizen's name: the bitácora
@@ -17,13 +17,9 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import (
@@ -41,19 +37,21 @@ from oficialia.folios import FolioSeries, allocate_folio, parse_folio
 from oficialia.roles import Role, has_role
 
 from . import plazos_arco
+from .correos import email_queue
 from .models import (
     REQUIRED_NOTICE_KINDS,
     ArcoChannel,
     ArcoKind,
     ArcoState,
     ConfirmacionVinculo,
+    CorreoKind,
     Cuenta,
     EscritoVinculado,
     LinkHow,
     NoticeKind,
     SolicitudArco,
+    Tratamiento,
 )
-from .tokens import email_verification_token
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -124,79 +122,10 @@ def cuenta_register(*, email: str, password: str) -> Cuenta | None:
             existing = Cuenta.objects.get(email=email)  # registered at the same instant
         else:
             _record(Accion.CUENTA_REGISTRAR, cuenta)
-            transaction.on_commit(lambda: _queue(send_verification_email, cuenta.pk))
+            email_queue(CorreoKind.CONFIRMAR, cuenta_id=cuenta.pk)
             return cuenta
-    transaction.on_commit(lambda: _queue(send_account_exists_email, existing.pk))
+    email_queue(CorreoKind.YA_REGISTRADA, cuenta_id=existing.pk)
     return None
-
-
-def _queue(task, *args) -> None:
-    try:
-        task.delay(*args)
-    except Exception:
-        # The person can ask for the email again from the sign-in page.
-        logger.exception("could not queue %s%s", task.name, args)
-
-
-# The tasks sit beside the services they call; their names are the ones they had in
-# cuentas.tasks, so queued messages still find them.
-@shared_task(name="cuentas.tasks.send_verification_email", **RETRY)
-def send_verification_email(cuenta_id: int) -> None:
-    verification_email_send(cuenta_id=cuenta_id)
-
-
-@shared_task(name="cuentas.tasks.send_account_exists_email", **RETRY)
-def send_account_exists_email(cuenta_id: int) -> None:
-    account_exists_email_send(cuenta_id=cuenta_id)
-
-
-@shared_task(name="cuentas.tasks.send_arco_resolution_email", **RETRY)
-def send_arco_resolution_email(solicitud_id: int, address: str) -> None:
-    # The address travels with the task: a cancellation has erased it from the account.
-    arco_resolution_email_send(solicitud_id=solicitud_id, address=address)
-
-
-def confirmation_link(user) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = email_verification_token.make_token(user)
-    return settings.PUBLIC_BASE_URL + reverse("cuenta_confirmar", args=[uid, token])
-
-
-def verification_email_send(*, cuenta_id: int) -> bool:
-    """Email the confirmation link, unless the address is already confirmed."""
-    cuenta = Cuenta.objects.select_related("user").get(pk=cuenta_id)
-    if cuenta.is_verified or cuenta.cancelled_at or not cuenta.email:
-        return False
-    context = {
-        "link": confirmation_link(cuenta.user),
-        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-    }
-    send_mail(
-        subject="Confirme su correo · Oficialía de Partes",
-        message=render_to_string("cuentas/email/confirmar.txt", context),
-        from_email=None,
-        recipient_list=[cuenta.email],
-    )
-    return True
-
-
-def account_exists_email_send(*, cuenta_id: int) -> bool:
-    """Someone tried to register an address that has an account: tell its owner."""
-    cuenta = Cuenta.objects.select_related("user").get(pk=cuenta_id)
-    if cuenta.cancelled_at or not cuenta.email:
-        return False
-    context = {
-        "entrar": settings.PUBLIC_BASE_URL + reverse("cuenta_entrar"),
-        "restablecer": settings.PUBLIC_BASE_URL + reverse("cuenta_password_reset"),
-        "confirmed": cuenta.is_verified,
-    }
-    send_mail(
-        subject="Su cuenta de la Oficialía de Partes",
-        message=render_to_string("cuentas/email/ya_registrada.txt", context),
-        from_email=None,
-        recipient_list=[cuenta.email],
-    )
-    return True
 
 
 @transaction.atomic
@@ -208,7 +137,7 @@ def verification_resend(*, email: str) -> bool:
     ).first()
     if cuenta is None:
         return False
-    transaction.on_commit(lambda: _queue(send_verification_email, cuenta.pk))
+    email_queue(CorreoKind.CONFIRMAR, cuenta_id=cuenta.pk)
     return True
 
 
@@ -366,36 +295,8 @@ def escrito_add(*, cuenta_id: int, folio: str, code: str) -> AddResult:
         expires_at=now + timedelta(hours=settings.LINK_CONFIRMATION_HOURS),
     )
     _record(Accion.CUENTA_PEDIR_VINCULO, cuenta, folio=escrito.folio)
-    transaction.on_commit(lambda: _queue(send_link_confirmation_email, confirmacion.pk, token))
+    email_queue(CorreoKind.CONFIRMAR_VINCULO, confirmacion_id=confirmacion.pk, token=token)
     return AddResult(escrito, linked=False, sent_to=mask_email(contact))
-
-
-@shared_task(name="cuentas.tasks.send_link_confirmation_email", **RETRY)
-def send_link_confirmation_email(confirmacion_id: int, token: str) -> None:
-    link_confirmation_email_send(confirmacion_id=confirmacion_id, token=token)
-
-
-def link_confirmation_email_send(*, confirmacion_id: int, token: str) -> bool:
-    """Send the confirmation link to the email written on the escrito (never to the account
-    that asked, which may not be the petitioner's)."""
-    confirmacion = ConfirmacionVinculo.objects.select_related("escrito__peticionario").get(
-        pk=confirmacion_id
-    )
-    address = confirmacion.escrito.peticionario.email
-    if confirmacion.confirmed_at or not address:
-        return False
-    context = {
-        "folio": confirmacion.escrito.folio,
-        "link": settings.PUBLIC_BASE_URL + reverse("cuenta_escrito_confirmar", args=[token]),
-        "hours": settings.LINK_CONFIRMATION_HOURS,
-    }
-    send_mail(
-        subject=f"Confirme que agrega el escrito {confirmacion.escrito.folio} a una cuenta",
-        message=render_to_string("cuentas/email/confirmar_vinculo.txt", context),
-        from_email=None,
-        recipient_list=[address],
-    )
-    return True
 
 
 LINK_CONFIRMATION_INVALID = (
@@ -455,49 +356,9 @@ def _link_or_claim(cuenta: Cuenta, escrito: Escrito, *, how: LinkHow) -> Escrito
         folio=escrito.folio,
         changes={"de_cuenta": previous, "a_cuenta": cuenta.pk},
     )
-    folio = escrito.folio
-    transaction.on_commit(lambda: _queue(send_link_notice_email, previous, folio, "perdido"))
-    transaction.on_commit(lambda: _queue(send_link_notice_email, cuenta.pk, folio, "reclamado"))
+    email_queue(CorreoKind.VINCULO, cuenta_id=previous, folio=escrito.folio, kind="perdido")
+    email_queue(CorreoKind.VINCULO, cuenta_id=cuenta.pk, folio=escrito.folio, kind="reclamado")
     return link
-
-
-@shared_task(name="cuentas.tasks.send_link_notice_email", **RETRY)
-def send_link_notice_email(cuenta_id: int, folio: str, kind: str) -> None:
-    link_notice_email_send(cuenta_id=cuenta_id, folio=folio, kind=kind)
-
-
-LINK_NOTICE_SUBJECTS = {
-    "perdido": "El escrito {folio} ya no está en su cuenta",
-    "reclamado": "El escrito {folio} quedó en su cuenta",
-    "desvinculado": "La Oficialía quitó el escrito {folio} de su cuenta",
-}
-
-
-def link_notice_email_send(*, cuenta_id: int, folio: str, kind: str, reason: str = "") -> bool:
-    """Tell an account that an escrito moved into or out of it."""
-    cuenta = Cuenta.objects.get(pk=cuenta_id)
-    if cuenta.cancelled_at or not cuenta.email:
-        return False
-    send_mail(
-        subject=LINK_NOTICE_SUBJECTS[kind].format(folio=folio),
-        message=render_to_string(
-            "cuentas/email/vinculo_cambiado.txt",
-            {
-                "folio": folio,
-                "kind": kind,
-                "reason": reason,
-                "entrar": settings.PUBLIC_BASE_URL + reverse("cuenta_entrar"),
-            },
-        ),
-        from_email=None,
-        recipient_list=[cuenta.email],
-    )
-    return True
-
-
-@shared_task(name="cuentas.tasks.send_unlink_notice_email", **RETRY)
-def send_unlink_notice_email(cuenta_id: int, folio: str, reason: str) -> None:
-    link_notice_email_send(cuenta_id=cuenta_id, folio=folio, kind="desvinculado", reason=reason)
 
 
 @transaction.atomic
@@ -556,7 +417,9 @@ def escrito_unlink(*, vinculo_id: int, user, reason: str) -> str:
         changes={"motivo": reason},
         actor=user,
     )
-    transaction.on_commit(lambda: _queue(send_unlink_notice_email, cuenta.pk, folio, reason))
+    email_queue(
+        CorreoKind.VINCULO, cuenta_id=cuenta.pk, folio=folio, kind="desvinculado", reason=reason
+    )
     return folio
 
 
@@ -575,6 +438,15 @@ def _clean_rectification(kind: str, rectificacion: dict | None) -> dict:
     if kind == ArcoKind.RECTIFICACION and not values:
         raise ActionError("Escriba al menos un dato corregido.")
     return values if kind == ArcoKind.RECTIFICACION else {}
+
+
+def _clean_treatment(kind: str, tratamiento: str) -> str:
+    """An opposition names the treatment opposed; the other rights name none."""
+    if kind != ArcoKind.OPOSICION:
+        return ""
+    if tratamiento not in Tratamiento.values:
+        raise ActionError("Elija el uso de sus datos al que se opone.")
+    return tratamiento
 
 
 def _arco_new(**fields) -> SolicitudArco:
@@ -599,15 +471,23 @@ def _arco_new(**fields) -> SolicitudArco:
 
 @transaction.atomic
 def arco_request_create(
-    *, cuenta_id: int, kind: ArcoKind, detalle: str, rectificacion: dict | None = None
+    *,
+    cuenta_id: int,
+    kind: ArcoKind,
+    detalle: str,
+    rectificacion: dict | None = None,
+    tratamiento: str = "",
 ) -> SolicitudArco:
     """A citizen asks, from the account, to exercise a right over the account's data."""
     cuenta = _lock_cuenta(cuenta_id)
+    if cuenta.cancelled_at:
+        raise PermissionDenied
     if kind not in ArcoKind.values:
         raise ActionError("Elija qué derecho ejerce.")
     if not detalle.strip():
         raise ActionError("Escriba qué pide y por qué.")
     values = _clean_rectification(kind, rectificacion)
+    tratamiento = _clean_treatment(kind, tratamiento)
     if SolicitudArco.objects.filter(cuenta=cuenta, kind=kind, state=ArcoState.PENDIENTE).exists():
         raise ActionError("Ya tiene una solicitud de este tipo en trámite; espere su respuesta.")
     solicitud = _arco_new(
@@ -616,6 +496,7 @@ def arco_request_create(
         kind=kind,
         detalle=detalle.strip(),
         rectificacion=values,
+        tratamiento=tratamiento,
     )
     # The fields named, never their values nor the text: the bitácora cannot forget them.
     _record(
@@ -625,6 +506,7 @@ def arco_request_create(
             "solicitud": solicitud.folio,
             "derecho": kind,
             "campos": sorted(values),
+            **({"tratamiento": tratamiento} if tratamiento else {}),
         },
     )
     return solicitud
@@ -640,6 +522,7 @@ def arco_request_register(
     detalle: str,
     folios: list[str],
     rectificacion: dict | None = None,
+    tratamiento: str = "",
 ) -> SolicitudArco:
     """A request presented on paper at the ventanilla (the titular identified in person):
     the clerk or the Unidad captures it and hands over the receipt folio."""
@@ -663,6 +546,7 @@ def arco_request_register(
         detalle=detalle.strip(),
         folios=folios,
         rectificacion=_clean_rectification(kind, rectificacion),
+        tratamiento=_clean_treatment(kind, tratamiento),
     )
     bitacora.record(
         action=Accion.ARCO_SOLICITAR,
@@ -751,7 +635,7 @@ def arco_request_resolve(
     if accept and execute:
         _arco_execute(solicitud, user)
     if address:
-        transaction.on_commit(lambda: _queue(send_arco_resolution_email, solicitud.pk, address))
+        email_queue(CorreoKind.ARCO, solicitud_id=solicitud.pk, address=address)
     return solicitud
 
 
@@ -784,7 +668,11 @@ def arco_request_execute(*, solicitud_id: int, user) -> SolicitudArco:
     solicitud = _lock_solicitud(solicitud_id, user)
     if solicitud.state != ArcoState.PROCEDENTE:
         raise ActionError("Solo se hace efectiva una solicitud procedente.")
+    address = solicitud.cuenta.email if solicitud.cuenta else ""
     _arco_execute(solicitud, user)
+    if address:
+        # The titular learns it was done (an access request receives the data with it).
+        email_queue(CorreoKind.ARCO, solicitud_id=solicitud.pk, address=address)
     return solicitud
 
 
@@ -799,12 +687,15 @@ def _paper_escritos(solicitud: SolicitudArco) -> list[Escrito]:
 
 def _arco_execute(solicitud: SolicitudArco, user) -> None:
     """Each right's effect:
-    - access: the data is delivered (an account downloads it; on paper the Unidad hands
-      over a copy) and the delivery is recorded;
+    - access: the data is delivered: to an account, the answer's email carries the same
+      export the account downloads (PDF and JSON, made when it is sent); on paper the Unidad
+      hands over a copy. The delivery is recorded;
     - rectification: the corrected values go to the petitioner of each escrito concerned;
     - cancellation: a bloqueo (`cuenta_data_cancel`, or `escrito_data_block` on paper);
-    - opposition: the treatment opposed stops: an account's optional email notices are
-      switched off (the petition itself needs no consent, LGPDPPSO art. 16)."""
+    - opposition: the treatment opposed stops. Opposing the email notices switches an
+      account's notices off here; the others (statistics, quality ratings, "other") are
+      carried out by the Unidad as its answer says (the petition itself needs no consent,
+      LGPDPPSO art. 16)."""
     changes: dict = {}
     escritos = _lock_escritos(solicitud.cuenta) if solicitud.cuenta else _paper_escritos(solicitud)
     if solicitud.kind == ArcoKind.RECTIFICACION:
@@ -818,11 +709,15 @@ def _arco_execute(solicitud: SolicitudArco, user) -> None:
             for escrito in escritos:
                 escrito_data_block(escrito=escrito, user=user)
             changes["escritos"] = [e.folio for e in escritos]
-    elif solicitud.kind == ArcoKind.OPOSICION and solicitud.cuenta:
-        Cuenta.objects.filter(pk=solicitud.cuenta_id).update(
-            **{f"notify_{kind}": False for kind in NoticeKind.values}
-        )
-        changes["avisos_por_correo"] = "desactivados"
+    elif solicitud.kind == ArcoKind.ACCESO:
+        changes["entrega"] = "correo de la cuenta" if solicitud.cuenta else "copia en ventanilla"
+    elif solicitud.kind == ArcoKind.OPOSICION:
+        changes["tratamiento"] = solicitud.tratamiento
+        if solicitud.cuenta and solicitud.tratamiento in ("", Tratamiento.AVISOS):
+            Cuenta.objects.filter(pk=solicitud.cuenta_id).update(
+                **{f"notify_{kind}": False for kind in NoticeKind.values}
+            )
+            changes["avisos_por_correo"] = "desactivados"
     solicitud.state = ArcoState.ATENDIDA
     solicitud.executed_at = timezone.now()
     solicitud.save(update_fields=["state", "executed_at"])
@@ -865,17 +760,6 @@ def arco_reminders_send(*, today=None) -> int:
             )
         sent += 1
     return sent
-
-
-def arco_resolution_email_send(*, solicitud_id: int, address: str) -> None:
-    """The address is given, not read: a cancellation has erased it from the account."""
-    solicitud = SolicitudArco.objects.get(pk=solicitud_id)
-    send_mail(
-        subject=f"Su solicitud de {solicitud.get_kind_display().lower()} de datos personales",
-        message=render_to_string("cuentas/email/arco_resuelta.txt", {"solicitud": solicitud}),
-        from_email=None,
-        recipient_list=[address],
-    )
 
 
 def _lock_escritos(cuenta: Cuenta) -> list[Escrito]:

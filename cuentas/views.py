@@ -1,4 +1,5 @@
-"""The citizen's account (/mi-cuenta/) and the administración's page of ARCO requests.
+"""The citizen's account (/mi-cuenta/) and the Unidad de Transparencia's pages of ARCO
+requests.
 
 Citizens sign in at /mi-cuenta/entrar/, not at the staff's /cuenta/entrar/: the form asks for
 an email and refuses staff accounts, and it lands on "Mis escritos". Both doors call
@@ -33,6 +34,7 @@ from turnos.services import ActionError
 from . import arco, plazos_arco, selectors, services
 from .acceso import account_context, cuenta_required
 from .forms import (
+    AccesoForm,
     ArcoPapelForm,
     AvisosForm,
     CancelacionForm,
@@ -40,6 +42,7 @@ from .forms import (
     DatosForm,
     DesvincularForm,
     EntrarForm,
+    OposicionForm,
     RectificacionForm,
     ReenviarForm,
     RegistroForm,
@@ -240,33 +243,44 @@ def datos(request: HttpRequest) -> HttpResponse:
 # Personal data (ARCO) ----------------------------------------------------------------------
 
 
+ARCO_FORMS = {
+    ArcoKind.ACCESO: ("acc", AccesoForm),
+    ArcoKind.RECTIFICACION: ("rect", RectificacionForm),
+    ArcoKind.CANCELACION: ("canc", CancelacionForm),
+    ArcoKind.OPOSICION: ("opos", OposicionForm),
+}
+
+
 @cuenta_required
 @require_http_methods(["GET", "POST"])
 def privacidad(request: HttpRequest) -> HttpResponse:
+    """The four ARCO rights from the account: each request goes to the Unidad de
+    Transparencia with its receipt folio and its term."""
     cuenta = request.cuenta
-    derecho = request.POST.get("derecho")
-    rect_form = RectificacionForm(
-        request.POST if derecho == ArcoKind.RECTIFICACION else None, prefix="rect"
-    )
-    canc_form = CancelacionForm(
-        request.POST if derecho == ArcoKind.CANCELACION else None, prefix="canc"
-    )
-    form = rect_form if derecho == ArcoKind.RECTIFICACION else canc_form
-    if request.method == "POST" and form.is_bound and form.is_valid():
+    derecho = request.POST.get("derecho") if request.method == "POST" else None
+    forms = {
+        kind: form_class(request.POST if derecho == kind else None, prefix=prefix)
+        for kind, (prefix, form_class) in ARCO_FORMS.items()
+    }
+    form = forms.get(derecho)
+    if form is not None and form.is_valid():
         try:
-            services.arco_request_create(
+            solicitud = services.arco_request_create(
                 cuenta_id=cuenta.pk,
                 kind=ArcoKind(derecho),
                 detalle=form.cleaned_data["detalle"],
-                rectificacion=rect_form.corrected() if form is rect_form else None,
+                rectificacion=form.corrected() if derecho == ArcoKind.RECTIFICACION else None,
+                tratamiento=form.cleaned_data.get("tratamiento", ""),
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(
                 request,
-                "Recibimos su solicitud. La Administración la resolverá y le avisaremos por "
-                "correo; también la verá en esta página.",
+                f"Recibimos su solicitud con el folio {solicitud.folio}. La Unidad de "
+                f"Transparencia le responderá a más tardar el "
+                f"{solicitud.answer_due:%d/%m/%Y}; le avisaremos por correo y también la "
+                "verá en esta página.",
             )
             return redirect("cuenta_privacidad")
     return render(
@@ -274,8 +288,10 @@ def privacidad(request: HttpRequest) -> HttpResponse:
         "cuentas/privacidad.html",
         {
             **account_context(request, "privacidad"),
-            "rect_form": rect_form,
-            "canc_form": canc_form,
+            "acc_form": forms[ArcoKind.ACCESO],
+            "rect_form": forms[ArcoKind.RECTIFICACION],
+            "canc_form": forms[ArcoKind.CANCELACION],
+            "opos_form": forms[ArcoKind.OPOSICION],
             "solicitudes": selectors.arco_requests_of(cuenta),
         },
     )
@@ -349,6 +365,7 @@ def arco_nueva(request: HttpRequest) -> HttpResponse:
                 detalle=data["detalle"],
                 folios=data["folios"].replace(",", " ").split(),
                 rectificacion={k: data.get(k, "") for k in services.RECTIFIABLE_FIELDS},
+                tratamiento=data.get("tratamiento", ""),
             )
         except ActionError as exc:
             form.add_error(None, str(exc))

@@ -95,7 +95,7 @@ class CitaForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     acepto_aviso = forms.BooleanField(
-        label="He leído el aviso de privacidad y acepto el tratamiento de mis datos.",
+        label="He leído el aviso de privacidad.",
         error_messages={"required": "Para reservar la cita debe aceptar el aviso de privacidad."},
     )
 

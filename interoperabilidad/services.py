@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from correspondencia.models import Channel, PetitionerType, Tramite, Transicion
 from correspondencia.services import EscritoData, FilingResult, PetitionerData, escrito_file
+from cuentas.correos import email_queue
+from cuentas.models import CorreoKind
 from oficialia import access_codes, bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
@@ -213,7 +214,7 @@ def correo_reject(*, correo_id: int, user, reason: str) -> CorreoEntrante:
         {"correo": correo, "motivo": reason, "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL},
     )
     if to:  # a message without a readable sender is rejected without a reply
-        transaction.on_commit(
-            lambda: EmailMessage(subject=f"Re: {subject}"[:250], body=body, to=[to]).send()
-        )
+        # Through the outbox: a mail server that is down delays the reply, it does not turn
+        # the clerk's rejection into an error page.
+        email_queue(CorreoKind.RESPUESTA_CORREO, to=to, subject=f"Re: {subject}"[:250], body=body)
     return correo

@@ -233,6 +233,26 @@ def test_a_citizen_opens_an_account_files_and_follows_the_escrito(
     page.reload()
     expect(page.get_by_test_id("solicitudes")).to_contain_text("Rectificación · Atendida")
 
+    # Access and opposition, from the same page, to the same Unidad ----------------------------
+    acceso = page.get_by_test_id("arco-acceso")
+    acceso.get_by_role("button", name="Pedir el acceso").click()
+    expect(page.get_by_text(re.compile(r"con el folio DP-\d{4}-\d{6}"))).to_be_visible()
+    expect(page.get_by_test_id("solicitudes")).to_contain_text("Acceso · En trámite")
+    oposicion = page.get_by_test_id("arco-oposicion")
+    oposicion.get_by_label("Motivo").fill("Prefiero consultar en la página.")
+    oposicion.get_by_role("button", name="Presentar la oposición").click()
+    expect(page.get_by_text("Elija el uso de sus datos al que se opone.")).to_be_visible()
+    oposicion = page.get_by_test_id("arco-oposicion")
+    expect(oposicion.get_by_label("Motivo")).to_have_value("Prefiero consultar en la página.")
+    oposicion.get_by_label("Avisos por correo sobre el avance de mis escritos").check()
+    oposicion.get_by_role("button", name="Presentar la oposición").click()
+    expect(page.get_by_test_id("solicitudes")).to_contain_text("Oposición · En trámite")
+    expect(page.get_by_test_id("solicitudes")).to_contain_text("Se opone a: Avisos por correo")
+    look(page, screenshot, "51b-cuenta-acceso-oposicion")
+    admin.goto(base + "/datos-personales/solicitudes/")
+    expect(admin.get_by_role("main")).to_contain_text("Acceso")
+    expect(admin.get_by_role("main")).to_contain_text("Oposición")
+
     # Withdrawing asks for confirmation ---------------------------------------------------------
     page.get_by_role("link", name="Mis escritos").click()
     page.get_by_role("link", name=folio).click()

@@ -258,7 +258,8 @@ def test_password_reset_is_for_citizen_accounts_and_confirms_the_address(
     Cuenta.objects.filter(pk=unconfirmed.pk).update(verified_at=None)
     url = reverse("cuenta_password_reset")
     for email in ("olga@municipio.gob.mx", "nadie@example.com", "NUEVA@example.com"):
-        response = client.post(url, {"email": email})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"email": email})
         assert response.status_code == 302
         assert response.url == reverse("cuenta_password_reset_done")
     (message,) = mail.outbox

@@ -152,7 +152,9 @@ def test_the_paper_cancellation_flow_answer_notification_then_bloqueo(ventanilla
 
 
 def test_an_improcedente_answer_needs_its_reason(lupita, unidad):
-    solicitud = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.OPOSICION, detalle="x")
+    solicitud = arco_request_create(
+        cuenta_id=lupita.pk, kind=ArcoKind.OPOSICION, detalle="x", tratamiento="calificacion"
+    )
     with pytest.raises(ActionError, match="fundamento y motivo"):
         arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=False, resolucion="")
     arco_request_resolve(
@@ -165,7 +167,10 @@ def test_an_improcedente_answer_needs_its_reason(lupita, unidad):
 
 def test_opposition_stops_the_optional_email_notices(lupita, unidad):
     solicitud = arco_request_create(
-        cuenta_id=lupita.pk, kind=ArcoKind.OPOSICION, detalle="No quiero avisos por correo"
+        cuenta_id=lupita.pk,
+        kind=ArcoKind.OPOSICION,
+        detalle="No quiero avisos por correo",
+        tratamiento="avisos",
     )
     arco_request_resolve(solicitud_id=solicitud.pk, user=unidad, accept=True, resolucion="")
     cuenta = Cuenta.objects.get(pk=lupita.pk)
@@ -223,5 +228,7 @@ def test_the_unidad_is_reminded_once_before_each_term_ends(winter, lupita, unida
     assert arco_reminders_send(today=date(2027, 2, 19)) == 1
     assert Notificacion.objects.filter(user=unidad, texto__contains="hacer efectiva").exists()
     # An overdue term that was never reminded is reminded too.
-    other = arco_request_create(cuenta_id=lupita.pk, kind=ArcoKind.OPOSICION, detalle="y")
+    other = arco_request_create(
+        cuenta_id=lupita.pk, kind=ArcoKind.OPOSICION, detalle="y", tratamiento="estadisticas"
+    )
     assert arco_reminders_send(today=other.answer_due + timedelta(days=1)) == 1

@@ -43,10 +43,6 @@ def _traffic(public: Client, staff: Client, statuses: list[tuple[str, int]], fil
         statuses.append((path, staff.get(path).status_code))
 
 
-@pytest.mark.postgres(
-    "a real worker writing acuses while the test files in parallel: one SQLite file serialises "
-    "every writer, so the worker's writes wait out the traffic; production runs PostgreSQL"
-)
 def test_redis_stopped_mid_traffic_fails_nothing_and_loses_no_acuse(
     redis_server_factory, celery_worker_factory, settings
 ):
