@@ -29,15 +29,21 @@ def _params(data) -> str:
 @role_required(*SEARCH_ROLES)
 def busqueda(request: HttpRequest) -> HttpResponse:
     """One search box for every desk: what the user may see, nothing else."""
-    form = BusquedaForm(request.GET or None)
+    return _page(request, request.GET, GuardarForm())
+
+
+def _page(request: HttpRequest, data, guardar_form: GuardarForm, status: int = 200):
+    """The search page for the filters in `data` (the query string, or the filters posted
+    back with a name that failed), with `guardar_form` as given."""
+    form = BusquedaForm(data or None)
     resultados = None
-    if form.is_bound and form.is_valid() and _params(request.GET):
+    if form.is_bound and form.is_valid() and _params(data):
         try:
             page = int(request.GET.get("pagina", "1"))
         except ValueError:
             page = 1
         resultados = search(request.user, form.cleaned_data["q"], form.filtros(), page=page)
-    params = _params(request.GET)
+    params = _params(data)
     detail = "escrito_detalle"
     if not has_role(
         request.user, *SEE_ALL_ROLES, Role.TITULAR, Role.ENLACE, Role.OPERATIVO, Role.VENTANILLA
@@ -50,26 +56,29 @@ def busqueda(request: HttpRequest) -> HttpResponse:
             "form": form,
             "resultados": resultados,
             "params": params,
+            "filtros": [(k, data.get(k)) for k in FILTER_FIELDS if data.get(k)],
             "detail": detail,
             # From the primary: a search saved a moment ago is listed at once.
             "guardadas": BusquedaGuardada.objects.using(PRIMARY).filter(user=request.user),
-            "guardar_form": GuardarForm(),
+            "guardar_form": guardar_form,
             "ocr": ocr_status(),
         },
+        status=status,
     )
 
 
 @require_POST
 @role_required(*SEARCH_ROLES)
 def busqueda_guardar(request: HttpRequest) -> HttpResponse:
+    """Save the filters under a name; a name that fails comes back beside its field, with
+    the search and the name as they were."""
     form = GuardarForm(request.POST)
     params = _params(request.POST)
     if not params:
-        messages.error(request, "Escriba algo que buscar o elija un filtro antes de guardar.")
-        return redirect("busqueda")
+        form.is_valid()
+        form.add_error(None, "Escriba algo que buscar o elija un filtro antes de guardar.")
     if not form.is_valid():
-        messages.error(request, "Escriba un nombre para la búsqueda (hasta 80 caracteres).")
-        return redirect(f"{reverse('busqueda')}?{params}")
+        return _page(request, request.POST, form, status=400)
     BusquedaGuardada.objects.update_or_create(
         user=request.user,
         nombre=form.cleaned_data["nombre"].strip(),

@@ -36,7 +36,7 @@ def _get(pk: int) -> NotificacionPeticionario:
     )
 
 
-def _render(request, notificacion, **forms) -> HttpResponse:
+def _render(request, notificacion, status: int = 200, **forms) -> HttpResponse:
     now = timezone.localtime()
     context = {
         "n": notificacion,
@@ -51,7 +51,7 @@ def _render(request, notificacion, **forms) -> HttpResponse:
         ),
         "escaneo_form": forms.get("escaneo_form") or EscaneoForm(prefix="escaneo"),
     }
-    return render(request, "notificaciones/detalle.html", context)
+    return render(request, "notificaciones/detalle.html", context, status=status)
 
 
 @role_required(*practica.QUEUE_ROLES)
@@ -93,14 +93,14 @@ def escaneo(request: HttpRequest, pk: int) -> HttpResponse:
     notificacion = _get(pk)
     form = EscaneoForm(request.POST, request.FILES, prefix="escaneo")
     if not form.is_valid():
-        return _render(request, notificacion, escaneo_form=form)
+        return _render(request, notificacion, 400, escaneo_form=form)
     try:
         notificacion = practica.escaneo_upload(
             notificacion_id=notificacion.pk, user=request.user, scan=form.cleaned_data["escaneo"]
         )
     except ActionError as exc:
         form.add_error(None, str(exc))
-        return _render(request, notificacion, escaneo_form=form)
+        return _render(request, notificacion, 409, escaneo_form=form)
     messages.success(request, _done_message(notificacion))
     return redirect("notificacion_detalle", pk=notificacion.pk)
 
@@ -122,7 +122,7 @@ def accion(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action == "medio":
         form = CanalForm(request.POST, prefix="canal")
         if not form.is_valid():
-            return _render(request, notificacion, canal_form=form)
+            return _render(request, notificacion, 400, canal_form=form)
         try:
             practica.notificacion_channel_change(
                 notificacion_id=pk, user=request.user, canal=form.cleaned_data["canal"],
@@ -130,12 +130,12 @@ def accion(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
-            return _render(request, notificacion, canal_form=form)
+            return _render(request, notificacion, 409, canal_form=form)
         messages.success(request, "Medio de notificación cambiado.")
     elif action == "diligencia":
         form = DiligenciaForm(request.POST, prefix="diligencia", canal=notificacion.canal)
         if not form.is_valid():
-            return _render(request, notificacion, diligencia_form=form)
+            return _render(request, notificacion, 400, diligencia_form=form)
         c = form.cleaned_data
         try:
             notificacion = practica.diligencia_register(
@@ -145,7 +145,7 @@ def accion(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
-            return _render(request, notificacion, diligencia_form=form)
+            return _render(request, notificacion, 409, diligencia_form=form)
         if notificacion.is_done:
             messages.success(request, _done_message(notificacion))
         elif notificacion.diligencia_resultado == "entregada":

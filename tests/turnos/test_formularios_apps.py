@@ -1,0 +1,153 @@
+"""The staff forms of the other desks (search, notifications, Contraloría) come back with what
+was typed and each error next to its field when they fail, like those of
+tests/turnos/test_formularios.py.
+
+The forms are discovered from the modules below: a new form there without a case, or an
+explicit reason it is not posted, fails `test_every_form_of_these_modules_has_a_case`.
+"""
+
+import inspect
+
+import pytest
+from django import forms
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+import busqueda.forms
+import contraloria.forms
+import notificaciones.forms
+from notificaciones import practica
+from notificaciones.models import NotificacionPeticionario, Resultado
+from tests.factories import file_escrito
+from turnos.services import Route, escrito_turn, turno_accept, turno_answer
+
+from .test_formularios import REQUIRED, TYPED, _field_block
+
+pytestmark = pytest.mark.django_db
+
+MODULES = (busqueda.forms, contraloria.forms, notificaciones.forms)
+
+# Forms sent by GET: a filter shows its error beside the field on the same page, and what
+# was typed stays in the query string, so there is nothing a POST could throw away.
+NOT_POSTED = {
+    busqueda.forms.BusquedaForm: "GET filter of the search page",
+    contraloria.forms.PeriodForm: "GET filter of the Contraloría's reports",
+    contraloria.forms.BitacoraSearchForm: "GET filter of the bitácora",
+    contraloria.forms.VencidosForm: "GET filter of the overdue report",
+}
+
+
+def _forms() -> set[type]:
+    found = set()
+    for module in MODULES:
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                found.add(cls)
+    return found
+
+
+@pytest.fixture
+def por_notificar(turnador, ventanilla_clerk, obras, titular_obras):
+    """A paper escrito without email, answered: its notification waits at the ventanilla."""
+    from correspondencia.models import Channel
+
+    escrito = file_escrito(
+        channel=Channel.VENTANILLA, captured_by=ventanilla_clerk, queue_acuse=False
+    ).escrito
+    (turno,) = escrito_turn(escrito_id=escrito.pk, user=turnador, routes=[Route(obras)])
+    turno_accept(turno_id=turno.pk, user=titular_obras)
+    turno_answer(turno_id=turno.pk, user=titular_obras, texto="Se atenderá.", sense="positiva")
+    notificacion = NotificacionPeticionario.objects.get(escrito=escrito)
+    notificacion._clerk = ventanilla_clerk
+    return notificacion
+
+
+def _scan_url(n) -> str:
+    """The scan is asked for once the cédula was delivered."""
+    practica.cedula_generate(notificacion_id=n.pk, user=n._clerk)
+    practica.diligencia_register(
+        notificacion_id=n.pk, user=n._clerk, resultado=Resultado.ENTREGADA,
+        at=timezone.now(), recibio_nombre="Remedios Salgado", recibio_identificacion="INE",
+    )
+    return reverse("notificacion_escaneo", args=[n.pk])
+
+
+def _notificacion(action):
+    return lambda n: reverse("notificacion_accion", args=[n.pk, action])
+
+
+# form class: (who, url, data, error, field html name or None for the form's error box, typed)
+CASES = {
+    busqueda.forms.GuardarForm: (
+        "turnador",
+        lambda n: reverse("busqueda_guardar"),
+        lambda n: {"q": "Morelos", "nombre": TYPED + " " + "x" * 80},
+        "Asegúrese de que este valor tenga como máximo 80 caracteres",
+        "nombre",
+        TYPED,
+    ),
+    notificaciones.forms.CanalForm: (
+        "ventanilla",
+        _notificacion("medio"),
+        lambda n: {"canal-canal": "otro", "canal-motivo": TYPED},
+        "Seleccione una opción válida.",
+        "canal-canal",
+        TYPED,
+    ),
+    notificaciones.forms.DiligenciaForm: (
+        "ventanilla",
+        _notificacion("diligencia"),
+        lambda n: {
+            "diligencia-resultado": "entregada",
+            "diligencia-fecha": "no es una fecha",
+            "diligencia-hora": "10:00",
+            "diligencia-recibio_nombre": "Remedios Salgado",
+            "diligencia-notas": TYPED,
+        },
+        "Introduzca una fecha válida.",
+        "diligencia-fecha",
+        TYPED,
+    ),
+    notificaciones.forms.EscaneoForm: (
+        "ventanilla",
+        _scan_url,
+        lambda n: {},
+        REQUIRED,
+        "escaneo-escaneo",
+        None,
+    ),
+}
+
+
+def test_every_form_of_these_modules_has_a_case():
+    missing = {c.__name__ for c in _forms() - set(NOT_POSTED) - set(CASES)}
+    assert not missing, f"forms without a kept-text test: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("form_class", list(CASES), ids=lambda c: c.__name__)
+def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
+    form_class, por_notificar, turnador, ventanilla_clerk
+):
+    who, url, data, error, field, typed = CASES[form_class]
+    client = Client()
+    client.force_login({"turnador": turnador, "ventanilla": ventanilla_clerk}[who])
+    response = client.post(url(por_notificar), data(por_notificar))
+    assert response.status_code == 400, response.status_code
+    html = response.content.decode().replace("&#x27;", "'")
+    if typed is not None:
+        assert typed in html
+    block = _field_block(html, field)
+    assert "field--error" in block
+    assert error in block
+
+
+def test_saving_a_search_without_filters_says_so_and_keeps_the_name(turnador):
+    client = Client()
+    client.force_login(turnador)
+    response = client.post(reverse("busqueda_guardar"), {"nombre": TYPED[:80]})
+    assert response.status_code == 400
+    html = response.content.decode().replace("&#x27;", "'")
+    assert TYPED[:80] in html
+    alert = html[html.index('class="alert alert--error"') :]
+    assert "Escriba algo que buscar" in alert[: alert.index("</div>")]
