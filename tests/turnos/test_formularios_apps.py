@@ -67,8 +67,12 @@ def _scan_url(n) -> str:
     """The scan is asked for once the cédula was delivered."""
     practica.cedula_generate(notificacion_id=n.pk, user=n._clerk)
     practica.diligencia_register(
-        notificacion_id=n.pk, user=n._clerk, resultado=Resultado.ENTREGADA,
-        at=timezone.now(), recibio_nombre="Remedios Salgado", recibio_identificacion="INE",
+        notificacion_id=n.pk,
+        user=n._clerk,
+        resultado=Resultado.ENTREGADA,
+        at=timezone.now(),
+        recibio_nombre="Remedios Salgado",
+        recibio_identificacion="INE",
     )
     return reverse("notificacion_escaneo", args=[n.pk])
 
