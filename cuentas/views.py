@@ -369,9 +369,11 @@ def arco_nueva(request: HttpRequest) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            return render(request, "cuentas/arco_nueva.html", {"form": form}, status=409)
         else:
             return render(request, "cuentas/arco_recibida.html", {"solicitud": solicitud})
-    return render(request, "cuentas/arco_nueva.html", {"form": form})
+    status = 400 if form.is_bound else 200
+    return render(request, "cuentas/arco_nueva.html", {"form": form}, status=status)
 
 
 ARCO_ACTIONS = {
@@ -390,11 +392,13 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
     action = request.POST.get("accion", "responder") if request.method == "POST" else ""
     form = ResolverForm(request.POST if action == "responder" else None)
     error = ""
-    if action in ARCO_ACTIONS:
+    status = 200
+    if action == "responder" and not form.is_valid():
+        # Each error beside its field, with what was typed.
+        status = 400
+    elif action in ARCO_ACTIONS:
         try:
             if action == "responder":
-                if not form.is_valid():
-                    raise ActionError("Elija la decisión.")
                 decision = form.cleaned_data["decision"]
                 services.arco_request_resolve(
                     solicitud_id=solicitud.pk,
@@ -419,6 +423,7 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
                 services.arco_request_execute(solicitud_id=solicitud.pk, user=request.user)
         except ActionError as exc:
             error = str(exc)
+            status = 409
         else:
             messages.success(request, f"{solicitud.folio}: {ARCO_ACTIONS[action]}")
             return redirect("arco_solicitud", solicitud_id=solicitud.pk)
@@ -442,6 +447,7 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
                 for field, value in solicitud.rectificacion.items()
             ],
         },
+        status=status,
     )
 
 

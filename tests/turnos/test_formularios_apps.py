@@ -16,10 +16,13 @@ from django.utils import timezone
 
 import busqueda.forms
 import contraloria.forms
+import cuentas.forms
 import notificaciones.forms
+from cuentas.models import ArcoKind
+from cuentas.services import arco_request_register
 from notificaciones import practica
 from notificaciones.models import NotificacionPeticionario, Resultado
-from tests.factories import file_escrito
+from tests.factories import UserFactory, file_escrito
 from turnos.services import Route, escrito_turn, turno_accept, turno_answer
 
 from .test_formularios import REQUIRED, TYPED, _field_block
@@ -60,6 +63,14 @@ def por_notificar(turnador, ventanilla_clerk, obras, titular_obras):
     turno_answer(turno_id=turno.pk, user=titular_obras, texto="Se atenderá.", sense="positiva")
     notificacion = NotificacionPeticionario.objects.get(escrito=escrito)
     notificacion._clerk = ventanilla_clerk
+    notificacion._solicitud = arco_request_register(
+        user=ventanilla_clerk,
+        kind=ArcoKind.ACCESO,
+        titular_nombre="Remedios Salgado",
+        titular_contacto="remedios@example.com",
+        detalle="Quiero ver mis datos",
+        folios=[escrito.folio],
+    )
     return notificacion
 
 
@@ -121,6 +132,23 @@ CASES = {
         "escaneo-escaneo",
         None,
     ),
+    # The Unidad de Transparencia's desk (cuentas/ also holds the citizen's forms).
+    cuentas.forms.ArcoPapelForm: (
+        "unidad",
+        lambda n: reverse("arco_nueva"),
+        lambda n: {"titular_nombre": "Remedios Salgado", "detalle": TYPED},
+        REQUIRED,
+        "derecho",
+        TYPED,
+    ),
+    cuentas.forms.ResolverForm: (
+        "unidad",
+        lambda n: reverse("arco_solicitud", args=[n._solicitud.pk]),
+        lambda n: {"accion": "responder", "resolucion": TYPED},
+        REQUIRED,
+        "decision",
+        TYPED,
+    ),
 }
 
 
@@ -135,7 +163,12 @@ def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
 ):
     who, url, data, error, field, typed = CASES[form_class]
     client = Client()
-    client.force_login({"turnador": turnador, "ventanilla": ventanilla_clerk}[who])
+    people = {
+        "turnador": turnador,
+        "ventanilla": ventanilla_clerk,
+        "unidad": UserFactory(username="tania.transparencia", roles=["transparencia"]),
+    }
+    client.force_login(people[who])
     response = client.post(url(por_notificar), data(por_notificar))
     assert response.status_code == 400, response.status_code
     html = response.content.decode().replace("&#x27;", "'")
