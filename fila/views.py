@@ -231,9 +231,37 @@ def consola(request: HttpRequest, modulo_id: int) -> HttpResponse:
     context = selectors.console(modulo)
     if _partial(request):
         return render(request, "fila/_consola_cola.html", context)
+    return _console_page(request, modulo, context)
+
+
+def _console_page(request, modulo, context=None, transfer_form=None, status: int = 200):
+    context = context or selectors.console(modulo)
     current = context["current"]
-    context["transfer_form"] = TransferForm(exclude=current.servicio if current else None)
-    return render(request, "fila/consola.html", context)
+    exclude = current.servicio if current else None
+    context["transfer_form"] = transfer_form or TransferForm(exclude=exclude)
+    return render(request, "fila/consola.html", context, status=status)
+
+
+def _console_transfer(request: HttpRequest, modulo) -> HttpResponse:
+    """Send the person at the window to another service; an error comes back beside the
+    choice, on the console."""
+    current = selectors.console(modulo)["current"]
+    form = TransferForm(request.POST, exclude=current.servicio if current else None)
+    if not form.is_valid():
+        return _console_page(request, modulo, transfer_form=form, status=400)
+    try:
+        nueva = services.ficha_transfer(
+            modulo_id=modulo.pk, user=request.user, servicio_id=form.cleaned_data["servicio"]
+        )
+    except ActionError as exc:
+        form.add_error(None, str(exc))
+        return _console_page(request, modulo, transfer_form=form, status=409)
+    messages.success(
+        request,
+        f"Transferida: su nueva ficha es {nueva.codigo} ({nueva.secretaria.nombre}). "
+        "Indíquesela a la persona.",
+    )
+    return redirect("fila_consola", modulo_id=modulo.pk)
 
 
 def _console_action(request: HttpRequest, modulo_id: int, action: str) -> str | None:
@@ -253,17 +281,6 @@ def _console_action(request: HttpRequest, modulo_id: int, action: str) -> str | 
     if action == "ausente":
         ficha = services.ficha_mark_absent(modulo_id=modulo_id, user=user)
         return f"Ficha {ficha.codigo}: no se presentó."
-    if action == "transferir":
-        form = TransferForm(request.POST)
-        if not form.is_valid():
-            raise ActionError("Elija la secretaría y el servicio a donde enviar a la persona.")
-        nueva = services.ficha_transfer(
-            modulo_id=modulo_id, user=user, servicio_id=form.cleaned_data["servicio"]
-        )
-        return (
-            f"Transferida: su nueva ficha es {nueva.codigo} ({nueva.secretaria.nombre}). "
-            "Indíquesela a la persona."
-        )
     if action == "pausar":
         services.modulo_pause(modulo_id=modulo_id, user=user)
         return "Módulo en pausa: no se le llamarán fichas."
@@ -277,6 +294,8 @@ def _console_action(request: HttpRequest, modulo_id: int, action: str) -> str | 
 @role_required(*CONSOLE_ROLES)
 def consola_accion(request: HttpRequest, modulo_id: int, action: str) -> HttpResponse:
     modulo = selectors.modulo_for_staff(request.user, modulo_id)
+    if action == "transferir":
+        return _console_transfer(request, modulo)
     try:
         message = _console_action(request, modulo.pk, action)
     except ActionError as exc:

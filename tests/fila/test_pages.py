@@ -163,7 +163,8 @@ def test_the_console_transfers_to_another_secretarias_queue(
         page = text(client.get(reverse("fila_consola", args=[ventanilla_1.pk])))
         assert '<optgroup label="Secretaría de Agua Potable">' in page
         url = reverse("fila_consola_accion", args=[ventanilla_1.pk, "transferir"])
-        response = client.post(url, {}, follow=True)
+        response = client.post(url, {})
+        assert response.status_code == 400
         assert "Elija la secretaría y el servicio" in text(response)
         response = client.post(url, {"servicio": contratos.pk}, follow=True)
     assert "su nueva ficha es SAP-A001 (Secretaría de Agua Potable)" in text(response)

@@ -17,9 +17,12 @@ from django.utils import timezone
 import busqueda.forms
 import contraloria.forms
 import cuentas.forms
+import fila.forms
 import notificaciones.forms
 from cuentas.models import ArcoKind
 from cuentas.services import arco_request_register
+from fila.models import Modulo, Servicio
+from fila.services import ficha_call_next, ficha_issue
 from notificaciones import practica
 from notificaciones.models import NotificacionPeticionario, Resultado
 from tests.factories import UserFactory, file_escrito
@@ -51,7 +54,7 @@ def _forms() -> set[type]:
 
 
 @pytest.fixture
-def por_notificar(turnador, ventanilla_clerk, obras, titular_obras):
+def por_notificar(turnador, ventanilla_clerk, obras, titular_obras, enlace_obras):
     """A paper escrito without email, answered: its notification waits at the ventanilla."""
     from correspondencia.models import Channel
 
@@ -63,6 +66,8 @@ def por_notificar(turnador, ventanilla_clerk, obras, titular_obras):
     turno_answer(turno_id=turno.pk, user=titular_obras, texto="Se atenderá.", sense="positiva")
     notificacion = NotificacionPeticionario.objects.get(escrito=escrito)
     notificacion._clerk = ventanilla_clerk
+    notificacion._obras = obras
+    notificacion._enlace = enlace_obras
     notificacion._solicitud = arco_request_register(
         user=ventanilla_clerk,
         kind=ArcoKind.ACCESO,
@@ -86,6 +91,16 @@ def _scan_url(n) -> str:
         recibio_identificacion="INE",
     )
     return reverse("notificacion_escaneo", args=[n.pk])
+
+
+def _transfer_url(n) -> str:
+    """A módulo of Obras with a person at the window."""
+    licencias = Servicio.objects.create(secretaria=n._obras, nombre="Licencias", letra="A")
+    Servicio.objects.create(secretaria=n._obras, nombre="Pagos", letra="B", orden=1)
+    modulo = Modulo.objects.create(secretaria=n._obras, nombre="Ventanilla 1", orden=1)
+    ficha_issue(servicio_id=licencias.pk)
+    assert ficha_call_next(modulo_id=modulo.pk, user=n._enlace) is not None
+    return reverse("fila_consola_accion", args=[modulo.pk, "transferir"])
 
 
 def _notificacion(action):
@@ -149,6 +164,15 @@ CASES = {
         "decision",
         TYPED,
     ),
+    # The módulo's console: where to send the person at the window.
+    fila.forms.TransferForm: (
+        "enlace",
+        _transfer_url,
+        lambda n: {"servicio": "999999"},
+        "Seleccione una opción válida.",
+        "servicio",
+        None,
+    ),
 }
 
 
@@ -166,6 +190,7 @@ def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
     people = {
         "turnador": turnador,
         "ventanilla": ventanilla_clerk,
+        "enlace": por_notificar._enlace,
         "unidad": UserFactory(username="tania.transparencia", roles=["transparencia"]),
     }
     client.force_login(people[who])
