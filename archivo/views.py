@@ -60,6 +60,14 @@ EXPEDIENTE_READERS = (*READERS, Role.TITULAR, Role.ENLACE)
 PAGE_SIZE = 50
 
 
+def _status(form) -> int:
+    """200 for a blank form; 400 when what was posted is invalid; 409 when the use case
+    refused it."""
+    if getattr(form, "refused", False):
+        return 409
+    return 400 if form.is_bound and form.errors else 200
+
+
 @role_required(*READERS)
 def cuadro_view(request: HttpRequest) -> HttpResponse:
     return render(
@@ -86,10 +94,13 @@ def serie_nueva(request: HttpRequest) -> HttpResponse:
             serie = serie_create(data=form.to_data(), user=request.user)
         except ActionError as exc:
             form.add_error(None, str(exc))
+            form.refused = True
         else:
             messages.success(request, f"Serie {serie.codigo} agregada al cuadro.")
             return redirect("archivo_cuadro")
-    return render(request, "archivo/serie_form.html", {"form": form, "serie": None})
+    return render(
+        request, "archivo/serie_form.html", {"form": form, "serie": None}, status=_status(form)
+    )
 
 
 @role_required(Role.ARCHIVOS)
@@ -113,12 +124,16 @@ def serie_editar(request: HttpRequest, serie_id: int) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            form.refused = True
         else:
             messages.success(request, f"Serie {new.codigo}: versión {new.version} vigente.")
             return redirect("archivo_cuadro")
     versiones = Serie.objects.filter(linaje=serie.linaje).order_by("-version")
     return render(
-        request, "archivo/serie_form.html", {"form": form, "serie": serie, "versiones": versiones}
+        request,
+        "archivo/serie_form.html",
+        {"form": form, "serie": serie, "versiones": versiones},
+        status=_status(form),
     )
 
 
@@ -350,7 +365,12 @@ def cajas(request: HttpRequest) -> HttpResponse:
             return redirect("archivo_cajas")
         form.add_error("codigo", f"Ya existe la caja {caja.etiqueta}.")
     depositos = Deposito.objects.prefetch_related("estantes__cajas__originales")
-    return render(request, "archivo/cajas.html", {"form": form, "depositos": depositos})
+    return render(
+        request,
+        "archivo/cajas.html",
+        {"form": form, "depositos": depositos},
+        status=_status(form),
+    )
 
 
 @role_required(Role.ARCHIVOS)
@@ -377,6 +397,7 @@ def prestamos(request: HttpRequest) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            form.refused = True
         else:
             messages.success(request, f"Préstamo de {c['expediente'].numero} registrado.")
             return redirect("archivo_prestamos")
@@ -390,6 +411,7 @@ def prestamos(request: HttpRequest) -> HttpResponse:
         request,
         "archivo/prestamos.html",
         {"form": form, "page": page, "today": timezone.localdate()},
+        status=_status(form),
     )
 
 
@@ -565,6 +587,7 @@ def fondo_form(request: HttpRequest, fondo_id: int | None = None) -> HttpRespons
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            form.refused = True
         else:
             messages.success(request, f"Fondo {saved.codigo} guardado.")
             return redirect("archivo_cuadro")
@@ -577,6 +600,7 @@ def fondo_form(request: HttpRequest, fondo_id: int | None = None) -> HttpRespons
             "clase": "fondo",
             "versiones": _history(fondo) if fondo else [],
         },
+        status=_status(form),
     )
 
 
@@ -615,6 +639,7 @@ def seccion_form(request: HttpRequest, seccion_id: int | None = None) -> HttpRes
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            form.refused = True
         else:
             messages.success(request, f"Sección {saved.codigo} guardada.")
             return redirect("archivo_cuadro")
@@ -627,6 +652,7 @@ def seccion_form(request: HttpRequest, seccion_id: int | None = None) -> HttpRes
             "clase": "sección",
             "versiones": _history(seccion) if seccion else [],
         },
+        status=_status(form),
     )
 
 
@@ -737,6 +763,7 @@ def escrito_archivo(request: HttpRequest, folio: str) -> HttpResponse:
             asks_reason = str(exc).startswith("Escriba")
             field = {"unir": "expediente", "serie": "serie", "ubicar": "caja"}[accion]
             form.add_error("motivo" if asks_reason and accion != "ubicar" else field, str(exc))
+            form.refused = True
         else:
             messages.success(request, done)
             return redirect("escrito_detalle", folio=escrito.folio)
@@ -744,4 +771,5 @@ def escrito_archivo(request: HttpRequest, folio: str) -> HttpResponse:
         request,
         "archivo/escrito.html",
         escrito_panel_context(request.user, escrito, **{key: form}),
+        status=_status(form),
     )

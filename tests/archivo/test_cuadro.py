@@ -38,7 +38,7 @@ def test_a_repeated_code_is_said_next_to_it_and_what_was_typed_stays(client, cua
         reverse("archivo_seccion_nueva"),
         {"fondo": fondo.pk, "codigo": "am.4s", "nombre": "Obras y servicios", "tipo": "comun"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "Ya existe el código AM.4S." in html
     assert 'value="Obras y servicios"' in html and 'value="am.4s"' in html
@@ -63,7 +63,7 @@ def test_a_changed_seccion_keeps_its_versions_and_never_rewrites_what_was_classi
         "orden": 4,
     }
     response = client.post(edit, form)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Este campo es obligatorio" in response.content.decode()
     assert 'value="Obras públicas y servicios urbanos"' in response.content.decode()
     response = client.post(edit, {**form, "motivo": "Acuerdo de cabildo 12/2026"})

@@ -62,7 +62,7 @@ def test_a_classified_escrito_is_accumulated_with_a_reason_and_its_index_kept(
 
     # Without a reason: the page stays, keeps what was typed, says why next to the field.
     response = client.post(action_of(escrito), {"accion": "unir", "unir-expediente": target.numero})
-    assert response.status_code == 200
+    assert response.status_code == 409
     html = response.content.decode()
     assert f'value="{target.numero}"' in html
     assert "Escriba por qué se acumula" in html and "field--error" in html
@@ -96,7 +96,7 @@ def test_a_closed_expediente_cannot_be_joined(client, cuadro, bacheo, turnador, 
     escrito = file_with(bacheo)
     client.force_login(turnador)
     response = client.post(action_of(escrito), {"accion": "unir", "unir-expediente": closed.numero})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "está cerrado: elija uno abierto" in response.content.decode()
     assert expediente_of(escrito.pk) is None
 
@@ -118,7 +118,7 @@ def test_the_serie_changes_from_the_escrito_page_only_with_a_reason(
     client.force_login(turnador)
     licencias = cuadro["licencias"]
     response = client.post(action_of(escrito), {"accion": "serie", "serie-serie": licencias.pk})
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Escriba por qué cambia la serie" in response.content.decode()
     response = client.post(
         action_of(escrito),
@@ -136,7 +136,7 @@ def test_an_unclassified_escrito_opens_its_expediente_in_another_serie_with_a_re
     client.force_login(turnador)
     licencias = cuadro["licencias"]
     response = client.post(action_of(escrito), {"accion": "serie", "serie-serie": licencias.pk})
-    assert response.status_code == 200 and expediente_of(escrito.pk) is None
+    assert response.status_code == 409 and expediente_of(escrito.pk) is None
     assert "serie propuesta por su trámite (AM.4S.2)" in response.content.decode()
     client.post(
         action_of(escrito),
@@ -157,7 +157,7 @@ def test_the_paper_original_is_placed_in_a_box_and_moved(client, caja_at, ventan
     response = client.post(
         action_of(escrito), {"accion": "ubicar", "ubicar-caja": "at-e02-c099", "ubicar-legajo": "4"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     html = response.content.decode()
     assert "No hay una caja con la etiqueta AT-E02-C099" in html and 'value="4"' in html
 
@@ -181,7 +181,7 @@ def test_an_online_escrito_has_no_original_to_place(client, caja_at, turnador):
     client.force_login(turnador)
     assert "Guardar el original" not in client.get(page_of(escrito)).content.decode()
     response = client.post(action_of(escrito), {"accion": "ubicar", "ubicar-caja": "AT-E02-C014"})
-    assert response.status_code == 200 and not UbicacionOriginal.objects.exists()
+    assert response.status_code == 409 and not UbicacionOriginal.objects.exists()
 
 
 def test_a_clerk_places_originals_but_does_not_classify(client, cuadro, bacheo, ventanilla_clerk):

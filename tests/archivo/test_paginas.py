@@ -27,7 +27,7 @@ def test_the_archivist_revises_a_serie_through_the_page(client, cuadro, archivis
     data["tramites"] = [bacheo.pk]
     data["vigencia_concentracion"] = 8
     missing_reason = client.post(url, data)
-    assert missing_reason.status_code == 200
+    assert missing_reason.status_code == 409
     assert "motivo" in missing_reason.content.decode()
     response = client.post(url, {**data, "motivo": "Acuerdo del grupo interdisciplinario"})
     assert response.status_code == 302
