@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+import archivo.forms
 import busqueda.forms
 import contraloria.forms
 import cuentas.forms
@@ -173,6 +174,31 @@ CASES = {
         "servicio",
         None,
     ),
+    # The archive's own pages.
+    archivo.forms.CajaForm: (
+        "archivista",
+        lambda n: reverse("archivo_cajas"),
+        lambda n: {"estante": "E02", "codigo": "C014", "descripcion": TYPED[:200]},
+        REQUIRED,
+        "deposito",
+        TYPED[:200],
+    ),
+    archivo.forms.FondoForm: (
+        "archivista",
+        lambda n: reverse("archivo_fondo_nuevo"),
+        lambda n: {"codigo": "AM", "nombre": TYPED + " " + "x" * 200},
+        "Asegúrese de que este valor tenga como máximo 200 caracteres",
+        "nombre",
+        TYPED,
+    ),
+    archivo.forms.SeccionForm: (
+        "archivista",
+        lambda n: reverse("archivo_seccion_nueva"),
+        lambda n: {"codigo": "AM.4S", "nombre": TYPED[:200], "tipo": "comun"},
+        REQUIRED,
+        "fondo",
+        TYPED[:200],
+    ),
 }
 
 
@@ -191,6 +217,7 @@ def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
         "turnador": turnador,
         "ventanilla": ventanilla_clerk,
         "enlace": por_notificar._enlace,
+        "archivista": UserFactory(username="arturo.archivo", roles=["archivos"]),
         "unidad": UserFactory(username="tania.transparencia", roles=["transparencia"]),
     }
     client.force_login(people[who])
