@@ -20,7 +20,8 @@ class Medio(models.TextChoices):
 class AcuseNotificacion(models.Model):
     """The acuse de notificación electrónica (Ley de Firma Electrónica Avanzada, art. 2-III):
     when the petitioner first opened an answer, a prevención, an acuerdo or a prórroga, what
-    it said (its digest), and the signed PDF that proves it. The moment it records is the notification date."""
+    it said (its digest), and the signed PDF that proves it. The moment it records is the
+    notification date."""
 
     escrito = models.ForeignKey(
         Escrito, on_delete=models.PROTECT, related_name="acuses_notificacion"
