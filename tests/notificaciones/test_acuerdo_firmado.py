@@ -34,6 +34,7 @@ from turnos.services import (
     turno_not_presented,
 )
 
+from ..archivo.conftest import archivista, bacheo, cuadro, licencia  # noqa: F401
 from ..cuentas.conftest import beto  # noqa: F401
 from ..turnos.conftest import local
 
@@ -194,3 +195,21 @@ def test_an_acuerdo_notified_in_person_is_not_notified_again_by_opening_it(acord
     notificacion.save()
     consulta(client, result)
     assert not AcuseNotificacion.objects.filter(documento=Documento.ACUERDO).exists()
+
+
+def test_the_signed_acuerdo_enters_the_expediente(
+    online, titular_obras, time_machine, django_capture_on_commit_callbacks,
+    cuadro,  # noqa: F811 (the fixture imported above)
+):
+    from archivo.expedientes import escrito_classify, expediente_of
+
+    result, turno = online
+    escrito_classify(escrito_id=result.escrito.pk, serie=cuadro["servicios"])
+    at(time_machine, 6)
+    turno_prevent_notified(turno_id=turno.pk, user=titular_obras, texto="Falta el plano")
+    at(time_machine, 15)
+    with django_capture_on_commit_callbacks(execute=True):
+        turno_not_presented(turno_id=turno.pk, user=titular_obras, texto=ACUERDO)
+    prevencion = Prevencion.objects.get(turno=turno)
+    documento = expediente_of(result.escrito.pk).documentos.get(origen=f"acuerdo:{prevencion.pk}")
+    assert documento.sha256 == prevencion.acuerdo_pdf_sha256
