@@ -11,6 +11,7 @@ from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
 from oficialia.contadores import next_number
+from turnos.models import Prevencion
 
 from .indice import documento_add
 from .instrumentos import serie_proposed_for
@@ -100,7 +101,8 @@ def escrito_classify(
 
 def escrito_index(*, escrito_id: int) -> int:
     """Add to the escrito's expediente every document of it not indexed yet (its files, the
-    answer's oficio, the acuse once made). Returns how many were added."""
+    answer's oficio, the acuse once made, the signed acuerdos de no presentado). Returns how
+    many were added."""
     expediente = expediente_of(escrito_id)
     if expediente is None:
         return 0
@@ -138,6 +140,22 @@ def escrito_index(*, escrito_id: int) -> int:
                 fojas=1,
                 origen=f"acuse:{acuse.verification_token}",
                 sha256=acuse.pdf_sha256 or None,
+            )
+        )
+    for prevencion in Prevencion.objects.filter(
+        turno__escrito_id=escrito_id, acuerdo_pdf_sha256__gt=""
+    ).select_related("turno__secretaria"):
+        added += bool(
+            documento_add(
+                expediente_id=expediente.pk,
+                tipo=DocumentoTipo.OTRO,
+                descripcion=f"{escrito.folio}: acuerdo de tener por no presentado "
+                f"({prevencion.turno.secretaria.nombre})",
+                archivo=prevencion.acuerdo_pdf.name,
+                fecha=timezone.localtime(prevencion.acuerdo_at).date(),
+                fojas=1,
+                origen=f"acuerdo:{prevencion.pk}",
+                sha256=prevencion.acuerdo_pdf_sha256,
             )
         )
     return added

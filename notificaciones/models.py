@@ -8,6 +8,8 @@ from turnos.models import Prevencion, Prorroga, Respuesta
 class Documento(models.TextChoices):
     RESPUESTA = "respuesta", "Respuesta"
     PREVENCION = "prevencion", "Prevención"
+    ACUERDO = "acuerdo", "Acuerdo de tener por no presentado"
+    PRORROGA = "prorroga", "Prórroga del plazo"
 
 
 class Medio(models.TextChoices):
@@ -17,8 +19,9 @@ class Medio(models.TextChoices):
 
 class AcuseNotificacion(models.Model):
     """The acuse de notificación electrónica (Ley de Firma Electrónica Avanzada, art. 2-III):
-    when the petitioner first opened an answer or a prevención, what it said (its digest), and
-    the signed PDF that proves it. The moment it records is the notification date."""
+    when the petitioner first opened an answer, a prevención, an acuerdo or a prórroga, what
+    it said (its digest), and the signed PDF that proves it. The moment it records is the
+    notification date."""
 
     escrito = models.ForeignKey(
         Escrito, on_delete=models.PROTECT, related_name="acuses_notificacion"
@@ -38,6 +41,20 @@ class AcuseNotificacion(models.Model):
         blank=True,
         related_name="notificacion_electronica",
     )
+    acuerdo = models.OneToOneField(
+        Prevencion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acuerdo_notificacion_electronica",
+    )
+    prorroga = models.OneToOneField(
+        Prorroga,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notificacion_electronica",
+    )
     medio = models.CharField(max_length=10, choices=Medio.choices)
     abierto_en = models.DateTimeField()
     contenido_sha256 = models.CharField("huella de lo notificado", max_length=64)
@@ -52,8 +69,18 @@ class AcuseNotificacion(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(respuesta__isnull=False, prevencion__isnull=True)
-                    | models.Q(respuesta__isnull=True, prevencion__isnull=False)
+                    models.Q(documento="respuesta", respuesta__isnull=False,
+                             prevencion__isnull=True, acuerdo__isnull=True,
+                             prorroga__isnull=True)
+                    | models.Q(documento="prevencion", respuesta__isnull=True,
+                               prevencion__isnull=False, acuerdo__isnull=True,
+                               prorroga__isnull=True)
+                    | models.Q(documento="acuerdo", respuesta__isnull=True,
+                               prevencion__isnull=True, acuerdo__isnull=False,
+                               prorroga__isnull=True)
+                    | models.Q(documento="prorroga", respuesta__isnull=True,
+                               prevencion__isnull=True, acuerdo__isnull=True,
+                               prorroga__isnull=False)
                 ),
                 name="acuse_notificacion_de_un_solo_documento",
             )

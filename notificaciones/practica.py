@@ -34,7 +34,6 @@ from .models import (
     AcuseNotificacion,
     Canal,
     EstadoNotificacion,
-    Medio,
     NotificacionPeticionario,
     Resultado,
 )
@@ -202,12 +201,17 @@ def _complete(notificacion: NotificacionPeticionario, at: datetime, user=None) -
 
 
 def opening_complete(*, acuse: AcuseNotificacion) -> None:
-    """The first opening of an answer or prevención notifies it, whatever channel was planned:
-    the petitioner learnt of it, and the signed acuse proves when."""
-    target = {"respuesta_id": acuse.respuesta_id} if acuse.respuesta_id else {
-        "prevencion_id": acuse.prevencion_id,
-        "acto": Acto.PREVENCION,
-    }
+    """The first opening of an answer, a prevención, an acuerdo or a prórroga notifies it,
+    whatever channel was planned: the petitioner learnt of it, and the signed acuse proves
+    when."""
+    if acuse.respuesta_id:
+        target = {"respuesta_id": acuse.respuesta_id}
+    elif acuse.prorroga_id:
+        target = {"prorroga_id": acuse.prorroga_id}
+    elif acuse.acuerdo_id:
+        target = {"prevencion_id": acuse.acuerdo_id, "acto": Acto.ACUERDO}
+    else:
+        target = {"prevencion_id": acuse.prevencion_id, "acto": Acto.PREVENCION}
     pk = (
         NotificacionPeticionario.objects.filter(estado=EstadoNotificacion.PENDIENTE, **target)
         .values_list("pk", flat=True)
@@ -221,26 +225,6 @@ def opening_complete(*, acuse: AcuseNotificacion) -> None:
     notificacion.acuse_electronico = acuse
     notificacion.medio_electronico = acuse.medio
     _complete(notificacion, acuse.abierto_en)
-
-
-@transaction.atomic
-def shown_complete(*, escrito: Escrito, medio: Medio, at: datetime) -> list[int]:
-    """The petitioner's page of the escrito, which shows its acuerdos and prórrogas, was
-    opened: their pending electronic notifications are practiced now."""
-    done = []
-    for pk in NotificacionPeticionario.objects.filter(
-        escrito=escrito,
-        estado=EstadoNotificacion.PENDIENTE,
-        canal=Canal.ELECTRONICA,
-        acto__in=[Acto.ACUERDO, Acto.PRORROGA],
-    ).values_list("pk", flat=True):
-        notificacion = _lock(pk)
-        if notificacion.is_done:
-            continue
-        notificacion.medio_electronico = medio
-        _complete(notificacion, at)
-        done.append(pk)
-    return done
 
 
 # Staff: channel, cédula, diligencia, scan ------------------------------------------------------

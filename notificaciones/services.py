@@ -1,4 +1,5 @@
-"""Recording that the petitioner opened an answer or a prevención, and its signed acuse."""
+"""Recording that the petitioner opened an answer, a prevención, an acuerdo de tener por no
+presentado or a prórroga, and its signed acuse."""
 
 from __future__ import annotations
 
@@ -19,45 +20,89 @@ from oficialia import bitacora, firma
 from oficialia.acciones_bitacora import Accion
 from oficialia.colas import RETRY
 from oficialia.pdf import render_pdf
-from turnos.models import Prevencion, Respuesta
+from turnos.models import Prevencion, Prorroga, Respuesta
+from turnos.services import acuerdo_pdf_generate
 
-from .models import AcuseNotificacion, Documento, Medio, NotificacionPeticionario
+from .models import (
+    Acto,
+    AcuseNotificacion,
+    Documento,
+    EstadoNotificacion,
+    Medio,
+    NotificacionPeticionario,
+)
 from .practica import announce, opening_complete
 
 logger = logging.getLogger(__name__)
 
 
 def content_digest_of(
-    *, respuesta: Respuesta | None = None, prevencion: Prevencion | None = None
+    *,
+    respuesta: Respuesta | None = None,
+    prevencion: Prevencion | None = None,
+    acuerdo: Prevencion | None = None,
+    prorroga: Prorroga | None = None,
 ) -> str:
     """What was made known: the answer's text and, when it has one, its oficio's digest; the
-    prevención's text."""
+    prevención's text; the acuerdo's text and its signed PDF's digest; the prórroga's days,
+    reason and the due date it moved."""
     if respuesta is not None:
         parts = [
             respuesta.texto,
             respuesta.get_sense_display(),
             respuesta.oficio.sha256 if respuesta.oficio_id else "",
         ]
+    elif acuerdo is not None:
+        parts = [acuerdo.acuerdo_texto, acuerdo.acuerdo_pdf_sha256]
+    elif prorroga is not None:
+        parts = [str(prorroga.days), prorroga.reason, prorroga.previous_due_date.isoformat()]
     else:
         parts = [prevencion.texto]
     return firma.sha256_hex("\n".join(parts).encode())
 
 
+def _already_notified(documento: str, target: dict) -> bool:
+    """Made known before (in person, by estrados): opening it again is not its notification."""
+    obj = next(iter(target.values()))
+    if documento in (Documento.RESPUESTA, Documento.PREVENCION):
+        return obj.notified_at is not None
+    if documento == Documento.ACUERDO:
+        found = {"acto": Acto.ACUERDO, "prevencion": obj}
+    else:
+        found = {"prorroga": obj}
+    return NotificacionPeticionario.objects.filter(
+        estado=EstadoNotificacion.NOTIFICADA, **found
+    ).exists()
+
+
 def opened_record(
-    *, escrito, respuestas=(), prevenciones=(), medio: Medio, queue_pdf: bool = True
+    *,
+    escrito,
+    respuestas=(),
+    prevenciones=(),
+    acuerdos=(),
+    prorrogas=(),
+    medio: Medio,
+    queue_pdf: bool = True,
 ) -> list[int]:
-    """The petitioner sees these answers and prevenciones now: the first opening of each is
-    its electronic notification. Later openings change nothing. Returns the new records.
-    Without `queue_pdf` the signed acuse is made when first asked for (the demo's history)."""
+    """The petitioner sees these answers, prevenciones, acuerdos and prórrogas now: the first
+    opening of each is its electronic notification. Later openings change nothing. Returns
+    the new records. Without `queue_pdf` the signed acuse is made when first asked for (the
+    demo's history)."""
     created = []
     now = timezone.now()
     items = [(Documento.RESPUESTA, {"respuesta": r}) for r in respuestas]
     items += [(Documento.PREVENCION, {"prevencion": p}) for p in prevenciones]
+    items += [(Documento.ACUERDO, {"acuerdo": p}) for p in acuerdos]
+    items += [(Documento.PRORROGA, {"prorroga": p}) for p in prorrogas]
     for documento, target in items:
-        if next(iter(target.values())).notified_at is not None:
-            continue  # already made known (in person, by estrados): opening it again is not
+        if _already_notified(documento, target):
+            continue
         if AcuseNotificacion.objects.filter(**target).exists():
             continue
+        if documento == Documento.ACUERDO and not target["acuerdo"].acuerdo_pdf_sha256:
+            # What is notified is the signed acuerdo: it exists before its acuse.
+            target = {"acuerdo": acuerdo_pdf_generate(prevencion_id=target["acuerdo"].pk)}
         try:
             with transaction.atomic():
                 record = AcuseNotificacion.objects.create(
@@ -111,12 +156,14 @@ def acuse_notificacion_generate(*, acuse_id: int) -> AcuseNotificacion:
                 "escrito__peticionario",
                 "respuesta__turno__secretaria",
                 "prevencion__turno__secretaria",
+                "acuerdo__turno__secretaria",
+                "prorroga__turno__secretaria",
             )
             .get(pk=acuse_id)
         )
         if acuse.generado_en and default_storage.exists(acuse.pdf.name):
             return acuse
-        target = acuse.respuesta or acuse.prevencion
+        target = acuse.respuesta or acuse.prevencion or acuse.acuerdo or acuse.prorroga
         html = render_to_string(
             "notificaciones/acuse_notificacion.html",
             {
@@ -174,11 +221,10 @@ def issued_lookup(sha256: str) -> Emitido | None:
 
 
 def notification_dates(escrito) -> dict[str, dict[int, AcuseNotificacion]]:
-    """The electronic notifications of an escrito's answers and prevenciones, by their id."""
-    found = {"respuesta": {}, "prevencion": {}}
+    """The electronic notifications of an escrito's answers, prevenciones, acuerdos and
+    prórrogas, by their id."""
+    found = {"respuesta": {}, "prevencion": {}, "acuerdo": {}, "prorroga": {}}
     for acuse in AcuseNotificacion.objects.filter(escrito=escrito):
-        if acuse.respuesta_id:
-            found["respuesta"][acuse.respuesta_id] = acuse
-        else:
-            found["prevencion"][acuse.prevencion_id] = acuse
+        key = acuse.documento
+        found[key][getattr(acuse, f"{key}_id")] = acuse
     return found

@@ -3,17 +3,16 @@
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest
-from django.utils import timezone
 
 from correspondencia import selectors as correspondencia_selectors
 from correspondencia.models import Adjunto, AdjuntoOrigin, Escrito
 from notificaciones.models import Medio
-from notificaciones.practica import shown_complete
 from notificaciones.services import acuse_notificacion_generate, opened_record
 from oficialia.acciones import ActionError
 from oficialia.descargas import uploaded_file_response
 from turnos import services as turnos_services
 from turnos.forms import PrevencionAnswerForm, RateForm
+from turnos.models import Prevencion
 from turnos.selectors import public_status
 from turnos.services import WITHDRAWABLE_STATES
 
@@ -40,11 +39,12 @@ def record_opening(context: dict, medio: Medio) -> None:
     """The page about to be shown makes its answers and open prevenciones known to the
     petitioner: the first time, that is their electronic notification."""
     status = context["status"]
-    # Its acuerdos and prórrogas are on the page too: their electronic notification is now.
-    if any(step.action in STEPS_NOTIFIED_BY_THE_PAGE for step in context["timeline"]):
-        shown_complete(escrito=context["escrito"], medio=medio, at=timezone.now())
+    # Its acuerdos and prórrogas are on the page too: opening it notifies them as well.
+    shown = any(step.action in STEPS_NOTIFIED_BY_THE_PAGE for step in context["timeline"])
     if opened_record(escrito=context["escrito"], respuestas=status.respuestas,
-                     prevenciones=status.open_prevenciones, medio=medio):
+                     prevenciones=status.open_prevenciones,
+                     acuerdos=status.acuerdos if shown else (),
+                     prorrogas=status.prorrogas if shown else (), medio=medio):
         # Notified just now: the page shows the dates (and the prevención's deadline) it set.
         context["status"] = public_status(context["escrito"])
 
@@ -108,6 +108,17 @@ def answer_file_response(escrito, adjunto_id: int) -> FileResponse:
     return uploaded_file_response(
         adjunto.file.open("rb"), filename=adjunto.original_name, content_type=adjunto.content_type
     )
+
+
+def acuerdo_file_response(escrito: Escrito, prevencion_id: int) -> FileResponse:
+    """The signed acuerdo de tener por no presentado of one of the escrito's prevenciones."""
+    if not Prevencion.objects.filter(
+        pk=prevencion_id, turno__escrito=escrito, acuerdo_at__isnull=False
+    ).exists():
+        raise Http404
+    prevencion = turnos_services.acuerdo_pdf_generate(prevencion_id=prevencion_id)
+    return FileResponse(prevencion.acuerdo_pdf.open("rb"), filename=f"acuerdo-{escrito.folio}.pdf",
+                        content_type="application/pdf")
 
 
 def notification_file_response(escrito: Escrito, acuse_id: int) -> FileResponse:

@@ -20,6 +20,7 @@ from turnos import services as turnos_services
 from turnos.forms import DesistirForm
 
 from .consulta import (
+    acuerdo_file_response,
     answer_file_response,
     consulta_context,
     notification_file_response,
@@ -193,3 +194,8 @@ def escrito_desistir(request: HttpRequest, folio: str) -> HttpResponse:
 @cuenta_required
 def escrito_notificacion(request: HttpRequest, folio: str, acuse_id: int) -> FileResponse:
     return notification_file_response(selectors.escrito_of(request.cuenta, folio), acuse_id)
+
+
+@cuenta_required
+def escrito_acuerdo(request: HttpRequest, folio: str, prevencion_id: int) -> FileResponse:
+    return acuerdo_file_response(selectors.escrito_of(request.cuenta, folio), prevencion_id)

@@ -26,6 +26,7 @@ from turnos.forms import DesistirForm
 
 from .consulta import (
     CONSULTA_SESSION_KEY,
+    acuerdo_file_response,
     answer_file_response,
     consulta_context,
     notification_file_response,
@@ -204,3 +205,8 @@ def consulta_respuesta(request: HttpRequest, folio: str, adjunto_id: int) -> Fil
 
 def consulta_notificacion(request: HttpRequest, folio: str, acuse_id: int) -> FileResponse:
     return notification_file_response(unlocked_escrito(request, folio), acuse_id)
+
+
+@never_cache
+def consulta_acuerdo(request: HttpRequest, folio: str, prevencion_id: int) -> FileResponse:
+    return acuerdo_file_response(unlocked_escrito(request, folio), prevencion_id)

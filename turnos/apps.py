@@ -10,5 +10,6 @@ class TurnosConfig(AppConfig):
 
         from . import signals  # noqa: F401
         from .models import Perfil
+        from .services import acuerdo  # noqa: F401  (its /verificar/ lookup)
 
         audit_changes_of(Perfil)

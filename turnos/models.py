@@ -235,6 +235,12 @@ class Prevencion(models.Model):
     deadline = models.DateField("plazo para responder", null=True, blank=True)
     acuerdo_at = models.DateTimeField("acuerdo de no presentado", null=True, blank=True)
     acuerdo_texto = models.TextField("texto del acuerdo", blank=True)
+    acuerdo_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The acuerdo as a document of its own: signed PAdES once, then served byte for byte.
+    acuerdo_pdf = models.FileField(upload_to="acuerdos/", max_length=200, blank=True)
+    acuerdo_pdf_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     answer_text = models.TextField("respuesta del peticionario", blank=True)
     answer_files = models.ManyToManyField(Adjunto, blank=True, related_name="+")

@@ -348,6 +348,7 @@ class PublicStatus:
     filed_on: object = None  # the legal filing date, when it is not the day of reception
     acuerdos: list = field(default_factory=list)  # prevenciones closed by an acuerdo
     can_answer_prevencion: bool = False
+    prorrogas: list = field(default_factory=list)
 
 
 def public_status(escrito: Escrito) -> PublicStatus:
@@ -398,6 +399,9 @@ def public_status(escrito: Escrito) -> PublicStatus:
             (p for p in prevenciones if p.acuerdo_at is not None), key=lambda p: p.acuerdo_at
         ),
         respuestas=respuestas,
+        prorrogas=sorted(
+            (t.prorroga for t in turnos if hasattr(t, "prorroga")), key=lambda p: p.granted_at
+        ),
         due=due,
         evaluacion=evaluacion,
         can_rate=bool(respuestas)

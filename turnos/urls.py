@@ -34,6 +34,11 @@ urlpatterns = [
         name="prevenciones_vencidas",
     ),
     path("turnos/<int:turno_id>/", views.turno_detalle, name="turno_detalle"),
+    path(
+        "turnos/<int:turno_id>/acuerdo-<int:prevencion_id>.pdf",
+        views.acuerdo_descargar,
+        name="turno_acuerdo_pdf",
+    ),
     path("turnos/<int:turno_id>/<str:action>/", views.turno_accion, name="turno_accion"),
     path("tareas/", views.tareas, name="tareas"),
     path("tareas/<int:tarea_id>/", views.tarea_detalle, name="tarea_detalle"),

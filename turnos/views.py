@@ -606,6 +606,20 @@ def turno_detalle(request: HttpRequest, turno_id: int) -> HttpResponse:
     return _turno_page(request, turno)
 
 
+@role_required(Role.TITULAR, Role.ENLACE)
+def acuerdo_descargar(request: HttpRequest, turno_id: int, prevencion_id: int) -> FileResponse:
+    """The signed acuerdo de tener por no presentado of this turno, byte for byte."""
+    turno = selectors.turno_for_worker(request.user, turno_id)
+    if not turno.prevenciones.filter(pk=prevencion_id, acuerdo_at__isnull=False).exists():
+        raise Http404
+    prevencion = services.acuerdo_pdf_generate(prevencion_id=prevencion_id)
+    return FileResponse(
+        prevencion.acuerdo_pdf.open("rb"),
+        filename=f"acuerdo-{turno.escrito.folio}.pdf",
+        content_type="application/pdf",
+    )
+
+
 def _turno_call(action: str, turno, user, c: dict):
     """The service each form of the turno page hands its cleaned data to."""
     if action == "asignar":

@@ -475,6 +475,24 @@ def _notificacion(w: World) -> dict:
     return {"folio": w.escrito.folio, "acuse_id": acuse.pk}
 
 
+def _no_presentado(w: World) -> int:
+    """An acuerdo de tener por no presentado on the world's turno: its prevención's id."""
+    from turnos.models import Prevencion
+
+    prevencion = Prevencion.objects.filter(turno=w.turno, acuerdo_at__isnull=False).first()
+    if prevencion is None:
+        now = timezone.now()
+        prevencion = Prevencion.objects.create(
+            turno=w.turno,
+            requested_by=_titular_obras(w),
+            requested_at=now,
+            texto="Falta el plano.",
+            acuerdo_at=now,
+            acuerdo_texto="Se tiene por no presentado.",
+        )
+    return prevencion.pk
+
+
 def _por_notificar(w: World) -> dict:
     """A prevención of the world's escrito waiting to be notified at the ventanilla."""
     from notificaciones.models import Acto, Canal, NotificacionPeticionario
@@ -602,6 +620,12 @@ URLS: dict[str, Rule] = {
         _folio, methods=("GET", "POST"), public=True, anyone=404, petitioner=200
     ),
     "consulta_notificacion": Rule(_notificacion, public=True, anyone=404, petitioner=200),
+    "consulta_acuerdo": Rule(
+        lambda w: {**_folio(w), "prevencion_id": _no_presentado(w)},
+        public=True,
+        anyone=404,
+        petitioner=200,
+    ),
     # Anyone checks a PDF the ayuntamiento issued (the upload is not kept).
     "verificar_pdf": Rule(public=True, methods=("GET", "POST"), anyone=200),
     # The citizen's account: its own doors are public ...
@@ -632,6 +656,9 @@ URLS: dict[str, Rule] = {
     "cuenta_escrito_desistir": _account_page(_mi_escrito, methods=("GET", "POST"), other=404),
     "cuenta_escrito_notificacion": _account_page(
         lambda w: {**_mi_escrito(w), "acuse_id": _notificacion(w)["acuse_id"]}, other=404
+    ),
+    "cuenta_escrito_acuerdo": _account_page(
+        lambda w: {**_mi_escrito(w), "prevencion_id": _no_presentado(w)}, other=404
     ),
     "cuenta_avisos": _account_page(methods=("GET", "POST")),
     "cuenta_datos": _account_page(methods=("GET", "POST")),
@@ -706,6 +733,11 @@ URLS: dict[str, Rule] = {
     ),
     "prevenciones_vencidas": Rule(roles=SECRETARIA),
     "turno_detalle": Rule(lambda w: {"turno_id": w.turno.pk}, roles=SECRETARIA, hidden_from=AGUA),
+    "turno_acuerdo_pdf": Rule(
+        lambda w: {"turno_id": w.turno.pk, "prevencion_id": _no_presentado(w)},
+        roles=SECRETARIA,
+        hidden_from=AGUA,
+    ),
     "turno_accion": Rule(
         lambda w: {"turno_id": w.turno.pk, "action": "aceptar"},
         methods=("POST",),

@@ -4,6 +4,7 @@ and the daily reminders (recordatorios). The Article 8 rule they apply is turnos
 
 from oficialia.acciones import ActionError
 
+from .acuerdo import acuerdo_pdf_generate
 from .calendario import due_dates_recompute
 from .comun import Route
 from .lote import Fallo, Lote, escritos_turn, turnos_accept, turnos_assign
@@ -29,6 +30,7 @@ __all__ = [
     "Lote",
     "Route",
     "act_notified_record",
+    "acuerdo_pdf_generate",
     "due_dates_recompute",
     "escrito_rate",
     "escrito_reject",

@@ -36,6 +36,7 @@ from ..models import (
     TurnoKind,
     TurnoState,
 )
+from .acuerdo import acuerdo_pdf_queue
 from .comun import close_escrito_if_done, lock_turno, turno_step
 
 
@@ -202,7 +203,9 @@ def turno_not_presented(*, turno_id: int, user, texto: str) -> Turno:
         )
     prevencion.acuerdo_at = timezone.now()
     prevencion.acuerdo_texto = texto
-    prevencion.save(update_fields=["acuerdo_at", "acuerdo_texto"])
+    prevencion.acuerdo_por = user
+    prevencion.save(update_fields=["acuerdo_at", "acuerdo_texto", "acuerdo_por"])
+    transaction.on_commit(lambda pk=prevencion.pk: acuerdo_pdf_queue(pk))
     turno_step(
         turno,
         "not_presented",
