@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+FORM_ANSWER = re.compile(r"the server responded with a status of (400|409)\b")
+
 # The widths every screenshot is taken at, named as the files are.
 SCREENSHOT_WIDTHS = {"escritorio": DESKTOP["width"], "telefono": PHONE["width"]}
 
@@ -49,8 +51,14 @@ def new_page(browser):
     errors: list[str] = []
 
     def on_console(message) -> None:
-        if message.type == "error":
-            errors.append(f"console: {message.text} ({message.location.get('url')})")
+        if message.type != "error":
+            return
+        url = message.location.get("url") or ""
+        # A form sent with an error comes back as its page again with 400 (invalid) or 409
+        # (refused), which the browser reports as a failed load of that page.
+        if FORM_ANSWER.search(message.text) and "/static/" not in url:
+            return
+        errors.append(f"console: {message.text} ({url})")
 
     def open_page(viewport: dict = DESKTOP, *, mobile: bool = False):
         context = browser.new_context(

@@ -17,7 +17,7 @@ from correspondencia.models import Escrito
 from oficialia.models import Bitacora
 from tests.browser.conftest import PHONE
 from tests.contraloria.desk import OBRAS, make_people, write_log
-from tests.factories import UserFactory, file_escrito
+from tests.factories import UserFactory, file_escrito, notify_electronically
 from tests.turnos.conftest import staff_member
 from turnos.services import (
     Route,
@@ -76,6 +76,7 @@ def desk_world():
             )
             turno_accept(turno_id=turno.pk, user=user)
             turno_answer(turno_id=turno.pk, user=user, texto="Atendido", sense="positiva")
+            notify_electronically(escrito)  # rated: the petitioner read the answer
             escrito_rate(escrito_id=escrito.pk, score=score)
     return people
 

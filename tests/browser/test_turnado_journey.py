@@ -261,7 +261,7 @@ def test_an_escrito_is_routed_attended_answered_and_rated(
     )
     respuesta = citizen.get_by_test_id("respuesta")
     expect(respuesta).to_contain_text("Secretaría de Obras Públicas")
-    expect(respuesta).to_contain_text("positiva")
+    expect(respuesta).to_contain_text("positivo")
     expect(respuesta).to_contain_text("Se programó el bacheo de la calle Juárez")
     oficio_link = citizen.get_by_test_id("oficio")
     expect(oficio_link).to_have_text("Descargar el oficio de respuesta (PDF)")

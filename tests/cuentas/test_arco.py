@@ -212,7 +212,7 @@ def test_cancellation_waits_until_no_escrito_is_in_process(lupita, lupita_client
     response = signed_in_staff(unidad).post(
         reverse("arco_solicitud", args=[solicitud.pk]), {"decision": "aplicar"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 409  # refused, shown again with its reason
     assert "escritos en trámite" in response.content.decode()
     assert escrito.folio in response.content.decode()
     solicitud.refresh_from_db()
@@ -276,7 +276,7 @@ def figures() -> tuple[list, list]:
     cells = sorted(SummaryCell.objects.values_list("year", "scope", "metric", "month", "key", "n"))
     public = sorted(
         EscritoPublico.objects.values_list(
-            "folio", "received_at", "channel", "state", "tipo", "genero", "turnos", "sense"
+            "public_id", "received_at", "channel", "state", "tipo", "genero", "turnos", "sense"
         )
     )
     return cells, public
@@ -468,9 +468,9 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
     statistics_refresh(wait=True)
     _cells, after_public = figures()
     assert [row[:5] + row[6:] for row in after_public] == [row[:5] + row[6:] for row in before[1]]
-    assert {row[5] for row in after_public if row[0] in (escrito.folio, retirado.folio)} == {
-        "no_especificado"
-    }
+    assert {
+        row[5] for row in after_public if row[0] in (escrito.public_id, retirado.public_id)
+    } == {"no_especificado"}
 
     # The account's data went at once: closed, no email, no links, no sign-in.
     cuenta = Cuenta.objects.select_related("user").get(pk=lupita.pk)

@@ -438,7 +438,9 @@ DESK_PAGE_QUERIES = {
     # in for someone, and the bitácora's record of the view (on PostgreSQL with its
     # advisory lock).
     "turno_detalle": 27,
-    "escrito_detalle": 14,
+    # The escrito with its archive panel: its expediente, the original's place and the
+    # series to choose from (one list per form), and whether the user stands in for someone.
+    "escrito_detalle": 19,
     # Both count the answers past their due date still awaiting notification.
     "contraloria_inicio": 11,
     "contraloria_vencidos": 13,
