@@ -437,10 +437,11 @@ DESK_PAGE_QUERIES = {
     # answer, draft oficio, attachments, tareas and their comments, whether the user stands
     # in for someone, and the bitácora's record of the view (on PostgreSQL with its
     # advisory lock).
-    "turno_detalle": 27,
+    "turno_detalle": 28,
     # The escrito with its archive panel: its expediente, the original's place and the
-    # series to choose from (one list per form), and whether the user stands in for someone.
-    "escrito_detalle": 19,
+    # series to choose from (one list per form), whether the user stands in for someone, and
+    # the bitácora's record of the view (on PostgreSQL with its advisory lock).
+    "escrito_detalle": 20,
     # Both count the answers past their due date still awaiting notification.
     "contraloria_inicio": 11,
     "contraloria_vencidos": 13,
