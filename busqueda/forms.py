@@ -62,4 +62,4 @@ class BusquedaForm(forms.Form):
 
 
 class GuardarForm(forms.Form):
-    nombre = forms.CharField(label="Nombre de esta búsqueda", max_length=80)
+    nombre = forms.CharField(label="Guardar esta búsqueda como", max_length=80)
