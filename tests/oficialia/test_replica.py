@@ -236,7 +236,8 @@ class Nodes:
     def csv_folios(self, node: str) -> set[str]:
         status, body = self.get(node, "/transparencia/datos/escritos.csv")
         assert status == 200
-        return {row["folio"] for row in csv.DictReader(io.StringIO(body.decode()))}
+        rows = csv.DictReader(io.StringIO(body.decode("utf-8-sig")))
+        return {row["id_publico"] for row in rows}
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -245,7 +246,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def _public_folios(cluster: Cluster) -> set[str]:
-    return {r[0] for r in cluster.sql("SELECT folio FROM transparencia_escritopublico")}
+    rows = cluster.sql("SELECT public_id::text FROM transparencia_escritopublico")
+    return {r[0] for r in rows}
 
 
 SIGN_IN = """
