@@ -591,14 +591,19 @@ def fondo_form(request: HttpRequest, fondo_id: int | None = None) -> HttpRespons
         else:
             messages.success(request, f"Fondo {saved.codigo} guardado.")
             return redirect("archivo_cuadro")
+    return _cuadro_page(request, form, fondo, "fondo")
+
+
+def _cuadro_page(request: HttpRequest, form, objeto, clase: str) -> HttpResponse:
+    """The form of a fondo or a sección, with its earlier versions."""
     return render(
         request,
         "archivo/cuadro_form.html",
         {
             "form": form,
-            "objeto": fondo,
-            "clase": "fondo",
-            "versiones": _history(fondo) if fondo else [],
+            "objeto": objeto,
+            "clase": clase,
+            "versiones": _history(objeto) if objeto else [],
         },
         status=_status(form),
     )
@@ -643,17 +648,7 @@ def seccion_form(request: HttpRequest, seccion_id: int | None = None) -> HttpRes
         else:
             messages.success(request, f"Sección {saved.codigo} guardada.")
             return redirect("archivo_cuadro")
-    return render(
-        request,
-        "archivo/cuadro_form.html",
-        {
-            "form": form,
-            "objeto": seccion,
-            "clase": "sección",
-            "versiones": _history(seccion) if seccion else [],
-        },
-        status=_status(form),
-    )
+    return _cuadro_page(request, form, seccion, "sección")
 
 
 # The archive of one escrito, on its staff page -------------------------------------------------
