@@ -1,6 +1,7 @@
 from django import forms
 
 from correspondencia.models import Tramite
+from oficialia.entrada import FechaField
 
 from .instrumentos import SerieData
 from .models import Deposito, Destino, Expediente, Fondo, Seccion, SeccionTipo, Serie
@@ -74,7 +75,7 @@ class PrestamoForm(forms.Form):
         help_text="Personal del Ayuntamiento con cuenta en el sistema.",
     )
     motivo = forms.CharField(label="Para qué", max_length=300)
-    vence = forms.DateField(
+    vence = FechaField(
         label="Fecha de devolución", widget=forms.DateInput(attrs={"type": "date"})
     )
 

@@ -14,6 +14,7 @@ from correspondencia.models import Secretaria
 from oficialia import bitacora
 from oficialia.acciones import ActionError
 from oficialia.acciones_bitacora import Accion
+from oficialia.entrada import typed_date
 from oficialia.roles import Role, role_required, roles_of
 
 from . import disposicion, escritorio, indice, vigencia
@@ -251,11 +252,7 @@ DESK_ROLES = (Role.VENTANILLA, Role.OFICIALIA, Role.ARCHIVOS)
 
 
 def _day(request: HttpRequest) -> date:
-    raw = request.GET.get("fecha", "")
-    try:
-        return date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return typed_date(request.GET.get("fecha")) or timezone.localdate()
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django import forms
 
 from correspondencia.models import Channel, EscritoState, Secretaria, Tramite
+from oficialia.entrada import FechaField
 from turnos.plazos import Light
 
 from .consulta import Filtros
@@ -21,10 +22,10 @@ class BusquedaForm(forms.Form):
             }
         ),
     )
-    desde = forms.DateField(
+    desde = FechaField(
         label="Recibido desde", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    hasta = forms.DateField(
+    hasta = FechaField(
         label="Recibido hasta", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     secretaria = forms.ModelChoiceField(

@@ -3,14 +3,14 @@
 from django import forms
 
 from correspondencia.models import Secretaria
-from oficialia.entrada import whole_number
+from oficialia.entrada import FechaField, whole_number
 from oficialia.folios import parse_folio
 
 from .selectors import NO_USER, BitacoraFilters, FilterOptions
 
 
 def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
+    return FechaField(
         label=label,
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from correspondencia.forms import ConsultaForm, MultipleFileField
 from correspondencia.models import Secretaria
 from oficialia.adjuntos import inspect_all
-from oficialia.entrada import EMAIL_MAX_LENGTH
+from oficialia.entrada import EMAIL_MAX_LENGTH, FechaField
 from oficialia.folios import FolioSeries
 
 from .models import QuejaKind
@@ -43,7 +43,7 @@ class QuejaForm(forms.Form):
         "Entre más detalles, mejor se puede investigar.",
         error_messages={"required": "Cuéntenos qué pasó."},
     )
-    fecha_hechos = forms.DateField(
+    fecha_hechos = FechaField(
         label="Fecha aproximada de los hechos",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

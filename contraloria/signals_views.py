@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from oficialia import bitacora
 from oficialia.acciones_bitacora import Accion
+from oficialia.entrada import FechaField
 from oficialia.replica import replica_reads
 from oficialia.roles import Role, role_required
 
@@ -18,10 +19,10 @@ MAX_PERIOD_DAYS = 366
 
 
 class PeriodForm(forms.Form):
-    desde = forms.DateField(
+    desde = FechaField(
         label="Desde", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    hasta = forms.DateField(
+    hasta = FechaField(
         label="Hasta", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from oficialia.adjuntos import ACCEPT, inspect
+from oficialia.entrada import FechaField
 
 from .models import Canal, Resultado
 from .practica import channels_allowed
@@ -24,7 +25,7 @@ class DiligenciaForm(forms.Form):
     resultado = forms.ChoiceField(
         label="Resultado", choices=Resultado.choices, widget=forms.RadioSelect
     )
-    fecha = forms.DateField(
+    fecha = FechaField(
         label="Fecha de la diligencia", widget=forms.DateInput(attrs={"type": "date"})
     )
     hora = forms.TimeField(label="Hora", widget=forms.TimeInput(attrs={"type": "time"}))

@@ -7,7 +7,10 @@ only ASCII digits: `str.isdigit()` says yes to "²" and `int()` then fails.
 """
 
 import logging
+from datetime import date
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -20,6 +23,36 @@ MAX_DIGITS = 18
 # An email address can be 320 characters by RFC 5321 but every column that keeps one holds
 # 254 (RFC 5321's path limit, Django's default), so forms refuse longer ones with a message.
 EMAIL_MAX_LENGTH = 254
+
+
+# Years a typed date may fall in. Outside them no escrito, term or period exists, and the day
+# after 9999-12-31 (or that date in UTC) cannot even be computed.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+class FechaField(forms.DateField):
+    """A date typed in a form, refused with a message when its year is out of any term's reach."""
+
+    default_error_messages = {
+        "range": f"Escriba una fecha entre los años {FIRST_YEAR} y {LAST_YEAR}.",
+    }
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(self.error_messages["range"], code="range")
+        return day
+
+
+def typed_date(raw: object) -> date | None:
+    """The ISO date (YYYY-MM-DD) written in `raw` within the years FechaField accepts, or None."""
+    if not isinstance(raw, str):
+        return None
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
 
 
 def whole_number(raw: object, *, max_digits: int = MAX_DIGITS) -> int | None:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from correspondencia.forms import MultipleFileField
 from correspondencia.models import Area, Secretaria
 from oficialia.adjuntos import PDF, inspect, inspect_all
+from oficialia.entrada import FechaField
 from oficialia.roles import Role
 
 from .models import Sense, TareaState, TurnoKind
@@ -63,7 +64,7 @@ RouteFormSet = forms.formset_factory(RouteForm, extra=3, max_num=8)
 
 
 class DueDateForm(forms.Form):
-    due_date = forms.DateField(label="Fecha límite", widget=DateInput(), required=False)
+    due_date = FechaField(label="Fecha límite", widget=DateInput(), required=False)
     due_date_reason = forms.CharField(
         label="Motivo del cambio",
         required=False,
@@ -92,7 +93,7 @@ class AssignForm(forms.Form):
     descripcion = forms.CharField(
         label="Qué hay que hacer", widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_date = forms.DateField(label="Fecha límite de la tarea", widget=DateInput())
+    due_date = FechaField(label="Fecha límite de la tarea", widget=DateInput())
 
     def __init__(self, *args, secretaria_id: int, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,8 +276,8 @@ class AvisosForm(forms.Form):
 
 class SuplenciaForm(forms.Form):
     suplente = forms.ModelChoiceField(label="Suplente", queryset=User.objects.none())
-    desde = forms.DateField(label="Desde", widget=DateInput())
-    hasta = forms.DateField(
+    desde = FechaField(label="Desde", widget=DateInput())
+    hasta = FechaField(
         label="Hasta (inclusive)",
         widget=DateInput(),
         help_text="La suplencia termina sola al acabar este día.",

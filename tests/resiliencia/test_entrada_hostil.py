@@ -1,10 +1,13 @@
 """Hostile input gets a 4xx (or the form again, with its error), never a 500."""
 
+from datetime import date
+
 import pytest
+from django import forms
 from django.urls import reverse
 
 from correspondencia.models import Escrito
-from oficialia.entrada import whole_number
+from oficialia.entrada import FechaField, typed_date, whole_number
 from tests.factories import SecretariaFactory, UserFactory, escrito_form_data
 
 
@@ -106,3 +109,39 @@ def test_the_bitacora_search_takes_any_user_and_entry_id(client, staff, value):
 )
 def test_whole_number_reads_only_ascii_digits(raw, expected):
     assert whole_number(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-12-04", date(2026, 12, 4)),
+        (" 2026-12-04 ", date(2026, 12, 4)),
+        ("9999-12-31", None),
+        ("0001-01-01", None),
+        ("2026-02-30", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_typed_date_reads_only_dates_a_term_can_reach(raw, expected):
+    assert typed_date(raw) == expected
+
+
+class _Periodo(forms.Form):
+    hasta = FechaField()
+    nota = forms.CharField()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_beyond_any_term_is_refused_next_to_its_field(day):
+    form = _Periodo({"hasta": day, "nota": "lo que escribió"})
+    assert not form.is_valid()
+    assert form.errors == {"hasta": ["Escriba una fecha entre los años 1900 y 2199."]}
+    assert 'value="lo que escribió"' in str(form["nota"])
+
+
+def test_the_search_desk_answers_a_date_at_the_end_of_the_calendar(client, staff):
+    client.force_login(staff)
+    response = client.get(reverse("busqueda"), {"q": "agua", "hasta": "9999-12-31"})
+    assert response.status_code == 200
+    assert "Escriba una fecha entre los años 1900 y 2199." in response.content.decode()
