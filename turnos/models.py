@@ -352,6 +352,9 @@ class ReminderKind(models.TextChoices):
     # Keyed by the prevención's deadline: to the petitioner before it, to the secretaría after.
     PREVENCION_AVISO = "prev_aviso", "Prevención: vence el plazo del peticionario"
     PREVENCION_VENCIDA = "prev_vence", "Prevención vencida sin respuesta"
+    # Keyed by the turno's due date: an answer is on time only once it is notified.
+    RESPUESTA_SIN_NOTIFICAR = "resp_aviso", "Respuesta pendiente de notificar"
+    RESPUESTA_VENCIDA = "resp_vence", "Respuesta notificada fuera de plazo"
 
 
 class Recordatorio(models.Model):

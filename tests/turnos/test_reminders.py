@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 from oficialia.models import DiaInhabil, Notificacion
-from tests.factories import TramiteFactory, turno_prevent_notified
+from tests.factories import TramiteFactory, turno_answer_notified, turno_prevent_notified
 from turnos.models import Recordatorio, Turno, TurnoState
 from turnos.services import (
     prevencion_answer,
@@ -255,14 +255,61 @@ def test_after_the_prevencion_the_reminders_follow_the_new_due_date(
     ]
 
 
-def test_an_answered_turno_is_not_reminded(turno, run_on, titular_obras, time_machine):
+def test_an_answered_and_notified_turno_is_not_reminded(
+    turno, run_on, titular_obras, time_machine
+):
     time_machine.move_to(local(date(2026, 10, 15), 12), tick=False)
     turno_accept(turno_id=turno.pk, user=titular_obras)
-    turno_answer(turno_id=turno.pk, user=titular_obras, texto="Se atendió.", sense="positiva")
+    turno_answer_notified(
+        turno_id=turno.pk, user=titular_obras, texto="Se atendió.", sense="positiva"
+    )
     assert Turno.objects.get(pk=turno.pk).state == TurnoState.RESPONDIDO
     for day in (date(2026, 10, 16), date(2026, 10, 19), date(2026, 10, 20)):
         assert run_on(day) == 0
     assert not Recordatorio.objects.exists()
+
+
+def test_an_answer_waiting_for_its_notification_is_reminded_until_it_is_made_known(
+    turno, run_on, titular_obras, enlace_obras, ventanilla_clerk, contraloria_user, time_machine
+):
+    # Written Thu 15 Oct, never notified: the term (due Mon 19) keeps running (Const. art. 8).
+    time_machine.move_to(local(date(2026, 10, 15), 12), tick=False)
+    turno_accept(turno_id=turno.pk, user=titular_obras)
+    turno_answer(turno_id=turno.pk, user=titular_obras, texto="Se atendió.", sense="positiva")
+    assert [run_on(d) for d in (date(2026, 10, 16), date(2026, 10, 19))] == [1, 0]
+    folio = turno.escrito.folio
+    told = Notificacion.objects.filter(texto__startswith=f"La respuesta de {folio}")
+    assert sorted(told.values_list("user__username", flat=True)) == [
+        "ernesto.enlace",
+        "olga.titular",
+        "vero.ventanilla",
+    ]
+    assert told.filter(user__username="vero.ventanilla").get().url == reverse(
+        "notificaciones_pendientes"
+    )
+    assert told.filter(user__username="olga.titular").get().url == reverse(
+        "turno_detalle", args=[turno.pk]
+    )
+    assert "el plazo vence el siguiente día hábil (19/10/2026)" in told.first().texto
+    # Past the due date it goes up to the contraloría, once.
+    assert [run_on(d) for d in (date(2026, 10, 20), date(2026, 10, 21))] == [1, 0]
+    late = told.filter(texto__contains="venció el 19/10/2026")
+    assert "carla.contraloria" in set(late.values_list("user__username", flat=True))
+    assert sent_kinds(turno) == ["resp_aviso", "resp_vence"]
+
+
+def test_a_prevencion_not_yet_notified_stops_no_reminder(
+    turno, run_on, titular_obras, time_machine
+):
+    from turnos.services import turno_prevent
+
+    time_machine.move_to(local(date(2026, 10, 8), 12), tick=False)
+    turno_accept(turno_id=turno.pk, user=titular_obras)
+    turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
+    assert Turno.objects.get(pk=turno.pk).state == TurnoState.PREVENCION
+    # Never made known to the petitioner: the clock runs and the due date's reminders go.
+    assert run_on(date(2026, 10, 14)) == 1
+    assert sent_kinds(turno) == ["3_dias"]
 
 
 def test_a_due_date_far_away_is_not_reminded(turno, run_on):

@@ -6,6 +6,7 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +17,15 @@ from oficialia.calendario import BusinessCalendar
 from oficialia.roles import Role
 
 from .. import plazos
-from ..models import Prevencion, Recordatorio, ReminderKind, Turno, TurnoKind, TurnoState
+from ..models import (
+    Prevencion,
+    Recordatorio,
+    ReminderKind,
+    Respuesta,
+    Turno,
+    TurnoKind,
+    TurnoState,
+)
 
 REMINDER_TEXT = {
     ReminderKind.THREE_DAYS: "vence en 3 días hábiles",
@@ -43,10 +52,19 @@ def reminders_send(*, today: date | None = None) -> int:
         return 0  # nobody is at the office; the next business day catches up
     horizon = calendar.add_business_days(today, plazos.DUE_SOON_BUSINESS_DAYS)
     sent = 0
+    # A prevención stops the clock only once notified: until then its turno is reminded as
+    # any other (turnos.plazos.turno_pauses).
+    paused = Prevencion.objects.filter(
+        turno=OuterRef("pk"),
+        notified_at__isnull=False,
+        answered_at__isnull=True,
+        acuerdo_at__isnull=True,
+    )
     turnos = (
         Turno.objects.filter(
+            Q(state__in=[TurnoState.PENDIENTE, TurnoState.ACEPTADO, TurnoState.EN_ATENCION])
+            | (Q(state=TurnoState.PREVENCION) & ~Exists(paused)),
             kind=TurnoKind.ATENCION,
-            state__in=[TurnoState.PENDIENTE, TurnoState.ACEPTADO, TurnoState.EN_ATENCION],
             due_date__lte=horizon,
         )
         .select_related("escrito", "secretaria")
@@ -82,7 +100,66 @@ def reminders_send(*, today: date | None = None) -> int:
                 recipients |= set(users_with_roles(Role.CONTRALORIA))
             staff_notify(recipients, text, url)
             sent += 1
-    return sent + _prevention_reminders(today, calendar)
+    return (
+        sent
+        + _prevention_reminders(today, calendar)
+        + _unnotified_answer_reminders(today, horizon, calendar)
+    )
+
+
+def _unnotified_answer_reminders(today: date, horizon: date, calendar: BusinessCalendar) -> int:
+    """An answer written but not yet made known: the term runs until it is notified (Const.
+    art. 8, LFPA art. 35). The secretaría and the ventanilla, who practise personal
+    notifications, hear before the due date; past it, the titular and the contraloría too."""
+    sent = 0
+    pending = (
+        Respuesta.objects.filter(within_term__isnull=True, turno__due_date__lte=horizon)
+        .select_related("turno__escrito", "turno__secretaria")
+        .order_by("turno__due_date", "pk")
+    )
+    for respuesta in pending.iterator(chunk_size=500):
+        turno = respuesta.turno
+        overdue = turno.due_date < today
+        kind = ReminderKind.RESPUESTA_VENCIDA if overdue else ReminderKind.RESPUESTA_SIN_NOTIFICAR
+        with transaction.atomic():
+            _, created = Recordatorio.objects.get_or_create(
+                turno=turno,
+                kind=kind,
+                due_date=turno.due_date,
+                defaults={"sent_at": timezone.now()},
+            )
+            if not created:
+                continue
+            secretaria = set(staff_of_secretaria(turno.secretaria_id))
+            if overdue:
+                text = (
+                    f"La respuesta de {turno.escrito.folio} ({turno.secretaria.siglas}) sigue "
+                    f"sin notificarse y el plazo venció el {turno.due_date:%d/%m/%Y}: "
+                    "notifíquela cuanto antes"
+                )
+                secretaria |= set(staff_of_secretaria(turno.secretaria_id, roles=(Role.TITULAR,)))
+                secretaria |= set(users_with_roles(Role.CONTRALORIA))
+            else:
+                left = calendar.count_business_days(today, turno.due_date)
+                when = (
+                    "hoy"
+                    if left == 0
+                    else "el siguiente día hábil"
+                    if left == 1
+                    else f"en {left} días hábiles"
+                )
+                text = (
+                    f"La respuesta de {turno.escrito.folio} ({turno.secretaria.siglas}) está "
+                    f"pendiente de notificar; el plazo vence {when} "
+                    f"({turno.due_date:%d/%m/%Y}) y sólo cuenta en plazo si se notifica antes"
+                )
+            # The ventanilla practises personal notifications from its queue; the others
+            # follow the turno.
+            ventanilla = set(users_with_roles(Role.VENTANILLA)) - secretaria
+            staff_notify(secretaria, text, reverse("turno_detalle", args=[turno.pk]))
+            staff_notify(ventanilla, text, reverse("notificaciones_pendientes"))
+            sent += 1
+    return sent
 
 
 def _prevention_reminders(today: date, calendar: BusinessCalendar) -> int:
