@@ -304,7 +304,7 @@ class _Lateness:
 
 
 def _overdue(thresholds: Thresholds) -> QuerySet[Turno]:
-    """Turnos para atención still open, not paused by a prevención, past their due date:
+    """Turnos para atención still open, not paused by a notified prevención, past their due date:
     the ones every bandeja shows in red."""
     return Turno.objects.filter(thresholds.filter(Light.OVERDUE))
 

@@ -10,8 +10,8 @@ from django.http import Http404
 
 from correspondencia.models import Escrito, EscritoState, Transicion
 from oficialia.calendario import BusinessCalendar
-from turnos.models import OPEN_TURNO_STATES, Turno, TurnoKind, TurnoState
-from turnos.plazos import Light, Thresholds, suggested_due_date
+from turnos.models import OPEN_TURNO_STATES, Turno, TurnoKind
+from turnos.plazos import Light, Thresholds, is_paused, suggested_due_date, with_clock
 
 from .models import (
     NOTICE_KIND_OF_STATE,
@@ -88,10 +88,12 @@ def escritos_with_lights(escritos, thresholds: Thresholds | None = None) -> list
     escritos = list(escritos)
     thresholds = thresholds or Thresholds.now()
     open_turnos: dict[int, list[Turno]] = defaultdict(list)
-    for turno in Turno.objects.filter(
-        escrito__in=[e.pk for e in escritos],
-        kind=TurnoKind.ATENCION,
-        state__in=OPEN_TURNO_STATES,
+    for turno in with_clock(
+        Turno.objects.filter(
+            escrito__in=[e.pk for e in escritos],
+            kind=TurnoKind.ATENCION,
+            state__in=OPEN_TURNO_STATES,
+        )
     ):
         open_turnos[turno.escrito_id].append(turno)
     calendar = BusinessCalendar()
@@ -101,7 +103,7 @@ def escritos_with_lights(escritos, thresholds: Thresholds | None = None) -> list
         if turnos:
             lights = {thresholds.light(t) for t in turnos}
             light = next((x for x in LIGHT_SEVERITY if x in lights), Light.CLOSED)
-            dues = [t.due_date for t in turnos if t.due_date and t.state != TurnoState.PREVENCION]
+            dues = [t.due_date for t in turnos if t.due_date and not is_paused(t)]
             rows.append(EscritoRow(escrito, light, min(dues) if dues else None))
         elif escrito.state in NOT_ROUTED_STATES:
             # Not routed yet: its term counted from reception, as the Oficialía is offered.

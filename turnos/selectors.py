@@ -22,7 +22,14 @@ from .models import (
     TurnoState,
 )
 from .permissions import escritos_visible_to, turnos_scope
-from .plazos import Light, Thresholds, prevention_expired, received_date, turno_due
+from .plazos import (
+    Light,
+    Thresholds,
+    prevention_expired,
+    received_date,
+    turno_due,
+    with_clock,
+)
 
 
 def bandeja(
@@ -65,7 +72,7 @@ def bandeja(
         turnos = turnos.filter(kind=kind)
     if q:
         turnos = turnos.filter(Q(escrito__folio__icontains=q) | Q(escrito__asunto__icontains=q))
-    return turnos.order_by(*BANDEJA_ORDER)
+    return with_clock(turnos).order_by(*BANDEJA_ORDER)
 
 
 # Most urgent first; the turnos without a due date (para conocimiento) last on every database:

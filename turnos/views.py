@@ -40,7 +40,7 @@ from .forms import (
     TareaProgressForm,
 )
 from .models import TurnoKind, TurnoState
-from .plazos import LIGHT_LABELS, Thresholds, suggested_due_date, turno_due
+from .plazos import LIGHT_LABELS, Thresholds, suggested_due_date, turno_due, with_clock
 from .services import Route
 
 PAGE_SIZE = 25
@@ -319,7 +319,9 @@ def escrito_detalle(request: HttpRequest, folio: str) -> HttpResponse:
     _record_view(escrito)
     thresholds = Thresholds.now()
     turnos = list(
-        escrito.turnos.select_related("secretaria", "area", "respuesta").order_by("turned_at")
+        with_clock(escrito.turnos.select_related("secretaria", "area", "respuesta")).order_by(
+            "turned_at"
+        )
     )
     for turno in turnos:
         turno.light = thresholds.light(turno)

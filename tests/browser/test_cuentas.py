@@ -152,7 +152,8 @@ def test_a_citizen_opens_an_account_files_and_follows_the_escrito(
     )
     page.reload()
     expect(card).to_contain_text("Prevenido")
-    expect(card).to_contain_text("Suspendido")
+    # Not opened yet, so not yet notified: the term still runs (it stops at the notification).
+    expect(card).to_contain_text("A tiempo")
     expect(card).to_contain_text("le piden información")
     expect(page.get_by_test_id("cuenta-avisos")).to_contain_text("4")
 

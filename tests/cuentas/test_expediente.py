@@ -14,10 +14,16 @@ from cuentas.models import Cuenta, EscritoVinculado, LinkHow
 from cuentas.selectors import escritos_with_lights
 from oficialia import access_codes
 from oficialia.models import Bitacora
-from tests.factories import escrito_form_data, file_escrito, pdf_bytes, upload
+from tests.factories import (
+    escrito_form_data,
+    file_escrito,
+    pdf_bytes,
+    turno_prevent_notified,
+    upload,
+)
 from tests.turnos.conftest import local
 from turnos.plazos import Light, Thresholds
-from turnos.services import turno_accept, turno_answer, turno_prevent
+from turnos.services import turno_accept, turno_answer
 
 from .conftest import LUPITA, link
 
@@ -140,9 +146,10 @@ def test_each_escrito_shows_the_light_of_its_most_urgent_open_turno(
 ):
     monday = local(timezone.localdate() - timedelta(days=60))
     overdue = turn(monday)  # a 10 business-day term, long gone
-    paused = turn(timezone.now())  # prevented at once: within the first third of its term
+    # Prevented at once (within the first third of its term) and notified: its clock stands.
+    paused = turn(timezone.now())
     turno_accept(turno_id=paused.pk, user=titular_obras)
-    turno_prevent(turno_id=paused.pk, user=titular_obras, texto="Falta la INE")
+    turno_prevent_notified(turno_id=paused.pk, user=titular_obras, texto="Falta la INE")
     fresh = turn(timezone.now())
     waiting = receive(timezone.now())  # not routed yet: its term counts from reception
     answered = turn(timezone.now())

@@ -27,7 +27,7 @@ from correspondencia.models import (
     PetitionerType,
 )
 from tests.factories import TramiteFactory, file_escrito
-from turnos.models import Tarea, TareaState, Turno, TurnoKind, TurnoState
+from turnos.models import Prevencion, Tarea, TareaState, Turno, TurnoKind, TurnoState
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +166,19 @@ class Inboxes:
                 )
         turnos = Turno.objects.bulk_create(turnos)
         Turno.objects.bulk_create(copies)
+        # A turno in prevención shows "suspendido" once its prevención was notified.
+        Prevencion.objects.bulk_create(
+            Prevencion(
+                turno=turno,
+                requested_by=self.titular,
+                requested_at=self.now,
+                texto="Anexe el croquis de ubicación.",
+                notified_at=self.now,
+                deadline=self.today,
+            )
+            for turno in turnos
+            if turno.state == TurnoState.PREVENCION
+        )
         Tarea.objects.bulk_create(
             Tarea(
                 turno=turno,

@@ -401,3 +401,28 @@ def test_a_recomputation_waits_for_a_service_holding_the_escrito_instead_of_dead
         assert service_result.result(timeout=30) == "ok"
         assert publish_result.result(timeout=30) == "ok"
     assert refreshed(turno).due_date == date(2026, 10, 20)
+
+
+def test_a_prevencion_shows_suspendido_only_once_it_is_notified(
+    turn, titular_obras, time_machine
+):
+    from turnos.plazos import Light, Thresholds, with_clock
+    from turnos.services import turno_accept, turno_prevent
+
+    turno = turn(local(date(2026, 10, 5), 10))  # due Mon 19 Oct
+    time_machine.move_to(local(date(2026, 10, 7), 12), tick=False)
+    turno_accept(turno_id=turno.pk, user=titular_obras)
+    prevencion = turno_prevent(turno_id=turno.pk, user=titular_obras, texto="Anexe el croquis.")
+    # Waiting for its notification the clock runs: on Tue 20 the turno is overdue (in every
+    # bandeja and in the contraloría's report, which share this filter).
+    time_machine.move_to(local(date(2026, 10, 20), 9), tick=False)
+    thresholds = Thresholds.now()
+    assert thresholds.light(Turno.objects.get(pk=turno.pk)) == Light.OVERDUE
+    assert list(Turno.objects.filter(thresholds.filter(Light.OVERDUE))) == [turno]
+    assert not Turno.objects.filter(thresholds.filter(Light.PAUSED)).exists()
+    # Made known, the clock stands still.
+    prevencion.notified_at = local(date(2026, 10, 8), 9)
+    prevencion.save(update_fields=["notified_at"])
+    assert thresholds.light(with_clock(Turno.objects.all()).get(pk=turno.pk)) == Light.PAUSED
+    assert list(Turno.objects.filter(thresholds.filter(Light.PAUSED))) == [turno]
+    assert not Turno.objects.filter(thresholds.filter(Light.OVERDUE)).exists()

@@ -6,7 +6,7 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -53,17 +53,11 @@ def reminders_send(*, today: date | None = None) -> int:
     horizon = calendar.add_business_days(today, plazos.DUE_SOON_BUSINESS_DAYS)
     sent = 0
     # A prevención stops the clock only once notified: until then its turno is reminded as
-    # any other (turnos.plazos.turno_pauses).
-    paused = Prevencion.objects.filter(
-        turno=OuterRef("pk"),
-        notified_at__isnull=False,
-        answered_at__isnull=True,
-        acuerdo_at__isnull=True,
-    )
+    # any other.
     turnos = (
         Turno.objects.filter(
             Q(state__in=[TurnoState.PENDIENTE, TurnoState.ACEPTADO, TurnoState.EN_ATENCION])
-            | (Q(state=TurnoState.PREVENCION) & ~Exists(paused)),
+            | (Q(state=TurnoState.PREVENCION) & ~plazos.clock_paused()),
             kind=TurnoKind.ATENCION,
             due_date__lte=horizon,
         )
