@@ -272,8 +272,9 @@ def routed_turnos(*, secretaria: str = "", state: str = "") -> QuerySet[Turno]:
     turnos = Turno.objects.select_related("escrito", "secretaria", "area").order_by(
         "-turned_at", "-pk"
     )
-    if secretaria.isdigit():
-        turnos = turnos.filter(secretaria_id=int(secretaria))
+    secretaria_id = whole_number(secretaria)
+    if secretaria_id is not None:
+        turnos = turnos.filter(secretaria_id=secretaria_id)
     if state in TurnoState.values:
         turnos = turnos.filter(state=state)
     return turnos

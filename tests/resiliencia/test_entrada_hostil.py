@@ -96,6 +96,13 @@ def test_the_oficialia_inbox_filters_by_a_secretaria_that_is_not_a_number(client
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("value", ["²", "9" * 40, "-1"])
+def test_the_routed_list_filters_by_a_secretaria_that_is_not_a_number(client, db, value):
+    client.force_login(UserFactory(roles=["oficialia"]))
+    response = client.get(reverse("oficialia_turnados"), {"secretaria": value})
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("value", ["²", "abc", "9" * 40])
 def test_the_bitacora_search_takes_any_user_and_entry_id(client, staff, value):
     client.force_login(staff)
