@@ -52,7 +52,8 @@ MODULES = (
     notificaciones.forms,
 )
 
-PUBLIC = "the public's or the account holder's page (tests/turnos/test_formularios_publicos.py)"
+PUBLIC = "the public's page, in tests/turnos/test_formularios_publicos.py"
+ACCOUNT = "the citizen's account page (not a staff form)"
 
 # Forms that are not posted by staff on a page of their own.
 NOT_POSTED = {
@@ -72,14 +73,14 @@ NOT_POSTED = {
     fila.forms.CitaForm: PUBLIC,
     cuentas.forms.RegistroForm: PUBLIC,
     cuentas.forms.EntrarForm: "sign-in (Django's LoginView keeps the username)",
-    cuentas.forms.ReenviarForm: PUBLIC,
+    cuentas.forms.ReenviarForm: "public: resend the confirmation (one email field)",
     cuentas.forms.CuentaPasswordResetForm: "Django's password reset",
-    cuentas.forms.DatosForm: PUBLIC,
-    cuentas.forms.AvisosForm: PUBLIC,
-    cuentas.forms.RectificacionForm: PUBLIC,
-    cuentas.forms.CancelacionForm: PUBLIC,
-    cuentas.forms.AccesoForm: PUBLIC,
-    cuentas.forms.OposicionForm: PUBLIC,
+    cuentas.forms.DatosForm: ACCOUNT,
+    cuentas.forms.AvisosForm: ACCOUNT,
+    cuentas.forms.RectificacionForm: ACCOUNT,
+    cuentas.forms.CancelacionForm: ACCOUNT,
+    cuentas.forms.AccesoForm: ACCOUNT,
+    cuentas.forms.OposicionForm: ACCOUNT,
 }
 
 
