@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -178,8 +179,11 @@ def expediente_detalle(request: HttpRequest, numero: str) -> HttpResponse:
     return _expediente_page(request, expediente_for_staff(request.user, numero))
 
 
-def _expediente_page(request: HttpRequest, expediente, *, form=None, status: int = 200):
-    """The expediente's page; `form` is a reclassification that failed, with what was typed."""
+def _expediente_page(
+    request: HttpRequest, expediente, *, form=None, cerrar_error: str = "", status: int = 200
+):
+    """The expediente's page; `form` is a reclassification that failed, with what was typed;
+    `cerrar_error` why closing it was refused, shown by its button."""
     roles = _roles(request)
     return render(
         request,
@@ -199,6 +203,7 @@ def _expediente_page(request: HttpRequest, expediente, *, form=None, status: int
             "form": form or ReclasificarForm(),
             "puede_reclasificar": bool(roles & {Role.ARCHIVOS, Role.OFICIALIA}),
             "puede_cerrar": Role.ARCHIVOS in roles,
+            "cerrar_error": cerrar_error,
         },
         status=status,
     )
@@ -232,9 +237,8 @@ def expediente_cerrar(request: HttpRequest, numero: str) -> HttpResponse:
     try:
         expediente_close(expediente_id=expediente.pk, user=request.user)
     except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Expediente cerrado: desde hoy corre su plazo de conservación.")
+        return _expediente_page(request, _expediente(numero), cerrar_error=str(exc), status=409)
+    messages.success(request, "Expediente cerrado: desde hoy corre su plazo de conservación.")
     return redirect("archivo_expediente", numero=numero)
 
 
@@ -398,17 +402,34 @@ def prestamos(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Préstamo de {c['expediente'].numero} registrado.")
             return redirect("archivo_prestamos")
+    return _prestamos_page(request, form, status=_status(form))
+
+
+def _prestamos_page(
+    request: HttpRequest, form, *, devolucion: tuple[int, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """The loan form and the ledger; `devolucion` is a return that was refused (the loan's
+    id and why), shown by that loan's button."""
     ledger = Prestamo.objects.select_related(
         "expediente", "solicitante", "prestado_por", "recibido_por"
     )
     if request.GET.get("ver") == "abiertos":
         ledger = ledger.filter(devuelto_en__isnull=True)
     page = Paginator(ledger, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    error_id, error = devolucion or (None, "")
     return render(
         request,
         "archivo/prestamos.html",
-        {"form": form, "page": page, "today": timezone.localdate()},
-        status=_status(form),
+        {
+            "form": form,
+            "page": page,
+            "today": timezone.localdate(),
+            "devolucion_id": error_id,
+            "devolucion_error": error,
+            # The page may be shown at the return's own address: its links name the ledger's.
+            "pages_url": reverse("archivo_prestamos"),
+        },
+        status=status,
     )
 
 
@@ -420,9 +441,10 @@ def prestamo_devolver(request: HttpRequest, prestamo_id: int) -> HttpResponse:
     try:
         prestamo = prestamo_return(prestamo_id=prestamo_id, user=request.user)
     except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, f"Devolución de {prestamo.expediente.numero} registrada.")
+        return _prestamos_page(
+            request, PrestamoForm(), devolucion=(prestamo_id, str(exc)), status=409
+        )
+    messages.success(request, f"Devolución de {prestamo.expediente.numero} registrada.")
     return redirect("archivo_prestamos")
 
 
@@ -432,30 +454,45 @@ def prestamo_devolver(request: HttpRequest, prestamo_id: int) -> HttpResponse:
 @role_required(Role.ARCHIVOS)
 @require_http_methods(["GET", "POST"])
 def transferencias(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        ids = [int(v) for v in request.POST.getlist("expediente") if v.isdecimal()]
-        accion = request.POST.get("accion")
-        try:
-            if accion == "primaria":
-                done = disposicion.transfer_make(
-                    tipo=TransferenciaTipo.PRIMARIA, expediente_ids=ids, user=request.user
-                )
-            elif accion == "secundaria":
-                done = disposicion.transfer_make(
-                    tipo=TransferenciaTipo.SECUNDARIA, expediente_ids=ids, user=request.user
-                )
-            elif accion == "baja":
-                baja = disposicion.baja_dictaminar(expediente_ids=ids, user=request.user)
-                messages.success(request, f"Baja {baja.numero} dictaminada: revísela y publíquela.")
-                return redirect("archivo_baja", numero=baja.numero)
-            else:
-                raise ActionError("Elija qué hacer con los expedientes.")
-        except ActionError as exc:
-            messages.error(request, str(exc))
+    if request.method != "POST":
+        return _transferencias_page(request)
+    ids = [int(v) for v in request.POST.getlist("expediente") if v.isdecimal()]
+    accion = request.POST.get("accion")
+    try:
+        if accion == "primaria":
+            done = disposicion.transfer_make(
+                tipo=TransferenciaTipo.PRIMARIA, expediente_ids=ids, user=request.user
+            )
+        elif accion == "secundaria":
+            done = disposicion.transfer_make(
+                tipo=TransferenciaTipo.SECUNDARIA, expediente_ids=ids, user=request.user
+            )
+        elif accion == "baja":
+            baja = disposicion.baja_dictaminar(expediente_ids=ids, user=request.user)
+            messages.success(request, f"Baja {baja.numero} dictaminada: revísela y publíquela.")
+            return redirect("archivo_baja", numero=baja.numero)
         else:
-            messages.success(request, f"Transferencia {done.numero} hecha: imprima su inventario.")
-        return redirect("archivo_transferencias")
+            raise ActionError("Elija qué hacer con los expedientes.")
+    except ActionError as exc:
+        # The list comes back as it was marked, with the reason above its button.
+        return _transferencias_page(
+            request, error=(accion, str(exc)), elegidos=set(ids), status=400 if not ids else 409
+        )
+    messages.success(request, f"Transferencia {done.numero} hecha: imprima su inventario.")
+    return redirect("archivo_transferencias")
+
+
+def _transferencias_page(
+    request: HttpRequest,
+    *,
+    error: tuple[str | None, str] | None = None,
+    elegidos: set[int] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The three lists of expedientes due; `error` is (the list, why) of a refused POST and
+    `elegidos` what was marked in it (every row is marked on a first visit)."""
     today = timezone.localdate()
+    error_clave, error_text = error or (None, "")
     listas = []
     for clave, titulo, boton, items, end in (
         ("primaria", "Vigencia en trámite cumplida: transferencia primaria",
@@ -468,16 +505,28 @@ def transferencias(request: HttpRequest) -> HttpResponse:
     ):  # fmt: skip
         for e in items:
             e.vence = end(e)
-        listas.append({"clave": clave, "titulo": titulo, "boton": boton, "expedientes": items})
+            e.elegido = clave != error_clave or e.pk in (elegidos or set())
+        listas.append(
+            {
+                "clave": clave,
+                "titulo": titulo,
+                "boton": boton,
+                "expedientes": items,
+                "error": error_text if clave == error_clave else "",
+            }
+        )
     return render(
         request,
         "archivo/transferencias.html",
         {
             "today": today,
             "listas": listas,
+            # A POST naming none of the lists (an unknown action) still says why.
+            "error": error_text if error_clave not in {lista["clave"] for lista in listas} else "",
             "transferencias": Transferencia.objects.all()[:50],
             "bajas": BajaDocumental.objects.all()[:50],
         },
+        status=status,
     )
 
 
@@ -509,9 +558,16 @@ def _baja(numero: str) -> BajaDocumental:
 
 @role_required(Role.ARCHIVOS)
 def baja_detalle(request: HttpRequest, numero: str) -> HttpResponse:
-    baja = _baja(numero)
+    return _baja_page(request, _baja(numero))
+
+
+def _baja_page(request: HttpRequest, baja, *, error: str = "", status: int = 200):
+    """The baja's page; `error` is why its next step was refused, shown by its button."""
     return render(
-        request, "archivo/baja.html", {"baja": baja, "hasta": disposicion.publicada_hasta(baja)}
+        request,
+        "archivo/baja.html",
+        {"baja": baja, "hasta": disposicion.publicada_hasta(baja), "error": error},
+        status=status,
     )
 
 
@@ -525,11 +581,10 @@ def baja_accion(request: HttpRequest, numero: str, accion: str) -> HttpResponse:
     try:
         services[accion](baja_id=baja.pk, user=request.user)
     except ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, "Baja publicada." if accion == "publicar" else "Documentos suprimidos."
-        )
+        return _baja_page(request, _baja(numero), error=str(exc), status=409)
+    messages.success(
+        request, "Baja publicada." if accion == "publicar" else "Documentos suprimidos."
+    )
     return redirect("archivo_baja", numero=numero)
 
 

@@ -132,6 +132,7 @@ def ventanilla_nuevo(request: HttpRequest) -> HttpResponse:
         request,
         "correspondencia/ventanilla_nuevo.html",
         {"form": form, "duplicate": duplicate},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -151,6 +152,7 @@ def ventanilla_corregir(request: HttpRequest, folio: str) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            form.refused = True
         else:
             messages.success(
                 request,
@@ -158,8 +160,14 @@ def ventanilla_corregir(request: HttpRequest, folio: str) -> HttpResponse:
                 "nuevo: el anterior ya dice que fue sustituido.",
             )
             return redirect("ventanilla_escrito", folio=escrito.folio)
+    status = 200
+    if form.is_bound and form.errors:
+        status = 409 if getattr(form, "refused", False) else 400
     return render(
-        request, "correspondencia/ventanilla_corregir.html", {"form": form, "escrito": escrito}
+        request,
+        "correspondencia/ventanilla_corregir.html",
+        {"form": form, "escrito": escrito},
+        status=status,
     )
 
 

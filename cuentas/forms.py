@@ -277,7 +277,43 @@ class DesvincularForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Por ejemplo: lo agregó un gestor; el peticionario se identificó en ventanilla.",
+        error_messages={"required": "Escriba por qué se quita el escrito de la cuenta."},
     )
+
+
+class VincularForm(forms.Form):
+    """The Oficialía puts an escrito in an account after seeing the petitioner's ID."""
+
+    folio = forms.CharField(label="Folio", max_length=30)
+    correo = forms.EmailField(label="Correo de la cuenta", max_length=EMAIL_MAX_LENGTH)
+    motivo = forms.CharField(
+        label="Cómo se identificó",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Escriba cómo se identificó el peticionario."},
+    )
+
+
+class DesbloquearForm(forms.Form):
+    """The administración lifts the sign-in lock of one account or one address."""
+
+    cuenta = forms.CharField(required=False, max_length=150, widget=forms.HiddenInput)
+    direccion = forms.GenericIPAddressField(required=False, widget=forms.HiddenInput)
+    motivo = forms.CharField(
+        label="Motivo",
+        max_length=500,
+        error_messages={
+            "required": "Escriba por qué se desbloquea (por ejemplo, cómo se identificó)."
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("cuenta")) == bool(cleaned.get("direccion")) and not (
+            self.has_error("cuenta") or self.has_error("direccion")
+        ):
+            raise forms.ValidationError("Elija una cuenta o una dirección que desbloquear.")
+        return cleaned
 
 
 class ArcoPapelForm(forms.Form):

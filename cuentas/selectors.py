@@ -222,6 +222,18 @@ class LinkRow:
     email_matches: bool
 
 
+def link_folio(vinculo_id: int | None) -> str:
+    """The folio of the escrito of a link ("" when there is no such link)."""
+    if vinculo_id is None:
+        return ""
+    return (
+        EscritoVinculado.objects.filter(pk=vinculo_id)
+        .values_list("escrito__folio", flat=True)
+        .first()
+        or ""
+    )
+
+
 def links_for_staff(folio: str, limit: int = 50) -> list[LinkRow]:
     """The links of escritos whose folio contains `folio` (the latest first, when empty),
     each saying whether the account's address is the one written on the escrito."""

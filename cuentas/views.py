@@ -40,6 +40,7 @@ from .forms import (
     CancelacionForm,
     CuentaPasswordResetForm,
     DatosForm,
+    DesbloquearForm,
     DesvincularForm,
     EntrarForm,
     OposicionForm,
@@ -47,6 +48,7 @@ from .forms import (
     ReenviarForm,
     RegistroForm,
     ResolverForm,
+    VincularForm,
 )
 from .models import ArcoKind, NoticeKind
 from .tokens import email_verification_token
@@ -458,40 +460,54 @@ def arco_solicitud(request: HttpRequest, solicitud_id: int) -> HttpResponse:
 @role_required(Role.OFICIALIA)
 @require_http_methods(["GET", "POST"])
 def vinculos(request: HttpRequest) -> HttpResponse:
-    """Find an escrito's link to an account by folio, and undo it with a reason."""
+    """Find an escrito's link to an account by folio, link one after seeing an ID, and undo
+    one with a reason. A refused form comes back with what was typed, its error by its field."""
     typed = request.GET.get("folio", "")
     folio = parse_folio(typed) or typed.strip().upper()
-    if request.method == "POST" and request.POST.get("accion") == "vincular":
+    posted = request.POST if request.method == "POST" else None
+    linking = posted is not None and posted.get("accion") == "vincular"
+    vincular = VincularForm(posted if linking else None, auto_id="v-%s", initial={"folio": folio})
+    desvincular = DesvincularForm(posted if posted is not None and not linking else None)
+    if linking and vincular.is_valid():
+        c = vincular.cleaned_data
         try:
-            services.escrito_link_at_desk(
-                user=request.user,
-                folio=request.POST.get("folio", ""),
-                email=request.POST.get("correo", ""),
-                reason=request.POST.get("motivo", ""),
+            link = services.escrito_link_at_desk(
+                user=request.user, folio=c["folio"], email=c["correo"], reason=c["motivo"]
             )
         except ActionError as exc:
-            messages.error(request, str(exc))
+            vincular.add_error(None, str(exc))
         else:
-            folio = parse_folio(request.POST["folio"]) or request.POST["folio"].strip().upper()
-            messages.success(request, f"El escrito {folio} quedó en la cuenta.")
-            return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
-    form = DesvincularForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("accion") != "vincular" and form.is_valid():
+            messages.success(request, f"El escrito {link.escrito.folio} quedó en la cuenta.")
+            return redirect(f"{reverse('oficialia_vinculos')}?folio={link.escrito.folio}")
+    if desvincular.is_bound and desvincular.is_valid():
         try:
             folio = services.escrito_unlink(
-                vinculo_id=form.cleaned_data["vinculo"],
+                vinculo_id=desvincular.cleaned_data["vinculo"],
                 user=request.user,
-                reason=form.cleaned_data["motivo"],
+                reason=desvincular.cleaned_data["motivo"],
             )
         except ActionError as exc:
-            form.add_error(None, str(exc))
+            desvincular.add_error(None, str(exc))
         else:
             messages.success(request, f"El escrito {folio} ya no está en ninguna cuenta.")
             return redirect(f"{reverse('oficialia_vinculos')}?folio={folio}")
+    unlink_id = None
+    if desvincular.is_bound:
+        # The refused row is shown again, under its escrito's folio, with the reason typed.
+        unlink_id = desvincular.cleaned_data.get("vinculo")
+        folio = selectors.link_folio(unlink_id) or folio
+    failed = any(f.is_bound and f.errors for f in (vincular, desvincular))
     return render(
         request,
         "cuentas/vinculos.html",
-        {"folio": folio, "rows": selectors.links_for_staff(folio), "form": form},
+        {
+            "folio": folio,
+            "rows": selectors.links_for_staff(folio),
+            "form": desvincular,
+            "unlink_id": unlink_id,
+            "vincular": vincular,
+        },
+        status=400 if failed else 200,
     )
 
 
@@ -502,22 +518,36 @@ def vinculos(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMINISTRACION)
 @require_http_methods(["GET", "POST"])
 def accesos_bloqueados(request: HttpRequest) -> HttpResponse:
-    error = ""
-    if request.method == "POST":
+    """The locked accounts and addresses, each with its reason to unlock; a refused unlock
+    comes back with the reason typed, its error by its row."""
+    form = DesbloquearForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        c = form.cleaned_data
         try:
             intentos.access_unlock(
                 user=request.user,
-                reason=request.POST.get("motivo", ""),
-                username=request.POST.get("cuenta", "").strip(),
-                ip_address=request.POST.get("direccion", "").strip(),
+                reason=c["motivo"],
+                username=c["cuenta"].strip(),
+                ip_address=c["direccion"] or "",
             )
         except ActionError as exc:
-            error = str(exc)
+            form.add_error(None, str(exc))
         else:
             messages.success(request, "Acceso desbloqueado; quedó en la bitácora.")
             return redirect("accesos_bloqueados")
+    locks = intentos.current_locks()
+    row = None
+    if form.is_bound:
+        cuenta, direccion = form.data.get("cuenta", ""), form.data.get("direccion", "")
+        row = ("c", cuenta) if cuenta else ("d", direccion)
     return render(
         request,
         "cuentas/accesos_bloqueados.html",
-        {"locks": intentos.current_locks(), "error": error},
+        {
+            "locks": locks,
+            "form": form,
+            "failed_cuenta": row[1] if row and row[0] == "c" else None,
+            "failed_direccion": row[1] if row and row[0] == "d" else None,
+        },
+        status=400 if form.is_bound and form.errors else 200,
     )

@@ -108,6 +108,15 @@ class CitaForm(forms.Form):
         ).order_by("orden", "letra")
         self.fields["servicio"].label_from_instance = lambda servicio: servicio.nombre
         self.fields["fecha"].choices = [(day.isoformat(), day_label(day)) for day in days]
+        if not days:
+            # The last free slot went while the person was typing: the form comes back with
+            # what they wrote and this, by the day.
+            gone = (
+                "Ya no quedan horarios libres en los próximos días. Puede acudir sin cita y "
+                "tomar una ficha en el kiosco de la entrada."
+            )
+            self.fields["fecha"].error_messages.update(required=gone, invalid_choice=gone)
+            self.fields["hora"].required = False
         self.chosen_day = self._chosen_day()
         slots = days.get(self.chosen_day, [])
         self.fields["hora"].choices = [

@@ -330,4 +330,6 @@ def horarios(request: HttpRequest) -> HttpResponse:
             "formset": formset,
             "modulos": selectors.modulos_of(request.user),
         },
+        # A refused table comes back as typed, each error in its cell.
+        status=400 if formset is not None and formset.is_bound and not formset.is_valid() else 200,
     )

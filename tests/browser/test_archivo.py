@@ -160,3 +160,68 @@ def test_the_archive_at_360_px(new_page, live_server, artifacts, screenshot):
     screenshot(page, "archivo-expediente-enlace")
     response = page.request.get(base + f"/archivo/expedientes/{legado.numero}/")
     assert response.status == 404
+
+
+def test_a_refused_loan_and_transfer_keep_what_was_typed_at_360_px(
+    new_page, live_server, screenshot
+):
+    archivista = UserFactory(username="amalia.archivo", first_name="Amalia", roles=["archivos"])
+    UserFactory(username="olga.titular", first_name="Olga", last_name="Ruiz", roles=["titular"])
+    fondo = Fondo.objects.create(codigo="AM", nombre="H. Ayuntamiento Municipal")
+    seccion = Seccion.objects.create(
+        fondo=fondo, codigo="AM.13C", nombre="Control de gestión", tipo=SeccionTipo.COMUN
+    )
+    serie_create(
+        data=SerieData(
+            seccion=seccion,
+            codigo="AM.13C.1",
+            nombre="Peticiones ciudadanas",
+            vigencia_tramite=1,
+            vigencia_concentracion=3,
+            destino=Destino.BAJA,
+            por_defecto=True,
+        ),
+        user=archivista,
+    )
+    two_years_ago = timezone.localdate() - timedelta(days=730)
+    for _ in range(2):
+        expediente = escrito_classify(escrito_id=file_escrito(queue_acuse=False).escrito.pk)
+        Expediente.objects.filter(pk=expediente.pk).update(
+            estado=ExpedienteEstado.CERRADO, abierto_en=two_years_ago, cerrado_en=two_years_ago
+        )
+    base = live_server.url
+    page = new_page(PHONE, mobile=True)
+    sign_in(page, base, archivista)
+
+    # A loan of a number that does not exist: the error is by the number, the rest stays.
+    page.goto(base + "/archivo/prestamos/")
+    page.get_by_label("Número de expediente").fill("EXP-2026-999999")
+    page.get_by_label("Quién lo lleva").select_option(label="Olga Ruiz (olga.titular)")
+    page.get_by_label("Para qué").fill("Revisión del contrato de bacheo de la calle Morelos")
+    page.get_by_label("Fecha de devolución").fill(
+        (timezone.localdate() + timedelta(days=3)).isoformat()
+    )
+    page.get_by_role("button", name="Registrar préstamo").click()
+    error = page.locator(".field--error")
+    expect(error).to_contain_text("No hay un expediente con el número EXP-2026-999999.")
+    expect(error.get_by_label("Número de expediente")).to_have_value("EXP-2026-999999")
+    expect(page.get_by_label("Para qué")).to_have_value(
+        "Revisión del contrato de bacheo de la calle Morelos"
+    )
+    assert_fits_width(page)
+    screenshot(page, "archivo-prestamo-error")
+
+    # A transfer with every row unmarked: said by its button, the rows as they were left.
+    page.goto(base + "/archivo/transferencias/")
+    lista = page.get_by_test_id("lista-primaria")
+    for box in lista.get_by_role("checkbox").all():
+        box.uncheck()
+    lista.get_by_role("button", name="Transferir al archivo de concentración").click()
+    lista = page.get_by_test_id("lista-primaria")
+    expect(lista.get_by_test_id("lista-error")).to_have_text(
+        "Elija al menos un expediente de la lista."
+    )
+    for box in lista.get_by_role("checkbox").all():
+        expect(box).not_to_be_checked()
+    assert_fits_width(page)
+    screenshot(page, "archivo-transferencia-error")

@@ -111,7 +111,7 @@ def test_a_correction_keeps_the_folio_both_versions_and_reissues_the_acuse(
     data = {k: v for k, v in paper(fojas=5).items() if k not in ("submission_token",)}
     data["nombre"] = "María Guadalupe Hernández Ruíz"
     no_reason = client.post(url, data)
-    assert no_reason.status_code == 200 and "motivo" in no_reason.context["form"].errors
+    assert no_reason.status_code == 400 and "motivo" in no_reason.context["form"].errors
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {**data, "motivo": "Eran 5 fojas, no 3"})
     assert response.status_code == 302

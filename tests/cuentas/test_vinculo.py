@@ -183,7 +183,7 @@ def test_the_oficialia_sees_and_undoes_a_link_with_a_reason(
     assert page.context["rows"][0].email_matches is False
     # A reason is required.
     empty = client.post(reverse("oficialia_vinculos"), {"vinculo": link.pk, "motivo": " "})
-    assert empty.status_code == 200
+    assert empty.status_code == 400
     assert EscritoVinculado.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(
@@ -224,3 +224,20 @@ def test_the_oficialia_links_an_escrito_without_email_after_seeing_an_identifica
     assert (link.cuenta, link.how) == (ramon, LinkHow.OFICIALIA)
     entry = Bitacora.objects.get(action="cuenta.vincular_oficialia")
     assert entry.changes == {"motivo": "INE vista en ventanilla"} and entry.actor == turnador
+
+
+def test_a_refused_link_at_the_desk_keeps_what_was_typed_by_its_field(gestor):
+    filed = file_escrito(nombre="Sin Correo", email="", queue_acuse=False)
+    client = Client()
+    client.force_login(UserFactory(username="tere.turnadora", roles=["oficialia"]))
+    typed = "Mostró su INE 0123456789 y el acuse original"
+    response = client.post(
+        reverse("oficialia_vinculos"),
+        {"accion": "vincular", "folio": filed.escrito.folio, "correo": "nadie@example.com",
+         "motivo": typed},
+    )  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert typed in html and "nadie@example.com" in html
+    assert "Revise el folio y el correo de la cuenta" in html
+    assert not EscritoVinculado.objects.exists()

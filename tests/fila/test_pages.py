@@ -324,7 +324,7 @@ def test_the_titular_sets_the_schedule_of_appointments(ventanilla_1, titular_obr
         "activo": "on",
     }
     response = client.post(url, horario_form(rows=[row]))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "La hora final debe ser posterior a la inicial." in text(response)
     response = client.post(url, horario_form(rows=[{**row, "hora_fin": "13:00"}]))
     assert response.status_code == 302

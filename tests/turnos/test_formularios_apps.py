@@ -1,15 +1,18 @@
-"""The staff forms of the other desks (search, notifications, Contraloría) come back with what
-was typed and each error next to its field when they fail, like those of
-tests/turnos/test_formularios.py.
+"""The staff forms of the other desks (search, notifications, Contraloría, accounts, the
+queue, the archive, the ventanilla) come back with what was typed and each error next to its
+field when they fail, like those of tests/turnos/test_formularios.py.
 
 The forms are discovered from the modules below: a new form there without a case, or an
-explicit reason it is not posted, fails `test_every_form_of_these_modules_has_a_case`.
+explicit reason it is not posted by staff, fails `test_every_form_of_these_modules_has_a_case`.
 """
 
 import inspect
+import re
+from datetime import timedelta
 
 import pytest
 from django import forms
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,41 +20,89 @@ from django.utils import timezone
 import archivo.forms
 import busqueda.forms
 import contraloria.forms
+import correspondencia.forms
 import cuentas.forms
 import fila.forms
 import notificaciones.forms
-from cuentas.models import ArcoKind
+from archivo.expedientes import escrito_classify
+from archivo.instrumentos import SerieData, serie_create
+from archivo.models import Destino, Fondo, Seccion, SeccionTipo
+from correspondencia.forms import VentanillaCorreccionForm
+from cuentas.models import ArcoKind, EscritoVinculado, LinkHow
 from cuentas.services import arco_request_register
 from fila.models import Modulo, Servicio
 from fila.services import ficha_call_next, ficha_issue
 from notificaciones import practica
 from notificaciones.models import NotificacionPeticionario, Resultado
-from tests.factories import UserFactory, file_escrito
+from tests.cuentas.conftest import citizen_account
+from tests.factories import UserFactory, escrito_form_data, file_escrito
 from turnos.services import Route, escrito_turn, turno_accept, turno_answer
 
-from .test_formularios import REQUIRED, TYPED, _field_block
+from .test_formularios import REQUIRED, TYPED
 
 pytestmark = pytest.mark.django_db
 
-MODULES = (busqueda.forms, contraloria.forms, notificaciones.forms)
+MODULES = (
+    archivo.forms,
+    busqueda.forms,
+    contraloria.forms,
+    correspondencia.forms,
+    cuentas.forms,
+    fila.forms,
+    notificaciones.forms,
+)
 
-# Forms sent by GET: a filter shows its error beside the field on the same page, and what
-# was typed stays in the query string, so there is nothing a POST could throw away.
+PUBLIC = "the public's page, in tests/turnos/test_formularios_publicos.py"
+ACCOUNT = "the citizen's account page (not a staff form)"
+
+# Forms that are not posted by staff on a page of their own.
 NOT_POSTED = {
+    # Sent by GET: a filter shows its error beside the field on the same page, and what was
+    # typed stays in the query string, so there is nothing a POST could throw away.
     busqueda.forms.BusquedaForm: "GET filter of the search page",
     contraloria.forms.PeriodForm: "GET filter of the Contraloría's reports",
     contraloria.forms.BitacoraSearchForm: "GET filter of the bitácora",
     contraloria.forms.VencidosForm: "GET filter of the overdue report",
+    correspondencia.forms.TramiteBusquedaForm: "GET filter of the trámites catalogue",
+    # The public's forms and the citizen's account.
+    correspondencia.forms.EscritoForm: PUBLIC,
+    correspondencia.forms.ConsultaForm: PUBLIC,
+    correspondencia.forms.VerificarPdfForm: "public; only a file, which no browser keeps",
+    fila.forms.KioscoForm: "the kiosk: one button per service, nothing typed",
+    fila.forms.LlegadaForm: "the kiosk's check-in with the appointment code",
+    fila.forms.CitaForm: PUBLIC,
+    cuentas.forms.RegistroForm: PUBLIC,
+    cuentas.forms.EntrarForm: "sign-in (Django's LoginView keeps the username)",
+    cuentas.forms.ReenviarForm: "public: resend the confirmation (one email field)",
+    cuentas.forms.CuentaPasswordResetForm: "Django's password reset",
+    cuentas.forms.DatosForm: ACCOUNT,
+    cuentas.forms.AvisosForm: ACCOUNT,
+    cuentas.forms.RectificacionForm: ACCOUNT,
+    cuentas.forms.CancelacionForm: ACCOUNT,
+    cuentas.forms.AccesoForm: ACCOUNT,
+    cuentas.forms.OposicionForm: ACCOUNT,
 }
 
 
 def _forms() -> set[type]:
     found = set()
     for module in MODULES:
-        for _, cls in inspect.getmembers(module, inspect.isclass):
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if name.startswith("_"):
+                continue  # a base shared by forms of the module, never shown itself
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 found.add(cls)
     return found
+
+
+def _field_block(html: str, name: str) -> str:
+    """The block that holds the input named `name` (or, for `#id`, with that id): a `.field`
+    div, or a table cell for the forms laid out as rows."""
+    attr = f'id="{name[1:]}"' if name.startswith("#") else f'name="{name}"'
+    for block in re.split(r'(?=<div class="field|<td[ >])', html):
+        if attr in block:
+            return block
+    raise AssertionError(f"no field {name} on the page")
 
 
 @pytest.fixture
@@ -106,6 +157,87 @@ def _transfer_url(n) -> str:
 
 def _notificacion(action):
     return lambda n: reverse("notificacion_accion", args=[n.pk, action])
+
+
+def _archivo(n):
+    """A cuadro with one serie; the notification's escrito, on paper, in an expediente."""
+    if not hasattr(n, "_expediente"):
+        archivista = UserFactory(username="amalia.archivo", roles=["archivos"])
+        fondo = Fondo.objects.create(codigo="AM", nombre="Ayuntamiento Municipal")
+        n._seccion = Seccion.objects.create(
+            fondo=fondo, codigo="AM.3C", nombre="Control de gestión", tipo=SeccionTipo.COMUN
+        )
+        serie_create(
+            data=SerieData(
+                seccion=n._seccion,
+                codigo="AM.3C.1",
+                nombre="Peticiones ciudadanas",
+                vigencia_tramite=2,
+                vigencia_concentracion=3,
+                destino=Destino.BAJA,
+                por_defecto=True,
+            ),
+            user=archivista,
+        )
+        n._expediente = escrito_classify(escrito_id=n.escrito_id)
+    return n
+
+
+def _vinculo(n):
+    """The notification's escrito in a gestor's account."""
+    n._vinculo = EscritoVinculado.objects.create(
+        cuenta=citizen_account("gestor.rapido@example.com"),
+        escrito=n.escrito,
+        how=LinkHow.AGREGADO,
+        linked_at=timezone.now(),
+    )
+    return reverse("oficialia_vinculos")
+
+
+def _bloqueo(n):
+    """An account locked after a few failed sign-ins from one address."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="remedios.salgado",
+        ip_address="192.0.2.9",
+        user_agent="Firefox",
+        http_accept="*/*",
+        path_info="/entrar/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    return reverse("accesos_bloqueados")
+
+
+def _horarios(n):
+    Modulo.objects.create(secretaria=n._obras, nombre="Ventanilla 1", orden=1)
+    return reverse("fila_horarios")
+
+
+def _horario_data(n) -> dict:
+    return {
+        "horario-TOTAL_FORMS": "1",
+        "horario-INITIAL_FORMS": "0",
+        "horario-MIN_NUM_FORMS": "0",
+        "horario-MAX_NUM_FORMS": "1000",
+        "horario-0-modulo": str(Modulo.objects.get(secretaria=n._obras).pk),
+        "horario-0-dia_semana": "1",
+        "horario-0-hora_inicio": "07:45",
+        "horario-0-hora_fin": "no es una hora",
+        "horario-0-duracion_minutos": "20",
+        "horario-0-capacidad": "1",
+        "horario-0-activo": "on",
+    }
+
+
+def _correccion_data(n) -> dict:
+    """The captured data as the correction form shows it, retyped, without the reason."""
+    initial = VentanillaCorreccionForm.initial_from(n.escrito)
+    data = {k: ("" if v is None else v) for k, v in initial.items()}
+    data.update(asunto=TYPED, motivo="")
+    return {k: getattr(v, "pk", v) for k, v in data.items()}
 
 
 # form class: (who, url, data, error, field html name or None for the form's error box, typed)
@@ -199,6 +331,125 @@ CASES = {
         "fondo",
         TYPED[:200],
     ),
+    archivo.forms.SerieForm: (
+        "archivista",
+        lambda n: reverse("archivo_serie_nueva"),
+        lambda n: {
+            "seccion": str(_archivo(n)._seccion.pk),
+            "codigo": "AM.3C.9",
+            "nombre": TYPED[:200],
+            "vigencia_tramite": "dos",
+            "vigencia_concentracion": "3",
+            "destino": "baja",
+        },
+        "Introduzca un número entero.",
+        "vigencia_tramite",
+        TYPED[:200],
+    ),
+    archivo.forms.ReclasificarForm: (
+        "archivista",
+        lambda n: reverse("archivo_expediente_reclasificar", args=[_archivo(n)._expediente.numero]),
+        lambda n: {"motivo": TYPED[:300]},
+        REQUIRED,
+        "serie",
+        TYPED[:300],
+    ),
+    archivo.forms.PrestamoForm: (
+        "archivista",
+        lambda n: reverse("archivo_prestamos"),
+        lambda n: {
+            "expediente": "EXP-2099-000999",
+            "solicitante": str(n._enlace.pk),
+            "motivo": TYPED[:300],
+            "vence": (timezone.localdate() + timedelta(days=3)).isoformat(),
+        },
+        "No hay un expediente con el número EXP-2099-000999.",
+        "expediente",
+        TYPED[:300],
+    ),
+    archivo.forms.UnirForm: (
+        "archivista",
+        lambda n: reverse("archivo_escrito", args=[_archivo(n).escrito.folio]),
+        lambda n: {"accion": "unir", "unir-expediente": "EXP-2099-000999", "unir-motivo": TYPED},
+        "No hay un expediente con el número EXP-2099-000999.",
+        "unir-expediente",
+        TYPED,
+    ),
+    archivo.forms.SerieEscritoForm: (
+        "archivista",
+        lambda n: reverse("archivo_escrito", args=[_archivo(n).escrito.folio]),
+        lambda n: {"accion": "serie", "serie-serie": "999999", "serie-motivo": TYPED},
+        "Seleccione una opción válida.",
+        "serie-serie",
+        TYPED,
+    ),
+    archivo.forms.UbicarForm: (
+        "archivista",
+        lambda n: reverse("archivo_escrito", args=[n.escrito.folio]),
+        lambda n: {"accion": "ubicar", "ubicar-caja": "AT-E99-C999", "ubicar-legajo": "Legajo 7B"},
+        "No hay una caja con la etiqueta AT-E99-C999",
+        "ubicar-caja",
+        "Legajo 7B",
+    ),
+    # The Oficialía's desk of escritos in citizens' accounts.
+    cuentas.forms.VincularForm: (
+        "turnador",
+        lambda n: reverse("oficialia_vinculos"),
+        lambda n: {
+            "accion": "vincular",
+            "folio": n.escrito.folio,
+            "correo": "remedios-en-example.com",
+            "motivo": TYPED,
+        },
+        "Introduzca una dirección de correo electrónico válida.",
+        "correo",
+        TYPED,
+    ),
+    cuentas.forms.DesvincularForm: (
+        "turnador",
+        _vinculo,
+        lambda n: {"vinculo": str(n._vinculo.pk), "motivo": TYPED + " " + "x" * 500},
+        "Asegúrese de que este valor tenga como máximo 500 caracteres",
+        "#motivo-{vinculo}",
+        TYPED,
+    ),
+    # The administración lifts a sign-in lock.
+    cuentas.forms.DesbloquearForm: (
+        "administracion",
+        _bloqueo,
+        lambda n: {"cuenta": "remedios.salgado", "motivo": TYPED + " " + "x" * 500},
+        "Asegúrese de que este valor tenga como máximo 500 caracteres",
+        "#motivo-c1",
+        TYPED,
+    ),
+    # The titular's appointment hours: a row of the table.
+    fila.forms.HorarioForm: (
+        "titular",
+        _horarios,
+        _horario_data,
+        "Introduzca una hora válida.",
+        "horario-0-hora_fin",
+        'value="07:45"',
+    ),
+    # The ventanilla's capture of a paper escrito, and its correction with a reason.
+    correspondencia.forms.VentanillaEscritoForm: (
+        "ventanilla",
+        lambda n: reverse("ventanilla_nuevo"),
+        lambda n: escrito_form_data(
+            channel="ventanilla", fojas="muchas", ubicacion_original="Caja 7", texto=TYPED
+        ),
+        "Introduzca un número entero.",
+        "fojas",
+        TYPED,
+    ),
+    correspondencia.forms.VentanillaCorreccionForm: (
+        "ventanilla",
+        lambda n: reverse("ventanilla_corregir", args=[n.escrito.folio]),
+        _correccion_data,
+        "Escriba por qué corrige la captura.",
+        "motivo",
+        TYPED,
+    ),
 }
 
 
@@ -207,9 +458,19 @@ def test_every_form_of_these_modules_has_a_case():
     assert not missing, f"forms without a kept-text test: {sorted(missing)}"
 
 
+def test_a_new_form_in_a_desk_module_without_a_case_is_caught(monkeypatch):
+    """The discovery reaches the archive's, the queue's, the accounts' and the ventanilla's
+    forms: one more there without a case fails the test above."""
+    for module in (archivo.forms, fila.forms, cuentas.forms, correspondencia.forms):
+        extra = type("FormaNueva", (forms.Form,), {"__module__": module.__name__})
+        monkeypatch.setattr(module, "FormaNueva", extra, raising=False)
+        assert extra in _forms() - set(NOT_POSTED) - set(CASES)
+        monkeypatch.delattr(module, "FormaNueva")
+
+
 @pytest.mark.parametrize("form_class", list(CASES), ids=lambda c: c.__name__)
 def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
-    form_class, por_notificar, turnador, ventanilla_clerk
+    form_class, por_notificar, turnador, ventanilla_clerk, titular_obras
 ):
     who, url, data, error, field, typed = CASES[form_class]
     client = Client()
@@ -217,8 +478,10 @@ def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
         "turnador": turnador,
         "ventanilla": ventanilla_clerk,
         "enlace": por_notificar._enlace,
+        "titular": titular_obras,
         "archivista": UserFactory(username="arturo.archivo", roles=["archivos"]),
         "unidad": UserFactory(username="tania.transparencia", roles=["transparencia"]),
+        "administracion": UserFactory(username="adan.admin", roles=["administracion"]),
     }
     client.force_login(people[who])
     response = client.post(url(por_notificar), data(por_notificar))
@@ -226,6 +489,8 @@ def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
     html = response.content.decode().replace("&#x27;", "'")
     if typed is not None:
         assert typed in html
+    if "{vinculo}" in field:
+        field = field.replace("{vinculo}", str(por_notificar._vinculo.pk))
     block = _field_block(html, field)
     assert "field--error" in block
     assert error in block

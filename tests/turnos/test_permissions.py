@@ -1413,7 +1413,7 @@ def test_the_administracion_unlocks_an_account_with_a_reason(sign_in, titular_ob
     page = client.get(reverse("accesos_bloqueados"))
     assert [c[0] for c in page.context["locks"]["cuentas"]] == [titular_obras.username]
     refused = client.post(reverse("accesos_bloqueados"), {"cuenta": titular_obras.username})
-    assert refused.status_code == 200 and "Escriba por qué" in refused.content.decode()
+    assert refused.status_code == 400 and "Escriba por qué" in refused.content.decode()
     assert_locked(sign_in(titular_obras.username, PASSWORD, OFFICE))
     done = client.post(
         reverse("accesos_bloqueados"),
