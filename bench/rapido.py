@@ -1,7 +1,7 @@
 """Fast where people wait: every figure of issue 18 next to its floor, in one table.
 
     .venv/bin/python bench/rapido.py [--escritos N] [--turnos N] [--requests N]
-                                     [--rounds N] [--keep-db]
+                                     [--rounds N] [--keep-db] [--solo FILA,...]
 
 On PostgreSQL, in a database of its own (default oficialia_bench_rapido, dropped and made
 again at every run; DATABASE_URL changes it, its name must contain "bench"), with the
@@ -18,6 +18,9 @@ Rows (see bench/README.md):
   csv        escritos.csv: first byte and rows/s      vs PostgreSQL's COPY of the same rows
   bandeja    the deepest page (2000) of a secretaría  vs its first page
   transp.    /transparencia/ warm                     vs a static page of the same size
+
+--solo measures only the rows named (recepcion, consulta, acuse, csv, transparencia,
+bandeja); the acuse row files a few escritos first when the filing row is not measured.
 
 The bandeja runs in a child process on a second database (<name>_bandeja), seeded with
 bench/bandeja.py's generator.
@@ -53,6 +56,8 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/oficialia_bench_rapid
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/13"
 PDF_BYTES = 100 * 1024
 DEEP_PAGE = 2000
+ACUSE_SAMPLE = 50  # acuses generated in turn by the acuse row
+ROWS = ("recepcion", "consulta", "acuse", "csv", "transparencia", "bandeja")
 SEED = 20261204
 
 
@@ -304,10 +309,9 @@ def filing_payload(csrf: str) -> dict[str, str]:
     }
 
 
-def bench_filing(port: int, per_round: int, rounds: int) -> list[Row]:
-    from bench import floor
-
-    floor.create_table()
+def filing_post(port: int):
+    """A function that POSTs one escrito with a 100 KB PDF to a path, and checks where it
+    was sent."""
     pdf = hundred_kb_pdf()
     browser = Http(port)
     csrf = browser.csrf("/escritos/nuevo/")
@@ -326,6 +330,21 @@ def bench_filing(port: int, per_round: int, rounds: int) -> list[Row]:
 
         return go
 
+    return post
+
+
+def file_escritos(port: int, count: int) -> None:
+    """File `count` escritos with a PDF, as the filing row does, for the acuse row."""
+    real = filing_post(port)("/escritos/nuevo/", "/escritos/recibido/")
+    for _ in range(count):
+        real()
+
+
+def bench_filing(port: int, per_round: int, rounds: int) -> list[Row]:
+    from bench import floor
+
+    floor.create_table()
+    post = filing_post(port)
     real = post("/escritos/nuevo/", "/escritos/recibido/")
     base = post(floor.FLOOR_PATH, "/")
     for _ in range(3):
@@ -426,7 +445,7 @@ def bench_acuse(per_round: int, rounds: int) -> list[Row]:
         Acuse.objects.filter(escrito__adjuntos__isnull=False)
         .order_by("pk")
         .values_list("pk", flat=True)
-        .distinct()[:50]
+        .distinct()[:ACUSE_SAMPLE]
     )
     if not ids:
         raise RuntimeError("no hay acuses de escritos con adjuntos (¿falló la recepción?)")
@@ -745,10 +764,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30, help="peticiones por ronda (30)")
     parser.add_argument("--rounds", type=int, default=3, help="rondas alternadas (3)")
     parser.add_argument("--keep-db", action="store_true", help="no borrar la base al final")
+    parser.add_argument(
+        "--solo",
+        type=lambda v: {x.strip() for x in v.split(",") if x.strip()},
+        default=set(ROWS),
+        help=f"solo estas filas, separadas por comas ({', '.join(ROWS)})",
+    )
     parser.add_argument("--bandeja-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if min(args.escritos, args.turnos, args.requests, args.rounds) < 1:
         parser.error("todas las cantidades deben ser al menos 1")
+    if unknown := args.solo - set(ROWS):
+        parser.error(f"filas desconocidas: {', '.join(sorted(unknown))}")
 
     media_root = tempfile.mkdtemp(prefix="oficialia-bench-media-")
     if args.bandeja_child:
@@ -784,13 +811,22 @@ def main() -> int:
         port = int(os.environ.get("BENCH_PORT") or free_port())
         gunicorn = start_gunicorn(port)
         log(f"gunicorn con 2 workers en el puerto {port}; midiendo…")
-        rows += guarded("recepción", lambda: bench_filing(port, n, k))
-        rows += guarded("/consulta/", lambda: bench_consulta(port, folio, code, 3 * n, k))
-        rows += guarded("acuse", lambda: bench_acuse(n, k))
-        rows += guarded("escritos.csv", lambda: bench_csv(port, k))
-        rows += guarded("/transparencia/", lambda: bench_transparencia(port, 3 * n, k))
-        log(f"sembrando la bandeja ({args.turnos:,} turnos)…")
-        rows += guarded("bandeja", lambda: bench_bandeja(database_url, args.turnos, n, k))
+        solo = args.solo
+        if "recepcion" in solo:
+            rows += guarded("recepción", lambda: bench_filing(port, n, k))
+        elif "acuse" in solo:
+            rows += guarded("recepción", lambda: file_escritos(port, ACUSE_SAMPLE) or [])
+        if "consulta" in solo:
+            rows += guarded("/consulta/", lambda: bench_consulta(port, folio, code, 3 * n, k))
+        if "acuse" in solo:
+            rows += guarded("acuse", lambda: bench_acuse(n, k))
+        if "csv" in solo:
+            rows += guarded("escritos.csv", lambda: bench_csv(port, k))
+        if "transparencia" in solo:
+            rows += guarded("/transparencia/", lambda: bench_transparencia(port, 3 * n, k))
+        if "bandeja" in solo:
+            log(f"sembrando la bandeja ({args.turnos:,} turnos)…")
+            rows += guarded("bandeja", lambda: bench_bandeja(database_url, args.turnos, n, k))
         from django.db import connections
 
         connections.close_all()
