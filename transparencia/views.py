@@ -90,9 +90,9 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     page = cache.get(page_key)
     if page is None:
         context["csrf_token"] = VISITOR_TOKEN
-        page = render_to_string("transparencia/estadisticas.html", context, request)
+        page = render_to_string("transparencia/estadisticas.html", context, request).encode()
         cache.set(page_key, page, selectors.FILA_CACHE_SECONDS)
-    return HttpResponse(page.replace(VISITOR_TOKEN, get_token(request)))
+    return HttpResponse(page.replace(VISITOR_TOKEN.encode(), get_token(request).encode()))
 
 
 @replica_reads
