@@ -63,7 +63,7 @@ class ProveedorLocal(Proveedor):
     def __init__(self, directorio: str = ""):
         self.directorio = Path(directorio or settings.FIRMA_DEMO_DIR)
 
-    @functools.cached_property
+    @property
     def _clave(self) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
         path = self.directorio / "nom151-local.pem"
         if not path.exists():
@@ -82,9 +82,8 @@ class ProveedorLocal(Proveedor):
                 + cert.public_bytes(serialization.Encoding.PEM)
             )
             tmp.replace(path)
-        data = path.read_bytes()
-        return (serialization.load_pem_private_key(data, password=None),
-                x509.load_pem_x509_certificate(data))
+        stat = path.stat()
+        return _local_key(str(path), stat.st_mtime_ns, stat.st_size)
 
     def solicitar(self, sha256: str) -> ConstanciaEmitida:
         key, cert = self._clave
@@ -109,6 +108,15 @@ class ProveedorLocal(Proveedor):
         except (InvalidSignature, ValueError, KeyError):
             return False
         return json.loads(record)["sha256"] == sha256
+
+
+@functools.lru_cache(maxsize=4)
+def _local_key(path: str, mtime_ns: int, size: int) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """The local provider's key, parsed once per process (and again if the file changes):
+    loading an RSA key runs OpenSSL's checks on it, tens of milliseconds per acuse."""
+    data = Path(path).read_bytes()
+    return (serialization.load_pem_private_key(data, password=None),
+            x509.load_pem_x509_certificate(data))
 
 
 _PSS = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=padding.PSS.MAX_LENGTH)

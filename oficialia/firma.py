@@ -180,6 +180,16 @@ class Identidad:
     def root(self) -> x509.Certificate:
         return self.chain[-1] if self.chain else self.certificate
 
+    @functools.cached_property
+    def fingerprint(self) -> bytes:
+        return self.certificate.fingerprint(hashes.SHA256())
+
+    @functools.cached_property
+    def loaded_signer(self):
+        """Made once per identity: converting the key and the chain for pyHanko is the same
+        work for every document."""
+        return self.signer()
+
     def signer(self):
         from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -488,7 +498,8 @@ def sign_pdf(
     from pyhanko.sign import fields, signers
 
     identity = identity or institution_identity()
-    if is_signed_by(content, identity):
+    # A PDF without a signature dictionary is signed by no one: no need to parse it.
+    if b"/ByteRange" in content and is_signed_by(content, identity):
         return content
     timestamper = _timestamper() if timestamp else None
     others = list(identity.chain)
@@ -505,18 +516,40 @@ def sign_pdf(
         location=location or None,
         name=Titular.of(identity.certificate).nombre or None,
     )
-    pdf_signer = signers.PdfSigner(meta, signer=identity.signer(), timestamper=timestamper)
+    pdf_signer = signers.PdfSigner(meta, signer=identity.loaded_signer, timestamper=timestamper)
+    reserve = (identity.fingerprint, settings.TSA_URL if timestamper else "", embed_validation)
 
     async def go():
-        writer = IncrementalPdfFileWriter(BytesIO(content), strict=False)
+        def writer():
+            return IncrementalPdfFileWriter(BytesIO(content), strict=False)
+
+        if reserve not in _RESERVED:
+            _RESERVED[reserve] = await _released(_reserved_size(pdf_signer, writer()), vc)
         out = BytesIO()
-        await _released(pdf_signer.async_sign_pdf(writer, output=out), vc)
+        signing = pdf_signer.async_sign_pdf(writer(), bytes_reserved=_RESERVED[reserve], output=out)
+        await _released(signing, vc)
         return out.getvalue()
 
     try:
         return _run(go)
     except Exception as exc:
         raise FirmaError(f"No se pudo firmar el documento: {exc}") from exc
+
+
+# Room for the signature in the PDF, by (certificate, TSA, validation data embedded or not).
+# Without it pyHanko makes a whole trial signature of every document to size it (a third of
+# the signing time); the size depends on the certificates, the kind of attributes and the
+# TSA's token, never on the document (which enters it as a fixed-size digest), so it is
+# estimated once per process, with pyHanko's own margin (half again) for a TSA's answers.
+_RESERVED: dict[tuple, int] = {}
+
+
+async def _reserved_size(pdf_signer, writer) -> int:
+    session = pdf_signer.init_signing_session(writer)
+    validation = await session.perform_presign_validation(writer)
+    return await session.estimate_signature_container_size(
+        validation, tight=pdf_signer.signature_meta.tight_size_estimates
+    )
 
 
 # --- checking ------------------------------------------------------------------------------

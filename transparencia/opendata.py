@@ -19,8 +19,15 @@ from turnos.models import Sense
 
 from .figures import GENDER_LABELS, SUPPRESSED
 from .models import ALL_SCOPE
-from .selectors import Catalogues, monthly_cells, public_escritos, public_escritos_copy, withheld
-from .services import LATE, ON_TIME
+from .selectors import (
+    Catalogues,
+    catalogues,
+    monthly_cells,
+    public_escritos,
+    public_escritos_copy,
+    withheld,
+)
+from .services import LATE, ON_TIME, statistics_catch_up
 
 ROWS_PER_CHUNK = 500  # rows joined into one piece of the streamed response
 
@@ -190,8 +197,17 @@ class _Echo:
 
 
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    yield csv_header(header)
+    yield from csv_rows(rows)
+
+
+def csv_header(header: list[str]) -> str:
+    """The BOM (oficialia.hojas.BOM) and the header line."""
+    return BOM + csv.writer(_Echo(), lineterminator="\r\n").writerow(header)
+
+
+def csv_rows(rows: Iterable[list]) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield BOM + writer.writerow(header)
     for chunk in _batched(rows):
         yield "".join(writer.writerow([_csv_value(v) for v in row]) for row in chunk)
 
@@ -211,9 +227,11 @@ def _batched(rows: Iterable) -> Iterator[list]:
         yield chunk
 
 
-def json_stream(records: Iterable[dict]) -> Iterator[str]:
-    """A JSON array written piece by piece: `[`, the records, `]`."""
-    yield "["
+def json_stream(records: Iterable[dict], *, opened: bool = False) -> Iterator[str]:
+    """A JSON array written piece by piece: `[`, the records, `]` (`opened`: the caller
+    has already sent the `[`)."""
+    if not opened:
+        yield "["
     first = True
     for chunk in _batched(records):
         text = ",\n".join(json.dumps(r, ensure_ascii=False) for r in chunk)
@@ -222,31 +240,37 @@ def json_stream(records: Iterable[dict]) -> Iterator[str]:
     yield "\n]\n"
 
 
-def escritos_csv(cat: Catalogues, *, year: int | None = None) -> Iterator[str | bytes]:
-    """escritos.csv, piece by piece. On PostgreSQL, when no catalogue name needs more than
-    being written (no formula to neutralise, no line break), COPY writes the file: about
-    ten times faster than building each row in Python. Otherwise, and on other databases,
-    the rows are built as for the JSON. Both give the same bytes (tests/transparencia),
-    the BOM first (oficialia.hojas.BOM)."""
+def escritos_csv_file(*, year: int | None = None) -> Iterator[str | bytes]:
+    """escritos.csv as it is downloaded: the BOM and the header leave at once; then, if the
+    consumer has fallen behind (no beat for REFRESH_EVERY), the statistics catch up (a
+    bounded batch, services.statistics_catch_up), and only then are the rows read, in one
+    transaction. The rows are as current as before; the client just does not wait for the
+    catch-up to see the download start. The catch-up commits before the rows' transaction
+    opens: the watermark's lock is never held for the length of a download."""
+    yield csv_header([c.name for c in ESCRITOS_COLUMNS])
+    statistics_catch_up()
+    yield from in_one_transaction(escritos_csv_rows(catalogues(), year=year))
+
+
+def escritos_json_file(*, year: int | None = None) -> Iterator[str]:
+    """escritos.json as it is downloaded: the array opens at once, as escritos_csv_file."""
+    yield "["
+    statistics_catch_up()
+    records = escritos_records(catalogues(), year=year)
+    yield from in_one_transaction(json_stream(records, opened=True))
+
+
+def escritos_csv_rows(cat: Catalogues, *, year: int | None = None) -> Iterator[str | bytes]:
+    """escritos.csv's rows, without the header, piece by piece. On PostgreSQL, when no
+    catalogue name needs more than being written (no formula to neutralise, no line break),
+    COPY writes them: about ten times faster than building each row in Python. Otherwise,
+    and on other databases, the rows are built as for the JSON. Both give the same bytes
+    (tests/transparencia)."""
     names = [*cat.secretarias.values(), *cat.tramites.values()]
     plain = all(_csv_value(n) == n and "\n" not in n and "\r" not in n for n in names)
     if connection.vendor == "postgresql" and plain:
-        return _bom_first(
-            piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year)
-        )
-    header = [c.name for c in ESCRITOS_COLUMNS]
-    return csv_stream(header, escritos_rows(cat, year=year))
-
-
-def _bom_first(pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """The BOM travels with the first rows, not ahead of them: the first byte a client gets
-    still means the rows are coming (bench/rapido.py measures it)."""
-    first = True
-    for piece in pieces:
-        yield BOM.encode() + piece if first else piece
-        first = False
-    if first:
-        yield BOM.encode()
+        return (piece.replace(b"\n", b"\r\n") for piece in public_escritos_copy(year=year))
+    return csv_rows(escritos_rows(cat, year=year))
 
 
 def escritos_rows(cat: Catalogues, *, year: int | None = None) -> Iterator[list]:

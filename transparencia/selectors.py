@@ -276,13 +276,14 @@ SELECT p.public_id::text AS id_publico, p.year AS anio,
   LEFT JOIN correspondencia_tramite t ON t.id = p.tramite_id
  WHERE {year} IS NULL OR p.year = {year}
  ORDER BY p.escrito_id
-) TO STDOUT WITH (FORMAT csv, HEADER)
+) TO STDOUT WITH (FORMAT csv)
 """
 
 
 def public_escritos_copy(*, year: int | None = None) -> Iterator[bytes]:
-    """escritos.csv straight from PostgreSQL (see _CSV_COPY), as it is produced, with "\n"
-    line ends. PostgreSQL only; the caller checks that no cell needs Python's care."""
+    """escritos.csv's rows, without the header, straight from PostgreSQL (see _CSV_COPY), as
+    they are produced, with "\n" line ends. PostgreSQL only; the caller checks that no cell
+    needs Python's care."""
     from psycopg import sql
 
     statement = sql.SQL(_CSV_COPY).format(

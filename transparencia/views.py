@@ -3,10 +3,15 @@ anonymous by construction (see transparencia/models.py)."""
 
 import time
 
+from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from correspondencia.models import Secretaria
 from oficialia.entrada import whole_number
@@ -37,6 +42,18 @@ def _secretaria(request: HttpRequest) -> Secretaria | None:
     return secretaria
 
 
+# The page is the same for every anonymous visitor but for the CSRF token that base.html
+# gives htmx: it is cached whole with this stand-in, and each visitor's token is put in its
+# place when it is served (a token is never handed from one visitor to another).
+VISITOR_TOKEN = "csrf-token-of-this-visitor-0b7e4d"
+
+
+def _same_for_everyone(request: HttpRequest) -> bool:
+    """Whether the page drawn for this request is the anonymous page: no one signed in (the
+    navigation shows roles and a sign-out form) and no message waiting to be shown."""
+    return not request.user.is_authenticated and not len(messages.get_messages(request))
+
+
 @replica_reads
 def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
@@ -46,32 +63,36 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     # waiting times are "real time" to the minute: selectors.FILA_CACHE_SECONDS): its
     # template was most of the page's time. Everything it reads is read only when it is
     # rendered again; the first visit of a day still publishes the bitácora's head.
+    key = selectors.statistics_key(year=year, secretaria=secretaria, mark=mark)
+    minute = int(time.time() // selectors.FILA_CACHE_SECONDS)
     lazy = SimpleLazyObject
-    return render(
-        request,
-        "transparencia/estadisticas.html",
-        {
-            "year": year,
-            "secretaria": secretaria,
-            "page_key": (
-                selectors.statistics_key(year=year, secretaria=secretaria, mark=mark),
-                int(time.time() // selectors.FILA_CACHE_SECONDS),
-            ),
-            "page_seconds": selectors.FILA_CACHE_SECONDS,
-            "stats": lazy(
-                lambda: selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
-            ),
-            "years": lazy(selectors.years_available),
-            "secretarias": lazy(selectors.secretarias_for_filter),
-            "extra_figures": lazy(
-                lambda: selectors.extra_figures(year=year, secretaria=secretaria)
-            ),
-            "fila_espera": lazy(
-                lambda: selectors.fila_wait_statistics(year=year, secretaria=secretaria)
-            ),
-            "bitacora": lazy(selectors.bitacora_head),
-        },
-    )
+    context = {
+        "year": year,
+        "secretaria": secretaria,
+        "page_key": (key, minute),
+        "page_seconds": selectors.FILA_CACHE_SECONDS,
+        "stats": lazy(
+            lambda: selectors.statistics_page(year=year, secretaria=secretaria, mark=mark)
+        ),
+        "years": lazy(selectors.years_available),
+        "secretarias": lazy(selectors.secretarias_for_filter),
+        "extra_figures": lazy(lambda: selectors.extra_figures(year=year, secretaria=secretaria)),
+        "fila_espera": lazy(
+            lambda: selectors.fila_wait_statistics(year=year, secretaria=secretaria)
+        ),
+        "bitacora": lazy(selectors.bitacora_head),
+    }
+    if not _same_for_everyone(request):
+        return render(request, "transparencia/estadisticas.html", context)
+    # Under the same key as the content, so it changes when the figures do, at midnight and
+    # every minute; the language too, should another one be offered.
+    page_key = f"{key}:pagina:{minute}:{get_language()}"
+    page = cache.get(page_key)
+    if page is None:
+        context["csrf_token"] = VISITOR_TOKEN
+        page = render_to_string("transparencia/estadisticas.html", context, request).encode()
+        cache.set(page_key, page, selectors.FILA_CACHE_SECONDS)
+    return HttpResponse(page.replace(VISITOR_TOKEN.encode(), get_token(request).encode()))
 
 
 @replica_reads
@@ -100,9 +121,8 @@ def _filename(stem: str, year: int | None, extension: str) -> str:
 @replica_reads
 def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
-    services.statistics_catch_up()
     return _download(
-        opendata.in_one_transaction(opendata.escritos_csv(selectors.catalogues(), year=year)),
+        opendata.escritos_csv_file(year=year),
         filename=_filename("escritos", year, "csv"),
         content_type="text/csv",
     )
@@ -111,10 +131,8 @@ def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
 @replica_reads
 def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
-    services.statistics_catch_up()
-    records = opendata.escritos_records(selectors.catalogues(), year=year)
     return _download(
-        opendata.in_one_transaction(opendata.json_stream(records)),
+        opendata.escritos_json_file(year=year),
         filename=_filename("escritos", year, "json"),
         content_type="application/json",
     )

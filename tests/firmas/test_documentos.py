@@ -168,3 +168,21 @@ def test_a_signed_pdf_sent_in_answer_to_a_prevencion_is_judged_too(sat, maria):
     adjunto = Adjunto.objects.get(escrito=escrito, origin="prevencion")
     assert adjunto.file.read() == signed
     assert adjunto.firmas[0]["estado"] == "valida"
+
+
+def test_the_local_constancia_provider_reads_its_key_once(settings, tmp_path, monkeypatch):
+    """Loading an RSA key runs OpenSSL's checks on it: the local provider does it once per
+    process, not for every acuse; a constancia made afterwards still verifies."""
+    settings.NOM151_PROVEEDOR = "firmas.constancias.ProveedorLocal"
+    settings.NOM151_OPCIONES = f'{{"directorio": "{tmp_path}"}}'
+    real = serialization.load_pem_private_key
+    loads = []
+    monkeypatch.setattr(
+        serialization, "load_pem_private_key", lambda *a, **k: loads.append(1) or real(*a, **k)
+    )
+    made = [
+        constancias.constancia_request(documento="acuse", referencia=f"F-{n}", sha256=f"{n:064x}")
+        for n in range(3)
+    ]
+    assert len(loads) == 1
+    assert all(constancias.constancia_valid(c) for c in made)

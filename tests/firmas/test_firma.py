@@ -178,3 +178,24 @@ def test_a_crl_of_an_authority_not_installed_is_refused(sat):
         confianza.crl_load(sat.crl())
 
 
+
+
+def test_the_signature_room_is_sized_once_per_certificate(sat, monkeypatch):
+    """pyHanko sizes the signature with a trial signature; the product does it once per
+    certificate (and TSA), not for every document, and every document still verifies."""
+    from pyhanko.sign.signers.pdf_signer import PdfSigningSession
+
+    real = PdfSigningSession.estimate_signature_container_size
+    calls = []
+
+    async def counted(self, *args, **kwargs):
+        calls.append(self)
+        return await real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PdfSigningSession, "estimate_signature_container_size", counted)
+    identity = sat.persona("H AYUNTAMIENTO DE PRUEBA", "HAP850101AB1", "").identity()
+    signed = [firma.sign_pdf(pdf_bytes(pages), identity=identity) for pages in (1, 3, 1)]
+    assert len(calls) == 1
+    for content in signed:
+        [verdict] = firma.verify_pdf(content, roots=[sat.certificate], offline=True)
+        assert verdict.valida, verdict

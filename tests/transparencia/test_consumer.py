@@ -2,6 +2,7 @@
 row that commits late, and never in the way of a filing."""
 
 import io
+import re
 import threading
 from datetime import timedelta
 
@@ -160,17 +161,24 @@ def test_filing_does_not_touch_the_statistics():
     assert not [q["sql"] for q in filing.captured_queries if "transparencia_" in q["sql"]]
 
 
+def page_total(client) -> int:
+    """The escritos received, as the page's first figure shows them (a page served from the
+    cache has no template context to read)."""
+    html = client.get("/transparencia/").content.decode()
+    return int(re.search(r'kpi__value">([\d,\s]+)<', html).group(1).replace(",", "").strip())
+
+
 def test_the_page_catches_up_when_the_consumer_has_not_run_for_30_seconds(client):
     year = timezone.localdate().year
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         file_escrito(queue_acuse=False)
-        assert client.get("/transparencia/").context["stats"].total == 1
+        assert page_total(client) == 1
         file_escrito(queue_acuse=False)
         # Consumed 0 s ago: the page shows what it has (at most 30 s behind).
-        assert client.get("/transparencia/").context["stats"].total == 1
+        assert page_total(client) == 1
     with time_machine.travel(start + timedelta(seconds=31), tick=False):
-        assert client.get("/transparencia/").context["stats"].total == 2
+        assert page_total(client) == 2
     assert received(year) == 2
 
 

@@ -148,3 +148,37 @@ def test_the_rendered_figures_are_kept_until_the_counters_move(client, life, obr
     services.statistics_refresh()
     fresh = client.get(url).content.decode()
     assert re.search(r'kpi__value">([\d,\s]+)<', fresh).group(1) != total
+
+
+def _token(html: str) -> str:
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
+def test_anonymous_visitors_share_the_drawn_page_but_not_a_csrf_token(client, some_escritos):
+    """The page is the same for everyone who is not signed in: it is drawn once, and each
+    visitor gets it with a CSRF token that matches the cookie they were given."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    first = client.get("/transparencia/?anio=2025")
+    other = Client()
+    with CaptureQueriesContext(connection) as served:
+        second = other.get("/transparencia/?anio=2025")
+    assert second.context is None  # not drawn again
+    assert len(served.captured_queries) <= 2  # the watermark, and nothing the page reads
+    a, b = first.content.decode(), second.content.decode()
+    assert _token(a) != _token(b)
+    assert a.replace(_token(a), "") == b.replace(_token(b), "")
+    for response, html in ((first, a), (second, b)):
+        assert _unmask_cipher_token(_token(html)) == response.cookies["csrftoken"].value
+    assert "csrf-token-of-this-visitor" not in a + b
+
+
+def test_a_signed_in_visitor_is_not_served_the_anonymous_page(client, turnador, some_escritos):
+    anonymous = client.get("/transparencia/").content  # the anonymous page, now cached
+    assert b">Personal</a>" in anonymous
+    client.force_login(turnador)
+    response = client.get("/transparencia/")
+    assert response.context is not None  # drawn for this user
+    assert b">Personal</a>" not in response.content
+    assert b"Salir (" in response.content
