@@ -70,6 +70,7 @@ def seed(n: int) -> dict:
     from correspondencia.models import Secretaria
     from oficialia.roles import Role
     from turnos.models import Perfil
+    from turnos.permissions import alcance_of_turno
 
     sop = Secretaria.objects.create(nombre="Secretaría de Obras Públicas", siglas="SOP")
     Secretaria.objects.create(nombre="Secretaría de Agua Potable", siglas="SAP")
@@ -112,11 +113,11 @@ def seed(n: int) -> dict:
             INSERT INTO correspondencia_escrito
                 (id, folio, year, number, channel, state, received_at, peticionario_id,
                  numero_oficio, asunto, texto, anexos_descripcion, ubicacion_original,
-                 privacy_accepted_at, access_code_hash, access_code_sealed, digest)
+                 privacy_accepted_at, access_code_hash, access_code_sealed, digest, public_id)
             SELECT i, 'OP-' || (2025 + i % 2) || '-' || lpad(((i + 1) / 2)::text, 6, '0'),
                    2025 + i % 2, (i + 1) / 2, 'en_linea',
                    CASE WHEN i % 10 = 0 THEN 'turnado' ELSE 'recibido' END,
-                   received, i, '', asunto, texto, '', '', received, '', '', ''
+                   received, i, '', asunto, texto, '', '', received, '', '', '', gen_random_uuid()
               FROM seed
             """
         )
@@ -134,12 +135,14 @@ def seed(n: int) -> dict:
             """
             INSERT INTO busqueda_documentobusqueda
                 (escrito_id, folio, nombre, titulo, cuerpo, seguimiento, adjuntos, plano,
-                 updated_at)
+                 alcance, updated_at)
             SELECT e.id, e.folio, lower(unaccent(s.nombre)), e.asunto, e.texto, '', '',
                    lower(unaccent(e.folio || ' ' || s.nombre || ' ' || e.asunto || ' '
-                                  || e.texto)), now()
+                                  || e.texto)),
+                   CASE WHEN e.id %% 10 = 0 THEN %s::text[] ELSE '{}' END, now()
               FROM correspondencia_escrito e JOIN seed s ON s.i = e.id
-            """
+            """,
+            [alcance_of_turno(sop.pk, None)],
         )
         for table in ("correspondencia_peticionario", "correspondencia_escrito"):
             c.execute(

@@ -30,7 +30,7 @@ from oficialia.folios import FolioParcial, parse_folio_parcial
 from oficialia.roles import SEE_ALL_ROLES, Role, has_role
 from oficialia.text import fold, search_words
 from turnos.models import Turno
-from turnos.permissions import escritos_visible_q, turnos_scope
+from turnos.permissions import alcance_of_user, escritos_visible_q, turnos_scope
 from turnos.plazos import Thresholds
 
 from .models import DocumentoBusqueda
@@ -45,6 +45,7 @@ NAME_SIMILARITY = 0.6
 # <mark> after the snippet is escaped (the texts are the petitioners', never trusted HTML).
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
+NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -78,13 +79,22 @@ class Resultados:
 
 
 def searchable(user) -> QuerySet[DocumentoBusqueda]:
-    """The search documents of the escritos the user may see."""
+    """The search documents of the escritos the user may see.
+
+    What a titular or enlace sees through their secretaría's turnos is matched on the keys
+    each document carries (`alcance`, GIN-indexed on PostgreSQL), not by a subquery on the
+    turnos per candidate; only what other roles add (a ventanilla's captures, an operativo's
+    tasks) goes through `escritos_visible_q`."""
     docs = DocumentoBusqueda.objects.all()
-    visible = escritos_visible_q(user)
-    if visible is None or _reads_the_admin(user):
+    others = escritos_visible_q(user, by_turnos=False)
+    if others is None or _reads_the_admin(user):
         return docs
-    # Without DISTINCT: a semi-join PostgreSQL plans against the search's own indexes.
-    return docs.filter(escrito_id__in=Escrito.objects.filter(visible).values("pk"))
+    keys = alcance_of_user(user)
+    match = Q(alcance__overlap=keys) if keys else NOTHING
+    if others != NOTHING:
+        # Without DISTINCT: a semi-join PostgreSQL plans against the search's own indexes.
+        match |= Q(escrito_id__in=Escrito.objects.filter(others).values("pk"))
+    return docs.filter(match)
 
 
 def _reads_the_admin(user) -> bool:

@@ -13,6 +13,7 @@ from correspondencia.bloqueo import blocked_terms
 from correspondencia.models import Escrito
 from oficialia.text import fold, mask_terms
 from turnos.models import Prevencion, Respuesta, Turno
+from turnos.permissions import alcance_of_turno
 
 from .models import DocumentoBusqueda, TextoAdjunto, TextoState
 
@@ -24,22 +25,27 @@ def _join(parts) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def document_fields(escrito: Escrito) -> dict[str, str]:
-    """The texts of the escrito's search document, blocked data left out."""
+def document_fields(escrito: Escrito) -> dict[str, str | list[str]]:
+    """The texts of the escrito's search document, blocked data left out, and the scope
+    keys of its turnos (who may find it)."""
     p = escrito.peticionario
     terms = blocked_terms(p)
 
     def clean(text: str) -> str:
         return mask_terms(text, terms) if terms else text
 
-    turnos = list(Turno.objects.filter(escrito=escrito).values_list("pk", "instruccion"))
-    turno_ids = [pk for pk, _ in turnos]
+    turnos = list(
+        Turno.objects.filter(escrito=escrito).values_list(
+            "pk", "instruccion", "secretaria_id", "area_id"
+        )
+    )
+    turno_ids = [t[0] for t in turnos]
     prevenciones = Prevencion.objects.filter(turno_id__in=turno_ids).values_list(
         "texto", "acuerdo_texto", "answer_text"
     )
     respuestas = Respuesta.objects.filter(turno_id__in=turno_ids).values_list("texto", flat=True)
     seguimiento = _join(
-        [text for _, text in turnos] + [t for row in prevenciones for t in row] + list(respuestas)
+        [t[1] for t in turnos] + [t for row in prevenciones for t in row] + list(respuestas)
     )
     adjuntos = _join(
         TextoAdjunto.objects.filter(adjunto__escrito=escrito, state=TextoState.EXTRAIDO)
@@ -54,6 +60,9 @@ def document_fields(escrito: Escrito) -> dict[str, str]:
         "seguimiento": clean(seguimiento),
         "adjuntos": clean(adjuntos),
     }
+    fields["alcance"] = sorted(
+        {key for _pk, _text, s, a in turnos for key in alcance_of_turno(s, a)}
+    )
     fields["plano"] = fold(
         " ".join(
             fields[k] for k in ("folio", "nombre", "titulo", "cuerpo", "seguimiento", "adjuntos")
