@@ -3,8 +3,9 @@ for the same words, measured in the same run.
 
     .venv/bin/python bench/busqueda.py [--escritos N] [--requests N] [--keep-db]
 
-Seeds the escritos, their petitioners, one turno in ten to the measured secretaría and every
-search document with generate_series in SQL (the trigger of busqueda's migration builds the
+Seeds the escritos, their petitioners, one turno in ten to the measured secretaría, every
+search document and the scope rows of the turnos (AlcanceDocumento) with generate_series in
+SQL (the trigger of busqueda's migration builds the
 tsvectors as it would for real filings), runs VACUUM ANALYZE, then calls the real search
 (busqueda.consulta.search: the scope, the capped count, the page of 20 and its ts_headline
 snippets) as the turnador (sees everything) and as a titular (only their secretaría's
@@ -135,12 +136,19 @@ def seed(n: int) -> dict:
             """
             INSERT INTO busqueda_documentobusqueda
                 (escrito_id, folio, nombre, titulo, cuerpo, seguimiento, adjuntos, plano,
-                 alcance, updated_at)
+                 updated_at)
             SELECT e.id, e.folio, lower(unaccent(s.nombre)), e.asunto, e.texto, '', '',
                    lower(unaccent(e.folio || ' ' || s.nombre || ' ' || e.asunto || ' '
-                                  || e.texto)),
-                   CASE WHEN e.id %% 10 = 0 THEN %s::text[] ELSE '{}' END, now()
+                                  || e.texto)), now()
               FROM correspondencia_escrito e JOIN seed s ON s.i = e.id
+            """
+        )
+        c.execute(
+            """
+            INSERT INTO busqueda_alcancedocumento (documento_id, clave, received_at)
+            SELECT t.escrito_id, k.clave, s.received
+              FROM turnos_turno t JOIN seed s ON s.i = t.escrito_id
+                   CROSS JOIN unnest(%s::text[]) AS k(clave)
             """,
             [alcance_of_turno(sop.pk, None)],
         )
@@ -156,6 +164,7 @@ def seed(n: int) -> dict:
             "correspondencia_escrito",
             "turnos_turno",
             "busqueda_documentobusqueda",
+            "busqueda_alcancedocumento",
         ):
             c.execute(f"VACUUM ANALYZE {table}")
     return {"turnador": turnador, "titular": titular, "seconds": time.perf_counter() - started}

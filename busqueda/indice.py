@@ -15,7 +15,7 @@ from oficialia.text import fold, mask_terms
 from turnos.models import Prevencion, Respuesta, Turno
 from turnos.permissions import alcance_of_turno
 
-from .models import DocumentoBusqueda, TextoAdjunto, TextoState
+from .models import AlcanceDocumento, DocumentoBusqueda, TextoAdjunto, TextoState
 
 # A tsvector holds at most 1 MB; the attachments' text is cut well before that.
 ADJUNTOS_MAX_CHARS = 200_000
@@ -77,6 +77,7 @@ def escrito_reindex(*, escrito_id: int) -> None:
     if escrito is None:
         return
     fields = document_fields(escrito)
+    alcance = set(fields.pop("alcance"))
     # One INSERT ... ON CONFLICT DO UPDATE: no read first, no transaction of its own.
     DocumentoBusqueda.objects.bulk_create(
         [DocumentoBusqueda(escrito=escrito, updated_at=timezone.now(), **fields)],
@@ -84,6 +85,21 @@ def escrito_reindex(*, escrito_id: int) -> None:
         unique_fields=["escrito"],
         update_fields=[*fields, "updated_at"],
     )
+    _alcance_write(escrito, alcance)
+
+
+def _alcance_write(escrito: Escrito, claves: set[str]) -> None:
+    """The document's scope rows become `claves` (a turno's keys never go away while the
+    turno exists, so mostly this adds a new turno's keys or nothing)."""
+    rows = AlcanceDocumento.objects.filter(documento_id=escrito.pk)
+    have = set(rows.values_list("clave", flat=True))
+    if have - claves:
+        rows.filter(clave__in=have - claves).delete()
+    if claves - have:
+        AlcanceDocumento.objects.bulk_create(
+            AlcanceDocumento(documento_id=escrito.pk, clave=c, received_at=escrito.received_at)
+            for c in sorted(claves - have)
+        )
 
 
 def reindex_on_commit(escrito_id: int | None) -> None:

@@ -1,59 +1,8 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Lookup
 
 from correspondencia.models import Adjunto, Escrito
-
-
-class ClavesField(models.Field):
-    """A set of short keys (no spaces): `text[]` on PostgreSQL, matched with `&&` through a
-    GIN index; on SQLite a text with each key between spaces, matched with LIKE. Read back
-    as a list on both, so one code path writes and filters it (`field__overlap=[...]`)."""
-
-    description = "claves"
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", list)
-        kwargs.setdefault("blank", True)
-        super().__init__(*args, **kwargs)
-
-    def db_type(self, connection) -> str:
-        return "text[]" if connection.vendor == "postgresql" else "text"
-
-    def get_db_prep_value(self, value, connection, prepared=False):
-        keys = sorted(set(value or []))
-        if connection.vendor == "postgresql":
-            return keys
-        return f" {' '.join(keys)} " if keys else ""
-
-    def from_db_value(self, value, expression, connection) -> list[str]:
-        if not value:
-            return []
-        return list(value) if isinstance(value, list) else value.split()
-
-    def to_python(self, value) -> list[str]:
-        if not value:
-            return []
-        return list(value) if isinstance(value, list | tuple) else str(value).split()
-
-
-@ClavesField.register_lookup
-class Overlap(Lookup):
-    """The field holds at least one of the given keys."""
-
-    lookup_name = "overlap"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        keys = sorted(set(self.rhs))
-        if not keys:
-            return "1 = 0", []
-        if connection.vendor == "postgresql":
-            return f"{lhs} && %s::text[]", [*lhs_params, keys]
-        likes = " OR ".join(f"{lhs} LIKE %s" for _ in keys)
-        return f"({likes})", [p for k in keys for p in (*lhs_params, f"% {k} %")]
 
 
 class DocumentoBusqueda(models.Model):
@@ -77,8 +26,6 @@ class DocumentoBusqueda(models.Model):
     seguimiento = models.TextField("instrucciones, prevenciones y respuestas", blank=True)
     adjuntos = models.TextField("texto de los anexos", blank=True)
     plano = models.TextField("todo, sin acentos", blank=True)
-    # Who sees the escrito through its turnos: turnos.permissions.alcance_of_turno of each.
-    alcance = ClavesField("secretarías y áreas de sus turnos")
     vector = SearchVectorField(null=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +35,30 @@ class DocumentoBusqueda(models.Model):
 
     def __str__(self) -> str:
         return self.folio
+
+
+class AlcanceDocumento(models.Model):
+    """Who finds the escrito through its turnos: one row per scope key of its turnos
+    (turnos.permissions.alcance_of_turno), with the escrito's reception date, so a titular's
+    search walks the index (clave, received_at) of their secretaría's escritos newest first
+    instead of checking every candidate's turnos. Written with the search document."""
+
+    documento = models.ForeignKey(
+        DocumentoBusqueda, on_delete=models.CASCADE, related_name="alcances"
+    )
+    clave = models.CharField(max_length=24)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "alcance de un documento de búsqueda"
+        verbose_name_plural = "alcances de los documentos de búsqueda"
+        constraints = [
+            models.UniqueConstraint(fields=["documento", "clave"], name="alcance_unico")
+        ]
+        indexes = [models.Index(fields=["clave", "-received_at"], name="alcance_reciente_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.documento_id} · {self.clave}"
 
 
 class TextoState(models.TextChoices):
