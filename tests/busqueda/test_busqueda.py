@@ -292,3 +292,24 @@ def test_the_command_rebuilds_every_document(turnador):
     call_command("reindexar_busqueda", stdout=out)
     assert folios(turnador, "socavon") == [escrito.folio]
     assert "1 escritos indexados" in out.getvalue()
+
+
+def test_the_migration_fills_the_scope_of_documents_already_written(
+    turnador, obras, titular_obras
+):
+    import importlib
+
+    from django.apps import apps
+
+    from busqueda.models import AlcanceDocumento
+
+    ours, _ = routed(turnador, obras, asunto="Socavón en Insurgentes")
+    AlcanceDocumento.objects.all().delete()  # as before the migration
+    assert folios(titular_obras, "socavon") == []
+    migration = importlib.import_module("busqueda.migrations.0003_alcance_documento")
+    migration._fill(apps, None)
+    assert folios(titular_obras, "socavon") == [ours.folio]
+    assert sorted(AlcanceDocumento.objects.values_list("clave", flat=True)) == [
+        str(obras.pk),
+        f"{obras.pk}:",
+    ]
