@@ -3,8 +3,9 @@ for the same words, measured in the same run.
 
     .venv/bin/python bench/busqueda.py [--escritos N] [--requests N] [--keep-db]
 
-Seeds the escritos, their petitioners, one turno in ten to the measured secretaría and every
-search document with generate_series in SQL (the trigger of busqueda's migration builds the
+Seeds the escritos, their petitioners, one turno in ten to the measured secretaría, every
+search document and the scope rows of the turnos (AlcanceDocumento) with generate_series in
+SQL (the trigger of busqueda's migration builds the
 tsvectors as it would for real filings), runs VACUUM ANALYZE, then calls the real search
 (busqueda.consulta.search: the scope, the capped count, the page of 20 and its ts_headline
 snippets) as the turnador (sees everything) and as a titular (only their secretaría's
@@ -70,6 +71,7 @@ def seed(n: int) -> dict:
     from correspondencia.models import Secretaria
     from oficialia.roles import Role
     from turnos.models import Perfil
+    from turnos.permissions import alcance_of_turno
 
     sop = Secretaria.objects.create(nombre="Secretaría de Obras Públicas", siglas="SOP")
     Secretaria.objects.create(nombre="Secretaría de Agua Potable", siglas="SAP")
@@ -112,11 +114,11 @@ def seed(n: int) -> dict:
             INSERT INTO correspondencia_escrito
                 (id, folio, year, number, channel, state, received_at, peticionario_id,
                  numero_oficio, asunto, texto, anexos_descripcion, ubicacion_original,
-                 privacy_accepted_at, access_code_hash, access_code_sealed, digest)
+                 privacy_accepted_at, access_code_hash, access_code_sealed, digest, public_id)
             SELECT i, 'OP-' || (2025 + i % 2) || '-' || lpad(((i + 1) / 2)::text, 6, '0'),
                    2025 + i % 2, (i + 1) / 2, 'en_linea',
                    CASE WHEN i % 10 = 0 THEN 'turnado' ELSE 'recibido' END,
-                   received, i, '', asunto, texto, '', '', received, '', '', ''
+                   received, i, '', asunto, texto, '', '', received, '', '', '', gen_random_uuid()
               FROM seed
             """
         )
@@ -141,6 +143,15 @@ def seed(n: int) -> dict:
               FROM correspondencia_escrito e JOIN seed s ON s.i = e.id
             """
         )
+        c.execute(
+            """
+            INSERT INTO busqueda_alcancedocumento (documento_id, clave, received_at)
+            SELECT t.escrito_id, k.clave, s.received
+              FROM turnos_turno t JOIN seed s ON s.i = t.escrito_id
+                   CROSS JOIN unnest(%s::text[]) AS k(clave)
+            """,
+            [alcance_of_turno(sop.pk, None)],
+        )
         for table in ("correspondencia_peticionario", "correspondencia_escrito"):
             c.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -153,6 +164,7 @@ def seed(n: int) -> dict:
             "correspondencia_escrito",
             "turnos_turno",
             "busqueda_documentobusqueda",
+            "busqueda_alcancedocumento",
         ):
             c.execute(f"VACUUM ANALYZE {table}")
     return {"turnador": turnador, "titular": titular, "seconds": time.perf_counter() - started}

@@ -19,7 +19,18 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.html import escape
@@ -30,10 +41,10 @@ from oficialia.folios import FolioParcial, parse_folio_parcial
 from oficialia.roles import SEE_ALL_ROLES, Role, has_role
 from oficialia.text import fold, search_words
 from turnos.models import Turno
-from turnos.permissions import escritos_visible_q, turnos_scope
+from turnos.permissions import alcance_of_user, escritos_visible_q, turnos_scope
 from turnos.plazos import Thresholds
 
-from .models import DocumentoBusqueda
+from .models import AlcanceDocumento, DocumentoBusqueda
 
 CONFIG = "es_unaccent"
 PAGE_SIZE = 20
@@ -45,6 +56,7 @@ NAME_SIMILARITY = 0.6
 # <mark> after the snippet is escaped (the texts are the petitioners', never trusted HTML).
 START, STOP = "\x02", "\x03"
 SNIPPET_WORDS = 30
+NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -77,14 +89,30 @@ class Resultados:
         return self.more or self.page * PAGE_SIZE < self.total
 
 
-def searchable(user) -> QuerySet[DocumentoBusqueda]:
-    """The search documents of the escritos the user may see."""
+def searchable(user) -> tuple[QuerySet[DocumentoBusqueda], str]:
+    """The search documents of the escritos the user may see, and the field that orders
+    them newest first.
+
+    What a titular or enlace sees through their secretaría's turnos is read from the
+    documents' scope rows (AlcanceDocumento), not from the turnos of every candidate: with
+    one key (no area) the search walks their index newest first; only what other roles add
+    (a ventanilla's captures, an operativo's tasks) goes through `escritos_visible_q`."""
     docs = DocumentoBusqueda.objects.all()
-    visible = escritos_visible_q(user)
-    if visible is None or _reads_the_admin(user):
-        return docs
-    # Without DISTINCT: a semi-join PostgreSQL plans against the search's own indexes.
-    return docs.filter(escrito_id__in=Escrito.objects.filter(visible).values("pk"))
+    others = escritos_visible_q(user, by_turnos=False)
+    if others is None or _reads_the_admin(user):
+        return docs, "escrito__received_at"
+    keys = alcance_of_user(user)
+    if len(keys) == 1 and others == NOTHING:
+        # A join, not a semi-join: a document has each key once, so no row repeats.
+        return docs.filter(alcances__clave=keys[0]), "alcances__received_at"
+    match = NOTHING
+    if keys:
+        scope = AlcanceDocumento.objects.filter(documento=OuterRef("pk"), clave__in=keys)
+        match |= Q(Exists(scope))
+    if others != NOTHING:
+        # Without DISTINCT: a semi-join PostgreSQL plans against the search's own indexes.
+        match |= Q(escrito_id__in=Escrito.objects.filter(others).values("pk"))
+    return docs.filter(match), "escrito__received_at"
 
 
 def _reads_the_admin(user) -> bool:
@@ -142,7 +170,8 @@ def search(user, text: str, filtros: Filtros | None = None, *, page: int = 1) ->
     text = (text or "").strip()[:200]
     words = search_words(text)
     folio = parse_folio_parcial(text)
-    docs = _filtered(searchable(user), user, filtros)
+    docs, received = searchable(user)
+    docs = _filtered(docs, user, filtros)
     if not words and folio is None and filtros == Filtros():
         return Resultados(page=page)
     page = max(page, 1)
@@ -157,9 +186,9 @@ def search(user, text: str, filtros: Filtros | None = None, *, page: int = 1) ->
     if rank is None or count > COUNT_CAP:
         # Too broad to rank every match (or nothing to rank by): the newest first, which the
         # index on received_at serves while it reads only the first page's rows.
-        ordered = matched.annotate(rank=Value(0.0)).order_by("-escrito__received_at", "-pk")
+        ordered = matched.annotate(rank=Value(0.0)).order_by(f"-{received}", "-pk")
     else:
-        ordered = matched.annotate(rank=rank).order_by("-rank", "-escrito__received_at", "-pk")
+        ordered = matched.annotate(rank=rank).order_by("-rank", f"-{received}", "-pk")
     rows = list(
         ordered.defer("vector", "plano").select_related(
             "escrito__peticionario", "escrito__tramite", "escrito__secretaria_destino"

@@ -13,8 +13,9 @@ from correspondencia.bloqueo import blocked_terms
 from correspondencia.models import Escrito
 from oficialia.text import fold, mask_terms
 from turnos.models import Prevencion, Respuesta, Turno
+from turnos.permissions import alcance_of_turno
 
-from .models import DocumentoBusqueda, TextoAdjunto, TextoState
+from .models import AlcanceDocumento, DocumentoBusqueda, TextoAdjunto, TextoState
 
 # A tsvector holds at most 1 MB; the attachments' text is cut well before that.
 ADJUNTOS_MAX_CHARS = 200_000
@@ -24,22 +25,27 @@ def _join(parts) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
-def document_fields(escrito: Escrito) -> dict[str, str]:
-    """The texts of the escrito's search document, blocked data left out."""
+def document_fields(escrito: Escrito) -> dict[str, str | list[str]]:
+    """The texts of the escrito's search document, blocked data left out, and the scope
+    keys of its turnos (who may find it)."""
     p = escrito.peticionario
     terms = blocked_terms(p)
 
     def clean(text: str) -> str:
         return mask_terms(text, terms) if terms else text
 
-    turnos = list(Turno.objects.filter(escrito=escrito).values_list("pk", "instruccion"))
-    turno_ids = [pk for pk, _ in turnos]
+    turnos = list(
+        Turno.objects.filter(escrito=escrito).values_list(
+            "pk", "instruccion", "secretaria_id", "area_id"
+        )
+    )
+    turno_ids = [t[0] for t in turnos]
     prevenciones = Prevencion.objects.filter(turno_id__in=turno_ids).values_list(
         "texto", "acuerdo_texto", "answer_text"
     )
     respuestas = Respuesta.objects.filter(turno_id__in=turno_ids).values_list("texto", flat=True)
     seguimiento = _join(
-        [text for _, text in turnos] + [t for row in prevenciones for t in row] + list(respuestas)
+        [t[1] for t in turnos] + [t for row in prevenciones for t in row] + list(respuestas)
     )
     adjuntos = _join(
         TextoAdjunto.objects.filter(adjunto__escrito=escrito, state=TextoState.EXTRAIDO)
@@ -54,6 +60,9 @@ def document_fields(escrito: Escrito) -> dict[str, str]:
         "seguimiento": clean(seguimiento),
         "adjuntos": clean(adjuntos),
     }
+    fields["alcance"] = sorted(
+        {key for _pk, _text, s, a in turnos for key in alcance_of_turno(s, a)}
+    )
     fields["plano"] = fold(
         " ".join(
             fields[k] for k in ("folio", "nombre", "titulo", "cuerpo", "seguimiento", "adjuntos")
@@ -68,6 +77,7 @@ def escrito_reindex(*, escrito_id: int) -> None:
     if escrito is None:
         return
     fields = document_fields(escrito)
+    alcance = set(fields.pop("alcance"))
     # One INSERT ... ON CONFLICT DO UPDATE: no read first, no transaction of its own.
     DocumentoBusqueda.objects.bulk_create(
         [DocumentoBusqueda(escrito=escrito, updated_at=timezone.now(), **fields)],
@@ -75,6 +85,21 @@ def escrito_reindex(*, escrito_id: int) -> None:
         unique_fields=["escrito"],
         update_fields=[*fields, "updated_at"],
     )
+    _alcance_write(escrito, alcance)
+
+
+def _alcance_write(escrito: Escrito, claves: set[str]) -> None:
+    """The document's scope rows become `claves` (a turno's keys never go away while the
+    turno exists, so mostly this adds a new turno's keys or nothing)."""
+    rows = AlcanceDocumento.objects.filter(documento_id=escrito.pk)
+    have = set(rows.values_list("clave", flat=True))
+    if have - claves:
+        rows.filter(clave__in=have - claves).delete()
+    if claves - have:
+        AlcanceDocumento.objects.bulk_create(
+            AlcanceDocumento(documento_id=escrito.pk, clave=c, received_at=escrito.received_at)
+            for c in sorted(claves - have)
+        )
 
 
 def reindex_on_commit(escrito_id: int | None) -> None:

@@ -37,6 +37,30 @@ class DocumentoBusqueda(models.Model):
         return self.folio
 
 
+class AlcanceDocumento(models.Model):
+    """Who finds the escrito through its turnos: one row per scope key of its turnos
+    (turnos.permissions.alcance_of_turno), with the escrito's reception date, so a titular's
+    search walks the index (clave, received_at) of their secretaría's escritos newest first
+    instead of checking every candidate's turnos. Written with the search document."""
+
+    documento = models.ForeignKey(
+        DocumentoBusqueda, on_delete=models.CASCADE, related_name="alcances"
+    )
+    clave = models.CharField(max_length=24)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "alcance de un documento de búsqueda"
+        verbose_name_plural = "alcances de los documentos de búsqueda"
+        constraints = [
+            models.UniqueConstraint(fields=["documento", "clave"], name="alcance_unico")
+        ]
+        indexes = [models.Index(fields=["clave", "-received_at"], name="alcance_reciente_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.documento_id} · {self.clave}"
+
+
 class TextoState(models.TextChoices):
     PENDIENTE = "pendiente", "Pendiente"
     EXTRAIDO = "extraido", "Texto extraído"

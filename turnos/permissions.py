@@ -31,15 +31,38 @@ def can_work_turno(user, turno) -> bool:
     return area_id is None or turno.area_id in (None, area_id)
 
 
-def escritos_visible_q(user) -> Q | None:
-    """The condition on Escrito of what a staff user may open; None when it is every escrito."""
+def alcance_of_turno(secretaria_id: int, area_id: int | None) -> list[str]:
+    """The scope keys a turno gives its escrito: its secretaría's (`"5"`), and its area's
+    (`"5:7"`) or, without an area, the whole secretaría's (`"5:"`). An escrito carries the keys
+    of all its turnos (`busqueda` stores them on its search document)."""
+    return [str(secretaria_id), f"{secretaria_id}:{area_id or ''}"]
+
+
+def alcance_of_user(user) -> list[str]:
+    """The keys of which an escrito must carry one for a secretaría user to see it through
+    its turnos: the same rule as `turnos_scope`, on the keys of `alcance_of_turno`. Empty
+    for a user without a secretaría role or without a secretaría."""
+    if not roles_of(user) & {str(r) for r in SECRETARIA_ROLES}:
+        return []
+    secretaria_id, area_id = secretaria_of(user)
+    if secretaria_id is None:
+        return []
+    if area_id is None:
+        return [str(secretaria_id)]
+    return [f"{secretaria_id}:{area_id}", f"{secretaria_id}:"]
+
+
+def escritos_visible_q(user, *, by_turnos: bool = True) -> Q | None:
+    """The condition on Escrito of what a staff user may open; None when it is every escrito.
+    `by_turnos=False` leaves out what a secretaría user sees through its turnos (for a caller
+    that matches `alcance_of_user` itself)."""
     roles = roles_of(user)
     if roles & {str(r) for r in SEE_ALL_ROLES}:
         return None
     visible = Q(pk__in=[])
     if str(Role.VENTANILLA) in roles:
         visible |= Q(captured_by=user)
-    if roles & {str(r) for r in SECRETARIA_ROLES}:
+    if by_turnos and roles & {str(r) for r in SECRETARIA_ROLES}:
         from .models import Turno
 
         visible |= Q(pk__in=Turno.objects.filter(turnos_scope(user)).values("escrito_id"))

@@ -5,16 +5,27 @@ may see or into a blocked petitioner's data."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from busqueda.consulta import Filtros, search
 from busqueda.models import BusquedaGuardada, DocumentoBusqueda
-from correspondencia.models import EscritoState
+from correspondencia.models import Area, EscritoState
 from cuentas.services import escrito_data_block
 from tests.factories import UserFactory, file_escrito
-from turnos.models import Sense
-from turnos.services import Route, escrito_turn, turno_accept, turno_answer
+from tests.turnos.conftest import staff_member
+from turnos.models import Perfil, Sense
+from turnos.permissions import escritos_visible_to
+from turnos.services import (
+    Route,
+    escrito_turn,
+    turno_accept,
+    turno_answer,
+    turno_give_back,
+    turno_reroute,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +50,12 @@ def filed(**kwargs):
 
 def folios(user, text, filtros=None) -> list[str]:
     return [r.escrito.folio for r in search(user, text, filtros).items]
+
+
+def committed_route(turnador, route, asunto):
+    escrito = filed(asunto=asunto)
+    committed(escrito_turn, escrito_id=escrito.pk, user=turnador, routes=[route])
+    return escrito
 
 
 def routed(turnador, secretaria, **kwargs):
@@ -136,6 +153,45 @@ def test_the_secretaria_finds_its_own_and_not_the_others(
     client.force_login(titular_agua)
     page = client.get(reverse("busqueda"), {"q": "socavon"}).content.decode()
     assert theirs.folio in page and ours.folio not in page
+
+
+def test_an_area_finds_its_turnos_and_the_whole_secretarias_not_another_areas(
+    turnador, obras
+):
+    bacheo = Area.objects.create(secretaria=obras, nombre="Bacheo")
+    alumbrado = Area.objects.create(secretaria=obras, nombre="Alumbrado")
+    enlace = staff_member("beatriz.enlace", "Beatriz", "enlace", obras)
+    Perfil.objects.filter(user=enlace).update(area=bacheo)
+    enlace.refresh_from_db()
+    ours = committed_route(turnador, Route(secretaria=obras, area=bacheo), "Socavón uno")
+    whole = committed_route(turnador, Route(secretaria=obras), "Socavón dos")
+    committed_route(turnador, Route(secretaria=obras, area=alumbrado), "Socavón tres")
+    assert sorted(folios(enlace, "socavon")) == sorted([ours.folio, whole.folio])
+    assert sorted(folios(enlace, "socavon")) == sorted(
+        escritos_visible_to(enlace).values_list("folio", flat=True)
+    )
+
+
+def test_a_rerouted_escrito_is_found_by_its_new_secretaria(
+    turnador, obras, agua, titular_obras, titular_agua
+):
+    escrito, turno = routed(turnador, obras, asunto="Fuga de agua en la calle Juárez")
+    assert folios(titular_agua, "fuga") == []
+    committed(turno_give_back, turno_id=turno.pk, user=titular_obras, reason="Es de agua")
+    committed(turno_reroute, turno_id=turno.pk, user=turnador, route=Route(secretaria=agua))
+    assert folios(titular_agua, "fuga") == [escrito.folio]
+    for user in (titular_obras, titular_agua):  # the same rule as the escrito's page
+        assert folios(user, "fuga") == list(
+            escritos_visible_to(user).values_list("folio", flat=True)
+        )
+
+
+def test_a_titulars_search_reads_no_turno_to_scope_it(turnador, obras, titular_obras):
+    """The scope is on the search document (its turnos' keys), not a subquery per match."""
+    ours, _ = routed(turnador, obras, asunto="Socavón en Insurgentes")
+    with CaptureQueriesContext(connection) as ctx:
+        assert folios(titular_obras, "socavon") == [ours.folio]
+    assert not [q["sql"] for q in ctx.captured_queries if "turnos_turno" in q["sql"]]
 
 
 def test_the_oficialia_and_the_contraloria_find_every_escrito(
@@ -236,3 +292,24 @@ def test_the_command_rebuilds_every_document(turnador):
     call_command("reindexar_busqueda", stdout=out)
     assert folios(turnador, "socavon") == [escrito.folio]
     assert "1 escritos indexados" in out.getvalue()
+
+
+def test_the_migration_fills_the_scope_of_documents_already_written(
+    turnador, obras, titular_obras
+):
+    import importlib
+
+    from django.apps import apps
+
+    from busqueda.models import AlcanceDocumento
+
+    ours, _ = routed(turnador, obras, asunto="Socavón en Insurgentes")
+    AlcanceDocumento.objects.all().delete()  # as before the migration
+    assert folios(titular_obras, "socavon") == []
+    migration = importlib.import_module("busqueda.migrations.0003_alcance_documento")
+    migration._fill(apps, None)
+    assert folios(titular_obras, "socavon") == [ours.folio]
+    assert sorted(AlcanceDocumento.objects.values_list("clave", flat=True)) == [
+        str(obras.pk),
+        f"{obras.pk}:",
+    ]

@@ -99,3 +99,33 @@ def test_the_demo_answers_are_notified_and_measured_on_that_date(demo):
     # A personal notification has its evidence: who received it and the signed scan.
     for notificacion in done.exclude(canal="electronica"):
         assert notificacion.recibio_nombre and notificacion.escaneo
+
+
+def test_every_secretaria_has_answer_templates_that_fill(demo):
+    from correspondencia.models import Secretaria
+    from oficios.models import PlantillaRespuesta
+    from oficios.plantillas import EXAMPLE, fill, unknown_variables
+
+    for secretaria in Secretaria.objects.all():
+        plantillas = list(PlantillaRespuesta.objects.filter(secretaria=secretaria, activa=True))
+        assert len(plantillas) >= 3, secretaria
+        for plantilla in plantillas:
+            assert unknown_variables(plantilla.texto) == []
+            assert "{" not in fill(plantilla.texto, EXAMPLE), plantilla.nombre
+            assert plantilla.sense
+    obras = PlantillaRespuesta.objects.filter(secretaria__siglas="SOP")
+    assert obras.filter(nombre="Bacheo programado", texto__contains="{folio}").exists()
+
+
+def test_one_stand_in_ended_by_itself_and_one_is_in_force(demo):
+    from oficialia.models import Suplencia
+    from oficialia.suplencias import ausencia_label, in_force
+
+    today = timezone.localdate()
+    ended = Suplencia.objects.get(ausente__username="titular")
+    assert ended.suplente.username == "enlace" and ended.hasta < today
+    current = Suplencia.objects.filter(in_force(today)).get()
+    assert (current.ausente.username, current.suplente.username) == ("titular.cat", "enlace.cat")
+    assert ausencia_label(current.suplente) == "por ausencia de Titular Catastro"
+    # Named before it started, in the bitácora's time order (checked above).
+    assert Bitacora.objects.filter(action="suplencia.nombrar").count() == 2

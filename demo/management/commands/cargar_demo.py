@@ -42,6 +42,7 @@ from correspondencia.services import EscritoData, PetitionerData, escrito_file
 from demo.archivo import caja_de_captura, load_archivo, load_instrumentos
 from demo.efirma import PASSWORD as DEMO_EFIRMA_PASSWORD
 from demo.efirma import demo_efirma_create
+from demo.plantillas import load_plantillas, suplencias_life
 from firmas import confianza
 from firmas.models import AutoridadCertificadora
 from notificaciones import practica
@@ -664,6 +665,7 @@ class Command(BaseCommand):
             self.load_catalogues()
             load_instrumentos()
             self.load_users()
+            load_plantillas()
             self.load_fila_catalogue()
         if fresh:
             # The demo petitioners' addresses do not exist: keep their acuses out of the mail.
@@ -914,7 +916,7 @@ class Command(BaseCommand):
             for _ in range(count)
         )
         lives = [self.arrive(moment, random.Random(rng.random()), now) for moment in moments]
-        self.run_in_time_order(lives)
+        self.run_in_time_order([*lives, suplencias_life(now)])
 
     @staticmethod
     def run_in_time_order(lives: list[Life]) -> None:
