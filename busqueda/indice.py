@@ -1,20 +1,33 @@
 """The search document of an escrito: what the staff search may match, rebuilt from the
-escrito whenever something about it changes.
+escrito by the worker whenever something about it changes (the change marks the escrito in
+its own transaction, IndicePendiente, and a relay queues again what the broker never got).
 
 A blocked petitioner (ARCO cancellation, correspondencia.bloqueo) leaves nothing in it: the
 name is not indexed, and the petitioner's name, contact and identity data are masked in
 every free text (the escrito's, the answers', the attachments'), so no search matches them.
 """
 
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from correspondencia.bloqueo import blocked_terms
 from correspondencia.models import Escrito
+from oficialia.colas import RETRY
 from oficialia.text import fold, mask_terms
 from turnos.models import Prevencion, Respuesta, Turno
 
-from .models import DocumentoBusqueda, TextoAdjunto, TextoState
+from .models import DocumentoBusqueda, IndicePendiente, TextoAdjunto, TextoState
+
+logger = logging.getLogger(__name__)
+
+# An escrito marked this long ago and still not reindexed is queued again by the relay.
+REQUEUE_AFTER = timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
 
 # A tsvector holds at most 1 MB; the attachments' text is cut well before that.
 ADJUNTOS_MAX_CHARS = 200_000
@@ -78,19 +91,75 @@ def escrito_reindex(*, escrito_id: int) -> None:
 
 
 def reindex_on_commit(escrito_id: int | None) -> None:
-    """Reindex the escrito after the current transaction commits; several changes to one
-    escrito in one transaction make one rebuild (a rollback drops it with them)."""
+    """Mark the escrito for the worker, in the current transaction (one upsert), and queue
+    its reindex after the commit; several changes to one escrito in one transaction make one
+    mark and one task (a rollback drops them with the changes). The request never writes
+    the document itself."""
     if escrito_id is None:
         return
     if already_scheduled("busqueda_escrito", escrito_id):
         return
+    IndicePendiente.objects.bulk_create(
+        [IndicePendiente(escrito_id=escrito_id, marca=uuid.uuid4(), marked_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["escrito"],
+        update_fields=["marca", "marked_at"],
+    )
 
     def run() -> None:
         run.busqueda_escrito = None  # done: a later change schedules its own
-        escrito_reindex(escrito_id=escrito_id)
+        reindex_queue(escrito_id=escrito_id)
 
     run.busqueda_escrito = escrito_id
     transaction.on_commit(run)
+
+
+@shared_task(**RETRY)
+def reindex_escrito(escrito_id: int) -> None:
+    pending_reindex(escrito_id=escrito_id)
+
+
+@shared_task(acks_late=True)
+def relay_pending_index() -> int:
+    return index_relay()
+
+
+def reindex_queue(*, escrito_id: int) -> bool:
+    """Hand the reindex to the worker. Never raises: if the broker is unreachable the mark
+    stays and the relay queues it again. Without a broker the task runs here and now."""
+    try:
+        reindex_escrito.delay(escrito_id)
+    except Exception:
+        logger.exception("could not queue the reindex of escrito %s; the relay will", escrito_id)
+        return False
+    return True
+
+
+def pending_reindex(*, escrito_id: int) -> bool:
+    """Write the document of a marked escrito and clear its mark; returns whether it was
+    marked. Safe to run twice (a redelivery finds no mark). A change committed after the
+    mark was read has marked it again: the mark stays, and that change's task rewrites it."""
+    marca = (
+        IndicePendiente.objects.filter(escrito_id=escrito_id)
+        .values_list("marca", flat=True)
+        .first()
+    )
+    if marca is None:
+        return False
+    escrito_reindex(escrito_id=escrito_id)
+    IndicePendiente.objects.filter(escrito_id=escrito_id, marca=marca).delete()
+    return True
+
+
+def index_relay(*, now: datetime | None = None) -> int:
+    """Queue again the escritos marked longer ago than the outbox's requeue wait: changed
+    while the broker was down, or whose task was lost. Returns how many."""
+    stale = (now or timezone.now()) - REQUEUE_AFTER
+    pending = IndicePendiente.objects.filter(marked_at__lt=stale).order_by("marked_at")
+    return sum(
+        reindex_queue(escrito_id=escrito_id)
+        for escrito_id in pending.values_list("escrito_id", flat=True)[:500]
+    )
 
 
 def already_scheduled(mark: str, escrito_id: int) -> bool:
