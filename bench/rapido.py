@@ -1,7 +1,7 @@
 """Fast where people wait: every figure of issue 18 next to its floor, in one table.
 
     .venv/bin/python bench/rapido.py [--escritos N] [--turnos N] [--requests N]
-                                     [--rounds N] [--keep-db]
+                                     [--rounds N] [--keep-db] [--solo FILA,...]
 
 On PostgreSQL, in a database of its own (default oficialia_bench_rapido, dropped and made
 again at every run; DATABASE_URL changes it, its name must contain "bench"), with the
@@ -738,6 +738,10 @@ def print_table(rows: list[Row], context: str, elapsed: float, rounds: int) -> N
     print(f"{rounds} rondas alternadas por fila; {elapsed:.0f} s en total.")
 
 
+# What --solo accepts, in the order the rows are measured.
+ROWS = ("recepcion", "consulta", "acuse", "csv", "transparencia", "bandeja")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--escritos", type=int, default=1_000_000, help="para el CSV (1 000 000)")
@@ -745,10 +749,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30, help="peticiones por ronda (30)")
     parser.add_argument("--rounds", type=int, default=3, help="rondas alternadas (3)")
     parser.add_argument("--keep-db", action="store_true", help="no borrar la base al final")
+    parser.add_argument(
+        "--solo",
+        type=lambda text: set(text.split(",")),
+        default=set(ROWS),
+        help=f"medir solo estas filas, separadas por comas ({','.join(ROWS)})",
+    )
     parser.add_argument("--bandeja-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if min(args.escritos, args.turnos, args.requests, args.rounds) < 1:
         parser.error("todas las cantidades deben ser al menos 1")
+    if args.solo - set(ROWS):
+        parser.error(f"filas desconocidas: {', '.join(sorted(args.solo - set(ROWS)))}")
 
     media_root = tempfile.mkdtemp(prefix="oficialia-bench-media-")
     if args.bandeja_child:
@@ -784,13 +796,20 @@ def main() -> int:
         port = int(os.environ.get("BENCH_PORT") or free_port())
         gunicorn = start_gunicorn(port)
         log(f"gunicorn con 2 workers en el puerto {port}; midiendo…")
-        rows += guarded("recepción", lambda: bench_filing(port, n, k))
-        rows += guarded("/consulta/", lambda: bench_consulta(port, folio, code, 3 * n, k))
-        rows += guarded("acuse", lambda: bench_acuse(n, k))
-        rows += guarded("escritos.csv", lambda: bench_csv(port, k))
-        rows += guarded("/transparencia/", lambda: bench_transparencia(port, 3 * n, k))
-        log(f"sembrando la bandeja ({args.turnos:,} turnos)…")
-        rows += guarded("bandeja", lambda: bench_bandeja(database_url, args.turnos, n, k))
+        solo = args.solo
+        if "recepcion" in solo:
+            rows += guarded("recepción", lambda: bench_filing(port, n, k))
+        if "consulta" in solo:
+            rows += guarded("/consulta/", lambda: bench_consulta(port, folio, code, 3 * n, k))
+        if "acuse" in solo:
+            rows += guarded("acuse", lambda: bench_acuse(n, k))
+        if "csv" in solo:
+            rows += guarded("escritos.csv", lambda: bench_csv(port, k))
+        if "transparencia" in solo:
+            rows += guarded("/transparencia/", lambda: bench_transparencia(port, 3 * n, k))
+        if "bandeja" in solo:
+            log(f"sembrando la bandeja ({args.turnos:,} turnos)…")
+            rows += guarded("bandeja", lambda: bench_bandeja(database_url, args.turnos, n, k))
         from django.db import connections
 
         connections.close_all()
