@@ -136,9 +136,10 @@ def reindex_queue(*, escrito_id: int) -> bool:
 
 
 def pending_reindex(*, escrito_id: int) -> bool:
-    """Write the document of a marked escrito and clear its mark; returns whether it was
-    marked. Safe to run twice (a redelivery finds no mark). A change committed after the
-    mark was read has marked it again: the mark stays, and that change's task rewrites it."""
+    """Queue the text of the escrito's new attachments, write its document and clear its
+    mark; returns whether it was marked. Safe to run twice (a redelivery finds no mark). A
+    change committed after the mark was read has marked it again: the mark stays, and that
+    change's task rewrites it."""
     marca = (
         IndicePendiente.objects.filter(escrito_id=escrito_id)
         .values_list("marca", flat=True)
@@ -146,6 +147,11 @@ def pending_reindex(*, escrito_id: int) -> bool:
     )
     if marca is None:
         return False
+    from .ocr import texts_queue  # ocr imports this module
+
+    # Attachments new since the last time (the filing's, a prevención answer's) are queued
+    # for their text here, in the worker, not by the request that stored them.
+    texts_queue(escrito_id=escrito_id)
     escrito_reindex(escrito_id=escrito_id)
     IndicePendiente.objects.filter(escrito_id=escrito_id, marca=marca).delete()
     return True

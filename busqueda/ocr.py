@@ -18,7 +18,6 @@ from io import BytesIO
 from pathlib import Path
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -26,7 +25,7 @@ from correspondencia.models import Adjunto
 from oficialia.adjuntos import JPEG, PDF, PNG
 from oficialia.colas import RETRY
 
-from .indice import already_scheduled, reindex_on_commit
+from .indice import reindex_on_commit
 from .models import TextoAdjunto, TextoMethod, TextoState
 
 logger = logging.getLogger(__name__)
@@ -191,17 +190,3 @@ def texts_queue(*, escrito_id: int) -> int:
         except Exception:
             logger.exception("could not queue the text of adjunto %s", pk)
     return len(new)
-
-
-def texts_queue_on_commit(escrito_id: int | None) -> None:
-    if escrito_id is None:
-        return
-    if already_scheduled("busqueda_textos", escrito_id):
-        return
-
-    def run() -> None:
-        run.busqueda_textos = None
-        texts_queue(escrito_id=escrito_id)
-
-    run.busqueda_textos = escrito_id
-    transaction.on_commit(run)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from busqueda import indice
 from busqueda.consulta import search
 from busqueda.indice import index_relay, pending_reindex, reindex_on_commit
-from busqueda.models import DocumentoBusqueda, IndicePendiente
+from busqueda.models import DocumentoBusqueda, IndicePendiente, TextoAdjunto, TextoState
 from correspondencia.models import Escrito
 from tests.conftest import celery_broker
-from tests.factories import file_escrito
+from tests.factories import file_escrito, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,3 +73,14 @@ def test_a_change_committed_during_a_reindex_keeps_its_mark(turnador, monkeypatc
     assert folios(turnador, "poda") == [escrito.folio]
     assert not IndicePendiente.objects.exists()
     assert not pending_reindex(escrito_id=escrito.pk)  # a redelivery finds nothing to do
+
+
+def test_the_text_of_an_attachment_filed_without_a_worker_is_queued_by_the_relay():
+    with celery_broker("memory://"):
+        escrito = file_escrito(
+            attachments=[upload("a.pdf", pdf_bytes())], queue_acuse=False
+        ).escrito
+    adjunto = escrito.adjuntos.get()
+    assert not TextoAdjunto.objects.filter(adjunto=adjunto).exists()  # the request left it
+    assert index_relay(now=timezone.now() + timedelta(minutes=5)) == 1
+    assert TextoAdjunto.objects.get(adjunto=adjunto).state != TextoState.PENDIENTE

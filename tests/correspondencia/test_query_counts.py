@@ -18,12 +18,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # and its history row; the search index's mark for the worker (one upsert); the attachments;
 # the acuse; the transición; the bitácora's lock (PostgreSQL), head, entry and end marker;
 # COMMIT; then, after the commit, the archive reads the step and the place of the paper
-# original (none for an online filing), and the attachment's text is marked pending (find
-# it, mark it). The search document is the worker's (busqueda.indice.reindex_escrito).
-FILING_QUERIES = 21
-# The filing's without an attachment, plus the session and the twin check of the form; the
-# acuse, its email and the search document are the worker's.
-FILING_VIEW_QUERIES = 18
+# original (none for an online filing). The search document and the text of the attachments
+# are the worker's (busqueda.indice.reindex_escrito).
+FILING_QUERIES = 17
+# The filing's, plus the session and the twin check of the form; the acuse, its email, the
+# search document and the attachments' text are the worker's.
+FILING_VIEW_QUERIES = 17
 # The escrito with its trámite, destination and evaluación; the timeline; the turnos with
 # their answers; their prevenciones (the calendar, when not cached); and the new session row,
 # one INSERT (oficialia/sesiones.py).
