@@ -17,12 +17,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from correspondencia.bloqueo import blocked_terms
-from correspondencia.models import Escrito
+from correspondencia.models import Adjunto, Escrito
 from oficialia.colas import RETRY
 from oficialia.text import fold, mask_terms
 from turnos.models import Prevencion, Respuesta, Turno
 
 from .models import DocumentoBusqueda, IndicePendiente, TextoAdjunto, TextoState
+from .ocr import adjunto_text_extract
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,14 @@ def reindex_escrito(escrito_id: int) -> None:
     pending_reindex(escrito_id=escrito_id)
 
 
+# Its name is the one it had in busqueda.ocr, so queued messages still find it.
+@shared_task(name="busqueda.ocr.extract_adjunto_text", **RETRY)
+def extract_adjunto_text(adjunto_id: int) -> None:
+    texto = adjunto_text_extract(adjunto_id=adjunto_id)
+    if texto is not None and texto.texto:
+        reindex_on_commit(texto.adjunto.escrito_id)
+
+
 @shared_task(acks_late=True)
 def relay_pending_index() -> int:
     return index_relay()
@@ -135,6 +144,28 @@ def reindex_queue(*, escrito_id: int) -> bool:
     return True
 
 
+def texts_queue(*, escrito_id: int) -> int:
+    """Queue the text extraction of the escrito's attachments that have none yet; returns
+    how many. Never raises: an attachment whose task could not be queued stays pending and
+    `manage.py reindexar_busqueda --textos-omitidos` picks it up."""
+    new = list(
+        Adjunto.objects.filter(escrito_id=escrito_id, texto_extraido__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not new:
+        return 0
+    TextoAdjunto.objects.bulk_create(
+        [TextoAdjunto(adjunto_id=pk) for pk in new], ignore_conflicts=True
+    )
+    for pk in new:
+        try:
+            extract_adjunto_text.delay(pk)
+        except Exception:
+            logger.exception("could not queue the text of adjunto %s", pk)
+    return len(new)
+
+
 def pending_reindex(*, escrito_id: int) -> bool:
     """Queue the text of the escrito's new attachments, write its document and clear its
     mark; returns whether it was marked. Safe to run twice (a redelivery finds no mark). A
@@ -147,8 +178,6 @@ def pending_reindex(*, escrito_id: int) -> bool:
     )
     if marca is None:
         return False
-    from .ocr import texts_queue  # ocr imports this module
-
     # Attachments new since the last time (the filing's, a prevención answer's) are queued
     # for their text here, in the worker, not by the request that stored them.
     texts_queue(escrito_id=escrito_id)
