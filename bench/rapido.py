@@ -855,6 +855,8 @@ def print_table(rows: list[Row], context: str, elapsed: float, rounds: int) -> N
     print(f"{rounds} rondas alternadas por fila; {elapsed:.0f} s en total.")
 
 
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--escritos", type=int, default=1_000_000, help="para el CSV (1 000 000)")

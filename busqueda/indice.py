@@ -1,21 +1,35 @@
 """The search document of an escrito: what the staff search may match, rebuilt from the
-escrito whenever something about it changes.
+escrito by the worker whenever something about it changes (the change marks the escrito in
+its own transaction, IndicePendiente, and a relay queues again what the broker never got).
 
 A blocked petitioner (ARCO cancellation, correspondencia.bloqueo) leaves nothing in it: the
 name is not indexed, and the petitioner's name, contact and identity data are masked in
 every free text (the escrito's, the answers', the attachments'), so no search matches them.
 """
 
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from celery import shared_task
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from correspondencia.bloqueo import blocked_terms
-from correspondencia.models import Escrito
+from correspondencia.models import Adjunto, Escrito
+from oficialia.colas import RETRY
 from oficialia.text import fold, mask_terms
 from turnos.models import Prevencion, Respuesta, Turno
 from turnos.permissions import alcance_of_turno
 
-from .models import AlcanceDocumento, DocumentoBusqueda, TextoAdjunto, TextoState
+from .models import AlcanceDocumento, DocumentoBusqueda, IndicePendiente, TextoAdjunto, TextoState
+from .ocr import adjunto_text_extract
+
+logger = logging.getLogger(__name__)
+
+# An escrito marked this long ago and still not reindexed is queued again by the relay.
+REQUEUE_AFTER = timedelta(seconds=settings.OUTBOX_REQUEUE_SECONDS)
 
 # A tsvector holds at most 1 MB; the attachments' text is cut well before that.
 ADJUNTOS_MAX_CHARS = 200_000
@@ -103,19 +117,109 @@ def _alcance_write(escrito: Escrito, claves: set[str]) -> None:
 
 
 def reindex_on_commit(escrito_id: int | None) -> None:
-    """Reindex the escrito after the current transaction commits; several changes to one
-    escrito in one transaction make one rebuild (a rollback drops it with them)."""
+    """Mark the escrito for the worker, in the current transaction (one upsert), and queue
+    its reindex after the commit; several changes to one escrito in one transaction make one
+    mark and one task (a rollback drops them with the changes). The request never writes
+    the document itself."""
     if escrito_id is None:
         return
     if already_scheduled("busqueda_escrito", escrito_id):
         return
+    IndicePendiente.objects.bulk_create(
+        [IndicePendiente(escrito_id=escrito_id, marca=uuid.uuid4(), marked_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["escrito"],
+        update_fields=["marca", "marked_at"],
+    )
 
     def run() -> None:
         run.busqueda_escrito = None  # done: a later change schedules its own
-        escrito_reindex(escrito_id=escrito_id)
+        reindex_queue(escrito_id=escrito_id)
 
     run.busqueda_escrito = escrito_id
     transaction.on_commit(run)
+
+
+@shared_task(**RETRY)
+def reindex_escrito(escrito_id: int) -> None:
+    pending_reindex(escrito_id=escrito_id)
+
+
+# Its name is the one it had in busqueda.ocr, so queued messages still find it.
+@shared_task(name="busqueda.ocr.extract_adjunto_text", **RETRY)
+def extract_adjunto_text(adjunto_id: int) -> None:
+    texto = adjunto_text_extract(adjunto_id=adjunto_id)
+    if texto is not None and texto.texto:
+        reindex_on_commit(texto.adjunto.escrito_id)
+
+
+@shared_task(acks_late=True)
+def relay_pending_index() -> int:
+    return index_relay()
+
+
+def reindex_queue(*, escrito_id: int) -> bool:
+    """Hand the reindex to the worker. Never raises: if the broker is unreachable the mark
+    stays and the relay queues it again. Without a broker the task runs here and now."""
+    try:
+        reindex_escrito.delay(escrito_id)
+    except Exception:
+        logger.exception("could not queue the reindex of escrito %s; the relay will", escrito_id)
+        return False
+    return True
+
+
+def texts_queue(*, escrito_id: int) -> int:
+    """Queue the text extraction of the escrito's attachments that have none yet; returns
+    how many. Never raises: an attachment whose task could not be queued stays pending and
+    `manage.py reindexar_busqueda --textos-omitidos` picks it up."""
+    new = list(
+        Adjunto.objects.filter(escrito_id=escrito_id, texto_extraido__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    if not new:
+        return 0
+    TextoAdjunto.objects.bulk_create(
+        [TextoAdjunto(adjunto_id=pk) for pk in new], ignore_conflicts=True
+    )
+    for pk in new:
+        try:
+            extract_adjunto_text.delay(pk)
+        except Exception:
+            logger.exception("could not queue the text of adjunto %s", pk)
+    return len(new)
+
+
+def pending_reindex(*, escrito_id: int) -> bool:
+    """Queue the text of the escrito's new attachments, write its document and clear its
+    mark; returns whether it was marked. Safe to run twice (a redelivery finds no mark). A
+    change committed after the mark was read has marked it again: the mark stays, and that
+    change's task rewrites it."""
+    marca = (
+        IndicePendiente.objects.filter(escrito_id=escrito_id)
+        .values_list("marca", flat=True)
+        .first()
+    )
+    if marca is None:
+        return False
+    # Attachments new since the last time (the filing's, a prevención answer's) are queued
+    # for their text here, in the worker, not by the request that stored them.
+    texts_queue(escrito_id=escrito_id)
+    escrito_reindex(escrito_id=escrito_id)
+    IndicePendiente.objects.filter(escrito_id=escrito_id, marca=marca).delete()
+    return True
+
+
+def index_relay(*, now: datetime | None = None) -> int:
+    """Queue again the escritos marked longer ago than the outbox's requeue wait: changed
+    while the broker was down, or whose task was lost. Returns how many."""
+    stale = (now or timezone.now()) - REQUEUE_AFTER
+    pending = IndicePendiente.objects.filter(marked_at__lt=stale).order_by("marked_at")
+    return sum(
+        reindex_queue(escrito_id=escrito_id)
+        for escrito_id in pending.values_list("escrito_id", flat=True)[:500]
+    )
 
 
 def already_scheduled(mark: str, escrito_id: int) -> bool:

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -59,6 +61,27 @@ class AlcanceDocumento(models.Model):
 
     def __str__(self) -> str:
         return f"{self.documento_id} · {self.clave}"
+
+
+class IndicePendiente(models.Model):
+    """The search index's outbox: an escrito whose search document must be written again.
+    Marked in the transaction of the change (a rollback drops it with the change), so a change
+    committed while the broker or the worker is down is not lost: the relay queues it again.
+    The worker deletes the mark once the document is written, unless the escrito was marked
+    again meanwhile (`marca` changed): that change's own task writes it then."""
+
+    escrito = models.OneToOneField(
+        Escrito, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    marca = models.UUIDField(default=uuid.uuid4)
+    marked_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "escrito por reindexar"
+        verbose_name_plural = "escritos por reindexar"
+
+    def __str__(self) -> str:
+        return f"Reindexar {self.escrito_id}"
 
 
 class TextoState(models.TextChoices):

@@ -17,16 +17,12 @@ import tempfile
 from io import BytesIO
 from pathlib import Path
 
-from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
 from correspondencia.models import Adjunto
 from oficialia.adjuntos import JPEG, PDF, PNG
-from oficialia.colas import RETRY
 
-from .indice import already_scheduled, reindex_on_commit
 from .models import TextoAdjunto, TextoMethod, TextoState
 
 logger = logging.getLogger(__name__)
@@ -149,7 +145,8 @@ def _extract(adjunto: Adjunto) -> tuple[str, str, str, str]:
 
 def adjunto_text_extract(*, adjunto_id: int) -> TextoAdjunto | None:
     """Extract and store the text of one attachment (again, if it was done before). An
-    attachment that cannot be read is marked "error" with the reason; nothing is raised."""
+    attachment that cannot be read is marked "error" with the reason; nothing is raised.
+    Its task (busqueda.indice.extract_adjunto_text) reindexes the escrito when text came."""
     adjunto = Adjunto.objects.filter(pk=adjunto_id).first()
     if adjunto is None:
         return None
@@ -161,47 +158,4 @@ def adjunto_text_extract(*, adjunto_id: int) -> TextoAdjunto | None:
     values = {"state": state, "method": method, "texto": text, "motivo": reason[:250]}
     if not TextoAdjunto.objects.filter(adjunto=adjunto).update(**values, updated_at=timezone.now()):
         TextoAdjunto.objects.create(adjunto=adjunto, **values)
-    if text:
-        reindex_on_commit(adjunto.escrito_id)
     return TextoAdjunto(adjunto=adjunto, **values)
-
-
-@shared_task(**RETRY)
-def extract_adjunto_text(adjunto_id: int) -> None:
-    adjunto_text_extract(adjunto_id=adjunto_id)
-
-
-def texts_queue(*, escrito_id: int) -> int:
-    """Queue the text extraction of the escrito's attachments that have none yet; returns
-    how many. Never raises: an attachment whose task could not be queued stays pending and
-    `manage.py reindexar_busqueda --textos-omitidos` picks it up."""
-    new = list(
-        Adjunto.objects.filter(escrito_id=escrito_id, texto_extraido__isnull=True).values_list(
-            "pk", flat=True
-        )
-    )
-    if not new:
-        return 0
-    TextoAdjunto.objects.bulk_create(
-        [TextoAdjunto(adjunto_id=pk) for pk in new], ignore_conflicts=True
-    )
-    for pk in new:
-        try:
-            extract_adjunto_text.delay(pk)
-        except Exception:
-            logger.exception("could not queue the text of adjunto %s", pk)
-    return len(new)
-
-
-def texts_queue_on_commit(escrito_id: int | None) -> None:
-    if escrito_id is None:
-        return
-    if already_scheduled("busqueda_textos", escrito_id):
-        return
-
-    def run() -> None:
-        run.busqueda_textos = None
-        texts_queue(escrito_id=escrito_id)
-
-    run.busqueda_textos = escrito_id
-    transaction.on_commit(run)

@@ -9,7 +9,6 @@ from correspondencia.models import Adjunto, Escrito, Peticionario, Transicion
 from turnos.models import Prevencion, Respuesta, Turno
 
 from .indice import reindex_on_commit
-from .ocr import texts_queue_on_commit
 
 
 @receiver(post_save, sender=Escrito, dispatch_uid="busqueda-escrito")
@@ -27,9 +26,9 @@ def _peticionario_saved(sender, instance: Peticionario, created: bool, **kwargs)
 
 @receiver(post_save, sender=Transicion, dispatch_uid="busqueda-transicion")
 def _transicion_saved(sender, instance: Transicion, created: bool, **kwargs) -> None:
+    # The filing stores its attachments in bulk (no signal) and records a transition: the
+    # worker that reindexes the escrito queues their text too (busqueda.indice).
     reindex_on_commit(instance.escrito_id)
-    # The filing stores its attachments in bulk (no signal) and records a transition.
-    texts_queue_on_commit(instance.escrito_id)
 
 
 @receiver(post_save, sender=Turno, dispatch_uid="busqueda-turno")
@@ -48,4 +47,4 @@ def _turno_text_saved(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=Adjunto, dispatch_uid="busqueda-adjunto")
 def _adjunto_saved(sender, instance: Adjunto, created: bool, **kwargs) -> None:
     if created:
-        texts_queue_on_commit(instance.escrito_id)
+        reindex_on_commit(instance.escrito_id)  # the worker queues its text first

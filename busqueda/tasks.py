@@ -1,5 +1,5 @@
 """For Celery's autodiscovery only: each task is defined beside the service it calls."""
 
-from .ocr import extract_adjunto_text
+from .indice import extract_adjunto_text, reindex_escrito, relay_pending_index
 
-__all__ = ["extract_adjunto_text"]
+__all__ = ["extract_adjunto_text", "reindex_escrito", "relay_pending_index"]

@@ -522,8 +522,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The outbox (acuses, petitioner notices, staff notices, citizen-account emails): what the
-# broker never got, or a killed worker dropped, is queued again by a relay every
+# The outbox (acuses, petitioner notices, staff notices, citizen-account emails, the search
+# index): what the broker never got, or a killed worker dropped, is queued again by a relay every
 # OUTBOX_RELAY_SECONDS once it has waited OUTBOX_REQUEUE_SECONDS: redone within 90 s by
 # default, once (every task is idempotent). The requeue wait is far above the time a task
 # takes (a PDF: seconds).
@@ -547,6 +547,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "relay-account-emails": {
         "task": "cuentas.tasks.relay_account_emails",
+        "schedule": float(OUTBOX_RELAY_SECONDS),
+        "options": {"expires": OUTBOX_RELAY_SECONDS},
+    },
+    "relay-pending-index": {
+        "task": "busqueda.indice.relay_pending_index",
         "schedule": float(OUTBOX_RELAY_SECONDS),
         "options": {"expires": OUTBOX_RELAY_SECONDS},
     },

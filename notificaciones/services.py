@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -61,6 +62,32 @@ def content_digest_of(
     return firma.sha256_hex("\n".join(parts).encode())
 
 
+def _acuses_of(items) -> set[tuple[str, int]]:
+    """The items already opened, as (field, pk), in one query for all of them. Each item's
+    own relation to its acuse is filled too (None when it has none): the page about to be
+    shown reads it, and would otherwise ask once per item."""
+    wanted: dict[str, list] = {}
+    for _documento, target in items:
+        ((field, obj),) = target.items()
+        wanted.setdefault(field, []).append(obj)
+    if not wanted:
+        return set()
+    anywhere = Q()
+    for field, objs in wanted.items():
+        anywhere |= Q(**{f"{field}__in": [o.pk for o in objs]})
+    found = {}
+    for record in AcuseNotificacion.objects.filter(anywhere):
+        for field in wanted:
+            pk = getattr(record, f"{field}_id")
+            if pk is not None:
+                found[(field, pk)] = record
+    for field, objs in wanted.items():
+        relation = AcuseNotificacion._meta.get_field(field).remote_field
+        for obj in objs:
+            relation.set_cached_value(obj, found.get((field, obj.pk)))
+    return set(found)
+
+
 def _already_notified(documento: str, target: dict) -> bool:
     """Made known before (in person, by estrados): opening it again is not its notification."""
     obj = next(iter(target.values()))
@@ -95,10 +122,12 @@ def opened_record(
     items += [(Documento.PREVENCION, {"prevencion": p}) for p in prevenciones]
     items += [(Documento.ACUERDO, {"acuerdo": p}) for p in acuerdos]
     items += [(Documento.PRORROGA, {"prorroga": p}) for p in prorrogas]
+    recorded = _acuses_of(items)
     for documento, target in items:
         if _already_notified(documento, target):
             continue
-        if AcuseNotificacion.objects.filter(**target).exists():
+        ((field, obj),) = target.items()
+        if (field, obj.pk) in recorded:
             continue
         if documento == Documento.ACUERDO and not target["acuerdo"].acuerdo_pdf_sha256:
             # What is notified is the signed acuerdo: it exists before its acuse.

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from correspondencia.models import Escrito, EscritoState
+from oficialia.calendario import BusinessCalendar
 from oficialia.entrada import whole_number
 
 from .models import (
@@ -376,7 +377,10 @@ def public_status(escrito: Escrito) -> PublicStatus:
     respuestas = sorted(
         (t.respuesta for t in turnos if _answer(t) is not None), key=lambda r: r.answered_at
     )
-    due = turno_due(open_turnos[0]) if open_turnos else None
+    # One calendar for the due date and the filing date: the declared días inhábiles are
+    # read once, when first needed.
+    calendar = BusinessCalendar()
+    due = turno_due(open_turnos[0], calendar) if open_turnos else None
     try:
         evaluacion = escrito.evaluacion
     except ObjectDoesNotExist:
@@ -396,7 +400,7 @@ def public_status(escrito: Escrito) -> PublicStatus:
     today = timezone.localdate()
     for p in open_prevenciones:
         p.expired = prevention_expired(p, today=today)
-    filed_on = received_date(escrito)
+    filed_on = received_date(escrito, calendar)
     if filed_on == timezone.localtime(escrito.received_at).date():
         filed_on = None
     return PublicStatus(

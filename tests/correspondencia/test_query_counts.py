@@ -9,24 +9,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from correspondencia.models import Acuse
+from tests.conftest import celery_broker
 from tests.factories import escrito_form_data, file_escrito, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # BEGIN; the petitioner and its history row; the folio (one UPDATE ... RETURNING); the escrito
-# and its history row; the attachments; the acuse; the transición; the bitácora's lock, head,
-# entry and end marker; COMMIT; then, after the commit, the archive reads the step and the
-# place of the paper original (none for an online filing); the staff search writes the
-# escrito's search document (the escrito, its turnos, its attachments' texts, one upsert) and
-# queues the text of the attachment (find it, mark it pending), which runs eagerly in tests
-# (read it, store its text).
-FILING_QUERIES = 28
-# The filing's, plus the session, the twin check of the form and, run eagerly in tests, the
-# acuse task (lock and read the acuse, the calendar, its attachments, earlier acuses, save it,
-# its NOM-151 constancia, and the archive's look for an expediente to index it into, none
-# yet) and the email task; and the search document and the look for attachments to read
-# (none here).
-FILING_VIEW_QUERIES = 37
+# and its history row; the search index's mark for the worker (one upsert); the attachments;
+# the acuse; the transición; the bitácora's lock (PostgreSQL), head, entry and end marker;
+# COMMIT; then, after the commit, the archive reads the step and the place of the paper
+# original (none for an online filing). The search document and the text of the attachments
+# are the worker's (busqueda.indice.reindex_escrito).
+FILING_QUERIES = 17
+# The filing's, plus the session and the twin check of the form; the acuse, its email, the
+# search document and the attachments' text are the worker's.
+FILING_VIEW_QUERIES = 17
 # The escrito with its trámite, destination and evaluación; the timeline; the turnos with
 # their answers; their prevenciones (the calendar, when not cached); and the new session row,
 # one INSERT (oficialia/sesiones.py).
@@ -34,13 +31,23 @@ LOOKUP_QUERIES = 5
 LOOKUP_FORM_QUERIES = 1  # the session
 
 
-def test_a_filing_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+@pytest.fixture
+def broker():
+    """Tasks go to Celery's in-memory broker, as to Redis in production: the request's own
+    queries are counted, not those of the tasks a worker would run."""
+    with celery_broker("memory://"):
+        yield
+
+
+def test_a_filing_costs_a_fixed_number_of_queries(broker, django_assert_max_num_queries):
     file_escrito()  # the folio counter row and the bitácora exist from here on
     with django_assert_max_num_queries(FILING_QUERIES):
         file_escrito(attachments=[upload("a.pdf", pdf_bytes())], queue_acuse=False)
 
 
-def test_a_filing_reads_the_submission_token_once_and_marks_the_acuse_queued_inside(client):
+def test_a_filing_reads_the_submission_token_once_and_marks_the_acuse_queued_inside(
+    broker, client
+):
     file_escrito()
     data = escrito_form_data()
     with CaptureQueriesContext(connection) as captured:

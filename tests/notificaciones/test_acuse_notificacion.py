@@ -4,6 +4,8 @@ the notification date shown to staff and petitioner."""
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,3 +109,24 @@ def test_a_prevencion_opened_in_the_account_is_notified_there(
     pdf = lupita_client.get(reverse("cuenta_escrito_notificacion",
                                     args=[result.escrito.folio, record.pk]))
     assert pdf.status_code == 200
+
+
+def test_opening_again_reads_every_acuse_de_notificacion_in_one_query(
+    client, turnador, obras, agua, titular_obras, titular_agua
+):
+    """Two answers opened before: the page reads both acuses together, not one per answer."""
+    result = file_escrito(queue_acuse=False)
+    turnos = escrito_turn(escrito_id=result.escrito.pk, user=turnador,
+                          routes=[Route(secretaria=obras), Route(secretaria=agua)])
+    for turno, titular in zip(turnos, (titular_obras, titular_agua), strict=True):
+        turno_accept(turno_id=turno.pk, user=titular)
+        turno_answer(turno_id=turno.pk, user=titular, texto=f"Respuesta de {titular}.",
+                     sense="positiva")
+    lookup(client, result.escrito, result.access_code)
+    assert AcuseNotificacion.objects.count() == 2
+    with CaptureQueriesContext(connection) as captured:
+        page = lookup(client, result.escrito, result.access_code).content.decode()
+    assert page.count('data-testid="notificada"') == 2
+    reads = [q["sql"] for q in captured.captured_queries
+             if 'FROM "notificaciones_acusenotificacion"' in q["sql"]]
+    assert len(reads) == 1, "\n".join(reads)

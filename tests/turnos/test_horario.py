@@ -14,6 +14,8 @@ import io
 from datetime import date, time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from correspondencia.services.acuses import acuse_render_pdf
@@ -122,3 +124,18 @@ def test_the_consulta_page_shows_the_legal_filing_date(time_machine, turnador, o
     time_machine.move_to("2026-12-07 10:00 -06:00", tick=False)
     escrito2, _ = file_now(turnador, obras)
     assert public_status(escrito2).filed_on is None  # the same day: nothing extra to say
+
+
+def test_the_consulta_page_reads_the_declared_days_once(
+    time_machine, turnador, obras
+):
+    """The due date of the open turno and the legal filing date share one calendar."""
+    from turnos.selectors import public_status
+
+    time_machine.move_to("2026-12-04 18:30 -06:00", tick=False)
+    escrito, _ = file_now(turnador, obras)
+    with CaptureQueriesContext(connection) as captured:
+        status = public_status(escrito)
+    assert status.filed_on == date(2026, 12, 7) and status.due is not None
+    reads = [q["sql"] for q in captured.captured_queries if '"oficialia_diainhabil"' in q["sql"]]
+    assert len(reads) == 1, "\n".join(reads)

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from busqueda.indice import reindex_all
+from busqueda.indice import extract_adjunto_text, reindex_all, texts_queue
 from busqueda.models import TextoAdjunto, TextoState
-from busqueda.ocr import extract_adjunto_text, ocr_status, texts_queue
+from busqueda.ocr import ocr_status
 from correspondencia.models import Escrito
 
 
