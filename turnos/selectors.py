@@ -1,5 +1,6 @@
 """Reads for the inboxes and pages of the turnado, already scoped to the user."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -224,7 +225,9 @@ BANDEJA_COUNTS_TTL = 120
 
 def bandeja_totals(user, thresholds: Thresholds, turnos: QuerySet, *, filters: str, fresh: bool):
     """(light counts, number of turnos of the filtered list), cached per user and day."""
-    key = f"bandeja:{user.pk}:{thresholds.today}:{thresholds.soon}:{filters}"
+    # The filters are whatever the address carried: hashed, so any length makes a valid key.
+    digest = hashlib.blake2b(filters.encode(), digest_size=16).hexdigest()
+    key = f"bandeja:{user.pk}:{thresholds.today}:{thresholds.soon}:{digest}"
     if not fresh and (cached := cache.get(key)) is not None:
         return cached
     totals = (bandeja_counts(user, thresholds), turnos.count())
