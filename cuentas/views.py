@@ -77,6 +77,8 @@ class EntrarView(auth_views.LoginView):
         response.context_data["unverified"] = any(
             e.code == "unverified" for e in form.non_field_errors().as_data()
         )
+        # Like every form that fails: the page again, with what was typed, and a 400.
+        response.status_code = 400
         return response
 
 
@@ -224,6 +226,7 @@ def avisos(request: HttpRequest) -> HttpResponse:
         request,
         "cuentas/avisos.html",
         {**context, "page": page, "form": form, "seen_before": seen_before},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -238,7 +241,10 @@ def datos(request: HttpRequest) -> HttpResponse:
         )
         return redirect("cuenta_datos")
     return render(
-        request, "cuentas/datos.html", {**account_context(request, "datos"), "form": form}
+        request,
+        "cuentas/datos.html",
+        {**account_context(request, "datos"), "form": form},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -265,7 +271,10 @@ def privacidad(request: HttpRequest) -> HttpResponse:
         for kind, (prefix, form_class) in ARCO_FORMS.items()
     }
     form = forms.get(derecho)
-    if form is not None and form.is_valid():
+    status = 200
+    if form is not None and not form.is_valid():
+        status = 400
+    elif form is not None:
         try:
             solicitud = services.arco_request_create(
                 cuenta_id=cuenta.pk,
@@ -276,6 +285,7 @@ def privacidad(request: HttpRequest) -> HttpResponse:
             )
         except ActionError as exc:
             form.add_error(None, str(exc))
+            status = 409
         else:
             messages.success(
                 request,
@@ -296,6 +306,7 @@ def privacidad(request: HttpRequest) -> HttpResponse:
             "opos_form": forms[ArcoKind.OPOSICION],
             "solicitudes": selectors.arco_requests_of(cuenta),
         },
+        status=status,
     )
 
 

@@ -52,6 +52,7 @@ def kiosco_servicios(request: HttpRequest, siglas: str) -> HttpResponse:
     secretaria = selectors.secretaria_for_public(siglas)
     data = request.POST if request.method == "POST" else None
     form = KioscoForm(data, secretaria=secretaria)
+    status = 200
     if request.method == "POST":
         if _over_fila_limit(request, "fila_ficha"):
             return rate_limited(request)
@@ -60,8 +61,11 @@ def kiosco_servicios(request: HttpRequest, siglas: str) -> HttpResponse:
                 ficha = services.ficha_issue(servicio_id=form.cleaned_data["servicio"].pk)
             except ActionError as exc:
                 form.add_error("servicio", str(exc))
+                status = 409
             else:
                 return redirect(reverse("fila_ficha", args=[ficha.token]) + "?kiosco=1")
+        else:
+            status = 400
     return render(
         request,
         "fila/kiosco_servicios.html",
@@ -71,6 +75,7 @@ def kiosco_servicios(request: HttpRequest, siglas: str) -> HttpResponse:
             "servicios": selectors.services_of(secretaria),
             "preview": selectors.queue_preview(secretaria),
         },
+        status=status,
     )
 
 
@@ -106,6 +111,7 @@ def _qr(url: str) -> str:
 def llegada(request: HttpRequest) -> HttpResponse:
     """Check-in at the kiosk: the appointment's code gives the person their ficha."""
     form = LlegadaForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST":
         if _over_fila_limit(request, "fila_llegada"):
             return rate_limited(request)
@@ -114,9 +120,12 @@ def llegada(request: HttpRequest) -> HttpResponse:
                 ficha = services.cita_check_in(codigo=form.cleaned_data["codigo"])
             except ActionError as exc:
                 form.add_error("codigo", str(exc))
+                status = 409
             else:
                 return redirect(reverse("fila_ficha", args=[ficha.token]) + "?kiosco=1")
-    return render(request, "fila/llegada.html", {"form": form})
+        else:
+            status = 400
+    return render(request, "fila/llegada.html", {"form": form}, status=status)
 
 
 # Display board ---------------------------------------------------------------------------

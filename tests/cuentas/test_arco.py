@@ -482,7 +482,7 @@ def test_cancellation_blocks_the_data_and_changes_no_byte_of_the_escritos(
     login = Client().post(
         reverse("cuenta_entrar"), {"username": "lupita@example.com", "password": PASSWORD}
     )
-    assert login.status_code == 200
+    assert login.status_code == 400
     solicitud.refresh_from_db()
     assert solicitud.state == ArcoState.ATENDIDA
     notice = mail.outbox[-1]

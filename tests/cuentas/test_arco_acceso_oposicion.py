@@ -133,7 +133,7 @@ def test_opposition_names_the_treatment_and_the_reason(lupita, lupita_client, un
     url = reverse("cuenta_privacidad")
     missing = lupita_client.post(url, {"derecho": "oposicion", "opos-detalle": "No quiero."})
     page = missing.content.decode()
-    assert missing.status_code == 200
+    assert missing.status_code == 400
     assert "Elija el uso de sus datos al que se opone." in page
     assert "No quiero." in page  # what was typed stays
     assert not SolicitudArco.objects.exists()

@@ -257,7 +257,7 @@ def test_the_citizen_edits_the_saved_data_and_the_bitacora_names_only_the_fields
 ):
     url = reverse("cuenta_datos")
     bad = lupita_client.post(url, {"nombre": "Lupita", "curp": "NO-ES-CURP", "telefono": "12"})
-    assert bad.status_code == 200
+    assert bad.status_code == 400
     assert set(bad.context["form"].errors) == {"curp", "telefono"}
     response = lupita_client.post(
         url,

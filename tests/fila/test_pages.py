@@ -63,7 +63,7 @@ def test_a_walk_in_takes_a_ficha_and_sees_who_is_ahead(licencias, pagos):
 
 def test_the_kiosk_says_in_spanish_what_is_missing(licencias):
     response = Client().post(reverse("fila_kiosco_servicios", args=["SOP"]), {})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Elija el servicio que necesita." in text(response)
     response = Client().post(reverse("fila_kiosco_servicios", args=["SOP"]), {"servicio": 999})
     assert "Ese servicio ya no se ofrece. Elija otro." in text(response)

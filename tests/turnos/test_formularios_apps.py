@@ -2,12 +2,12 @@
 queue, the archive, the ventanilla) come back with what was typed and each error next to its
 field when they fail, like those of tests/turnos/test_formularios.py.
 
-The forms are discovered from the modules below: a new form there without a case, or an
+The forms are discovered from the modules below: a new form there without a case (here, or
+for the citizen's account and the kiosk in tests/turnos/test_formularios_publicos.py), or an
 explicit reason it is not posted by staff, fails `test_every_form_of_these_modules_has_a_case`.
 """
 
 import inspect
-import re
 from datetime import timedelta
 
 import pytest
@@ -39,6 +39,8 @@ from tests.factories import UserFactory, escrito_form_data, file_escrito
 from turnos.services import Route, escrito_turn, turno_accept, turno_answer
 
 from .test_formularios import REQUIRED, TYPED
+from .test_formularios_publicos import FORMS as ACCOUNT_AND_KIOSK
+from .test_formularios_publicos import field_block
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,6 @@ MODULES = (
 )
 
 PUBLIC = "the public's page, in tests/turnos/test_formularios_publicos.py"
-ACCOUNT = "the citizen's account page (not a staff form)"
 
 # Forms that are not posted by staff on a page of their own.
 NOT_POSTED = {
@@ -64,23 +65,15 @@ NOT_POSTED = {
     contraloria.forms.BitacoraSearchForm: "GET filter of the bitácora",
     contraloria.forms.VencidosForm: "GET filter of the overdue report",
     correspondencia.forms.TramiteBusquedaForm: "GET filter of the trámites catalogue",
-    # The public's forms and the citizen's account.
+    # The public's forms (those of the citizen's account and the kiosk have their cases in
+    # the same module, `ACCOUNT_AND_KIOSK`).
     correspondencia.forms.EscritoForm: PUBLIC,
     correspondencia.forms.ConsultaForm: PUBLIC,
     correspondencia.forms.VerificarPdfForm: "public; only a file, which no browser keeps",
-    fila.forms.KioscoForm: "the kiosk: one button per service, nothing typed",
-    fila.forms.LlegadaForm: "the kiosk's check-in with the appointment code",
     fila.forms.CitaForm: PUBLIC,
     cuentas.forms.RegistroForm: PUBLIC,
-    cuentas.forms.EntrarForm: "sign-in (Django's LoginView keeps the username)",
     cuentas.forms.ReenviarForm: "public: resend the confirmation (one email field)",
     cuentas.forms.CuentaPasswordResetForm: "Django's password reset",
-    cuentas.forms.DatosForm: ACCOUNT,
-    cuentas.forms.AvisosForm: ACCOUNT,
-    cuentas.forms.RectificacionForm: ACCOUNT,
-    cuentas.forms.CancelacionForm: ACCOUNT,
-    cuentas.forms.AccesoForm: ACCOUNT,
-    cuentas.forms.OposicionForm: ACCOUNT,
 }
 
 
@@ -93,16 +86,6 @@ def _forms() -> set[type]:
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 found.add(cls)
     return found
-
-
-def _field_block(html: str, name: str) -> str:
-    """The block that holds the input named `name` (or, for `#id`, with that id): a `.field`
-    div, or a table cell for the forms laid out as rows."""
-    attr = f'id="{name[1:]}"' if name.startswith("#") else f'name="{name}"'
-    for block in re.split(r'(?=<div class="field|<td[ >])', html):
-        if attr in block:
-            return block
-    raise AssertionError(f"no field {name} on the page")
 
 
 @pytest.fixture
@@ -453,8 +436,12 @@ CASES = {
 }
 
 
+def _without_a_case() -> set[type]:
+    return _forms() - set(NOT_POSTED) - set(CASES) - set(ACCOUNT_AND_KIOSK)
+
+
 def test_every_form_of_these_modules_has_a_case():
-    missing = {c.__name__ for c in _forms() - set(NOT_POSTED) - set(CASES)}
+    missing = {c.__name__ for c in _without_a_case()}
     assert not missing, f"forms without a kept-text test: {sorted(missing)}"
 
 
@@ -464,7 +451,7 @@ def test_a_new_form_in_a_desk_module_without_a_case_is_caught(monkeypatch):
     for module in (archivo.forms, fila.forms, cuentas.forms, correspondencia.forms):
         extra = type("FormaNueva", (forms.Form,), {"__module__": module.__name__})
         monkeypatch.setattr(module, "FormaNueva", extra, raising=False)
-        assert extra in _forms() - set(NOT_POSTED) - set(CASES)
+        assert extra in _without_a_case()
         monkeypatch.delattr(module, "FormaNueva")
 
 
@@ -491,7 +478,7 @@ def test_a_failing_form_keeps_what_was_typed_and_shows_the_error_by_its_field(
         assert typed in html
     if "{vinculo}" in field:
         field = field.replace("{vinculo}", str(por_notificar._vinculo.pk))
-    block = _field_block(html, field)
+    block = field_block(html, field)
     assert "field--error" in block
     assert error in block
 
