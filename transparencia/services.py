@@ -7,6 +7,7 @@ yields (a new figure) and bump FIGURES_VERSION: the next run of the beat job reb
 counter from the log (`manage.py reconstruir_estadisticas` does it by hand).
 """
 
+import functools
 import json
 import logging
 import time
@@ -697,10 +698,14 @@ def statistics_refresh(*, max_rows: int | None = None, wait: bool = False) -> Re
                 rows, escritos, cells = _consume(mark, limit, days)
                 mark.refreshed_at = timezone.now()
                 mark.save()
-                published = dict(
-                    generation=mark.generation, version=mark.version, refreshed_at=mark.refreshed_at
+                transaction.on_commit(
+                    functools.partial(
+                        _publish,
+                        generation=mark.generation,
+                        version=mark.version,
+                        refreshed_at=mark.refreshed_at,
+                    )
                 )
-                transaction.on_commit(lambda: _publish(**published))
         if outdated:
             # Counters made by another version of `contributions` cannot be moved by this
             # one: rebuild them all, but never in a page request (max_rows).

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
-from django.utils import timezone
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from transparencia import charts, selectors, services
@@ -225,7 +225,9 @@ def test_a_late_consumer_is_caught_up_by_the_page_even_with_the_page_cached(
     first = client.get(url).content.decode()
     life.live(local(2025, 5, 20), obras, genero="mujer")  # no consumer runs
     later = timezone.now() + services.REFRESH_EVERY + timedelta(seconds=1)
-    with time_machine.travel(later, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            caught_up = client.get(url).content.decode()
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        caught_up = client.get(url).content.decode()
     assert _total(caught_up) != _total(first)
