@@ -7,6 +7,7 @@ yields (a new figure) and bump FIGURES_VERSION: the next run of the beat job reb
 counter from the log (`manage.py reconstruir_estadisticas` does it by hand).
 """
 
+import functools
 import json
 import logging
 import time
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from celery import shared_task
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -589,6 +591,35 @@ def watermark() -> Watermark:
     return mark
 
 
+# The watermark as its consumer last committed it, in the cache: the anonymous page finds it
+# and the page in one round trip, without reading the database. Only the consumer writes it,
+# after its commit; a page serves from the cache only when its figures are of that generation
+# and the consumer ran within REFRESH_EVERY (else it reads the watermark and catches up, as
+# before). A cache emptied or unreachable costs speed, never freshness.
+PUBLISHED_MARK = "transparencia:marca-publicada"
+
+
+def _publish(*, generation: int, version: int, refreshed_at: datetime | None) -> None:
+    stamp = refreshed_at.timestamp() if refreshed_at else None
+    try:
+        cache.set(PUBLISHED_MARK, (generation, version, stamp), None)
+    except Exception:
+        logger.warning("transparencia: could not publish the watermark", exc_info=True)
+
+
+def current_generation(published) -> int | None:
+    """The generation in a published watermark, if it is of this code's figures and the
+    consumer ran within REFRESH_EVERY; None otherwise (ask the database)."""
+    if not published:
+        return None
+    generation, version, stamp = published
+    if version != FIGURES_VERSION or stamp is None:
+        return None
+    if time.time() - stamp > REFRESH_EVERY.total_seconds():
+        return None
+    return generation
+
+
 def _lock_watermark(*, wait: bool) -> Watermark | None:
     """The watermark row, locked for this transaction; None if another consumer has it."""
     watermark()
@@ -667,6 +698,14 @@ def statistics_refresh(*, max_rows: int | None = None, wait: bool = False) -> Re
                 rows, escritos, cells = _consume(mark, limit, days)
                 mark.refreshed_at = timezone.now()
                 mark.save()
+                transaction.on_commit(
+                    functools.partial(
+                        _publish,
+                        generation=mark.generation,
+                        version=mark.version,
+                        refreshed_at=mark.refreshed_at,
+                    )
+                )
         if outdated:
             # Counters made by another version of `contributions` cannot be moved by this
             # one: rebuild them all, but never in a page request (max_rows).

@@ -54,17 +54,42 @@ def _same_for_everyone(request: HttpRequest) -> bool:
     return not request.user.is_authenticated and not len(messages.get_messages(request))
 
 
+def _anonymous_page_key(*, year: int, secretaria: Secretaria | None, minute: int) -> str:
+    """The anonymous page of a year and scope, this day and minute, in this language (should
+    another one be offered). The figures' generation is inside the entry, beside the page."""
+    scope = secretaria.pk if secretaria else "todas"
+    day = timezone.localdate()
+    return (
+        f"transparencia:{services.FIGURES_VERSION}:pagina:{day}:{year}:{scope}:{minute}"
+        f":{get_language()}"
+    )
+
+
+def _for_visitor(request: HttpRequest, page: bytes) -> HttpResponse:
+    return HttpResponse(page.replace(VISITOR_TOKEN.encode(), get_token(request).encode()))
+
+
 @replica_reads
 def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
     secretaria = _secretaria(request)
+    minute = int(time.time() // selectors.FILA_CACHE_SECONDS)
+    anonymous = _same_for_everyone(request)
+    if anonymous:
+        # One round trip: the page with the generation it was drawn from, and the watermark
+        # its consumer published. Served only when they agree and the consumer is not late.
+        page_key = _anonymous_page_key(year=year, secretaria=secretaria, minute=minute)
+        found = cache.get_many([page_key, services.PUBLISHED_MARK])
+        cached = found.get(page_key)
+        generation = services.current_generation(found.get(services.PUBLISHED_MARK))
+        if cached is not None and generation is not None and cached[0] == generation:
+            return _for_visitor(request, cached[1])
     mark = services.statistics_catch_up()
     # The page's content is cached under the figures' version and the minute (the fichas'
     # waiting times are "real time" to the minute: selectors.FILA_CACHE_SECONDS): its
     # template was most of the page's time. Everything it reads is read only when it is
     # rendered again; the first visit of a day still publishes the bitácora's head.
     key = selectors.statistics_key(year=year, secretaria=secretaria, mark=mark)
-    minute = int(time.time() // selectors.FILA_CACHE_SECONDS)
     lazy = SimpleLazyObject
     context = {
         "year": year,
@@ -82,17 +107,16 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
         ),
         "bitacora": lazy(selectors.bitacora_head),
     }
-    if not _same_for_everyone(request):
+    if not anonymous:
         return render(request, "transparencia/estadisticas.html", context)
-    # Under the same key as the content, so it changes when the figures do, at midnight and
-    # every minute; the language too, should another one be offered.
-    page_key = f"{key}:pagina:{minute}:{get_language()}"
-    page = cache.get(page_key)
-    if page is None:
+    # Drawn from this watermark: kept with its generation, served while it is the current one.
+    if cached is not None and cached[0] == mark.generation:
+        page = cached[1]
+    else:
         context["csrf_token"] = VISITOR_TOKEN
         page = render_to_string("transparencia/estadisticas.html", context, request).encode()
-        cache.set(page_key, page, selectors.FILA_CACHE_SECONDS)
-    return HttpResponse(page.replace(VISITOR_TOKEN.encode(), get_token(request).encode()))
+        cache.set(page_key, (mark.generation, page), selectors.FILA_CACHE_SECONDS)
+    return _for_visitor(request, page)
 
 
 @replica_reads

@@ -2,11 +2,13 @@
 (never from the raw tables), for a year and optionally one secretaría."""
 
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from transparencia import charts, selectors, services
@@ -182,3 +184,50 @@ def test_a_signed_in_visitor_is_not_served_the_anonymous_page(client, turnador, 
     assert response.context is not None  # drawn for this user
     assert b">Personal</a>" not in response.content
     assert b"Salir (" in response.content
+
+
+def _total(html: str) -> str:
+    return re.search(r'kpi__value">([\d,\s]+)<', html).group(1)
+
+
+def test_warm_the_anonymous_page_reads_nothing_from_the_database(
+    client, life, obras, some_escritos, django_capture_on_commit_callbacks
+):
+    """The consumer publishes its watermark in the cache when it commits: a warm anonymous
+    page is then one cache round trip, and a counter moved is still shown at once."""
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statistics_refresh()
+    url = "/transparencia/?anio=2025"
+    first = client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as served:
+        again = Client().get(url)
+    assert served.captured_queries == []
+    assert again.context is None
+    assert sections(again.content.decode()) == sections(first)
+
+    life.live(local(2025, 5, 20), obras, genero="mujer")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statistics_refresh()
+    fresh = Client().get(url).content.decode()
+    assert _total(fresh) != _total(first)
+
+
+def test_a_late_consumer_is_caught_up_by_the_page_even_with_the_page_cached(
+    client, life, obras, some_escritos, django_capture_on_commit_callbacks
+):
+    """Beat stopped: the published watermark ages, and after REFRESH_EVERY the page reads the
+    database again and runs the consumer itself, as it did before anything was published."""
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statistics_refresh()
+    url = "/transparencia/?anio=2025"
+    first = client.get(url).content.decode()
+    life.live(local(2025, 5, 20), obras, genero="mujer")  # no consumer runs
+    later = timezone.now() + services.REFRESH_EVERY + timedelta(seconds=1)
+    with (
+        time_machine.travel(later, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        caught_up = client.get(url).content.decode()
+    assert _total(caught_up) != _total(first)
