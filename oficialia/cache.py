@@ -36,6 +36,8 @@ class FailoverCache(BaseCache):
     def _call(self, method: str, *args, **kwargs):
         try:
             return getattr(self.primary, method)(*args, **kwargs)
+        except ValueError:
+            raise  # Redis answered (incr of a key that is gone): not an outage
         except Exception as exc:
             now = time.monotonic()
             if now - self._last_logged >= LOG_EVERY_SECONDS:
@@ -77,7 +79,15 @@ class FailoverCache(BaseCache):
         return self._call("has_key", key, version)
 
     def incr(self, key, delta=1, version=None):
-        return self._call("incr", key, delta, version)
+        """Like Django's, except for a counter that expired or was flushed between the caller's
+        `add` and this call: its window starts again with this hit. Raising, as Django's does,
+        made django-ratelimit refuse the request (a 429 nobody earned)."""
+        try:
+            return self._call("incr", key, delta, version)
+        except ValueError:
+            if self._call("add", key, delta, None, version):
+                return delta
+            return self._call("incr", key, delta, version)
 
     def decr(self, key, delta=1, version=None):
         return self._call("decr", key, delta, version)

@@ -170,3 +170,20 @@ def test_the_relay_redoes_lost_work_within_two_minutes(settings):
     schedule = settings.CELERY_BEAT_SCHEDULE
     for task in ("relay-pending-acuses", "relay-petitioner-notices", "relay-staff-notifications"):
         assert schedule[task]["schedule"] == settings.OUTBOX_RELAY_SECONDS
+
+
+def test_a_counter_gone_between_add_and_incr_starts_again_and_is_no_outage(
+    redis_server_factory, use_caches, caplog
+):
+    server = redis_server_factory().start()
+    use_caches(server.url, "base")
+    cache = caches["default"]
+    assert cache.add("limite:ventana", 1, 60)
+    import redis
+
+    redis.Redis.from_url(server.url).flushdb()  # expired or flushed right after the add
+    with caplog.at_level(logging.WARNING, logger="oficialia.cache"):
+        assert cache.incr("limite:ventana") == 1
+        assert cache.incr("limite:ventana") == 2
+    assert "unreachable" not in caplog.text
+    assert caches["respaldo"].get("limite:ventana") is None  # counted in Redis, not the fallback
