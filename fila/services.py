@@ -381,10 +381,13 @@ def cita_check_in(*, codigo: str) -> Ficha:
         raise ActionError("Esa cita fue cancelada. Puede tomar una ficha en el kiosco.")
     now = timezone.now()
     inicio = timezone.localtime(cita.inicio)
-    if timezone.localdate(now) != inicio.date() or now < inicio - CHECK_IN_EARLY:
+    # Fichas are numbered per day: the check-in opens CHECK_IN_EARLY before, never before
+    # the appointment's own day begins.
+    opens = max(inicio - CHECK_IN_EARLY, inicio.replace(hour=0, minute=0, second=0, microsecond=0))
+    if timezone.localdate(now) != inicio.date() or now < opens:
         raise ActionError(
             f"Su cita es el {inicio:%d/%m/%Y} a las {inicio:%H:%M}. Registre su llegada "
-            f"a partir de las {inicio - CHECK_IN_EARLY:%H:%M} de ese día."
+            f"a partir de las {opens:%H:%M} de ese día."
             if now < inicio
             else f"Su cita fue el {inicio:%d/%m/%Y} a las {inicio:%H:%M}. Tome una ficha en el "
             "kiosco o reserve una nueva cita."

@@ -219,3 +219,14 @@ def test_a_cancelled_or_unknown_appointment_gives_no_ficha(cita):
 def test_an_appointment_cannot_be_cancelled_once_it_started(cita):
     with at(local(TUESDAY, 10, 31)), pytest.raises(ActionError, match="ya empezó"):
         cita_cancel(cita_id=cita.pk)
+
+
+@pytest.mark.django_db
+def test_an_appointment_just_after_midnight_opens_its_check_in_at_the_start_of_its_day(cita):
+    Cita.objects.filter(pk=cita.pk).update(inicio=local(TUESDAY, 0, 40))
+    with at(local(MONDAY_BEFORE, 23, 50)), pytest.raises(
+        ActionError, match="a partir de las 00:00 de ese día"
+    ):
+        cita_check_in(codigo=cita.codigo)
+    with at(local(TUESDAY, 0, 5)):
+        assert cita_check_in(codigo=cita.codigo).origen == FichaOrigin.CITA
