@@ -27,7 +27,7 @@ from .selectors import (
     public_escritos_copy,
     withheld,
 )
-from .services import LATE, ON_TIME, statistics_catch_up
+from .services import LATE, ON_TIME
 
 ROWS_PER_CHUNK = 500  # rows joined into one piece of the streamed response
 
@@ -241,21 +241,16 @@ def json_stream(records: Iterable[dict], *, opened: bool = False) -> Iterator[st
 
 
 def escritos_csv_file(*, year: int | None = None) -> Iterator[str | bytes]:
-    """escritos.csv as it is downloaded: the BOM and the header leave at once; then, if the
-    consumer has fallen behind (no beat for REFRESH_EVERY), the statistics catch up (a
-    bounded batch, services.statistics_catch_up), and only then are the rows read, in one
-    transaction. The rows are as current as before; the client just does not wait for the
-    catch-up to see the download start. The catch-up commits before the rows' transaction
-    opens: the watermark's lock is never held for the length of a download."""
+    """escritos.csv as it is downloaded: the BOM and the header, then the rows, read in one
+    transaction. The caller brings the statistics up to date first (as the page does), so
+    the rows' read never starts in the middle of a catch-up, whichever database serves it."""
     yield csv_header([c.name for c in ESCRITOS_COLUMNS])
-    statistics_catch_up()
     yield from in_one_transaction(escritos_csv_rows(catalogues(), year=year))
 
 
 def escritos_json_file(*, year: int | None = None) -> Iterator[str]:
     """escritos.json as it is downloaded: the array opens at once, as escritos_csv_file."""
     yield "["
-    statistics_catch_up()
     records = escritos_records(catalogues(), year=year)
     yield from in_one_transaction(json_stream(records, opened=True))
 

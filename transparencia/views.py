@@ -145,6 +145,7 @@ def _filename(stem: str, year: int | None, extension: str) -> str:
 @replica_reads
 def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
+    services.statistics_catch_up()
     return _download(
         opendata.escritos_csv_file(year=year),
         filename=_filename("escritos", year, "csv"),
@@ -155,6 +156,7 @@ def escritos_csv(request: HttpRequest) -> StreamingHttpResponse:
 @replica_reads
 def escritos_json(request: HttpRequest) -> StreamingHttpResponse:
     year = _year(request, required=False)
+    services.statistics_catch_up()
     return _download(
         opendata.escritos_json_file(year=year),
         filename=_filename("escritos", year, "json"),
