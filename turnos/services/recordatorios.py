@@ -41,6 +41,14 @@ def send_reminders() -> int:
     return reminders_send()
 
 
+def _first_time(turno: Turno, kind: str, due_date: date) -> bool:
+    """Records that this reminder (turno, kind, due date) goes out; False if it already did."""
+    _, created = Recordatorio.objects.get_or_create(
+        turno=turno, kind=kind, due_date=due_date, defaults={"sent_at": timezone.now()}
+    )
+    return created
+
+
 def reminders_send(*, today: date | None = None) -> int:
     """The daily job: remind each secretaría of what is due, escalate what is overdue.
 
@@ -69,13 +77,7 @@ def reminders_send(*, today: date | None = None) -> int:
         if kind is None:
             continue
         with transaction.atomic():
-            _, created = Recordatorio.objects.get_or_create(
-                turno=turno,
-                kind=kind,
-                due_date=turno.due_date,
-                defaults={"sent_at": timezone.now()},
-            )
-            if not created:
+            if not _first_time(turno, kind, turno.due_date):
                 continue
             when = REMINDER_TEXT[kind]
             if kind == ReminderKind.THREE_DAYS:
@@ -116,13 +118,7 @@ def _unnotified_answer_reminders(today: date, horizon: date, calendar: BusinessC
         overdue = turno.due_date < today
         kind = ReminderKind.RESPUESTA_VENCIDA if overdue else ReminderKind.RESPUESTA_SIN_NOTIFICAR
         with transaction.atomic():
-            _, created = Recordatorio.objects.get_or_create(
-                turno=turno,
-                kind=kind,
-                due_date=turno.due_date,
-                defaults={"sent_at": timezone.now()},
-            )
-            if not created:
+            if not _first_time(turno, kind, turno.due_date):
                 continue
             secretaria = set(staff_of_secretaria(turno.secretaria_id))
             if overdue:
@@ -181,13 +177,7 @@ def _prevention_reminders(today: date, calendar: BusinessCalendar) -> int:
             continue
         kind = ReminderKind.PREVENCION_VENCIDA if expired else ReminderKind.PREVENCION_AVISO
         with transaction.atomic():
-            _, created = Recordatorio.objects.get_or_create(
-                turno=turno,
-                kind=kind,
-                due_date=prevencion.deadline,
-                defaults={"sent_at": timezone.now()},
-            )
-            if not created:
+            if not _first_time(turno, kind, prevencion.deadline):
                 continue
             escrito = turno.escrito
             if expired:
