@@ -140,3 +140,20 @@ def turno_answer_notified(**kwargs):
     notify_electronically(respuesta.turno.escrito)
     respuesta.refresh_from_db()
     return respuesta
+
+
+def sign_in_lock(username: str = "remedios.salgado", ip_address: str = "192.0.2.9"):
+    """The lock django-axes leaves on an account after the failed sign-ins its limit allows."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return AccessAttempt.objects.create(
+        username=username,
+        ip_address=ip_address,
+        user_agent="Firefox",
+        http_accept="*/*",
+        path_info="/entrar/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )

@@ -2,30 +2,19 @@
 account's row (the unlock itself: tests/turnos/test_permissions.py)."""
 
 import pytest
-from axes.models import AccessAttempt
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from oficialia import intentos
 from oficialia.models import Bitacora
-from tests.factories import UserFactory
+from tests.factories import UserFactory, sign_in_lock
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def locked():
-    AccessAttempt.objects.create(
-        username="remedios.salgado",
-        ip_address="192.0.2.9",
-        user_agent="Firefox",
-        http_accept="*/*",
-        path_info="/entrar/",
-        get_data="",
-        post_data="",
-        failures_since_start=settings.AXES_FAILURE_LIMIT,
-    )
+    sign_in_lock()
     assert [c[0] for c in intentos.current_locks()["cuentas"]] == ["remedios.salgado"]
 
 

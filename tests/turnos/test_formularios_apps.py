@@ -12,7 +12,6 @@ from datetime import timedelta
 
 import pytest
 from django import forms
-from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +34,7 @@ from fila.services import ficha_call_next, ficha_issue
 from notificaciones import practica
 from notificaciones.models import NotificacionPeticionario, Resultado
 from tests.cuentas.conftest import citizen_account
-from tests.factories import UserFactory, escrito_form_data, file_escrito
+from tests.factories import UserFactory, escrito_form_data, file_escrito, sign_in_lock
 from turnos.services import Route, escrito_turn, turno_accept, turno_answer
 
 from .test_formularios import REQUIRED, TYPED
@@ -179,18 +178,7 @@ def _vinculo(n):
 
 def _bloqueo(n):
     """An account locked after a few failed sign-ins from one address."""
-    from axes.models import AccessAttempt
-
-    AccessAttempt.objects.create(
-        username="remedios.salgado",
-        ip_address="192.0.2.9",
-        user_agent="Firefox",
-        http_accept="*/*",
-        path_info="/entrar/",
-        get_data="",
-        post_data="",
-        failures_since_start=settings.AXES_FAILURE_LIMIT,
-    )
+    sign_in_lock()
     return reverse("accesos_bloqueados")
 
 
