@@ -348,6 +348,48 @@ def test_postgresql_copy_writes_the_same_csv_as_python(postgres, client, awkward
         assert '"Obras, ""Norte"" y Ñandú | Secretaría de Agua Potable"'.encode() in served
 
 
+@pytest.mark.parametrize(
+    "shape",
+    ["none", "one", "two_in_order", "two_reversed", "the_same_twice", "three", "unknown_id"],
+)
+def test_copy_names_the_secretarias_of_any_number_of_turnos_as_python(
+    postgres, client, awkward_names, obras, agua, shape
+):
+    """COPY names one or two secretarías without aggregating and three or more with it: each
+    shape of an escrito's turnos gives the cell Python gives (sorted by code point, each name
+    once, the id of one no longer in the catalogue)."""
+    from tests.factories import SecretariaFactory
+    from transparencia.models import EscritoPublico
+
+    third = SecretariaFactory(nombre="Ábside municipal", siglas="ABS")
+    ids = {
+        "none": [],
+        "one": [agua.pk],
+        "two_in_order": [agua.pk, obras.pk],
+        "two_reversed": [obras.pk, agua.pk],
+        "the_same_twice": [obras.pk, obras.pk],
+        "three": [third.pk, obras.pk, agua.pk],
+        "unknown_id": [987654, agua.pk],
+    }[shape]
+    row = EscritoPublico.objects.order_by("-escrito_id").first()
+    template = row.turnos[0] if row.turnos else [0, "turnado", None, None, None, None, "", None]
+    row.turnos = [[pk, *template[1:]] for pk in ids]
+    row.save(update_fields=["turnos"])
+    served = body(client, "/transparencia/datos/escritos.csv")
+    assert served == python_csv()
+    expected = {
+        "none": "",
+        "one": "Secretaría de Agua Potable",
+        "two_in_order": '"Obras, ""Norte"" y Ñandú | Secretaría de Agua Potable"',
+        "two_reversed": '"Obras, ""Norte"" y Ñandú | Secretaría de Agua Potable"',
+        "the_same_twice": '"Obras, ""Norte"" y Ñandú"',
+        "three": '"Obras, ""Norte"" y Ñandú | Secretaría de Agua Potable | Ábside municipal"',
+        "unknown_id": "987654 | Secretaría de Agua Potable",
+    }[shape]
+    last = served.decode("utf-8-sig").split("\r\n")[-2]
+    assert last.split(",", 4)[4].startswith(expected + ",")
+
+
 def test_a_name_that_needs_care_is_written_by_python(postgres, client, awkward_names, obras):
     from correspondencia.models import Secretaria
 
