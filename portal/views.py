@@ -20,6 +20,7 @@ from cuentas import services as cuentas_services
 from notificaciones.models import Medio
 from oficialia import access_codes
 from oficialia.acciones import ActionError
+from oficialia.paginas import same_for_everyone, static_page
 from oficialia.web import over_limit, rate_limited
 from turnos import services as turnos_services
 from turnos.forms import DesistirForm
@@ -108,9 +109,17 @@ def escrito_recibido_acuse(request: HttpRequest, token) -> HttpResponse:
     return acuse_pdf_response(escrito.acuse)
 
 
+CONSULTA_TEMPLATE = "correspondencia/consulta.html"
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def consulta(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and same_for_everyone(request):
+        # The empty form: the same page for everyone who has not signed in.
+        return static_page(
+            request, CONSULTA_TEMPLATE, lambda: {"form": ConsultaForm(), "escrito": None}
+        )
     form = ConsultaForm(request.POST or None)
     escrito = None
     if request.method == "POST":
@@ -137,7 +146,7 @@ def consulta(request: HttpRequest) -> HttpResponse:
     if escrito is not None:
         context.update(consulta_context(escrito))
         record_opening(context, Medio.CONSULTA)
-    return render(request, "correspondencia/consulta.html", context)
+    return render(request, CONSULTA_TEMPLATE, context)
 
 
 @never_cache
@@ -148,7 +157,7 @@ def consulta_acuse(request: HttpRequest, folio: str) -> HttpResponse:
 def _consulta_page(request: HttpRequest, escrito, **forms) -> HttpResponse:
     context = {"form": ConsultaForm(), **consulta_context(escrito), **forms}
     record_opening(context, Medio.CONSULTA)
-    return render(request, "correspondencia/consulta.html", context)
+    return render(request, CONSULTA_TEMPLATE, context)
 
 
 @require_POST

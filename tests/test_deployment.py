@@ -418,3 +418,20 @@ def test_dockerignore_keeps_local_state_and_secrets_out():
     }
     assert {".venv", "var", ".git", "tests/artifacts", ".env"} <= patterns
     assert "**/__pycache__" in patterns  # a bare `__pycache__` matches only at the root
+
+
+def test_a_web_worker_loads_every_view_before_its_first_request():
+    """gunicorn imports config.wsgi as each worker starts: the URLconf and the views it
+    names are loaded then, so the first request a new worker serves does not pay for it."""
+    probe = (
+        "import sys, config.wsgi;"
+        "print(all(m in sys.modules for m in ('portal.views', 'transparencia.views',"
+        " 'turnos.views', 'config.urls')))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=Path(__file__).resolve().parent.parent, env=env,
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

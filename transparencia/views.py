@@ -3,18 +3,16 @@ anonymous by construction (see transparencia/models.py)."""
 
 import time
 
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from correspondencia.models import Secretaria
 from oficialia.entrada import whole_number
+from oficialia.paginas import draw, for_visitor, same_for_everyone
 from oficialia.replica import replica_reads
 
 from . import opendata, selectors, services
@@ -42,18 +40,6 @@ def _secretaria(request: HttpRequest) -> Secretaria | None:
     return secretaria
 
 
-# The page is the same for every anonymous visitor but for the CSRF token that base.html
-# gives htmx: it is cached whole with this stand-in, and each visitor's token is put in its
-# place when it is served (a token is never handed from one visitor to another).
-VISITOR_TOKEN = "csrf-token-of-this-visitor-0b7e4d"
-
-
-def _same_for_everyone(request: HttpRequest) -> bool:
-    """Whether the page drawn for this request is the anonymous page: no one signed in (the
-    navigation shows roles and a sign-out form) and no message waiting to be shown."""
-    return not request.user.is_authenticated and not len(messages.get_messages(request))
-
-
 def _anonymous_page_key(*, year: int, secretaria: Secretaria | None, minute: int) -> str:
     """The anonymous page of a year and scope, this day and minute, in this language (should
     another one be offered). The figures' generation is inside the entry, beside the page."""
@@ -65,16 +51,12 @@ def _anonymous_page_key(*, year: int, secretaria: Secretaria | None, minute: int
     )
 
 
-def _for_visitor(request: HttpRequest, page: bytes) -> HttpResponse:
-    return HttpResponse(page.replace(VISITOR_TOKEN.encode(), get_token(request).encode()))
-
-
 @replica_reads
 def estadisticas(request: HttpRequest) -> HttpResponse:
     year = _year(request, required=True)
     secretaria = _secretaria(request)
     minute = int(time.time() // selectors.FILA_CACHE_SECONDS)
-    anonymous = _same_for_everyone(request)
+    anonymous = same_for_everyone(request)
     if anonymous:
         # One round trip: the page with the generation it was drawn from, and the watermark
         # its consumer published. Served only when they agree and the consumer is not late.
@@ -83,7 +65,7 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
         cached = found.get(page_key)
         generation = services.current_generation(found.get(services.PUBLISHED_MARK))
         if cached is not None and generation is not None and cached[0] == generation:
-            return _for_visitor(request, cached[1])
+            return for_visitor(request, cached[1])
     mark = services.statistics_catch_up()
     # The page's content is cached under the figures' version and the minute (the fichas'
     # waiting times are "real time" to the minute: selectors.FILA_CACHE_SECONDS): its
@@ -113,10 +95,9 @@ def estadisticas(request: HttpRequest) -> HttpResponse:
     if cached is not None and cached[0] == mark.generation:
         page = cached[1]
     else:
-        context["csrf_token"] = VISITOR_TOKEN
-        page = render_to_string("transparencia/estadisticas.html", context, request).encode()
+        page = draw(request, "transparencia/estadisticas.html", context)
         cache.set(page_key, (mark.generation, page), selectors.FILA_CACHE_SECONDS)
-    return _for_visitor(request, page)
+    return for_visitor(request, page)
 
 
 @replica_reads

@@ -158,6 +158,44 @@ def test_public_forms_are_protected_against_csrf(filed):
     assert strict.post(reverse("escrito_nuevo"), escrito_form_data()).status_code == 403
 
 
+def _page_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+def test_the_empty_form_is_drawn_once_and_each_visitor_gets_a_token_of_their_own(filed):
+    """The empty /consulta/ is the same page for everyone not signed in: drawn once per
+    process, served with each visitor's own CSRF token, which their lookup then uses."""
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    escrito, code = filed
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    a = first.get(reverse("consulta"))
+    b = second.get(reverse("consulta"))
+    assert b.context is None  # served as drawn, not drawn again
+    html_a, html_b = a.content.decode(), b.content.decode()
+    assert _page_token(html_a) != _page_token(html_b)
+    assert without_tokens(html_a) == without_tokens(html_b)
+    assert "csrf-token-of-this-visitor" not in html_a + html_b
+    for client, response, html in ((first, a, html_a), (second, b, html_b)):
+        assert _unmask_cipher_token(_page_token(html)) == response.cookies["csrftoken"].value
+        data = {"folio": escrito.folio, "codigo": code, "csrfmiddlewaretoken": _page_token(html)}
+        found = client.post(reverse("consulta"), data)
+        assert found.status_code == 200
+        assert 'data-testid="folio">' + escrito.folio in found.content.decode()
+
+
+def test_the_drawn_form_follows_the_settings_and_is_not_shown_to_the_signed_in(
+    client, settings, turnador
+):
+    assert "Municipio de Ejemplo Uno" not in client.get(reverse("consulta")).content.decode()
+    settings.INSTITUTION_NAME = "Municipio de Ejemplo Uno"
+    assert "Municipio de Ejemplo Uno" in client.get(reverse("consulta")).content.decode()
+    client.force_login(turnador)
+    html = client.get(reverse("consulta")).content.decode()
+    assert "Salir (" in html and ">Personal</a>" not in html
+
+
 def test_the_ventanilla_needs_a_signed_in_clerk(client, turnador, ventanilla_clerk):
     for name in ("ventanilla", "ventanilla_nuevo"):
         response = client.get(reverse(name))
