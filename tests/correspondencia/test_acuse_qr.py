@@ -1,0 +1,59 @@
+"""The QR printed on the acuse takes whoever scans it to the acuse's verification page."""
+
+import io
+import shutil
+import subprocess
+
+import pytest
+import zxingcpp
+from django.test import Client
+from PIL import Image
+from pypdf import PdfReader
+
+from correspondencia.acuse import verification_url
+from correspondencia.services.acuses import acuse_render_pdf
+from tests.factories import file_escrito
+
+pytestmark = pytest.mark.django_db
+
+
+def printed_page(pdf: bytes, dpi: int, folder) -> Image.Image:
+    """The acuse's first page as a printer or a screen draws it (poppler, as in the
+    readers most people open PDFs with)."""
+    assert shutil.which("pdftoppm"), "poppler-utils is a test dependency (make test installs it)"
+    (folder / "acuse.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile",
+         str(folder / "acuse.pdf"), str(folder / "page")],
+        check=True,
+    )  # fmt: skip
+    return Image.open(folder / "page.png")
+
+
+@pytest.mark.parametrize("dpi", [72, 150, 300])
+def test_the_printed_qr_reads_as_the_verification_url(dpi, tmp_path):
+    acuse = file_escrito().escrito.acuse
+    found = zxingcpp.read_barcodes(printed_page(acuse_render_pdf(acuse), dpi, tmp_path))
+    assert [code.text for code in found] == [verification_url(acuse)]
+    assert found[0].format == zxingcpp.BarcodeFormat.QRCode
+
+
+def test_the_qr_image_is_enlarged_without_blurring_its_modules():
+    """One pixel per module in the file, enlarged to 30 mm on the page: the image must be
+    marked not to be interpolated, or a viewer would smear the modules into grey."""
+    acuse = file_escrito().escrito.acuse
+    page = PdfReader(io.BytesIO(acuse_render_pdf(acuse))).pages[0]
+    images = [obj.get_object() for obj in page["/Resources"]["/XObject"].values()]
+    qr = [image for image in images if image["/Subtype"] == "/Image"]
+    assert len(qr) == 1
+    assert qr[0]["/Interpolate"].value is False
+    assert qr[0]["/Width"] == qr[0]["/Height"] < 60
+
+
+def test_the_scanned_address_opens_the_verification_page(tmp_path):
+    acuse = file_escrito().escrito.acuse
+    found = zxingcpp.read_barcodes(printed_page(acuse_render_pdf(acuse), 150, tmp_path))
+    path = found[0].text.split("://", 1)[1].split("/", 1)[1]
+    response = Client().get("/" + path)
+    assert response.status_code == 200
+    assert acuse.escrito.folio in response.content.decode()
