@@ -1,4 +1,5 @@
-"""The QR printed on the acuse takes whoever scans it to the acuse's verification page."""
+"""The acuse as it prints: its QR takes whoever scans it to the acuse's verification page,
+and nothing on it runs past the page's margins."""
 
 import io
 import shutil
@@ -6,13 +7,16 @@ import subprocess
 
 import pytest
 import zxingcpp
+from django.template.loader import render_to_string
 from django.test import Client
 from PIL import Image
 from pypdf import PdfReader
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 
-from correspondencia.acuse import verification_url
+from correspondencia.acuse import acuse_context, verification_url
 from correspondencia.services.acuses import acuse_render_pdf
-from tests.factories import file_escrito
+from tests.factories import file_escrito, pdf_bytes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +61,25 @@ def test_the_scanned_address_opens_the_verification_page(tmp_path):
     response = Client().get("/" + path)
     assert response.status_code == 200
     assert acuse.escrito.folio in response.content.decode()
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+def test_no_table_runs_past_the_text_column():
+    """Percent widths on cells count without their padding: a row of 6 % + 74 % + 20 % cells
+    made the files table 8 mm wider than the text, into the right margin."""
+    escrito = file_escrito(
+        attachments=[upload("solicitud-con-un-nombre-largo.pdf", pdf_bytes(2))]
+    ).escrito
+    html = render_to_string("correspondencia/acuse.html", acuse_context(escrito.acuse))
+    page = HTML(string=html).render().pages[0]._page_box
+    body = next(b for b in _boxes(page) if getattr(b, "element_tag", None) == "body")
+    right = body.content_box_x() + body.width
+    tables = [b for b in _boxes(page) if isinstance(b, boxes.TableBox)]
+    assert len(tables) == 2
+    for table in tables:
+        assert table.border_box_x() + table.border_width() <= right + 0.01
